@@ -1,0 +1,51 @@
+"""The `tsunagu` command: one entry point, each room contributes its own subcommands.
+
+Subcommands are imported lazily so that a machine with only some extras installed
+(a kiosk without Flask, a server without Kivy) can still run the commands it has.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from classroom.i18n import gettext as _
+
+#: subcommand name -> "module:attribute" of a click command or group
+SUBCOMMANDS: dict[str, str] = {
+    "db": "classroom.cli:db",
+    "demo": "classroom.cli:demo",
+    "content": "content.cli:content",
+    "serve": "web.cli:serve",
+    "users": "web.cli:users",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:  # an extra that is not installed on this machine
+            raise click.ClickException(
+                _("The command '%(name)s' needs a package that is not installed: %(missing)s")
+                % {"name": cmd_name, "missing": exc.name or exc}
+            ) from exc
+        return getattr(module, attr)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="tsunagu")
+def main() -> None:
+    """Tsunagu (つなぐ): kiosks and smartphone classes for the ward."""
+
+
+if __name__ == "__main__":
+    main()
