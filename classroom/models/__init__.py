@@ -1,0 +1,60 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from .audit import AuditEvent
+from .base import Base, LabelledEnum, utcnow
+from .courses import (
+    BookingMode,
+    ClassSession,
+    Course,
+    CourseKind,
+    DeviceTrack,
+    SessionState,
+    Venue,
+    VenueKind,
+    session_instructor,
+)
+from .people import Device, Need, Participant, Role, Source, User
+from .registrations import (
+    ACTIVE_STATUSES,
+    ATTENDED_STATUSES,
+    Attendance,
+    AttendanceStatus,
+    CallReason,
+    CallTask,
+    CheckInMethod,
+    LotteryDraw,
+    Registration,
+    RegistrationStatus,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ATTENDED_STATUSES",
+    "Attendance",
+    "AttendanceStatus",
+    "AuditEvent",
+    "Base",
+    "BookingMode",
+    "CallReason",
+    "CallTask",
+    "CheckInMethod",
+    "ClassSession",
+    "Course",
+    "CourseKind",
+    "Device",
+    "DeviceTrack",
+    "LabelledEnum",
+    "LotteryDraw",
+    "Need",
+    "Participant",
+    "Registration",
+    "RegistrationStatus",
+    "Role",
+    "SessionState",
+    "Source",
+    "User",
+    "Venue",
+    "VenueKind",
+    "session_instructor",
+    "utcnow",
+]
