@@ -1,0 +1,225 @@
+"""Checking people in: by slip code or QR token, by a tap on the roster, or as a walk-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import (
+    ATTENDED_STATUSES,
+    Attendance,
+    AttendanceStatus,
+    CheckInMethod,
+    ClassSession,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    SessionState,
+    utcnow,
+)
+from . import audit
+from .actor import Actor
+from .codes import normalize_code
+from .errors import Msg, NotConfirmed, NotFound, SessionNotOpen, UnknownCode, WrongSession
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    attendance: Attendance
+    #: False when the person was already checked in (a second scan changes nothing)
+    created: bool
+
+
+def _registration_for(db: Session, typed: str) -> Registration | None:
+    typed = typed.strip()
+    code = normalize_code(typed)
+    return db.scalar(
+        select(Registration).where(or_(Registration.code == code, Registration.qr_token == typed))
+    )
+
+
+def _upsert(
+    db: Session,
+    *,
+    session_id: int,
+    participant_id: int,
+    registration_id: int | None,
+    status: AttendanceStatus,
+    method: CheckInMethod,
+    actor: Actor,
+    now: datetime,
+    keep_attended: bool,
+) -> CheckInResult:
+    existing = db.scalar(
+        select(Attendance).where(
+            Attendance.session_id == session_id, Attendance.participant_id == participant_id
+        )
+    )
+    if existing is not None:
+        if keep_attended and existing.status.value in ATTENDED_STATUSES:
+            return CheckInResult(existing, created=False)
+        existing.status = status
+        existing.method = method
+        existing.marked_by_id = actor.user_id
+        existing.marked_at = now
+        db.flush()
+        return CheckInResult(existing, created=False)
+    attendance = Attendance(
+        session_id=session_id,
+        participant_id=participant_id,
+        registration_id=registration_id,
+        walk_in=registration_id is None,
+        status=status,
+        method=method,
+        marked_by_id=actor.user_id,
+        marked_at=now,
+    )
+    try:
+        with db.begin_nested():
+            db.add(attendance)
+            db.flush()
+    except IntegrityError:  # a second scanner beat us to it: same answer as a re-scan
+        existing = db.scalar(
+            select(Attendance).where(
+                Attendance.session_id == session_id, Attendance.participant_id == participant_id
+            )
+        )
+        return CheckInResult(existing, created=False)
+    participant = db.get(Participant, participant_id)
+    participant.last_activity_at = now
+    return CheckInResult(attendance, created=True)
+
+
+def _open_for_attendance(db: Session, session_id: int) -> ClassSession:
+    session = db.get(ClassSession, session_id)
+    if session is None:
+        raise NotFound(field="session_id")
+    if session.state == SessionState.CANCELLED:
+        raise SessionNotOpen(field="session_id", reason=Msg(N_("cancelled")))
+    return session
+
+
+def check_in(
+    db: Session,
+    *,
+    session_id: int,
+    code: str,
+    actor: Actor,
+    method: CheckInMethod = CheckInMethod.CODE,
+    status: AttendanceStatus = AttendanceStatus.PRESENT,
+    now: datetime | None = None,
+) -> CheckInResult:
+    """Check in the holder of a slip (code or QR token); scanning twice changes nothing."""
+    now = now or utcnow()
+    _open_for_attendance(db, session_id)
+    registration = _registration_for(db, code)
+    if registration is None:
+        raise UnknownCode(field="code", code=code.strip()[:20])
+    if registration.session_id != session_id:
+        other = registration.session
+        raise WrongSession(
+            field="code",
+            course=other.course.title,
+            when=other.starts_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+            venue=other.venue.name,
+        )
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise NotConfirmed(field="code", status=Msg(registration.status.label))
+    result = _upsert(
+        db,
+        session_id=session_id,
+        participant_id=registration.participant_id,
+        registration_id=registration.id,
+        status=status,
+        method=method,
+        actor=actor,
+        now=now,
+        keep_attended=True,
+    )
+    if result.created:
+        audit.record(
+            db,
+            actor,
+            "attendance.check_in",
+            participant_id=registration.participant_id,
+            subject_type="attendance",
+            subject_id=result.attendance.id,
+        )
+    return result
+
+
+def mark_attendance(
+    db: Session,
+    *,
+    session_id: int,
+    participant_id: int,
+    status: AttendanceStatus | str,
+    actor: Actor,
+    method: CheckInMethod = CheckInMethod.ROSTER,
+    now: datetime | None = None,
+) -> Attendance:
+    """Set a participant's attendance; without a confirmed registration it is a walk-in."""
+    now = now or utcnow()
+    _open_for_attendance(db, session_id)
+    if db.get(Participant, participant_id) is None:
+        raise NotFound(field="participant_id")
+    registration_id = db.scalar(
+        select(Registration.id).where(
+            Registration.session_id == session_id,
+            Registration.participant_id == participant_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    if registration_id is None and method != CheckInMethod.IMPORT:
+        method = CheckInMethod.WALK_IN
+    result = _upsert(
+        db,
+        session_id=session_id,
+        participant_id=participant_id,
+        registration_id=registration_id,
+        status=AttendanceStatus(status),
+        method=method,
+        actor=actor,
+        now=now,
+        keep_attended=False,
+    )
+    audit.record(
+        db,
+        actor,
+        "attendance.mark",
+        participant_id=participant_id,
+        subject_type="attendance",
+        subject_id=result.attendance.id,
+        details={"status": AttendanceStatus(status).value},
+    )
+    return result.attendance
+
+
+def undo_attendance(db: Session, *, session_id: int, participant_id: int, actor: Actor) -> bool:
+    """Remove a mistaken check-in; True if there was one."""
+    attendance = db.scalar(
+        select(Attendance).where(
+            Attendance.session_id == session_id, Attendance.participant_id == participant_id
+        )
+    )
+    if attendance is None:
+        return False
+    db.delete(attendance)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "attendance.undo",
+        participant_id=participant_id,
+        subject_type="class_session",
+        subject_id=session_id,
+    )
+    return True

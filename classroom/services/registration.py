@@ -1,0 +1,382 @@
+"""Registering, cancelling, waitlists and lotteries: the seat rules, in one place.
+
+Seat safety on both engines: every change to a session's seats first locks the
+session row (SELECT ... FOR UPDATE on PostgreSQL; SQLite write transactions begin
+IMMEDIATE, see classroom.db), and a seat is taken only by the guarded
+``UPDATE ... SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity``, checked
+by its rowcount. A CHECK constraint backs it: seats_taken never exceeds capacity.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import (
+    ACTIVE_STATUSES,
+    BookingMode,
+    CallReason,
+    CallTask,
+    ClassSession,
+    LotteryDraw,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    SessionState,
+    Source,
+    utcnow,
+)
+from . import audit
+from .actor import Actor
+from .codes import new_qr_token, new_reservation_code
+from .errors import (
+    AlreadyRegistered,
+    IdempotencyKeyReused,
+    LotteryAlreadyDrawn,
+    LotteryClosed,
+    LotteryStillOpen,
+    Msg,
+    NotALottery,
+    NotFound,
+    SessionNotOpen,
+)
+
+_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    #: False when an earlier request with the same idempotency key made it
+    created: bool
+    status: RegistrationStatus
+    #: 1-based waitlist position, None unless waitlisted
+    position: int | None
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    registration: Registration
+    #: the waitlisted registration that got the freed seat, if any
+    promoted: Registration | None
+
+
+def lock_session(db: Session, session_id: int) -> ClassSession:
+    """The session, locked against concurrent seat changes until the transaction ends."""
+    session = db.execute(
+        select(ClassSession).where(ClassSession.id == session_id).with_for_update()
+    ).scalar_one_or_none()
+    if session is None:
+        raise NotFound(field="session_id")
+    db.refresh(session)  # counters may have moved while we waited for the lock
+    return session
+
+
+def waitlist_position(db: Session, registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return db.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.session_id == registration.session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.waitlist_seq <= registration.waitlist_seq,
+        )
+    )
+
+
+def _result(db: Session, registration: Registration, created: bool) -> RegistrationResult:
+    return RegistrationResult(
+        registration=registration,
+        created=created,
+        status=registration.status,
+        position=waitlist_position(db, registration),
+    )
+
+
+def _by_idempotency_key(db: Session, key: str) -> Registration | None:
+    return db.scalar(select(Registration).where(Registration.idempotency_key == key))
+
+
+def _active_registration(db: Session, session_id: int, participant_id: int) -> Registration | None:
+    return db.scalar(
+        select(Registration).where(
+            Registration.session_id == session_id,
+            Registration.participant_id == participant_id,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def _replay(db: Session, existing: Registration, session_id: int, participant_id: int):
+    if existing.session_id != session_id or existing.participant_id != participant_id:
+        raise IdempotencyKeyReused(field="idempotency_key")
+    return _result(db, existing, created=False)
+
+
+def _ensure_open(session: ClassSession, now: datetime) -> None:
+    if session.state == SessionState.CANCELLED:
+        raise SessionNotOpen(field="session_id", reason=Msg(N_("cancelled")))
+    if session.state == SessionState.HELD or session.starts_at <= now:
+        raise SessionNotOpen(field="session_id", reason=Msg(N_("already started")))
+
+
+def _lottery_drawn(db: Session, session_id: int) -> bool:
+    return db.scalar(select(LotteryDraw.id).where(LotteryDraw.session_id == session_id)) is not None
+
+
+def _take_seat(db: Session, session_id: int) -> bool:
+    taken = db.execute(
+        update(ClassSession)
+        .where(ClassSession.id == session_id, ClassSession.seats_taken < ClassSession.capacity)
+        .values(seats_taken=ClassSession.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def _next_waitlist_seq(db: Session, session_id: int) -> int:
+    db.execute(
+        update(ClassSession)
+        .where(ClassSession.id == session_id)
+        .values(waitlist_seq=ClassSession.waitlist_seq + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return db.scalar(select(ClassSession.waitlist_seq).where(ClassSession.id == session_id))
+
+
+def _insert_registration(db: Session, **values) -> Registration:
+    """Insert with a fresh code; a clash of random codes is retried, other clashes raise."""
+    for _attempt in range(_CODE_ATTEMPTS):
+        code = new_reservation_code()
+        if db.scalar(select(Registration.id).where(Registration.code == code)) is None:
+            break
+    registration = Registration(code=code, qr_token=new_qr_token(), **values)
+    db.add(registration)
+    db.flush()
+    return registration
+
+
+def register(
+    db: Session,
+    *,
+    session_id: int,
+    participant_id: int,
+    source: Source,
+    actor: Actor,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> RegistrationResult:
+    """Confirm a seat, or waitlist with a position, or apply for the lottery; never overbook.
+
+    The same idempotency key twice returns the first result and creates nothing.
+    """
+    now = now or utcnow()
+    if idempotency_key and (existing := _by_idempotency_key(db, idempotency_key)):
+        return _replay(db, existing, session_id, participant_id)
+    if db.get(Participant, participant_id) is None:
+        raise NotFound(field="participant_id")
+    try:
+        with db.begin_nested():
+            session = lock_session(db, session_id)
+            # a twin request may have finished while we waited for the lock
+            if idempotency_key and (existing := _by_idempotency_key(db, idempotency_key)):
+                return _replay(db, existing, session_id, participant_id)
+            _ensure_open(session, now)
+            if active := _active_registration(db, session_id, participant_id):
+                raise AlreadyRegistered(field="participant_id", status=Msg(active.status.label))
+            values = dict(
+                session_id=session_id,
+                participant_id=participant_id,
+                source=source,
+                entered_by_id=actor.user_id,
+                entered_via=actor.kind.removeprefix("kiosk:")
+                if actor.kind.startswith("kiosk:")
+                else "",
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
+            if session.booking_mode == BookingMode.LOTTERY and not _lottery_drawn(db, session_id):
+                if now >= session.application_deadline:
+                    raise LotteryClosed(
+                        field="session_id", deadline=session.application_deadline.isoformat()
+                    )
+                values.update(status=RegistrationStatus.APPLIED)
+            elif _take_seat(db, session_id):
+                values.update(status=RegistrationStatus.CONFIRMED, confirmed_at=now)
+            else:
+                values.update(
+                    status=RegistrationStatus.WAITLISTED,
+                    waitlist_seq=_next_waitlist_seq(db, session_id),
+                )
+            registration = _insert_registration(db, **values)
+    except IntegrityError:
+        # a concurrent twin (same key) or the same person at once: answer as if serial
+        if idempotency_key and (existing := _by_idempotency_key(db, idempotency_key)):
+            return _replay(db, existing, session_id, participant_id)
+        if active := _active_registration(db, session_id, participant_id):
+            raise AlreadyRegistered(
+                field="participant_id", status=Msg(active.status.label)
+            ) from None
+        raise
+    db.get(Participant, participant_id).last_activity_at = now
+    audit.record(
+        db,
+        actor,
+        "registration.create",
+        participant_id=participant_id,
+        subject_type="registration",
+        subject_id=registration.id,
+        details={"session_id": session_id, "status": registration.status.value},
+    )
+    return _result(db, registration, created=True)
+
+
+def _first_waitlisted(db: Session, session_id: int) -> Registration | None:
+    return db.scalar(
+        select(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlist_seq)
+        .limit(1)
+    )
+
+
+def _open_call(db: Session, registration: Registration, reason: CallReason, now: datetime) -> None:
+    db.add(
+        CallTask(
+            participant_id=registration.participant_id,
+            session_id=registration.session_id,
+            registration_id=registration.id,
+            reason=reason,
+            created_at=now,
+        )
+    )
+
+
+def cancel_registration(
+    db: Session, registration_id: int, *, actor: Actor, now: datetime | None = None
+) -> CancelResult:
+    """Cancel; a freed seat goes to the first waitlisted person in the same transaction.
+
+    Cancelling twice changes nothing the second time.
+    """
+    now = now or utcnow()
+    registration = db.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(field="registration_id")
+    session = lock_session(db, registration.session_id)
+    db.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return CancelResult(registration, promoted=None)
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.waitlist_seq = None
+    registration.cancelled_at = now
+    registration.cancelled_by_id = actor.user_id
+    db.flush()
+    promoted = None
+    if was_confirmed:
+        promoted = (
+            _first_waitlisted(db, session.id) if session.state == SessionState.SCHEDULED else None
+        )
+        if promoted is not None:
+            promoted.status = RegistrationStatus.CONFIRMED
+            promoted.waitlist_seq = None
+            promoted.confirmed_at = now
+            _open_call(db, promoted, CallReason.PROMOTED, now)
+        else:
+            db.execute(
+                update(ClassSession)
+                .where(ClassSession.id == session.id)
+                .values(seats_taken=ClassSession.seats_taken - 1)
+                .execution_options(synchronize_session=False)
+            )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "registration.cancel",
+        participant_id=registration.participant_id,
+        subject_type="registration",
+        subject_id=registration.id,
+        details={"promoted_registration_id": promoted.id if promoted else None},
+    )
+    return CancelResult(registration, promoted=promoted)
+
+
+def lottery_order(application_ids: list[int], seed: str) -> list[int]:
+    """The drawn order of applications: reproducible by anyone from the ids and the seed.
+
+    Sort the ids, then shuffle them with Python's Mersenne Twister seeded with the
+    string "tsunagu-lottery:<seed>" (random.Random(str) hashes it with SHA-512).
+    """
+    order = sorted(application_ids)
+    random.Random(f"tsunagu-lottery:{seed}").shuffle(order)
+    return order
+
+
+def draw_lottery(
+    db: Session,
+    session_id: int,
+    *,
+    actor: Actor,
+    seed: str | None = None,
+    now: datetime | None = None,
+) -> LotteryDraw:
+    """Draw once, after the deadline: winners confirmed, the rest waitlisted in drawn order."""
+    now = now or utcnow()
+    session = lock_session(db, session_id)
+    if session.booking_mode != BookingMode.LOTTERY:
+        raise NotALottery(field="session_id")
+    if previous := db.scalar(select(LotteryDraw).where(LotteryDraw.session_id == session_id)):
+        raise LotteryAlreadyDrawn(field="session_id", seed=previous.seed)
+    if now < session.application_deadline:
+        raise LotteryStillOpen(
+            field="session_id", deadline=session.application_deadline.isoformat()
+        )
+    seed = seed or secrets.token_hex(8)
+    applications = {
+        r.id: r
+        for r in db.scalars(
+            select(Registration).where(
+                Registration.session_id == session_id,
+                Registration.status == RegistrationStatus.APPLIED,
+            )
+        )
+    }
+    order = lottery_order(list(applications), seed)
+    for registration_id in order:
+        registration = applications[registration_id]
+        if _take_seat(db, session_id):
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+            _open_call(db, registration, CallReason.LOTTERY_WON, now)
+        else:
+            seq = _next_waitlist_seq(db, session_id)
+            registration.status = RegistrationStatus.WAITLISTED
+            registration.waitlist_seq = seq
+            _open_call(db, registration, CallReason.LOTTERY_WAITLISTED, now)
+        db.flush()
+    draw = LotteryDraw(
+        session_id=session_id, seed=seed, drawn_order=order, drawn_at=now, drawn_by_id=actor.user_id
+    )
+    db.add(draw)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "lottery.draw",
+        subject_type="class_session",
+        subject_id=session_id,
+        details={"seed": seed, "applications": len(order)},
+    )
+    return draw

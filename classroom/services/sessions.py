@@ -1,0 +1,179 @@
+"""Scheduling class sessions, cancelling them, and marking them held."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..i18n import N_
+from ..models import (
+    ACTIVE_STATUSES,
+    BookingMode,
+    CallReason,
+    CallTask,
+    ClassSession,
+    Course,
+    DeviceTrack,
+    Registration,
+    RegistrationStatus,
+    Role,
+    SessionState,
+    User,
+    Venue,
+    utcnow,
+)
+from . import audit
+from .actor import Actor
+from .errors import CapacityTooLarge, DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
+from .registration import lock_session
+
+
+def create_session(
+    db: Session,
+    *,
+    course_id: int,
+    venue_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    actor: Actor,
+    booking_mode: BookingMode | str = BookingMode.FIRST_COME,
+    application_deadline: datetime | None = None,
+    instructor_ids: Iterable[int] = (),
+    note: str = "",
+) -> ClassSession:
+    """A scheduled session whose capacity fits the venue and whose times make sense."""
+    errors: dict[str, DomainError] = {}
+    course = db.get(Course, course_id)
+    venue = db.get(Venue, venue_id)
+    if course is None:
+        errors["course_id"] = DomainError(N_("Please choose a course."), field="course_id")
+    if venue is None:
+        errors["venue_id"] = DomainError(N_("Please choose a venue."), field="venue_id")
+    if ends_at <= starts_at:
+        errors["ends_at"] = DomainError(N_("The class must end after it starts."), field="ends_at")
+    if capacity < 1:
+        errors["capacity"] = DomainError(N_("The capacity must be at least 1."), field="capacity")
+    elif venue is not None and capacity > venue.capacity:
+        errors["capacity"] = CapacityTooLarge(
+            field="capacity", capacity=capacity, venue_capacity=venue.capacity
+        )
+    booking_mode = BookingMode(booking_mode)
+    if booking_mode == BookingMode.LOTTERY:
+        if application_deadline is None:
+            errors["application_deadline"] = DomainError(
+                N_("A lottery needs an application deadline."), field="application_deadline"
+            )
+        elif application_deadline >= starts_at:
+            errors["application_deadline"] = DomainError(
+                N_("The application deadline must be before the class starts."),
+                field="application_deadline",
+            )
+    else:
+        application_deadline = None
+    instructors = list(db.scalars(select(User).where(User.id.in_(list(instructor_ids)))))
+    if any(u.role != Role.INSTRUCTOR and u.role != Role.COORDINATOR for u in instructors):
+        errors["instructor_ids"] = DomainError(
+            N_("Only instructors and coordinators can teach a class."), field="instructor_ids"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    session = ClassSession(
+        course=course,
+        venue=venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        booking_mode=booking_mode,
+        application_deadline=application_deadline,
+        instructors=instructors,
+        note=note,
+    )
+    db.add(session)
+    db.flush()
+    audit.record(db, actor, "session.create", subject_type="class_session", subject_id=session.id)
+    return session
+
+
+def cancel_session(
+    db: Session, session_id: int, *, actor: Actor, now: datetime | None = None
+) -> list[CallTask]:
+    """Cancel a session; everyone registered goes on the "to call" list."""
+    now = now or utcnow()
+    session = lock_session(db, session_id)
+    if session.state == SessionState.HELD:
+        raise SessionNotOpen(field="session_id", reason=Msg(N_("already held")))
+    if session.state == SessionState.CANCELLED:
+        return []
+    session.state = SessionState.CANCELLED
+    session.cancelled_at = now
+    calls = []
+    for registration in db.scalars(
+        select(Registration).where(
+            Registration.session_id == session_id, Registration.status.in_(ACTIVE_STATUSES)
+        )
+    ):
+        registration.status = RegistrationStatus.CANCELLED
+        registration.waitlist_seq = None
+        registration.cancelled_at = now
+        registration.cancelled_by_id = actor.user_id
+        call = CallTask(
+            participant_id=registration.participant_id,
+            session_id=session_id,
+            registration_id=registration.id,
+            reason=CallReason.SESSION_CANCELLED,
+            created_at=now,
+        )
+        db.add(call)
+        calls.append(call)
+    session.seats_taken = 0
+    db.flush()
+    audit.record(db, actor, "session.cancel", subject_type="class_session", subject_id=session_id)
+    return calls
+
+
+def mark_held(
+    db: Session, session_id: int, *, actor: Actor, now: datetime | None = None
+) -> ClassSession:
+    """Record that the session took place (it then counts in the reports)."""
+    now = now or utcnow()
+    session = db.get(ClassSession, session_id)
+    if session is None:
+        raise NotFound(field="session_id")
+    if session.state == SessionState.CANCELLED:
+        raise SessionNotOpen(field="session_id", reason=Msg(N_("cancelled")))
+    if session.state != SessionState.HELD:
+        session.state = SessionState.HELD
+        session.held_at = now
+        db.flush()
+        audit.record(db, actor, "session.held", subject_type="class_session", subject_id=session_id)
+    return session
+
+
+def upcoming_sessions(
+    db: Session,
+    *,
+    now: datetime | None = None,
+    course_id: int | None = None,
+    device: DeviceTrack | str | None = None,
+    until: datetime | None = None,
+) -> list[ClassSession]:
+    """Scheduled sessions that have not started, soonest first."""
+    now = now or utcnow()
+    query = (
+        select(ClassSession)
+        .join(ClassSession.course)
+        .where(ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > now)
+        .options(selectinload(ClassSession.course), selectinload(ClassSession.venue))
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    )
+    if course_id is not None:
+        query = query.where(ClassSession.course_id == course_id)
+    if device is not None:
+        query = query.where(Course.device_track.in_([DeviceTrack(device), DeviceTrack.ANY]))
+    if until is not None:
+        query = query.where(ClassSession.starts_at < until)
+    return list(db.scalars(query))
