@@ -1,0 +1,136 @@
+"""Seat safety under real concurrency: threads with their own connections, both engines."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+from sqlalchemy import func, select
+from sqlalchemy.pool import NullPool
+
+from classroom.models import ClassSession, Registration, RegistrationStatus, Source
+from classroom.services import registration
+from classroom.services.actor import Actor
+from classroom.services.errors import DomainError
+from tests.classroom.ward import NOW, Ward
+from tests.conftest import make_database
+
+
+def _run_at_once(work, count: int) -> list[BaseException]:
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            work(i)
+        except BaseException as exc:  # collected and asserted on below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors
+
+
+def _separate_connections(engine_name, tmp_path, request):
+    """A Database whose every unit of work opens its own connection (no pool sharing)."""
+    return make_database(engine_name, tmp_path, request, poolclass=NullPool)
+
+
+def _invariants(database, session_id: int) -> tuple[int, list[int]]:
+    with database.read() as db:
+        session = db.get(ClassSession, session_id)
+        confirmed = db.scalar(
+            select(func.count()).where(
+                Registration.session_id == session_id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+        )
+        assert confirmed <= session.capacity
+        assert session.seats_taken == confirmed, "the seat counter drifted from the rows"
+        waiting = db.scalars(
+            select(Registration)
+            .where(Registration.session_id == session_id,
+                   Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.waitlist_seq)
+        ).all()
+        positions = [registration.waitlist_position(db, r) for r in waiting]
+        assert positions == list(range(1, len(waiting) + 1))
+        active = db.scalars(
+            select(Registration.participant_id).where(
+                Registration.session_id == session_id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+        ).all()
+        assert len(active) == len(set(active)), "someone holds two places"
+        # a free seat with people waiting would be a lost promotion
+        assert not (confirmed < session.capacity and waiting)
+        return confirmed, positions
+
+
+def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
+    database = _separate_connections(engine_name, tmp_path, request)
+    ward = Ward(database)
+    session = ward.session(capacity=10)
+    people = ward.residents(50)
+
+    def book(i: int) -> None:
+        with database.write() as db:
+            registration.register(db, session_id=session, participant_id=people[i],
+                                  source=Source.KIOSK, actor=Actor.kiosk(f"k{i}"), now=NOW)
+
+    errors = _run_at_once(book, 50)
+    assert errors == []
+    confirmed, positions = _invariants(database, session)
+    assert confirmed == 10
+    assert positions == list(range(1, 41))
+    database.dispose()
+
+
+def test_the_same_attempt_sent_by_many_threads_books_once(engine_name, tmp_path, request):
+    database = _separate_connections(engine_name, tmp_path, request)
+    ward = Ward(database)
+    session = ward.session(capacity=10)
+    person = ward.resident()
+    codes: list[str] = []
+
+    def book(_i: int) -> None:
+        with database.write() as db:
+            result = registration.register(db, session_id=session, participant_id=person,
+                                           source=Source.KIOSK, actor=Actor.kiosk("k"),
+                                           idempotency_key="double-tap", now=NOW)
+            codes.append(result.registration.code)
+
+    assert _run_at_once(book, 12) == []
+    assert len(set(codes)) == 1 and len(codes) == 12
+    assert len(ward.registrations(session)) == 1
+    database.dispose()
+
+
+def test_twenty_threads_cancelling_and_registering_keep_the_invariants(engine_name, tmp_path, request):
+    database = _separate_connections(engine_name, tmp_path, request)
+    ward = Ward(database)
+    session = ward.session(capacity=5)
+    booked = ward.residents(12)
+    newcomers = ward.residents(10)
+    first = {p: ward.coordinator.registers(p, session).registration.id for p in booked}
+    to_cancel = random.Random(7).sample(sorted(first.values()), 10)
+
+    def act(i: int) -> None:
+        with database.write() as db:
+            if i % 2 == 0:
+                registration.cancel_registration(db, to_cancel[i // 2], actor=Actor.system(), now=NOW)
+            else:
+                registration.register(db, session_id=session, participant_id=newcomers[i // 2],
+                                      source=Source.PHONE, actor=Actor.system(), now=NOW)
+
+    errors = _run_at_once(act, 20)
+    assert [e for e in errors if not isinstance(e, DomainError)] == []
+    confirmed, positions = _invariants(database, session)
+    assert confirmed == 5
+    # 12 booked + 10 new - 10 cancelled = 12 active: 5 seats, 7 waiting
+    assert len(positions) == 7
+    database.dispose()

@@ -1,0 +1,67 @@
+"""Report figures against numbers computed by hand on a small fixed dataset."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from classroom.models import AttendanceStatus
+from classroom.services import attendance, sessions
+from classroom.services.actor import Actor
+from classroom.services.reports import (
+    fiscal_year_bounds,
+    fiscal_year_of,
+    fiscal_year_report,
+    reiwa_label,
+)
+
+
+def test_fiscal_years_run_april_to_march_in_tokyo():
+    assert fiscal_year_of(date(2025, 4, 1)) == 2025
+    assert fiscal_year_of(date(2026, 3, 31)) == 2025
+    # 1 April 2026 00:30 in Tokyo is still 31 March in UTC
+    assert fiscal_year_of(datetime(2026, 3, 31, 15, 30, tzinfo=UTC)) == 2026
+    start, end = fiscal_year_bounds(2025)
+    assert start == datetime(2025, 3, 31, 15, 0, tzinfo=UTC)
+    assert end == datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+
+
+def test_reiwa_labels():
+    assert reiwa_label(2025) == "Reiwa 7 (FY2025)"
+    assert reiwa_label(2019) == "Reiwa 1 (FY2019)"
+
+
+def test_sessions_held_attendances_and_distinct_people(ward):
+    # three classes in FY2025: two held, one cancelled; plus one held in FY2026
+    def held_class(when: datetime, people: list[int], absent: list[int] = ()) -> int:
+        session = ward.session(starts_in=when - datetime(2026, 11, 26, 1, tzinfo=UTC))
+        with ward.database.write() as db:
+            for p in people:
+                attendance.mark_attendance(db, session_id=session, participant_id=p,
+                                           status=AttendanceStatus.PRESENT, actor=Actor.system())
+            for p in absent:
+                attendance.mark_attendance(db, session_id=session, participant_id=p,
+                                           status=AttendanceStatus.ABSENT, actor=Actor.system())
+            sessions.mark_held(db, session, actor=Actor.system())
+        return session
+
+    a, b, c, d = ward.residents(4)
+    held_class(datetime(2025, 5, 10, 1, tzinfo=UTC), [a, b, c], absent=[d])
+    # 31 January 16:00 UTC is 1 February in Tokyo
+    held_class(datetime(2026, 1, 31, 16, tzinfo=UTC), [a, d])
+    cancelled = ward.session(starts_in=datetime(2025, 6, 1, 1, tzinfo=UTC) - datetime(2026, 11, 26, 1, tzinfo=UTC))
+    with ward.database.write() as db:
+        sessions.cancel_session(db, cancelled, actor=Actor.system())
+    held_class(datetime(2026, 4, 2, 1, tzinfo=UTC), [b])
+
+    with ward.database.read() as db:
+        report = fiscal_year_report(db, 2025)
+    assert (report.sessions_held, report.attendances, report.participants) == (2, 5, 4)
+    assert report.headline() == "Reiwa 7 (FY2025): 2 sessions held, 5 participants in total (4 people)"
+    assert [(r.key, r.attendances) for r in report.by_month] == [("2", 2), ("5", 3)]
+    assert [(r.key, r.sessions, r.attendances, r.participants) for r in report.by_course] == [
+        ("intro-iphone", 2, 5, 4)
+    ]
+    assert report.as_dict()["fiscal_year"] == 2025
+    with ward.database.read() as db:
+        assert fiscal_year_report(db, 2026).attendances == 1
+    _ = timedelta

@@ -1,0 +1,135 @@
+"""Fixtures shared by every test: a fresh database per test, on SQLite and PostgreSQL.
+
+Every test that asks for `database` runs once per engine: on a SQLite file, and on
+PostgreSQL when it is reachable (TSUNAGU_TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test).
+The header and the summary of the run say which engines ran.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from classroom.db import Database
+from classroom.models import Base
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_URL = os.environ.get("TSUNAGU_TEST_DATABASE_URL") or DEFAULT_PG_URL
+
+
+def _postgres_reachable(url: str) -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means: run on SQLite only, and say why
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+_PG_PROBLEM = _postgres_reachable(PG_URL)
+ENGINES = ["sqlite"] + ([] if _PG_PROBLEM else ["postgresql"])
+_ran: Counter[str] = Counter()
+
+
+def pytest_report_header(config) -> list[str]:
+    lines = [f"tsunagu database engines: {', '.join(ENGINES)}"]
+    if _PG_PROBLEM:
+        lines.append(f"PostgreSQL not reachable at {PG_URL} ({_PG_PROBLEM}): SQLite only")
+    return lines
+
+
+def pytest_sessionstart(session) -> None:
+    if _PG_PROBLEM and os.environ.get("TSUNAGU_REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError(
+            f"TSUNAGU_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {PG_URL}: {_PG_PROBLEM}"
+        )
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call" and report.passed:
+        for engine in ENGINES:
+            if f"[{engine}" in report.nodeid or f"-{engine}]" in report.nodeid or f"-{engine}-" in report.nodeid:
+                _ran[engine] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    parts = [f"{engine}: {_ran[engine]} passed" for engine in ENGINES]
+    terminalreporter.write_line("database tests by engine — " + "; ".join(parts))
+    if _PG_PROBLEM:
+        terminalreporter.write_line(f"PostgreSQL was not reachable ({_PG_PROBLEM}); it did not run")
+
+
+class PostgresSchema:
+    """A private schema in the test database, so parallel runs never meet."""
+
+    def __init__(self, base_url: str) -> None:
+        self.name = f"t_{uuid.uuid4().hex[:12]}"
+        self.base_url = base_url
+        admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
+        admin.dispose()
+
+    def connect_args(self) -> dict:
+        return {"options": f"-c search_path={self.name}"}
+
+    def drop(self) -> None:
+        admin = create_engine(self.base_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    if _PG_PROBLEM:
+        pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
+    schema = PostgresSchema(PG_URL)
+    engine = create_engine(PG_URL, connect_args=schema.connect_args())
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield schema
+    schema.drop()
+
+
+def make_database(engine_name: str, tmp_path, request, **engine_kwargs) -> Database:
+    """A Database with the current schema and no rows."""
+    if engine_name == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.sqlite3'}", **engine_kwargs)
+        Base.metadata.create_all(db.engine)
+        return db
+    schema = request.getfixturevalue("pg_schema")
+    engine_kwargs.setdefault("connect_args", {}).update(schema.connect_args())
+    db = Database(PG_URL, **engine_kwargs)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return db
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database(engine_name, tmp_path, request):
+    """A fresh, empty database on each engine."""
+    db = make_database(engine_name, tmp_path, request)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def ward(database):
+    """A ward with one course, one 20-seat venue and a coordinator, on each engine."""
+    from tests.classroom.ward import Ward
+
+    return Ward(database)
