@@ -1,0 +1,56 @@
+# Tsunagu — the README's commands: `make run`, `make test`; plus bench, lint, i18n.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# a stamp that is newer than pyproject.toml once the venv holds what it asks for
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-fast bench lint i18n system-deps clean help
+
+help:
+	@echo "make run    - set up, migrate, load demo data if empty, start the web site"
+	@echo "make test   - install what is missing, then run every test (SQLite + PostgreSQL)"
+	@echo "make bench  - benchmarks, printed as ratios to baselines measured in the same run"
+	@echo "make lint   - ruff"
+	@echo "make i18n   - extract, update and compile the translation catalogs"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip wheel setuptools
+	$(BIN)/pip install --quiet -e '.[all]'
+	touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+run: $(INSTALLED)
+	@mkdir -p instance
+	$(BIN)/tsunagu db upgrade
+	@$(BIN)/tsunagu demo 2>/dev/null || echo "The database already holds data: demo data not loaded."
+	$(BIN)/tsunagu serve --host $(HOST) --port $(PORT)
+
+test: system-deps $(INSTALLED)
+	$(BIN)/tsunagu content check
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -q -x -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: system-deps $(INSTALLED)
+	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+i18n: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o locales/messages.pot --no-location --sort-output --project tsunagu .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel compile -d locales --use-fuzzy || $(BIN)/pybabel compile -d locales
+
+clean:
+	rm -rf $(VENV) .pytest_cache
