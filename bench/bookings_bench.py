@@ -46,25 +46,42 @@ SESSIONS = 20
 SEATS = 10
 PEOPLE_PER_SESSION = 15  # 10 confirmed, 5 waitlisted per session
 NOW = datetime(2026, 11, 26, 1, tzinfo=UTC)
-PG_URL = os.environ.get("TSUNAGU_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_URL = (
+    os.environ.get("TSUNAGU_TEST_DATABASE_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _setup(database: Database) -> tuple[list[int], list[int]]:
     with database.write() as db:
-        course = Course(code="bench", title="ベンチ", kind=CourseKind.INTRO, device_track=DeviceTrack.ANY,
-                        title_translations={}, lesson_ids=[])
-        venue = Venue(name="ベンチ会場", kind=VenueKind.LIBRARY, capacity=SEATS, name_translations={})
+        course = Course(
+            code="bench",
+            title="ベンチ",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.ANY,
+            title_translations={},
+            lesson_ids=[],
+        )
+        venue = Venue(
+            name="ベンチ会場", kind=VenueKind.LIBRARY, capacity=SEATS, name_translations={}
+        )
         db.add_all([course, venue])
         db.flush()
         sessions = []
         for i in range(SESSIONS):
-            s = ClassSession(course_id=course.id, venue_id=venue.id, capacity=SEATS,
-                             starts_at=NOW + timedelta(days=10 + i),
-                             ends_at=NOW + timedelta(days=10 + i, hours=1))
+            s = ClassSession(
+                course_id=course.id,
+                venue_id=venue.id,
+                capacity=SEATS,
+                starts_at=NOW + timedelta(days=10 + i),
+                ends_at=NOW + timedelta(days=10 + i, hours=1),
+            )
             db.add(s)
             sessions.append(s)
-        people = [Participant(reading=f"ベンチ {i}", reading_key=f"べんち{i}", source=Source.PHONE)
-                  for i in range(SESSIONS * PEOPLE_PER_SESSION)]
+        people = [
+            Participant(reading=f"ベンチ {i}", reading_key=f"べんち{i}", source=Source.PHONE)
+            for i in range(SESSIONS * PEOPLE_PER_SESSION)
+        ]
         db.add_all(people)
         db.flush()
         return [s.id for s in sessions], [p.id for p in people]
@@ -73,7 +90,7 @@ def _setup(database: Database) -> tuple[list[int], list[int]]:
 def _jobs(session_ids: list[int], people: list[int]) -> list[tuple[int, int]]:
     jobs = []
     for n, session_id in enumerate(session_ids):
-        for p in people[n * PEOPLE_PER_SESSION:(n + 1) * PEOPLE_PER_SESSION]:
+        for p in people[n * PEOPLE_PER_SESSION : (n + 1) * PEOPLE_PER_SESSION]:
             jobs.append((session_id, p))
     return jobs
 
@@ -107,20 +124,35 @@ def _in_threads(jobs: list[tuple[int, int]], work) -> float:
 def _plain_inserts(database: Database, jobs) -> float:
     def work(session_id: int, participant_id: int) -> None:
         with database.engine.begin() as conn:
-            conn.execute(insert(Registration).values(
-                session_id=session_id, participant_id=participant_id,
-                status=RegistrationStatus.CONFIRMED.value, source=Source.KIOSK.value,
-                code=new_reservation_code() + uuid.uuid4().hex[:4], qr_token=new_qr_token(),
-                created_at=NOW, entered_via=""))
+            conn.execute(
+                insert(Registration).values(
+                    session_id=session_id,
+                    participant_id=participant_id,
+                    status=RegistrationStatus.CONFIRMED.value,
+                    source=Source.KIOSK.value,
+                    code=new_reservation_code() + uuid.uuid4().hex[:4],
+                    qr_token=new_qr_token(),
+                    created_at=NOW,
+                    entered_via="",
+                )
+            )
+
     return _in_threads(jobs, work)
 
 
 def _bookings(database: Database, jobs) -> float:
     def work(session_id: int, participant_id: int) -> None:
         with database.write() as db:
-            registration.register(db, session_id=session_id, participant_id=participant_id,
-                                  source=Source.KIOSK, actor=Actor.kiosk("bench"),
-                                  idempotency_key=uuid.uuid4().hex, now=NOW)
+            registration.register(
+                db,
+                session_id=session_id,
+                participant_id=participant_id,
+                source=Source.KIOSK,
+                actor=Actor.kiosk("bench"),
+                idempotency_key=uuid.uuid4().hex,
+                now=NOW,
+            )
+
     return _in_threads(jobs, work)
 
 
@@ -170,10 +202,14 @@ def bench(engine_name: str) -> None:
         overbooked = _overbooked(db)
         drop()
     n = len(jobs)
-    print(f"[{engine_name}] {WRITERS} writers, {n} bookings into {SESSIONS} sessions of {SEATS} seats")
+    print(
+        f"[{engine_name}] {WRITERS} writers, {n} bookings into {SESSIONS} sessions of {SEATS} seats"
+    )
     print(f"[{engine_name}] plain INSERTs: {n / baseline:8.1f} rows/s")
-    print(f"[{engine_name}] bookings:      {n / elapsed:8.1f} bookings/s "
-          f"(ratio to plain INSERTs: {baseline / elapsed:.2f})")
+    print(
+        f"[{engine_name}] bookings:      {n / elapsed:8.1f} bookings/s "
+        f"(ratio to plain INSERTs: {baseline / elapsed:.2f})"
+    )
     print(f"[{engine_name}] overbooked seats: {overbooked}")
     if overbooked:
         raise SystemExit(1)

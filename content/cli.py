@@ -1,0 +1,166 @@
+"""`tsunagu content ...`: check the content, build its speech and the kiosk bundle, show furigana."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from classroom.i18n import gettext as _
+from content.loader import CONTENT_DIR, Catalog, ContentError, load_catalog
+from content.model import LANGUAGES
+from content.speech import ENGINES, SPEEDS, AudioCache, CacheError, build_speech, utterances
+
+DIR_OPTION = click.option(
+    "--dir",
+    "root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=CONTENT_DIR,
+    show_default=False,
+    help=_("Content directory (default: the content package's own)."),
+)
+CACHE_OPTION = click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Audio cache directory (default: $TSUNAGU_AUDIO_CACHE, else instance/audio)."),
+)
+
+
+@click.group()
+def content() -> None:
+    """Guides, lessons and FAQ: check them, speak them, bundle them for kiosks."""
+
+
+def _catalog(root: Path) -> Catalog:
+    """The catalog under ``root``, or a one-line error instead of a traceback."""
+    try:
+        return load_catalog(root)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@content.command()
+@DIR_OPTION
+def check(root: Path) -> None:
+    """Validate every content file; exit 1 when there is any error."""
+    from content.validate import validate
+
+    problems = validate(root)
+    for problem in problems:
+        click.echo(str(problem), err=not problem.is_error)
+    errors = sum(p.is_error for p in problems)
+    click.echo(
+        _("%(errors)d errors, %(warnings)d warnings.")
+        % {"errors": errors, "warnings": len(problems) - errors}
+    )
+    if errors:
+        raise SystemExit(1)
+
+
+@content.command()
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", *ENGINES]),
+    default="auto",
+    show_default=True,
+    help=_("auto tries gTTS once and speaks offline when it cannot be reached."),
+)
+@CACHE_OPTION
+@DIR_OPTION
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    type=click.Choice(LANGUAGES),
+    help=_("Only these languages (repeatable; default: all)."),
+)
+@click.option(
+    "--speed",
+    type=click.Choice(["normal", "slow", "both"]),
+    default="both",
+    show_default=True,
+)
+@click.option("--quiet", is_flag=True, help=_("No progress bar."))
+def speech(
+    engine: str,
+    cache_dir: Path | None,
+    root: Path,
+    languages: tuple[str, ...],
+    speed: str,
+    quiet: bool,
+) -> None:
+    """Build the audio of every spoken text; clips already in the cache are kept."""
+    items = utterances(
+        _catalog(root),
+        languages or LANGUAGES,
+        SPEEDS if speed == "both" else (speed,),
+    )
+    try:
+        report = build_speech(items, AudioCache.open(cache_dir), engine, progress=not quiet)
+    except CacheError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report.fallback_reason:
+        click.echo(
+            _("gTTS could not be used (%(reason)s); the offline engine spoke instead.")
+            % {"reason": report.fallback_reason},
+            err=True,
+        )
+    for utterance, reason in report.failures:
+        click.echo(
+            _("Could not speak %(language)s text '%(text)s': %(reason)s")
+            % {"language": utterance.language, "text": utterance.text, "reason": reason},
+            err=True,
+        )
+    click.echo(report.summary())
+    if report.failures:
+        raise SystemExit(1)
+
+
+@content.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=_("A .zip file or a directory (default: instance/bundles/)."),
+)
+@CACHE_OPTION
+@DIR_OPTION
+def bundle(out: Path | None, cache_dir: Path | None, root: Path) -> None:
+    """Write the versioned content bundle for kiosks (content, settings, media, audio)."""
+    from content.bundle import build_bundle
+    from content.validate import validate
+
+    errors = [p for p in validate(root) if p.is_error]
+    if errors:
+        raise click.ClickException(
+            _("The content has %(count)d errors; run 'tsunagu content check' first.")
+            % {"count": len(errors)}
+        )
+    try:
+        result = build_bundle(_catalog(root), AudioCache.open(cache_dir), out)
+    except OSError as exc:
+        raise click.ClickException(
+            _("The bundle cannot be written: %(reason)s.") % {"reason": exc.strerror or exc}
+        ) from exc
+    if result.missing_audio:
+        click.echo(
+            _("%(count)d texts have no audio yet; run 'tsunagu content speech' first.")
+            % {"count": result.missing_audio},
+            err=True,
+        )
+    click.echo(
+        _("Bundle %(version)s: %(files)d files in %(path)s")
+        % {"version": result.version, "files": result.files, "path": result.path}
+    )
+
+
+@content.command()
+@click.argument("text")
+def furigana(text: str) -> None:
+    """Print TEXT with readings after its kanji, then its reading."""
+    from content.furigana import reading, segments, to_plain
+
+    click.echo(to_plain(segments(text)))
+    click.echo(reading(text))

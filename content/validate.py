@@ -1,0 +1,656 @@
+"""Check the content YAML against docs/content-schema.md, with the line of every problem.
+
+Files are composed into YAML nodes (not Python objects) so that each problem carries its
+1-based line and duplicate keys are seen. A problem reads like
+``guides/juminhyo.yaml:42: step 3 has no ja text``; warnings say ``warning:`` after the line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from classroom.i18n import gettext as _
+from content.loader import (
+    CONTENT_DIR,
+    SECTIONS,
+    ContentError,
+    load_settings,
+    section_files,
+    settings_path,
+)
+from content.model import LANGUAGES, PLACEHOLDER, Settings
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+HTTPS_URL = re.compile(r"https://[^\s/{}]+\.[^\s{}]*")
+KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
+JA_SENTENCE_END = ("。", "！", "？", "!", "?", "」", "）", ")", "』")
+EN_SENTENCE_END = (".", "!", "?", ")", '"', "”", "…")
+
+#: languages every text of a kind must have
+REQUIRED_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "guide": ("ja", "ja-easy", "en"),
+    "lesson": ("ja", "en"),
+    "faq": ("ja", "en"),
+}
+GUIDE_STATUSES = ("active", "withdrawn")
+GUIDE_CATEGORIES = ("certificates", "events", "health", "payments", "mynumber")
+COURSES = ("intro", "one_point")
+LEVELS = ("beginner", "basic", "practical", "advanced")
+DEVICES = ("iphone", "android", "senior")
+MIN_STEPS = 3
+MIN_CAN_DO = 2
+MIN_QUESTIONS = 3
+
+#: allowed keys of each mapping; True = required
+GUIDE_KEYS = {
+    "id": True, "kind": True, "status": True, "category": True, "title": True,
+    "for_whom": True, "duration_minutes": True, "fee": True, "finder": True, "bring": True,
+    "checklist": False, "steps": True, "warnings": False, "handoff": True, "stuck": True,
+    "furigana": False,
+}  # fmt: skip
+LESSON_KEYS = {
+    "id": True, "kind": True, "course": True, "level": True, "order": False, "title": True,
+    "goal": True, "duration_minutes": True, "devices": True, "prepare": False, "steps": True,
+    "can_do": True, "furigana": False,
+}  # fmt: skip
+FAQ_KEYS = {"id": True, "kind": True, "title": True, "questions": True, "furigana": False}
+GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False}
+LESSON_STEP_KEYS = {**GUIDE_STEP_KEYS, "variants": False, "tip": False}
+QUESTION_KEYS = {"id": True, "q": True, "a": True, "next": False, "guide": False}
+ITEM_KEYS = {"id": True, "text": True}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file: where it is (file relative to the content dir, line) and what."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors (which make ``content check`` fail), False for warnings."""
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        if self.is_error:
+            return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {_('warning')}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a file may refer to: ids of the other files, settings, and the content root."""
+
+    root: Path
+    settings: Settings
+    guides: frozenset[str]
+    lessons: frozenset[str]
+    #: intro lesson order -> the file that has it (one lesson per meeting)
+    intro_orders: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileCheck:
+    """Collects the problems of one file while its nodes are walked."""
+
+    name: str
+    known: Known
+    kind: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, message: str) -> None:
+        """Record an error at a 1-based line."""
+        self.problems.append(Problem(self.name, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        """Record a warning at a 1-based line."""
+        self.problems.append(Problem(self.name, line, message, "warning"))
+
+
+def line_of(node: yaml.Node) -> int:
+    """The 1-based line where ``node`` starts."""
+    return node.start_mark.line + 1
+
+
+def scalar(node: yaml.Node) -> Any:
+    """The Python value of a scalar node (str, int, float, bool or None)."""
+    return yaml.SafeLoader("").construct_object(node)
+
+
+def compose(path: Path, check: FileCheck) -> yaml.Node | None:
+    """The root node of ``path``, or None after recording a syntax error or an empty file."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        check.error(
+            mark.line + 1 if mark else 1,
+            _("the YAML cannot be read: %(problem)s") % {"problem": exc.problem or exc.context},
+        )
+        return None
+    except UnicodeDecodeError:
+        check.error(1, _("the file is not UTF-8 text"))
+        return None
+    if node is None:
+        check.error(1, _("the file is empty"))
+    return node
+
+
+def fields(
+    check: FileCheck, node: yaml.Node, where: str, allowed: dict[str, bool] | None
+) -> dict[str, tuple[int, yaml.Node]]:
+    """The keys of a mapping node -> (key line, value node); reports shape, duplicates, typos."""
+    if not isinstance(node, yaml.MappingNode):
+        check.error(line_of(node), _("%(where)s must be a mapping") % {"where": where})
+        return {}
+    found: dict[str, tuple[int, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        key, line = str(scalar(key_node)), line_of(key_node)
+        if key in found:
+            check.error(
+                line,
+                _("%(where)s has the key '%(key)s' twice (first at line %(first)d)")
+                % {"where": where, "key": key, "first": found[key][0]},
+            )
+            continue
+        if allowed is not None and key not in allowed:
+            check.error(line, _unknown_key(where, key, allowed))
+            continue
+        found[key] = (line, value_node)
+    for key, required in (allowed or {}).items():
+        if required and key not in found:
+            check.error(
+                line_of(node),
+                _("%(where)s has no '%(key)s'") % {"where": where, "key": key},
+            )
+    return found
+
+
+def _unknown_key(where: str, key: str, allowed: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    if close:
+        return _("%(where)s has an unknown key '%(key)s' (did you mean '%(close)s'?)") % {
+            "where": where,
+            "key": key,
+            "close": close[0],
+        }
+    return _("%(where)s has an unknown key '%(key)s'") % {"where": where, "key": key}
+
+
+def sequence(
+    check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str, minimum: int = 0
+) -> list[yaml.Node]:
+    """The items of a list field; reports a non-list and too few items."""
+    if entry is None:
+        return []
+    line, node = entry
+    if not isinstance(node, yaml.SequenceNode):
+        check.error(line, _("%(where)s must be a list") % {"where": where})
+        return []
+    if len(node.value) < minimum:
+        check.error(
+            line,
+            _("%(where)s needs at least %(minimum)d items, found %(count)d")
+            % {"where": where, "minimum": minimum, "count": len(node.value)},
+        )
+    return list(node.value)
+
+
+def string(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> str | None:
+    """The value of a non-empty string field, or None after reporting what is wrong."""
+    if entry is None:
+        return None
+    line, node = entry
+    value = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    if not isinstance(value, str) or not value.strip():
+        check.error(line, _("%(where)s must be a non-empty text") % {"where": where})
+        return None
+    return value
+
+
+def choice(
+    check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str, allowed: tuple[str, ...]
+) -> str | None:
+    """The value of an enum field, or None after reporting a value outside ``allowed``."""
+    value = string(check, entry, where)
+    if value is not None and value not in allowed:
+        assert entry is not None
+        check.error(
+            entry[0],
+            _("%(where)s is '%(value)s', which is not one of: %(allowed)s")
+            % {"where": where, "value": value, "allowed": ", ".join(allowed)},
+        )
+        return None
+    return value
+
+
+def positive_int(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
+    """Report a field that is not a whole number greater than 0."""
+    if entry is None:
+        return
+    value = scalar(entry[1]) if isinstance(entry[1], yaml.ScalarNode) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        check.error(
+            entry[0], _("%(where)s must be a whole number greater than 0") % {"where": where}
+        )
+
+
+def identifier(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> str | None:
+    """The value of an id field, or None after reporting one that is not [a-z0-9-]+."""
+    value = string(check, entry, where)
+    if value is not None and not ID_PATTERN.fullmatch(value):
+        assert entry is not None
+        check.error(
+            entry[0],
+            _("%(where)s '%(value)s' may use only a-z, 0-9 and '-'")
+            % {"where": where, "value": value},
+        )
+        return None
+    return value
+
+
+def text(
+    check: FileCheck,
+    entry: tuple[int, yaml.Node] | None,
+    where: str,
+    sentence: bool = False,
+) -> None:
+    """Check a language mapping: required languages, no empty text, placeholders, endings."""
+    if entry is None:
+        return
+    line, node = entry
+    if not isinstance(node, yaml.MappingNode):
+        check.error(line, _("%(where)s must be a mapping of language to text") % {"where": where})
+        return
+    values = fields(check, node, where, {code: False for code in LANGUAGES})
+    for code in REQUIRED_LANGUAGES[check.kind]:
+        if code not in values:
+            check.error(line, _("%(where)s has no %(lang)s text") % {"where": where, "lang": code})
+    for code, (value_line, value_node) in values.items():
+        value = scalar(value_node) if isinstance(value_node, yaml.ScalarNode) else None
+        if value is None or not str(value).strip():
+            check.error(
+                value_line,
+                _("%(where)s has an empty %(lang)s text") % {"where": where, "lang": code},
+            )
+            continue
+        placeholders(check, value_line, str(value), f"{where} ({code})")
+        if sentence:
+            sentence_ending(check, value_line, str(value).strip(), where, code)
+
+
+def placeholders(check: FileCheck, line: int, value: str, where: str) -> None:
+    """Report placeholders missing from the settings and braces that are not placeholders."""
+    settings = check.known.settings
+    for match in PLACEHOLDER.finditer(value):
+        path = match.group(1)
+        if not settings.has_value(path):
+            check.error(
+                line,
+                _("%(where)s uses the placeholder {%(path)s}, which is not a value in %(file)s")
+                % {"where": where, "path": path, "file": Path(settings.source).name},
+            )
+    if "{" in PLACEHOLDER.sub("", value) or "}" in PLACEHOLDER.sub("", value):
+        check.error(
+            line,
+            _("%(where)s has a brace that is not a placeholder like {fees.juminhyo_online}")
+            % {"where": where},
+        )
+
+
+def sentence_ending(check: FileCheck, line: int, value: str, where: str, code: str) -> None:
+    """Warn when a text that should be sentences does not end like a sentence."""
+    if code in ("ja", "ja-easy") and not value.endswith(JA_SENTENCE_END):
+        check.warn(
+            line,
+            _("%(where)s (%(lang)s) does not end its sentence with 。")
+            % {"where": where, "lang": code},
+        )
+    elif code == "en" and not value.endswith(EN_SENTENCE_END):
+        check.warn(
+            line,
+            _("%(where)s (en) does not end its sentence with a full stop") % {"where": where},
+        )
+
+
+def texts(
+    check: FileCheck,
+    entry: tuple[int, yaml.Node] | None,
+    names: tuple[str, str],
+    minimum: int = 0,
+    sentence: bool = False,
+) -> None:
+    """Check a list of language mappings; ``names`` = (the list's name, an item's name)."""
+    for n, node in enumerate(sequence(check, entry, names[0], minimum), start=1):
+        label = _("%(item)s %(n)d") % {"item": names[1], "n": n}
+        text(check, (line_of(node), node), label, sentence)
+
+
+def id_items(
+    check: FileCheck,
+    entry: tuple[int, yaml.Node] | None,
+    where: str,
+    minimum: int,
+    sentence: bool = False,
+) -> None:
+    """Check a list of {id, text} items with ids unique in the file."""
+    seen: dict[str, int] = {}
+    for n, node in enumerate(sequence(check, entry, where, minimum), start=1):
+        item = fields(check, node, _("%(where)s item %(n)d") % {"where": where, "n": n}, ITEM_KEYS)
+        item_id = identifier(check, item.get("id"), _("%(where)s id") % {"where": where})
+        label = _("%(where)s item '%(id)s'") % {"where": where, "id": item_id or n}
+        if item_id is not None:
+            unique_id(check, seen, item_id, item["id"][0], where)
+        text(check, item.get("text"), label, sentence)
+
+
+def unique_id(check: FileCheck, seen: dict[str, int], value: str, line: int, where: str) -> None:
+    """Report an id that an earlier item of the same list already uses."""
+    if value in seen:
+        check.error(
+            line,
+            _("%(where)s id '%(id)s' is used twice (first at line %(first)d)")
+            % {"where": where, "id": value, "first": seen[value]},
+        )
+    else:
+        seen[value] = line
+
+
+def steps(
+    check: FileCheck,
+    entry: tuple[int, yaml.Node] | None,
+    allowed: dict[str, bool],
+    devices: Iterable[str] = (),
+) -> None:
+    """Check the steps list: at least three, each with its texts, picture and variants."""
+    for n, node in enumerate(sequence(check, entry, _("steps"), MIN_STEPS), start=1):
+        where = _("step %(n)d") % {"n": n}
+        step = fields(check, node, where, allowed)
+        text(check, step.get("text"), where, sentence=True)
+        text(check, step.get("screen"), _("%(where)s screen") % {"where": where}, sentence=True)
+        text(check, step.get("tip"), _("%(where)s tip") % {"where": where}, sentence=True)
+        illustration(check, step.get("illustration"), where)
+        variants(check, step.get("variants"), where, tuple(devices))
+
+
+def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
+    """Report an illustration outside media/ or missing from the content directory."""
+    value = string(check, entry, _("%(where)s illustration") % {"where": where})
+    if value is None or entry is None:
+        return
+    media = (check.known.root / "media").resolve()
+    target = (check.known.root / value).resolve()
+    if not value.startswith("media/") or media not in target.parents:
+        check.error(
+            entry[0],
+            _("%(where)s illustration must be a file under media/, not '%(value)s'")
+            % {"where": where, "value": value},
+        )
+    elif not target.is_file():
+        check.error(
+            entry[0],
+            _("%(where)s illustration %(value)s does not exist") % {"where": where, "value": value},
+        )
+
+
+def variants(
+    check: FileCheck,
+    entry: tuple[int, yaml.Node] | None,
+    where: str,
+    devices: tuple[str, ...],
+) -> None:
+    """Check device variants: only devices the lesson covers, each a language mapping."""
+    if entry is None:
+        return
+    found = fields(check, entry[1], _("%(where)s variants") % {"where": where}, None)
+    for device, (line, node) in found.items():
+        if device not in devices:
+            check.error(
+                line,
+                _("%(where)s has a variant for '%(device)s', which is not in devices")
+                % {"where": where, "device": device},
+            )
+        label = _("%(where)s variant '%(device)s'") % {"where": where, "device": device}
+        text(check, (line, node), label, sentence=True)
+
+
+def furigana(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
+    """Check furigana overrides: each word maps to a reading written in kana."""
+    if entry is None:
+        return
+    for word, (line, node) in fields(check, entry[1], "furigana", None).items():
+        reading = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(reading, str) or not KANA.fullmatch(reading):
+            check.error(
+                line,
+                _("furigana for '%(word)s' must be a reading written in kana") % {"word": word},
+            )
+
+
+def header(check: FileCheck, root: dict[str, tuple[int, yaml.Node]], stem: str) -> None:
+    """Check id (= file name) and kind (= the section's kind)."""
+    file_id = identifier(check, root.get("id"), "id")
+    if file_id is not None and file_id != stem:
+        check.error(
+            root["id"][0],
+            _("id '%(id)s' must equal the file name '%(stem)s'") % {"id": file_id, "stem": stem},
+        )
+    kind = string(check, root.get("kind"), "kind")
+    if kind is not None and kind != check.kind:
+        check.error(
+            root["kind"][0],
+            _("kind is '%(kind)s' but files in this folder must say '%(expected)s'")
+            % {"kind": kind, "expected": check.kind},
+        )
+
+
+def reference(
+    check: FileCheck, line: int, value: str | None, known: frozenset[str], what: str
+) -> None:
+    """Report a reference to a guide or lesson id that has no file."""
+    if value is not None and value not in known:
+        check.error(
+            line,
+            _("there is no %(what)s '%(id)s'") % {"what": what, "id": value},
+        )
+
+
+def check_guide(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
+    """Check the fields of a guide file."""
+    choice(check, root.get("status"), "status", GUIDE_STATUSES)
+    choice(check, root.get("category"), "category", GUIDE_CATEGORIES)
+    text(check, root.get("title"), "title")
+    text(check, root.get("for_whom"), "for_whom", sentence=True)
+    positive_int(check, root.get("duration_minutes"), "duration_minutes")
+    text(check, root.get("fee"), "fee")
+    if "finder" in root:
+        finder = fields(check, root["finder"][1], "finder", {"question": True})
+        text(check, finder.get("question"), _("finder question"))
+    texts(check, root.get("bring"), ("bring", _("bring item")), minimum=1)
+    id_items(check, root.get("checklist"), "checklist", minimum=0)
+    steps(check, root.get("steps"), GUIDE_STEP_KEYS)
+    texts(check, root.get("warnings"), ("warnings", _("warning")), sentence=True)
+    if "handoff" in root:
+        handoff = fields(check, root["handoff"][1], "handoff", {"url": True, "label": True})
+        handoff_url(check, handoff.get("url"))
+        text(check, handoff.get("label"), _("handoff label"))
+    if "stuck" in root:
+        stuck = fields(check, root["stuck"][1], "stuck", {"lessons": False, "counter": True})
+        for node in sequence(check, stuck.get("lessons"), _("stuck lessons")):
+            reference(check, line_of(node), string(check, (line_of(node), node), "lesson id"),
+                      check.known.lessons, _("lesson"))  # fmt: skip
+        text(check, stuck.get("counter"), _("stuck counter"))
+
+
+def handoff_url(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
+    """Report a hand-off URL that is neither one placeholder nor an https:// URL."""
+    value = string(check, entry, _("handoff url"))
+    if value is None or entry is None:
+        return
+    match = PLACEHOLDER.fullmatch(value)
+    if match is None and not HTTPS_URL.fullmatch(value):
+        check.error(
+            entry[0],
+            _("handoff url must be a placeholder like {urls.juminhyo} or an https:// URL"),
+        )
+        return
+    if match is None:
+        return
+    placeholders(check, entry[0], value, _("handoff url"))
+    settings = check.known.settings
+    if settings.has_value(match.group(1)):
+        resolved = settings.value_in(match.group(1), "ja")
+        if not HTTPS_URL.fullmatch(resolved):
+            check.error(
+                entry[0],
+                _("handoff url %(value)s is '%(resolved)s' in the settings, not an https:// URL")
+                % {"value": value, "resolved": resolved},
+            )
+
+
+def check_lesson(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
+    """Check the fields of a lesson file."""
+    course = choice(check, root.get("course"), "course", COURSES)
+    choice(check, root.get("level"), "level", LEVELS)
+    if course == "intro" and "order" not in root:
+        check.error(root["course"][0], _("an intro lesson needs an 'order'"))
+    positive_int(check, root.get("order"), "order")
+    if course == "intro" and "order" in root:
+        intro_order(check, root["order"])
+    text(check, root.get("title"), "title")
+    text(check, root.get("goal"), "goal")
+    positive_int(check, root.get("duration_minutes"), "duration_minutes")
+    devices = [
+        choice(check, (line_of(node), node), _("device"), DEVICES)
+        for node in sequence(check, root.get("devices"), "devices", minimum=1)
+    ]
+    texts(check, root.get("prepare"), ("prepare", _("prepare item")))
+    steps(check, root.get("steps"), LESSON_STEP_KEYS, [d for d in devices if d])
+    id_items(check, root.get("can_do"), "can_do", minimum=MIN_CAN_DO)
+
+
+def intro_order(check: FileCheck, entry: tuple[int, yaml.Node]) -> None:
+    """Report an intro lesson whose order another intro lesson already has."""
+    order = scalar(entry[1]) if isinstance(entry[1], yaml.ScalarNode) else None
+    if not isinstance(order, int):
+        return
+    taken = check.known.intro_orders
+    if order in taken:
+        check.error(
+            entry[0],
+            _("order %(order)d is also the order of %(other)s")
+            % {"order": order, "other": taken[order]},
+        )
+    else:
+        taken[order] = check.name
+
+
+def check_faq(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
+    """Check the fields of an FAQ topic file."""
+    text(check, root.get("title"), "title")
+    seen: dict[str, int] = {}
+    nodes = sequence(check, root.get("questions"), "questions", minimum=MIN_QUESTIONS)
+    for n, node in enumerate(nodes, start=1):
+        question = fields(check, node, _("question %(n)d") % {"n": n}, QUESTION_KEYS)
+        question_id = identifier(check, question.get("id"), _("question id"))
+        if question_id is not None:
+            unique_id(check, seen, question_id, question["id"][0], "question")
+        where = _("question '%(id)s'") % {"id": question_id or n}
+        text(check, question.get("q"), where)
+        text(check, question.get("a"), _("%(where)s answer") % {"where": where}, sentence=True)
+        text(check, question.get("next"), _("%(where)s next") % {"where": where})
+        if "guide" in question:
+            reference(check, question["guide"][0], string(check, question["guide"], "guide"),
+                      check.known.guides, _("guide"))  # fmt: skip
+
+
+CHECKERS: dict[str, tuple[dict[str, bool], Callable[[FileCheck, Any], None]]] = {
+    "guide": (GUIDE_KEYS, check_guide),
+    "lesson": (LESSON_KEYS, check_lesson),
+    "faq": (FAQ_KEYS, check_faq),
+}
+
+
+def validate_file(path: Path, name: str, kind: str, known: Known) -> list[Problem]:
+    """Every problem of one guide, lesson or FAQ file."""
+    check = FileCheck(name, known, kind)
+    node = compose(path, check)
+    if node is None:
+        return check.problems
+    allowed, checker = CHECKERS[kind]
+    root = fields(check, node, _("the file"), allowed)
+    if root:
+        header(check, root, path.stem)
+        checker(check, root)
+        furigana(check, root.get("furigana"))
+    return check.problems
+
+
+def validate_settings(path: Path, name: str, known: Known) -> list[Problem]:
+    """Problems of the settings file: YAML, duplicate keys, the ``sample`` flag."""
+    check = FileCheck(name, known, "guide")
+    if not path.is_file():
+        check.error(1, _("the settings file does not exist"))
+        return check.problems
+    node = compose(path, check)
+    if node is None:
+        return check.problems
+    root = fields(check, node, _("the settings file"), None)
+    if "sample" not in root:
+        check.error(1, _("the settings must say 'sample: true' or 'sample: false'"))
+    elif not isinstance(scalar(root["sample"][1]), bool):
+        check.error(root["sample"][0], _("sample must be true or false"))
+    _walk_settings(check, root)
+    return check.problems
+
+
+def _walk_settings(check: FileCheck, found: dict[str, tuple[int, yaml.Node]]) -> None:
+    """Report duplicate keys and empty values anywhere in the settings tree."""
+    for key, (line, node) in found.items():
+        if isinstance(node, yaml.MappingNode):
+            _walk_settings(check, fields(check, node, key, None))
+        elif isinstance(node, yaml.ScalarNode) and scalar(node) in (None, ""):
+            check.error(line, _("the setting '%(key)s' is empty") % {"key": key})
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def validate(root: Path | None = None, settings_file: Path | None = None) -> list[Problem]:
+    """Every problem in the content under ``root``, errors and warnings, sorted by file and line."""
+    root = Path(root) if root is not None else CONTENT_DIR
+    settings_file = settings_file or settings_path(root)
+    files = section_files(root)
+    known = Known(
+        root=root,
+        settings=_settings_or_empty(settings_file),
+        guides=frozenset(p.stem for p in files["guides"]),
+        lessons=frozenset(p.stem for p in files["lessons"]),
+    )
+    problems = validate_settings(settings_file, _relative(settings_file, root), known)
+    for section, paths in files.items():
+        for path in paths:
+            problems += validate_file(path, _relative(path, root), SECTIONS[section], known)
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def _settings_or_empty(path: Path) -> Settings:
+    """The settings, or empty ones when the file is broken (validate_settings says why)."""
+    try:
+        return load_settings(path)
+    except ContentError:
+        return Settings({}, str(path))

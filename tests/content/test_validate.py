@@ -1,0 +1,240 @@
+"""`tsunagu content check`: every kind of mistake gives one sentence with its file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from content.cli import content
+from content.loader import CONTENT_DIR
+from content.validate import validate
+from tests.content.conftest import edit
+
+GUIDE = "guides/copy.yaml"
+LESSON = "lessons/intro-01-power.yaml"
+FAQ = "faq/koseki-juminhyo.yaml"
+SETTINGS = "settings.sample.yaml"
+
+#: (file, text in the valid fixture, what an author typed instead, every problem expected)
+MISTAKES: dict[str, tuple[str, str, str, list[str]]] = {
+    "yaml syntax": (
+        GUIDE, "  ja: 住民票の写しを申し込む\n", "  ja: 住民票の写し: 申し込む\n",
+        ["guides/copy.yaml:6: the YAML cannot be read: mapping values are not allowed here"],
+    ),
+    "duplicate key": (
+        GUIDE, "category: certificates\n", "category: certificates\nstatus: withdrawn\n",
+        ["guides/copy.yaml:5: the file has the key 'status' twice (first at line 3)"],
+    ),
+    "typo in a key": (
+        GUIDE, "for_whom:\n", "for_whome:\n",
+        ["guides/copy.yaml:1: the file has no 'for_whom'",
+         "guides/copy.yaml:9: the file has an unknown key 'for_whome' (did you mean 'for_whom'?)"],
+    ),
+    "typo in a step key": (
+        GUIDE, "    screen:\n", "    screan:\n",
+        ["guides/copy.yaml:32: step 1 has an unknown key 'screan' (did you mean 'screen'?)"],
+    ),
+    "step without ja": (
+        GUIDE, "      ja: カードをスマホに当てます。\n", "",
+        ["guides/copy.yaml:41: step 3 has no ja text"],
+    ),
+    "title without ja-easy": (
+        GUIDE, "  ja-easy: じゅうみんひょうを　もうしこむ\n", "",
+        ["guides/copy.yaml:5: title has no ja-easy text"],
+    ),
+    "unknown language": (
+        GUIDE, "  ja-easy: じゅうみんひょうを　もうしこむ\n", "  jp-easy: じゅうみんひょうを　もうしこむ\n",
+        ["guides/copy.yaml:5: title has no ja-easy text",
+         "guides/copy.yaml:7: title has an unknown key 'jp-easy' (did you mean 'ja-easy'?)"],
+    ),
+    "empty text": (
+        GUIDE, "      en: Enter your PIN.\n", "      en: ''\n",
+        ["guides/copy.yaml:40: step 2 has an empty en text"],
+    ),
+    "id is not the file name": (
+        GUIDE, "id: copy\n", "id: copie\n",
+        ["guides/copy.yaml:1: id 'copie' must equal the file name 'copy'"],
+    ),
+    "id with capitals": (
+        GUIDE, "id: copy\n", "id: Copy\n",
+        ["guides/copy.yaml:1: id 'Copy' may use only a-z, 0-9 and '-'"],
+    ),
+    "wrong kind": (
+        GUIDE, "kind: guide\n", "kind: lesson\n",
+        ["guides/copy.yaml:2: kind is 'lesson' but files in this folder must say 'guide'"],
+    ),
+    "status outside the enum": (
+        GUIDE, "status: active\n", "status: retired\n",
+        ["guides/copy.yaml:3: status is 'retired', which is not one of: active, withdrawn"],
+    ),
+    "duration zero": (
+        GUIDE, "duration_minutes: 10\n", "duration_minutes: 0\n",
+        ["guides/copy.yaml:13: duration_minutes must be a whole number greater than 0"],
+    ),
+    "too few steps": (
+        GUIDE,
+        "  - text:\n      ja: カードをスマホに当てます。\n      ja-easy: カードを　スマホに　あてます。\n"
+        "      en: Hold the card to the phone.\n",
+        "",
+        ["guides/copy.yaml:27: steps needs at least 3 items, found 2"],
+    ),
+    "duplicate checklist id": (
+        GUIDE, "  - id: pin\n", "  - id: card\n",
+        ["guides/copy.yaml:25: checklist id 'card' is used twice (first at line 23)"],
+    ),
+    "unknown lesson": (
+        GUIDE, "[intro-01-power]", "[intro-09-nothing]",
+        ["guides/copy.yaml:53: there is no lesson 'intro-09-nothing'"],
+    ),
+    "missing illustration": (
+        GUIDE, "media/card.svg", "media/cards.svg",
+        ["guides/copy.yaml:36: step 1 illustration media/cards.svg does not exist"],
+    ),
+    "illustration outside media": (
+        GUIDE, "media/card.svg", "media/../settings.sample.yaml",
+        ["guides/copy.yaml:36: step 1 illustration must be a file under media/, "
+         "not 'media/../settings.sample.yaml'"],
+    ),
+    "unknown placeholder": (
+        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees.kopy}円です。\n",
+        ["guides/copy.yaml:15: fee (ja) uses the placeholder {fees.kopy}, "
+         "which is not a value in settings.sample.yaml"],
+    ),
+    "placeholder naming a group": (
+        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees}円です。\n",
+        ["guides/copy.yaml:15: fee (ja) uses the placeholder {fees}, "
+         "which is not a value in settings.sample.yaml"],
+    ),
+    "stray brace": (
+        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees.copy円です。\n",
+        ["guides/copy.yaml:15: fee (ja) has a brace that is not a placeholder like "
+         "{fees.juminhyo_online}"],
+    ),
+    "http hand-off": (
+        GUIDE, '  url: "{urls.copy}"\n', "  url: http://example.lg.jp/copy\n",
+        ["guides/copy.yaml:50: handoff url must be a placeholder like {urls.juminhyo} "
+         "or an https:// URL"],
+    ),
+    "hand-off placeholder to http": (
+        GUIDE, '  url: "{urls.copy}"\n', '  url: "{urls.plain}"\n',
+        ["guides/copy.yaml:50: handoff url {urls.plain} is 'http://example.lg.jp/insecure' "
+         "in the settings, not an https:// URL"],
+    ),
+    "sentence without 。": (
+        GUIDE, "      ja: アプリを開きます。\n", "      ja: アプリを開きます\n",
+        ["guides/copy.yaml:29: warning: step 1 (ja) does not end its sentence with 。"],
+    ),
+    "furigana in romaji": (
+        GUIDE, "  写し: うつし\n", "  写し: utsushi\n",
+        ["guides/copy.yaml:56: furigana for '写し' must be a reading written in kana"],
+    ),
+    "unknown guide in the FAQ": (
+        FAQ, "    guide: copy\n", "    guide: copi\n",
+        ["faq/koseki-juminhyo.yaml:8: there is no guide 'copi'"],
+    ),
+    "duplicate question id": (
+        FAQ, "  - id: time\n", "  - id: fee\n",
+        ["faq/koseki-juminhyo.yaml:13: question id 'fee' is used twice (first at line 5)"],
+    ),
+    "variant for a device the lesson does not cover": (
+        LESSON, "devices: [iphone, android]\n", "devices: [android]\n",
+        ["lessons/intro-01-power.yaml:13: step 1 has a variant for 'iphone', "
+         "which is not in devices"],
+    ),
+    "unknown device": (
+        LESSON, "devices: [iphone, android]\n", "devices: [iphone, android, galaxy]\n",
+        ["lessons/intro-01-power.yaml:9: device is 'galaxy', which is not one of: "
+         "iphone, android, senior"],
+    ),
+    "too few can_do": (
+        LESSON,
+        "  - id: power-off\n    text: {ja: 電源を切ることができる, en: I can turn the phone off}\n",
+        "",
+        ["lessons/intro-01-power.yaml:17: can_do needs at least 2 items, found 1"],
+    ),
+    "intro lesson without order": (
+        LESSON, "order: 1\n", "",
+        ["lessons/intro-01-power.yaml:3: an intro lesson needs an 'order'"],
+    ),
+    "level outside the enum": (
+        LESSON, "level: beginner\n", "level: expert\n",
+        ["lessons/intro-01-power.yaml:4: level is 'expert', which is not one of: "
+         "beginner, basic, practical, advanced"],
+    ),
+    "lesson without en": (
+        LESSON, "title: {ja: 電源を入れる, en: Turning the phone on}\n",
+        "title: {ja: 電源を入れる}\n",
+        ["lessons/intro-01-power.yaml:6: title has no en text"],
+    ),
+    "duplicate settings key": (
+        SETTINGS, "urls:\n", "fees:\n  copy: 400\nurls:\n",
+        ["settings.sample.yaml:7: the settings file has the key 'fees' twice (first at line 5)"],
+    ),
+    "settings without the sample flag": (
+        SETTINGS, "sample: true\n", "",
+        ["settings.sample.yaml:1: the settings must say 'sample: true' or 'sample: false'"],
+    ),
+}  # fmt: skip
+
+
+def reported(root: Path) -> list[str]:
+    """What `content check` says about ``root``, one string per problem."""
+    return [str(p) for p in validate(root)]
+
+
+def test_the_valid_fixture_has_no_problem(content_dir: Path) -> None:
+    assert reported(content_dir) == []
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_each_mistake_is_one_sentence_at_its_line(content_dir: Path, mistake: str) -> None:
+    file, old, new, expected = MISTAKES[mistake]
+    edit(content_dir / file, old, new)
+    assert reported(content_dir) == expected
+
+
+def test_an_empty_file_is_reported(content_dir: Path) -> None:
+    (content_dir / GUIDE).write_text("", encoding="utf-8")
+    assert reported(content_dir) == ["guides/copy.yaml:1: the file is empty"]
+
+
+def test_a_tab_in_the_indentation_is_a_syntax_error_with_its_line(content_dir: Path) -> None:
+    edit(content_dir / GUIDE, "      en: Open the app.\n", "\ten: Open the app.\n")
+    assert reported(content_dir) == [
+        "guides/copy.yaml:31: the YAML cannot be read: "
+        "found character '\\t' that cannot start any token"
+    ]
+
+
+def test_two_intro_lessons_cannot_share_an_order(content_dir: Path) -> None:
+    second = content_dir / "lessons" / "intro-02-touch.yaml"
+    shutil.copy(content_dir / LESSON, second)
+    edit(second, "id: intro-01-power\n", "id: intro-02-touch\n")
+    assert reported(content_dir) == [
+        "lessons/intro-02-touch.yaml:5: order 1 is also the order of lessons/intro-01-power.yaml"
+    ]
+
+
+def test_check_exits_1_on_errors_and_0_on_warnings_only(content_dir: Path) -> None:
+    runner = CliRunner()
+    edit(content_dir / GUIDE, "      ja: アプリを開きます。\n", "      ja: アプリを開きます\n")
+    warned = runner.invoke(content, ["check", "--dir", str(content_dir)])
+    assert warned.exit_code == 0, warned.output
+    assert "0 errors, 1 warnings." in warned.output
+    edit(content_dir / GUIDE, "status: active\n", "status: retired\n")
+    failed = runner.invoke(content, ["check", "--dir", str(content_dir)])
+    assert failed.exit_code == 1
+    assert "guides/copy.yaml:3: status is 'retired'" in failed.output
+
+
+@pytest.mark.skipif(
+    not (CONTENT_DIR / "guides").is_dir(), reason="the real content is not in this checkout"
+)
+def test_the_shipped_content_passes_check() -> None:
+    from tsunagu.cli import main
+
+    result = CliRunner().invoke(main, ["content", "check"])
+    assert result.exit_code == 0, result.output
