@@ -29,9 +29,9 @@ system-deps:
 	@scripts/system-deps.sh
 
 run: $(INSTALLED)
-	@mkdir -p instance
 	$(BIN)/tsunagu db upgrade
-	@$(BIN)/tsunagu demo 2>/dev/null || echo "The database already holds data: demo data not loaded."
+	$(BIN)/tsunagu demo --if-empty --logins
+	@echo "Starting the staff web site on http://$(HOST):$(PORT)/ (log in with a login above; Ctrl+C stops it)"
 	$(BIN)/tsunagu serve --host $(HOST) --port $(PORT)
 
 test: system-deps $(INSTALLED)

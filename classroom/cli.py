@@ -51,15 +51,24 @@ def db_status() -> None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Fill the database even if it already holds data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if the database holds data.")
+@click.option("--logins", is_flag=True, help="Give the demo staff passwords and print them.")
 @click.option("--seed", default=2025, show_default=True, help="Random seed: the same seed, the same ward.")
-def demo(force: bool, seed: int) -> None:
+def demo(force: bool, if_empty: bool, logins: bool, seed: int) -> None:
     """Fill an empty database with a believable ward year of classes (names belong to nobody)."""
-    from .demo import DatabaseNotEmpty, load_demo
+    from .demo import DatabaseNotEmpty, ensure_demo_staff_passwords, load_demo
 
-    database = _database()
+    settings = Settings.from_env()
+    database = Database.from_settings(settings)
     try:
-        summary = load_demo(database, seed=seed, force=force)
+        for line in load_demo(database, seed=seed, force=force):
+            click.echo(line)
     except DatabaseNotEmpty as exc:
-        raise click.ClickException(exc.translate()) from None
-    for line in summary:
-        click.echo(line)
+        if not if_empty:
+            raise click.ClickException(exc.translate()) from None
+        click.echo(_("The database already holds data: demo data not loaded."))
+    if logins:
+        click.echo(_("Demo logins (kept in %(path)s):") % {
+            "path": settings.instance_dir / "demo-logins.txt"})
+        for login, role, password in ensure_demo_staff_passwords(database, settings.instance_dir):
+            click.echo(f"  {role:<12} {login:<20} {password}")

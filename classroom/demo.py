@@ -270,3 +270,42 @@ def load_demo(
         _("Fiscal year %(fy)s: %(sessions)s sessions held, %(attendances)s attendances.")
         % {"fy": current_fy - 1, "sessions": FY_SESSIONS, "attendances": FY_ATTENDANCES},
     ]
+
+
+DEMO_ADMIN_LOGIN = "demo-admin"
+
+
+def ensure_demo_staff_passwords(database: Database, instance_dir) -> list[tuple[str, str, str]]:
+    """Give the demo's staff (and a demo admin) passwords, kept in instance/demo-logins.txt.
+
+    Returns (login, role, password) for each. The file is readable by its owner only;
+    a ward's real deployment has no demo accounts (`tsunagu users create` instead).
+    """
+    import secrets
+    from pathlib import Path
+
+    from .services import accounts
+
+    path = Path(instance_dir) / "demo-logins.txt"
+    known = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            login, role, password = line.split("\t")
+            known[login] = (login, role, password)
+    wanted = [(DEMO_ADMIN_LOGIN, "管理者（デモ）", Role.ADMIN)] + STAFF
+    with database.write() as db:
+        for login, display, role in wanted:
+            user = db.scalar(select(User).where(User.login == login))
+            if login in known and user is not None and user.password_hash:
+                continue
+            password = "-".join(secrets.token_hex(2) for _ in range(4))
+            if user is None:
+                accounts.create_user(db, login=login, role=role, password=password,
+                                     display_name=display, actor=Actor.system())
+            else:
+                accounts.set_password(db, user.id, password, actor=Actor.system())
+            known[login] = (login, role.value, password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join("\t".join(row) + "\n" for row in known.values()))
+    path.chmod(0o600)
+    return list(known.values())
