@@ -14,12 +14,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    and_,
-    func,
-    select,
     text,
 )
-from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..i18n import N_
 from .base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
@@ -74,7 +71,8 @@ class Registration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus, "registration_status")
     )
-    #: order on the waitlist; the position is derived from it (see `waitlist_position`)
+    #: order on the waitlist; positions are derived from it
+    #: (classroom.services.registration.waitlist_position), so they stay contiguous
     waitlist_seq: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[Source] = mapped_column(enum_column(Source, "registration_source"))
     #: the staff member who entered it (None: a kiosk or the resident)
@@ -113,23 +111,6 @@ class Registration(Base):
             name="waitlist_seq_iff_waitlisted",
         ),
     )
-
-
-_waiting = aliased(Registration)
-#: 1-based place on the waitlist, derived so positions are always contiguous
-Registration.waitlist_position = column_property(
-    select(func.count(_waiting.id))
-    .where(
-        and_(
-            _waiting.session_id == Registration.session_id,
-            _waiting.status == RegistrationStatus.WAITLISTED,
-            _waiting.waitlist_seq <= Registration.waitlist_seq,
-        )
-    )
-    .correlate_except(_waiting)
-    .scalar_subquery(),
-    deferred=True,
-)
 
 
 class Attendance(Base):
