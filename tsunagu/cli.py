@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "db": "classroom.cli:db",
     "demo": "classroom.cli:demo",
     "content": "content.cli:content",
+    "kiosk": "kiosk.cli:kiosk",
     "serve": "web.cli:serve",
     "users": "web.cli:users",
 }

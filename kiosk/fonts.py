@@ -1,0 +1,48 @@
+"""The kiosk's fonts: BIZ UD PGothic for Japanese and English, Noto CJK where it lacks glyphs.
+
+BIZ UD PGothic (Debian's fonts-morisawa-bizud-gothic) is a universal-design face made
+for legibility; it has no Hangul and not every simplified Chinese form, so Korean and
+Chinese use Noto Sans CJK. When BIZ UD is missing, Noto CJK stands in for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BIZUD_DIR = Path("/usr/share/fonts/truetype/bizud-gothic")
+NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
+BIZUD = (BIZUD_DIR / "BIZUDPGothic-Regular.ttf", BIZUD_DIR / "BIZUDPGothic-Bold.ttf")
+NOTO = (NOTO_DIR / "NotoSansCJK-Regular.ttc", NOTO_DIR / "NotoSansCJK-Bold.ttc")
+
+#: font names registered with Kivy
+JAPANESE_FONT = "KioskJapanese"
+CJK_FONT = "KioskCJK"
+
+
+def available(pair: tuple[Path, Path]) -> tuple[str, str] | None:
+    """(regular, bold) as strings when the regular file exists; bold falls back to regular."""
+    regular, bold = pair
+    if not regular.is_file():
+        return None
+    return str(regular), str(bold if bold.is_file() else regular)
+
+
+def font_for(language: str) -> str:
+    """The registered font name that has every glyph of ``language``."""
+    return CJK_FONT if language in ("zh-Hans", "ko") else JAPANESE_FONT
+
+
+def register() -> dict[str, tuple[str, str]]:
+    """Register the kiosk's fonts with Kivy and make BIZ UD the default of every Label."""
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    japanese = available(BIZUD) or available(NOTO)
+    cjk = available(NOTO) or japanese
+    if japanese is None or cjk is None:
+        raise RuntimeError(
+            "No Japanese font found: install fonts-morisawa-bizud-gothic or fonts-noto-cjk."
+        )
+    registered = {JAPANESE_FONT: japanese, CJK_FONT: cjk, DEFAULT_FONT: japanese}
+    for name, (regular, bold) in registered.items():
+        LabelBase.register(name, fn_regular=regular, fn_bold=bold)
+    return registered

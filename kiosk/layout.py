@@ -1,0 +1,118 @@
+"""Line layout for the kiosk's labels, without Kivy: phrases in, lines out.
+
+Kivy breaks Japanese at any character (「くださ｜い。」), so the kiosk lays lines out
+itself: split the text into phrases that must stay whole, then fill lines greedily
+with a measure function the widget supplies (its font, its size). Kept free of Kivy
+so that the rules are tested with a stub measure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+#: width in pixels of a piece of text, as the label would draw it
+Measure = Callable[[str], float]
+
+#: characters that must not begin a line (JIS X 4051 kinsoku, the common subset)
+NO_LINE_START = frozenset(
+    "、。，．,.:;：；!?！？)）]］}｝」』】〉》〕’”ー～…‥"
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞヽヾ・"
+)
+#: characters that must not end a line
+NO_LINE_END = frozenset("(（[［{｛「『【〈《〔‘“○●←\u00a0")
+
+#: a word and the spaces after it (half- or full-width): how spaced text is split
+_WORD = re.compile(r"\S+[ \t\u3000]*|[ \t\u3000]+")
+_SPACES = " \t\u3000"
+
+
+@lru_cache(maxsize=4)
+def _parser(language: str):
+    import budoux
+
+    if language == "zh-Hans":
+        return budoux.load_default_simplified_chinese_parser()
+    return budoux.load_default_japanese_parser()
+
+
+def uses_budoux(language: str, text: str) -> bool:
+    """True when ``text`` in ``language`` is written without spaces between words."""
+    if language == "ja-easy":
+        # やさしい日本語 is written with spaces between words (分かち書き); budoux
+        # splits hiragana-only text badly (「じ｜ゅう」), so the spaces are the breaks.
+        return "\u3000" not in text
+    return language in ("ja", "zh-Hans")
+
+
+def phrases(text: str, language: str) -> list[str]:
+    """``text`` cut into pieces that must stay on one line, in order, losing nothing."""
+    if not text:
+        return []
+    pieces = _parser(language).parse(text) if uses_budoux(language, text) else _WORD.findall(text)
+    return _kinsoku(pieces)
+
+
+def _kinsoku(pieces: list[str]) -> list[str]:
+    """Join pieces so that no line starts with 。 or small kana nor ends with 「 or a ○ mark."""
+    joined: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if joined and (piece[0] in NO_LINE_START or joined[-1].rstrip(_SPACES)[-1:] in NO_LINE_END):
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+    return joined
+
+
+def fill_lines(pieces: list[str], width: float, measure: Measure) -> list[str]:
+    """Lines made of whole pieces, each as wide as fits in ``width``.
+
+    A piece never breaks across lines unless it alone is wider than ``width``; then,
+    and only then, it is cut by characters (better than drawing past the edge).
+    Spaces at the end of a line are dropped.
+    """
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = current + piece
+        if not current or measure(candidate.rstrip(_SPACES)) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = piece.lstrip(_SPACES)
+        if measure(current.rstrip(_SPACES)) > width:
+            # one piece wider than the line: the only case where a phrase is cut
+            head, current = _cut(current, width, measure)
+            lines.extend(head)
+    if current.strip(_SPACES):
+        lines.append(current)
+    return [line.rstrip(_SPACES) for line in lines]
+
+
+def _cut(text: str, width: float, measure: Measure) -> tuple[list[str], str]:
+    """Full lines cut from ``text`` by characters, and the rest that fits."""
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if current and measure(current + char) > width and char not in NO_LINE_START:
+            lines.append(current)
+            current = char.lstrip(_SPACES)
+        else:
+            current += char
+    return lines, current
+
+
+def layout(text: str, language: str, width: float, measure: Measure) -> str:
+    """``text`` with line breaks inserted at phrase boundaries so every line fits ``width``.
+
+    Existing line breaks are kept as paragraph breaks.
+    """
+    if width <= 0:
+        return text
+    return "\n".join(
+        "\n".join(fill_lines(phrases(paragraph, language), width, measure)) or ""
+        for paragraph in text.split("\n")
+    )

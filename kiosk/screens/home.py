@@ -1,0 +1,22 @@
+"""Home: the four big choices, the language, the text size and speech on/off."""
+
+from __future__ import annotations
+
+from kiosk.screens.base import KioskScreen, load_rules
+
+load_rules(__file__)
+
+
+class HomeScreen(KioskScreen):
+    """What would you like to do? Nothing here needs more than one tap."""
+
+    def choose(self, what: str) -> None:
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if what == "guides":
+            app.show("guides")
+        elif what == "staff":
+            app.call_staff()
+        else:  # booking and FAQ come in a later step
+            app.show("notice", message="This is not ready yet. Please ask the staff.")

@@ -1,0 +1,60 @@
+"""PhraseLabel: a Label that breaks Japanese lines between phrases, never inside one."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.label import Label
+
+from kiosk.layout import layout
+
+#: pixels kept free at the right edge, so Kivy's own wrapping never re-breaks a line
+SAFETY = 4
+
+
+class PhraseLabel(Label):
+    """Shows ``source`` laid out by ``kiosk.layout`` for its width, font and language.
+
+    Set ``source``, not ``text``: ``text`` is the laid-out result. The label re-flows
+    when its width, font, font size or language changes. With ``fit_height`` the label
+    is as tall as its text.
+    """
+
+    source = StringProperty("")
+    language = StringProperty("ja")
+    #: a language this label always shows, whatever the kiosk's (a language button's name)
+    fixed_language = StringProperty("")
+    fit_height = BooleanProperty(True)
+    #: widest laid-out line, measured like the layout measured it (for the overflow check)
+    widest_line = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        self._reflow_trigger = Clock.create_trigger(lambda _dt: self.reflow(), -1)
+        super().__init__(**kwargs)
+        for name in ("source", "language", "width", "font_size", "font_name", "bold"):
+            self.fbind(name, self._reflow_trigger)
+        self.fbind("texture_size", self._fit)
+        self._reflow_trigger()
+
+    def available_width(self) -> float:
+        """Width the lines may take: the box less padding and a small margin."""
+        return self.width - self.padding[0] - self.padding[2] - SAFETY
+
+    def measure(self, text: str) -> float:
+        """Width of ``text`` in this label's font and size."""
+        core = CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
+        return core.get_extents(text)[0]
+
+    def reflow(self) -> None:
+        """Lay ``source`` out again for the current width and font."""
+        width = self.available_width()
+        if width <= 0:
+            return
+        self.text = layout(self.source, self.language, width, self.measure)
+        self.widest_line = max((self.measure(line) for line in self.text.split("\n")), default=0)
+        self.text_size = (self.width - self.padding[0] - self.padding[2], None)
+
+    def _fit(self, *_args) -> None:
+        if self.fit_height:
+            self.height = self.texture_size[1]

@@ -1,0 +1,82 @@
+"""The kiosk's own line breaking: whole phrases, lines that fit. No window needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.layout import fill_lines, layout, phrases
+
+
+def monospace(text: str) -> float:
+    """A stub font: every character 10 px wide."""
+    return 10.0 * len(text)
+
+
+SENTENCE = "住民票の写しをオンラインで申し込んでください。"
+
+
+def test_budoux_phrases_keep_kudasai_whole():
+    pieces = phrases("ボタンを押してください。", "ja")
+    assert "".join(pieces) == "ボタンを押してください。"
+    assert any(piece.endswith("ください。") for piece in pieces)
+    assert not any(piece.startswith("い。") or piece == "。" for piece in pieces)
+
+
+@pytest.mark.parametrize("width", [100, 130, 170, 250, 1000])  # all >= the longest phrase
+def test_lines_fit_and_never_split_a_phrase(width):
+    pieces = phrases(SENTENCE, "ja")
+    lines = fill_lines(pieces, width, monospace)
+    assert "".join(lines) == SENTENCE
+    for line in lines:
+        assert monospace(line) <= width
+    # every line boundary is a phrase boundary
+    boundaries = {sum(len(p) for p in pieces[:i]) for i in range(len(pieces) + 1)}
+    position = 0
+    for line in lines:
+        position += len(line)
+        assert position in boundaries
+
+
+def test_kudasai_stays_on_one_line_when_the_line_is_narrow():
+    lines = layout("名前を入れてください。", "ja", 100, monospace)
+    assert any("ください。" in line for line in lines.split("\n"))
+    assert not any(line.startswith(("い", "。")) for line in lines.split("\n"))
+
+
+def test_lines_are_filled_greedily():
+    lines = fill_lines(["ab", "cd", "ef", "gh"], 40, monospace)
+    assert lines == ["abcd", "efgh"]
+
+
+def test_a_phrase_wider_than_the_line_is_cut_rather_than_drawn_past_the_edge():
+    lines = fill_lines(["あいうえおかきくけこ"], 40, monospace)
+    assert all(monospace(line) <= 40 for line in lines)
+    assert "".join(lines) == "あいうえおかきくけこ"
+
+
+def test_no_line_starts_with_closing_punctuation():
+    pieces = phrases("「必須」の欄は、必ず入れます。", "ja")
+    assert not any(piece[0] in "」、。" for piece in pieces)
+
+
+def test_english_wraps_on_spaces_and_drops_trailing_spaces():
+    text = "Tell the staff which payment you will use."
+    lines = layout(text, "en", 120, monospace).split("\n")
+    assert " ".join(lines) == text
+    assert all(monospace(line) <= 120 and not line.endswith(" ") for line in lines)
+
+
+def test_easy_japanese_breaks_at_its_word_spaces_not_inside_words():
+    text = "じゅうみんひょうを\u3000スマホで\u3000もうしこむ"
+    lines = layout(text, "ja-easy", 90, monospace).split("\n")
+    assert [line.strip("\u3000") for line in lines] == ["じゅうみんひょうを", "スマホで", "もうしこむ"]
+
+
+def test_paragraph_breaks_are_kept():
+    assert layout("一行目です。\n二行目です。", "ja", 1000, monospace) == "一行目です。\n二行目です。"
+
+
+def test_an_option_mark_stays_with_its_caption():
+    lines = layout("○ English", "en", 80, monospace).split("\n")
+    assert lines == ["○ English"] or lines[0].startswith("○ E")
+    assert layout("● やさしい日本語", "ja", 90, monospace).split("\n")[0].startswith("● やさしい")

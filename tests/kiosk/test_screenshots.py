@@ -1,0 +1,92 @@
+"""The kiosk drawn under Xvfb: each screen renders at 1920x1080 and passes the UX checks.
+
+`tsunagu kiosk --screenshot` checks its own widget tree before shooting (touch targets
+at least 96 px high, no label overflowing its box) and exits non-zero when it fails.
+Screenshots are kept in test-artifacts/kiosk/ to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
+TSUNAGU = Path(sys.executable).with_name("tsunagu")
+
+CASES = [
+    ("home", "ja", "large", []),
+    ("home", "en", "large", []),
+    ("home", "ko", "extra-large", []),
+    ("guides", "ja", "extra-large", []),
+    ("guide", "ja", "large", ["--guide", "juminhyo", "--step", "3"]),
+    ("guide", "en", "extra-large", ["--guide", "juminhyo", "--step", "3"]),
+    ("guide", "ja-easy", "extra-large", ["--guide", "mynaportal-login", "--step", "3"]),
+]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def draw(screen: str, language: str, text_size: str, extra: list[str], target: Path):
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(target.parent / ".kivy"),
+    }
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(TSUNAGU), "kiosk",
+               "--screenshot", str(target), "--screen", screen, "--language", language,
+               "--text-size", text_size, *extra]  # fmt: skip
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("screen", "language", "text_size", "extra"), CASES)
+def test_screen_is_drawn_full_size_and_passes_the_checks(screen, language, text_size, extra):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / f"{screen}-{language}-{text_size}.png"
+    target.unlink(missing_ok=True)
+    result = draw(screen, language, text_size, extra, target)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert target.is_file()
+    assert png_size(target) == (1920, 1080)
+    assert not list(ARTIFACTS.glob(f".{target.stem}-shot*.png")), "the counter file was renamed"
+
+
+def test_a_violation_fails_the_command(tmp_path):
+    """A label that cannot fit makes the command exit non-zero and say why."""
+    script = tmp_path / "tiny.py"
+    script.write_text(
+        "import sys\n"
+        "from kiosk import theme\n"
+        "from kiosk.theme import Sizes\n"
+        # buttons lower than 96 px: the check must refuse them
+        "theme.SIZES['large'] = Sizes(body=36, heading=56, button=20, button_height=40, bar_height=60)\n"
+        "from kiosk.cli import kiosk\n"
+        "kiosk.main(sys.argv[1:], standalone_mode=True)\n"
+    )
+    target = tmp_path / "tiny.png"
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script),
+         "--screenshot", str(target), "--screen", "home"],  # fmt: skip
+        env=env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "touch target" in result.stderr
