@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base, LabelledEnum, utcnow
+from .classroom_extras import PhoneLoan, QuestionnaireResponse, StaffSession
 from .courses import (
     BookingMode,
     ClassSession,
@@ -13,6 +14,7 @@ from .courses import (
     VenueKind,
     session_instructor,
 )
+from .kiosks import HelpRequest, Kiosk, UsageEvent, UsageKind
 from .people import Device, Need, Participant, Role, Source, User
 from .registrations import (
     ACTIVE_STATUSES,
@@ -42,6 +44,13 @@ __all__ = [
     "Course",
     "CourseKind",
     "Device",
+    "HelpRequest",
+    "Kiosk",
+    "PhoneLoan",
+    "QuestionnaireResponse",
+    "StaffSession",
+    "UsageEvent",
+    "UsageKind",
     "DeviceTrack",
     "LabelledEnum",
     "LotteryDraw",
