@@ -47,10 +47,21 @@ bench: system-deps $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
+LANGUAGES := ja en zh_Hans ko
+
+# .mo files are compiled by this target and committed, so a kiosk or server installed
+# from a checkout needs no build step; `make test` checks they are up to date.
 i18n: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o locales/messages.pot --no-location --sort-output --project tsunagu .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
-	$(BIN)/pybabel compile -d locales --use-fuzzy || $(BIN)/pybabel compile -d locales
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o locales/messages.pot \
+	  --no-location --sort-output --project tsunagu --copyright-holder "Tsunagu developers" .
+	@for lang in $(LANGUAGES); do \
+	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	  else \
+	    $(BIN)/pybabel init -i locales/messages.pot -d locales -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel compile -d locales --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, distinct, extract, func, literal, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, gettext
+from ..i18n import N_, current_language, gettext, translations
 from ..models import (
     ATTENDED_STATUSES,
     Attendance,
@@ -44,15 +44,17 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def reiwa_label(fiscal_year: int) -> str:
-    """令和7年度 in Japanese, "FY2025" elsewhere (through the catalog)."""
+def reiwa_label(fiscal_year: int, language: str | None = None) -> str:
+    """令和7年度 (元年 for the first) in Japanese; "FY2025 (Reiwa 7)" in other languages."""
     era_year = fiscal_year - REIWA_OFFSET
+    language = language or current_language()
+    gettext = translations(language).gettext
     if era_year < 1:
         return gettext("FY%(year)s") % {"year": fiscal_year}
-    return gettext("Reiwa %(era_year)s (FY%(year)s)") % {
-        "era_year": "元" if era_year == 1 and gettext("Reiwa") == "令和" else era_year,
-        "year": fiscal_year,
-    }
+    if language.startswith("ja"):
+        # the Japanese calendar is a formatting rule of the language, like a date format
+        return f"令和{'元' if era_year == 1 else era_year}年度"
+    return gettext("FY%(year)s (Reiwa %(era_year)s)") % {"era_year": era_year, "year": fiscal_year}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from classroom.i18n import reset_language, set_language
 from classroom.models import AttendanceStatus
 from classroom.services import attendance, sessions
 from classroom.services.actor import Actor
@@ -25,12 +28,30 @@ def test_fiscal_years_run_april_to_march_in_tokyo():
     assert end == datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def in_english():
+    token = set_language("en")
+    yield
+    reset_language(token)
+
+
 def test_reiwa_labels():
-    assert reiwa_label(2025) == "Reiwa 7 (FY2025)"
-    assert reiwa_label(2019) == "Reiwa 1 (FY2019)"
+    assert reiwa_label(2025, "ja") == "令和7年度"
+    assert reiwa_label(2019, "ja") == "令和元年度"
+    assert reiwa_label(2025, "en") == "FY2025 (Reiwa 7)"
 
 
-def test_sessions_held_attendances_and_distinct_people(ward):
+def test_the_headline_reads_like_the_wards_plan(ward):
+    token = set_language("ja")
+    try:
+        with ward.database.read() as db:
+            report = fiscal_year_report(db, 2025)
+        assert report.headline() == "令和7年度：0回開催、延べ0人参加（実人数0人）"
+    finally:
+        reset_language(token)
+
+
+def test_sessions_held_attendances_and_distinct_people(ward, in_english):
     # three classes in FY2025: two held, one cancelled; plus one held in FY2026
     def held_class(when: datetime, people: list[int], absent: list[int] = ()) -> int:
         session = ward.session(starts_in=when - datetime(2026, 11, 26, 1, tzinfo=UTC))
@@ -56,7 +77,7 @@ def test_sessions_held_attendances_and_distinct_people(ward):
     with ward.database.read() as db:
         report = fiscal_year_report(db, 2025)
     assert (report.sessions_held, report.attendances, report.participants) == (2, 5, 4)
-    assert report.headline() == "Reiwa 7 (FY2025): 2 sessions held, 5 participants in total (4 people)"
+    assert report.headline() == "FY2025 (Reiwa 7): 2 sessions held, 5 participants in total (4 people)"
     assert [(r.key, r.attendances) for r in report.by_month] == [("2", 2), ("5", 3)]
     assert [(r.key, r.sessions, r.attendances, r.participants) for r in report.by_course] == [
         ("intro-iphone", 2, 5, 4)
