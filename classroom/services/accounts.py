@@ -1,0 +1,221 @@
+"""Staff accounts: argon2id passwords, creating users, logging in, and login throttling.
+
+Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile). A
+password has at least 8 characters, is not one of the most common passwords
+(common_passwords.txt) and is not the login itself. Failed logins are recorded in the
+audit trail, which is also what throttles them: per login name and per address, across
+every web worker, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import AuditEvent, Role, User, utcnow
+from . import audit
+from .actor import Actor
+from .errors import DomainError, InvalidInput
+from .text import nfkc
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+LANGUAGES = ("ja", "en")
+_LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+_COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+#: failed logins counted over this window
+THROTTLE_WINDOW = timedelta(minutes=15)
+#: failures for one login name (known or not, so nothing tells which names exist)
+MAX_FAILURES_PER_LOGIN = 5
+#: failures from one address: a counter's PC is shared by several staff members
+MAX_FAILURES_PER_ADDRESS = 20
+
+hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = _COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def _dummy_hash() -> str:
+    # verified against when the login is unknown, so both cases take the same time
+    return hasher.hash("tsunagu: no such account")
+
+
+def normalize_login(login: str) -> str:
+    return nfkc(login or "").strip().lower()
+
+
+def password_problem(password: str, login: str = "") -> DomainError | None:
+    """Why `password` may not be used, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return DomainError(
+            N_("The password must have at least %(min)s characters."),
+            field="password",
+            min=MIN_PASSWORD_LENGTH,
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return DomainError(N_("The password is too long."), field="password")
+    folded = password.casefold()
+    if folded in common_passwords() or (login and normalize_login(login) in folded):
+        return DomainError(
+            N_("This password is too easy to guess. Please choose another."), field="password"
+        )
+    return None
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def create_user(
+    db: Session,
+    *,
+    login: str,
+    role: Role | str,
+    password: str,
+    actor: Actor,
+    display_name: str = "",
+    language: str = "ja",
+) -> User:
+    """A new staff account with an argon2id hash; InvalidInput names every wrong field."""
+    login = normalize_login(login)
+    display_name = nfkc(display_name or "").strip()
+    errors: dict[str, DomainError] = {}
+    if not _LOGIN_RE.match(login):
+        errors["login"] = DomainError(
+            N_("A login has 2 to 60 letters, digits, dots, dashes or underscores."), field="login"
+        )
+    elif db.scalar(select(User.id).where(User.login == login)) is not None:
+        errors["login"] = DomainError(N_("This login is already taken."), field="login")
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = DomainError(N_("Please choose a role."), field="role")
+    if len(display_name) > 120:
+        errors["display_name"] = DomainError(N_("The name is too long."), field="display_name")
+    if language not in LANGUAGES:
+        errors["language"] = DomainError(N_("Please choose a language."), field="language")
+    if problem := password_problem(password, login):
+        errors["password"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    user = User(
+        login=login,
+        role=role,
+        display_name=display_name or login,
+        password_hash=hash_password(password),
+        language=language,
+        active=True,
+    )
+    try:
+        with db.begin_nested():
+            db.add(user)
+            db.flush()
+    except IntegrityError:  # the same login created at the same moment elsewhere
+        raise InvalidInput.single("login", N_("This login is already taken.")) from None
+    audit.record(
+        db, actor, "staff_user.create", subject_type="staff_user", subject_id=user.id,
+        details={"login": login, "role": role.value},
+    )
+    return user
+
+
+def set_password(db: Session, user_id: int, password: str, *, actor: Actor) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise InvalidInput.single("login", N_("No such account."))
+    if problem := password_problem(password, user.login):
+        raise InvalidInput({"password": problem})
+    user.password_hash = hash_password(password)
+    audit.record(db, actor, "staff_user.password", subject_type="staff_user", subject_id=user.id)
+    return user
+
+
+def authenticate(db: Session, login: str, password: str) -> User | None:
+    """The active user with this login and password, else None; the same work either way."""
+    user = db.scalar(select(User).where(User.login == normalize_login(login)))
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    user: User | None
+    #: True when too many failures came before: the password was not even checked
+    throttled: bool = False
+
+
+def _failures_since(db: Session, since: datetime, **where) -> int:
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "auth.login_failed", AuditEvent.at >= since
+    )
+    if "login" in where:
+        query = query.where(AuditEvent.details["login"].as_string() == where["login"])
+    if "remote_addr" in where:
+        query = query.where(AuditEvent.remote_addr == where["remote_addr"])
+    return db.scalar(query) or 0
+
+
+def login_throttled(db: Session, login: str, remote_addr: str, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    login = normalize_login(login)
+    window_start = now - THROTTLE_WINDOW
+    last_success = db.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == "auth.login",
+            AuditEvent.details["login"].as_string() == login,
+        )
+    )
+    since_for_login = max(window_start, last_success) if last_success else window_start
+    if _failures_since(db, since_for_login, login=login) >= MAX_FAILURES_PER_LOGIN:
+        return True
+    return (
+        bool(remote_addr)
+        and _failures_since(db, window_start, remote_addr=remote_addr) >= MAX_FAILURES_PER_ADDRESS
+    )
+
+
+def attempt_login(
+    db: Session, login: str, password: str, *, remote_addr: str = "", now: datetime | None = None
+) -> LoginAttempt:
+    """Check a login unless throttled, and record the outcome in the audit trail."""
+    now = now or utcnow()
+    login = normalize_login(login)[:60]
+    if login_throttled(db, login, remote_addr, now):
+        return LoginAttempt(user=None, throttled=True)
+    user = authenticate(db, login, password)
+    if user is None:
+        anonymous = Actor(kind="anonymous", remote_addr=remote_addr[:64])
+        audit.record(db, anonymous, "auth.login_failed", details={"login": login}).at = now
+        return LoginAttempt(user=None)
+    actor = Actor.for_user(user, remote_addr[:64])
+    audit.record(
+        db, actor, "auth.login", subject_type="staff_user", subject_id=user.id,
+        details={"login": login},
+    ).at = now
+    return LoginAttempt(user=user)

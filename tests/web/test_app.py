@@ -1,0 +1,87 @@
+"""The app factory, its headers and its error pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from web import create_app
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/login", "/static/css/site.css", "/no-such-page"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_are_japanese_first(app):
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    html = client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="ja">' in html
+
+
+def test_a_logged_in_member_of_staff_sees_pages_in_their_own_language(app, database, staff, as_role):
+    from classroom.models import User
+
+    coordinator = as_role("coordinator")
+    response = coordinator.get("/office/residents", headers={"Accept-Language": "ja"})
+    assert '<html lang="en">' in response.get_data(as_text=True)  # her own setting wins
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    html = coordinator.get("/office/residents", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ja">' in html and "参加者" in html
+
+
+def test_no_inline_script_or_style_in_any_page(as_role, ward):
+    client = as_role("admin")
+    for path in ("/login", "/office/residents?q=やまだ", "/office/sessions", "/teach/", "/admin/staff",
+                 "/office/residents/new", f"/teach/sessions/{ward.session_id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "<style" not in html, path
+        assert "http://" not in html and "https://" not in html, f"{path} loads from outside"
+
+
+@pytest.mark.parametrize("accept, kind", [("application/json", "json"), ("text/html", "html")])
+def test_not_found_answers_json_or_html_by_accept(client, accept, kind):
+    response = client.get("/nowhere", headers={"Accept": accept})
+    assert response.status_code == 404
+    if kind == "json":
+        assert response.get_json()["error"]["code"] == 404
+    else:
+        assert "text/html" in response.content_type
+
+
+def test_a_crash_rolls_back_and_shows_a_calm_500(database, tmp_path, staff):
+    from classroom.models import User
+    from tests.web.conftest import build_app
+    from web.database import db_session
+
+    app = build_app(database, tmp_path, TESTING=False)
+
+    @app.route("/boom", methods=["POST"])
+    def boom():
+        db_session().get(User, staff.admin).display_name = "changed"
+        db_session().flush()
+        raise RuntimeError("boom")
+
+    response = app.test_client().post("/boom", headers={"Accept": "application/json"})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == 500
+    with database.read() as db:
+        assert db.get(User, staff.admin).display_name == "Admin"
+
+
+def test_create_app_works_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TSUNAGU_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("TSUNAGU_SECRET_KEY", raising=False)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.test_client().get("/login").status_code == 200

@@ -1,0 +1,153 @@
+"""The staff web site: `create_app()` builds it (flaskr-style factory, no global app)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from classroom import i18n as classroom_i18n
+from classroom.db import Database
+from classroom.models import Role, User
+from classroom.settings import Settings
+
+from . import database as web_database
+from .access import has_role
+from .errors import register_error_handlers, wants_json
+from .extensions import babel, csrf, login_manager
+from .formatting import register_filters
+from .sessions import SessionRegistry, StaffMember
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+#: the staff site's languages; Japanese first
+LANGUAGES = ("ja", "en")
+
+#: every response; no inline script or style is ever allowed, nothing from outside
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The web app. `test_config` may carry DATABASE (a classroom Database) and overrides."""
+    settings = Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir), instance_relative_config=True)
+    app.config.from_mapping(
+        DATABASE_URL=settings.database_url,
+        TIMEZONE=settings.timezone,
+        LANGUAGES=LANGUAGES,
+        BABEL_DEFAULT_LOCALE="ja",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(LOCALES_DIR),
+        SESSION_COOKIE_NAME="tsunagu_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("TSUNAGU_COOKIE_SECURE") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
+        # a coordinator may keep a form open through a long phone call
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key()
+
+    database = app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
+    web_database.init_app(app, database)
+    app.extensions["tsunagu_sessions"] = SessionRegistry(app.config["PERMANENT_SESSION_LIFETIME"])
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    register_error_handlers(app)
+    register_filters(app)
+
+    @app.before_request
+    def _language_for_domain_messages():
+        # domain errors and enum labels translated by classroom.i18n follow the page
+        g.classroom_language_token = classroom_i18n.set_language(str(get_locale()))
+
+    @app.teardown_request
+    def _reset_language(exc):
+        if (token := g.pop("classroom_language_token", None)) is not None:
+            classroom_i18n.reset_language(token)
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if current_user.is_authenticated:
+            # pages with personal data must not linger in shared browsers' caches
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.jinja_env.globals.update(
+        has_role=has_role, Role=Role, LANGUAGES=LANGUAGES, get_locale=get_locale
+    )
+
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .office import bp as office_bp
+    from .teach import bp as teach_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(office_bp, url_prefix="/office")
+    app.register_blueprint(teach_bp, url_prefix="/teach")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    from .auth.routes import home
+
+    app.add_url_rule("/", endpoint="index", view_func=home)
+    return app
+
+
+def select_locale() -> str:
+    """The staff member's own language when logged in, else the browser's, else Japanese."""
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    return request.accept_languages.best_match(LANGUAGES, default="ja")
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        registry: SessionRegistry = app.extensions["tsunagu_sessions"]
+        if not registry.is_live(web_database.db_session(), session.get("sid"), user_id):
+            return None
+        try:
+            user = web_database.db_session().get(User, int(user_id))
+        except ValueError:
+            return None
+        return StaffMember(user) if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        from .auth.routes import safe_next
+        from .errors import error_response
+
+        if wants_json():
+            return error_response(401)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))

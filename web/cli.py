@@ -1,0 +1,119 @@
+"""`tsunagu serve` and `tsunagu users ...`: run the staff web site and manage staff accounts."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from sqlalchemy import select
+
+from classroom.db import Database
+from classroom.i18n import gettext as _
+from classroom.models import Role, User
+from classroom.services import accounts
+from classroom.services.actor import Actor
+from classroom.services.errors import DomainError, InvalidInput
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--prod", is_flag=True, help="Run gunicorn with several workers instead of the dev server.")
+@click.option("--workers", type=int, default=None, help="gunicorn workers (with --prod).")
+@click.option("--debug", is_flag=True, help="Dev server with the debugger and reloader (never in a ward).")
+def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) -> None:
+    """Run the staff web site."""
+    if prod:
+        argv = [
+            sys.executable, "-m", "gunicorn",
+            "--workers", str(workers or default_workers()),
+            "--bind", f"{host}:{port}",
+            "--access-logfile", "-",
+            "web:create_app()",
+        ]
+        click.echo(" ".join(argv[2:]), err=True)
+        os.execv(sys.executable, argv)  # replaces this process; returns only when mocked
+        return
+    from . import create_app
+
+    create_app().run(host=host, port=port, debug=debug)
+
+
+def _password_from_user() -> str:
+    """stdin's first line when it is not a terminal (scripts), else prompted twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(
+        _("Password"), hide_input=True, confirmation_prompt=_("Repeat the password")
+    )
+
+
+def _explain(error: DomainError) -> str:
+    if isinstance(error, InvalidInput):
+        return "\n".join(f"{field}: {e.translate(_)}" for field, e in error.errors.items())
+    return error.translate(_)
+
+
+@click.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--login", required=True, help="The name typed at the login page.")
+@click.option("--name", "display_name", default="", help="The name shown on pages.")
+@click.option("--language", default="ja", type=click.Choice(accounts.LANGUAGES), show_default=True)
+def create_user(role: str, login: str, display_name: str, language: str) -> None:
+    """Create a staff account; the password comes from stdin or a prompt, never an argument."""
+    password = _password_from_user()
+    database = Database.from_settings()
+    try:
+        with database.write() as s:
+            user = accounts.create_user(
+                s, login=login, role=role, password=password, display_name=display_name,
+                language=language, actor=Actor.cli(),
+            )
+            login, role_label = user.login, _(user.role.label)
+    except DomainError as error:
+        raise click.ClickException(_explain(error)) from None
+    finally:
+        database.dispose()
+    click.echo(_("Created %(role)s account '%(login)s'.") % {"role": role_label, "login": login})
+
+
+@users.command("password")
+@click.option("--login", required=True)
+def set_password(login: str) -> None:
+    """Set a new password for an account (stdin or prompt)."""
+    password = _password_from_user()
+    database = Database.from_settings()
+    try:
+        with database.write() as s:
+            user = s.scalar(select(User).where(User.login == accounts.normalize_login(login)))
+            if user is None:
+                raise click.ClickException(_("No such account."))
+            accounts.set_password(s, user.id, password, actor=Actor.cli())
+    except DomainError as error:
+        raise click.ClickException(_explain(error)) from None
+    finally:
+        database.dispose()
+    click.echo(_("The password was changed."))
+
+
+@users.command("list")
+def list_users() -> None:
+    """Print every staff account: login, role, active, name."""
+    database = Database.from_settings()
+    try:
+        with database.read() as s:
+            for user in s.scalars(select(User).order_by(User.login)):
+                state = _("active") if user.active else _("disabled")
+                click.echo(f"{user.login}\t{user.role.value}\t{state}\t{user.display_name}")
+    finally:
+        database.dispose()

@@ -1,0 +1,85 @@
+"""One SQLAlchemy session per request: committed when the view succeeded, else rolled back.
+
+Safe requests (GET, HEAD, OPTIONS) read in a deferred transaction so that on SQLite
+they never take the write lock; a GET view that must write (an audited view of
+personal data) says so with `@writes`. Services take this session and work in its
+transaction, so a request is one unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from functools import wraps
+
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import Session
+
+from classroom.db import Database
+
+EXTENSION_KEY = "tsunagu_db"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class _Rollback(Exception):
+    """Thrown into the unit of work to make it roll back instead of commit."""
+
+
+def get_database() -> Database:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def writes(view: Callable) -> Callable:
+    """Mark a view that writes even when it answers a GET (e.g. an audited view)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    wrapper.tsunagu_writes = True
+    return wrapper
+
+
+def _request_writes() -> bool:
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "tsunagu_writes", False))
+
+
+def db_session() -> Session:
+    """This request's session, opened on first use."""
+    if "db_session" not in g:
+        database = get_database()
+        stack = ExitStack()
+        unit = database.write() if _request_writes() else database.read()
+        g.db_session = stack.enter_context(unit)
+        g.db_unit = stack
+    return g.db_session
+
+
+def end_unit_of_work(commit: bool) -> None:
+    """Commit or roll back this request's transaction (once) and close its session."""
+    stack: ExitStack | None = g.pop("db_unit", None)
+    g.pop("db_session", None)
+    if stack is None:
+        return
+    if commit:
+        stack.close()
+    else:
+        stack.__exit__(_Rollback, _Rollback(), None)
+
+
+def init_app(app: Flask, database: Database) -> None:
+    app.extensions[EXTENSION_KEY] = database
+
+    @app.after_request
+    def _commit(response):
+        # Committing here, before the response leaves, turns a failed commit into a 500
+        # instead of a page that says "saved". Error answers write nothing.
+        end_unit_of_work(commit=response.status_code < 400)
+        return response
+
+    @app.teardown_request
+    def _close(exc):
+        end_unit_of_work(commit=False)

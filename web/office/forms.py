@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from ..forms import MultiCheckboxField
+
+
+class ResidentForm(FlaskForm):
+    family_name = StringField(_l("Family name (kanji)"), validators=[Length(max=60)],
+                              render_kw={"autocomplete": "off"})
+    given_name = StringField(_l("Given name (kanji)"), validators=[Length(max=60)],
+                             render_kw={"autocomplete": "off"})
+    reading = StringField(_l("Name in kana"), validators=[Length(max=120)],
+                          render_kw={"autocomplete": "off", "required": True})
+    phone = StringField(_l("Phone number"), validators=[Length(max=30)],
+                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
+    birth_year = StringField(_l("Year of birth"), validators=[Optional(), Length(max=4)],
+                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    device = SelectField(_l("Kind of phone"))
+    needs = MultiCheckboxField(_l("Needs"))
+    note = TextAreaField(_l("Note"), validators=[Length(max=500)])
+
+
+class NewResidentForm(ResidentForm):
+    consent = BooleanField(_l("The resident agreed to the purpose of collection above."))
+    #: set after the coordinator saw the likely duplicates and said "a different person"
+    not_a_duplicate = BooleanField(_l("I checked: this is a different person. Create anyway."))
+
+
+class RegisterForm(FlaskForm):
+    session_id = SelectField(_l("Class"), coerce=int)
+    source = SelectField(_l("How did they apply?"))
+    #: one key per form shown: a double click never books twice
+    idempotency_key = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts: cancel, tick a call. Only the CSRF token."""

@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from classroom.models import (
+    ClassSession,
+    Device,
+    Need,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Source,
+)
+from classroom.services import audit
+from classroom.services import calls as call_service
+from classroom.services import registration as registration_service
+from classroom.services import residents as resident_service
+from classroom.services import sessions as session_service
+from classroom.services.actor import Actor
+from classroom.services.errors import DomainError
+
+from ..database import db_session, writes
+from ..forms import choices, option, show_domain_error
+from . import bp
+from .forms import ConfirmForm, NewResidentForm, RegisterForm, ResidentForm
+
+SEARCH_LIMIT = 30
+#: how a coordinator's registration came in
+OFFICE_SOURCES = (Source.PHONE, Source.COUNTER, Source.WALK_IN)
+
+
+def actor() -> Actor:
+    return Actor.for_user(current_user, request.remote_addr or "")
+
+
+def participant_or_404(participant_id: int) -> Participant:
+    participant = db_session().get(Participant, participant_id)
+    if participant is None or participant.erased_at is not None:
+        abort(404)
+    return participant
+
+
+def _resident_form(form_cls, **kwargs):
+    form = form_cls(**kwargs)
+    form.device.choices = choices(Device)
+    form.needs.choices = choices(Need)
+    return form
+
+
+def _resident_json(p: Participant) -> dict:
+    return {
+        "id": p.id,
+        "name": p.display_name,
+        "reading": p.reading,
+        "phone": p.phone,
+        "birth_year": p.birth_year,
+        "url": url_for("office.resident", participant_id=p.id),
+    }
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("office.residents"))
+
+
+@bp.route("/residents")
+def residents():
+    query = request.args.get("q", "").strip()[:60]
+    found = resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT) if query else []
+    return render_template("office/residents.html", query=query, found=found, limit=SEARCH_LIMIT)
+
+
+@bp.route("/residents/search.json")
+def residents_search():
+    """The search-as-you-type answer for residents.js; the page works without it."""
+    query = request.args.get("q", "").strip()[:60]
+    found = resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT) if query else []
+    return jsonify(query=query, results=[_resident_json(p) for p in found])
+
+
+@bp.route("/residents/new", methods=["GET", "POST"])
+def resident_new():
+    form = _resident_form(NewResidentForm)
+    duplicates: list[Participant] = []
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            db = db_session()
+            duplicates = resident_service.likely_duplicates(
+                db, reading=form.reading.data, phone=form.phone.data,
+                birth_year=form.birth_year.data,
+            )
+            if duplicates and not form.not_a_duplicate.data:
+                status = 409
+            else:
+                try:
+                    participant = resident_service.create_participant(
+                        db, family_name=form.family_name.data, given_name=form.given_name.data,
+                        reading=form.reading.data, phone=form.phone.data,
+                        birth_year=form.birth_year.data, device=form.device.data,
+                        needs=form.needs.data or [], note=form.note.data,
+                        consent=form.consent.data, source=Source.COUNTER, actor=actor(),
+                    )
+                except DomainError as error:
+                    show_domain_error(form, error)
+                else:
+                    flash(_("%(name)s was added.", name=participant.display_name), "success")
+                    return redirect(url_for("office.resident", participant_id=participant.id))
+    return render_template(
+        "office/resident_form.html", form=form, duplicates=duplicates, creating=True,
+        purpose=_(resident_service.PURPOSE_OF_COLLECTION),
+    ), status
+
+
+@bp.route("/residents/<int:participant_id>")
+@writes
+def resident(participant_id: int):
+    db = db_session()
+    participant = participant_or_404(participant_id)
+    audit.record(
+        db, actor(), "participant.view", participant_id=participant.id,
+        subject_type="participant", subject_id=participant.id,
+    )
+    registrations = list(
+        db.scalars(
+            select(Registration)
+            .where(Registration.participant_id == participant.id)
+            .options(
+                selectinload(Registration.session).selectinload(ClassSession.course),
+                selectinload(Registration.session).selectinload(ClassSession.venue),
+            )
+            .order_by(Registration.created_at.desc())
+        )
+    )
+    return render_template(
+        "office/resident.html", participant=participant, registrations=registrations,
+        cancel_form=ConfirmForm(), needs={n.value: n for n in Need},
+    )
+
+
+@bp.route("/residents/<int:participant_id>/edit", methods=["GET", "POST"])
+def resident_edit(participant_id: int):
+    participant = participant_or_404(participant_id)
+    form = _resident_form(ResidentForm, obj=participant)
+    if request.method == "GET":
+        form.device.data = participant.device.value
+        form.needs.data = list(participant.needs or [])
+        form.birth_year.data = str(participant.birth_year or "")
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                resident_service.update_participant(
+                    db_session(), participant.id, actor=actor(),
+                    family_name=form.family_name.data, given_name=form.given_name.data,
+                    reading=form.reading.data, phone=form.phone.data,
+                    birth_year=form.birth_year.data or None, device=form.device.data,
+                    needs=form.needs.data or [], note=form.note.data,
+                )
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("The changes were saved."), "success")
+                return redirect(url_for("office.resident", participant_id=participant.id))
+    return render_template(
+        "office/resident_form.html", form=form, participant=participant, creating=False,
+        duplicates=[], purpose=_(resident_service.PURPOSE_OF_COLLECTION),
+    ), status
+
+
+def _waitlist_counts(session_ids: list[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = db_session().execute(
+        select(Registration.session_id, func.count(Registration.id))
+        .where(
+            Registration.session_id.in_(session_ids),
+            Registration.status.in_([RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED]),
+        )
+        .group_by(Registration.session_id)
+    )
+    return dict(rows.all())
+
+
+@bp.route("/sessions")
+def sessions():
+    upcoming = session_service.upcoming_sessions(db_session())
+    waiting = _waitlist_counts([s.id for s in upcoming])
+    return render_template("office/sessions.html", sessions=upcoming, waiting=waiting)
+
+
+@bp.route("/sessions/<int:session_id>")
+def session(session_id: int):
+    db = db_session()
+    class_session = db.get(ClassSession, session_id)
+    if class_session is None:
+        abort(404)
+    registrations = list(
+        db.scalars(
+            select(Registration)
+            .where(Registration.session_id == session_id)
+            .options(selectinload(Registration.participant))
+            .order_by(Registration.status, Registration.waitlist_seq, Registration.created_at)
+        )
+    )
+    return render_template(
+        "office/session.html", session=class_session, registrations=registrations,
+        cancel_form=ConfirmForm(), RegistrationStatus=RegistrationStatus,
+    )
+
+
+@bp.route("/residents/<int:participant_id>/register", methods=["GET", "POST"])
+def register(participant_id: int):
+    db = db_session()
+    participant = participant_or_404(participant_id)
+    upcoming = session_service.upcoming_sessions(db)
+    form = RegisterForm()
+    form.session_id.choices = [option(s.id, str(s.id)) for s in upcoming]
+    form.source.choices = choices(Source, exclude=set(Source) - set(OFFICE_SOURCES))
+    if request.method == "GET":
+        form.idempotency_key.data = secrets.token_urlsafe(16)
+        if (wanted := request.args.get("session", type=int)) is not None:
+            form.session_id.data = wanted
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                result = registration_service.register(
+                    db, session_id=form.session_id.data, participant_id=participant.id,
+                    source=Source(form.source.data), actor=actor(),
+                    idempotency_key=f"office:{form.idempotency_key.data}"
+                    if form.idempotency_key.data else None,
+                )
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                return redirect(
+                    url_for("office.registration", registration_id=result.registration.id)
+                )
+    return render_template(
+        "office/register.html", form=form, participant=participant, sessions=upcoming,
+        waiting=_waitlist_counts([s.id for s in upcoming]),
+    ), status
+
+
+@bp.route("/registrations/<int:registration_id>")
+def registration(registration_id: int):
+    db = db_session()
+    reg = db.get(Registration, registration_id)
+    if reg is None:
+        abort(404)
+    position = registration_service.waitlist_position(db, reg)
+    return render_template(
+        "office/registration.html", registration=reg, position=position,
+        RegistrationStatus=RegistrationStatus, cancel_form=ConfirmForm(),
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+def registration_cancel(registration_id: int):
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    try:
+        result = registration_service.cancel_registration(db_session(), registration_id, actor=actor())
+    except DomainError as error:
+        show_domain_error(None, error)
+        return redirect(url_for("office.sessions"))
+    flash(_("The registration was cancelled."), "success")
+    if result.promoted is not None:
+        flash(
+            _("%(name)s moved up from the waitlist and was added to the list of people to call.",
+              name=result.promoted.participant.display_name),
+            "warning",
+        )
+    return redirect(url_for("office.session", session_id=result.registration.session_id))
+
+
+@bp.route("/calls")
+def calls():
+    return render_template(
+        "office/calls.html", calls=call_service.open_calls(db_session()), form=ConfirmForm()
+    )
+
+
+@bp.route("/calls/<int:call_id>/informed", methods=["POST"])
+def call_informed(call_id: int):
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    try:
+        call_service.mark_informed(db_session(), call_id, actor=actor())
+    except DomainError as error:
+        show_domain_error(None, error)
+    else:
+        flash(_("Marked as informed."), "success")
+    return redirect(url_for("office.calls"))
+
