@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "kiosk": "kiosk.cli:kiosk",
     "serve": "web.cli:serve",
     "users": "web.cli:users",
+    # rooms add their subcommands above this line
 }
 
 

@@ -110,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(office_bp, url_prefix="/office")
     app.register_blueprint(teach_bp, url_prefix="/teach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    # areas register their blueprints above this line, one import + one call each
     from .auth.routes import home
 
     app.add_url_rule("/", endpoint="index", view_func=home)

@@ -48,6 +48,7 @@ TABLE = [
     ("GET", "/admin/staff", {ADMIN}),
     ("GET", "/admin/staff/new", {ADMIN}),
     ("POST", "/admin/staff/new", {ADMIN}),
+    # areas add their rows above this line, one contiguous block each
 ]
 
 #: routes that need no login
