@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +17,7 @@ from ..models import (
     ClassSession,
     Course,
     DeviceTrack,
+    LabelledEnum,
     Registration,
     RegistrationStatus,
     Role,
@@ -96,6 +97,118 @@ def create_session(
     db.flush()
     audit.record(db, actor, "session.create", subject_type="class_session", subject_id=session.id)
     return session
+
+
+class Repeat(LabelledEnum):
+    """How a series of sessions repeats."""
+
+    ONCE = "once", N_("Once")
+    WEEKLY = "weekly", N_("Every week, same weekday and time")
+    MONTHLY = "monthly", N_("Every month, same weekday of the month and time (e.g. 2nd Thursday)")
+
+
+#: a ward plans a fiscal year at most: a year of weekly classes
+MAX_OCCURRENCES = 52
+
+
+def _week_of_month(day: int) -> int:
+    return (day - 1) // 7 + 1
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def series_starts(starts_at: datetime, repeat: Repeat | str, occurrences: int) -> list[datetime]:
+    """Start times on the wall clock of `starts_at`'s zone: weekly, or monthly on the same
+    weekday of the same week of the month (2nd Thursday -> 2nd Thursday). None skipped."""
+    repeat = Repeat(repeat)
+    if repeat == Repeat.ONCE:
+        return [starts_at]
+    local_date, wall_time, zone = starts_at.date(), starts_at.time(), starts_at.tzinfo
+    dates = []
+    for k in range(occurrences):
+        if repeat == Repeat.WEEKLY:
+            dates.append(local_date + timedelta(weeks=k))
+            continue
+        year, month = _add_months(local_date.year, local_date.month, k)
+        first = local_date.replace(year=year, month=month, day=1)
+        offset = (local_date.weekday() - first.weekday()) % 7
+        dates.append(first + timedelta(days=offset + 7 * (_week_of_month(local_date.day) - 1)))
+    return [datetime.combine(d, wall_time, tzinfo=zone) for d in dates]
+
+
+def create_series(
+    db: Session,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    repeat: Repeat | str,
+    occurrences: int,
+    actor: Actor,
+    application_deadline: datetime | None = None,
+    **session_fields,
+) -> list[ClassSession]:
+    """`occurrences` sessions like `create_session`'s, all created or none (one savepoint).
+
+    Times repeat on the wall clock of `starts_at`'s time zone (pass Tokyo-aware times);
+    a lottery's deadline keeps the same distance before each session.
+    """
+    repeat = Repeat(repeat)
+    if repeat == Repeat.ONCE:
+        occurrences = 1
+    if not 1 <= occurrences <= MAX_OCCURRENCES:
+        raise InvalidInput.single(
+            "occurrences",
+            N_("A series has from 1 to %(max)s classes."),
+            max=MAX_OCCURRENCES,
+        )
+    if repeat == Repeat.MONTHLY and _week_of_month(starts_at.day) > 4:
+        raise InvalidInput.single(
+            "repeat",
+            N_(
+                "Not every month has a 5th %(weekday)s. For a monthly series, start in the "
+                "first four weeks of the month."
+            ),
+            weekday=Msg(_WEEKDAY_NAMES[starts_at.weekday()]),
+        )
+    length = ends_at - starts_at
+    lead = starts_at - application_deadline if application_deadline is not None else None
+    created: list[ClassSession] = []
+    with db.begin_nested():
+        for start in series_starts(starts_at, repeat, occurrences):
+            created.append(
+                create_session(
+                    db,
+                    starts_at=start,
+                    ends_at=start + length,
+                    application_deadline=start - lead if lead is not None else None,
+                    actor=actor,
+                    **session_fields,
+                )
+            )
+    if len(created) > 1:
+        audit.record(
+            db,
+            actor,
+            "session.series",
+            subject_type="class_session",
+            subject_id=created[0].id,
+            details={"repeat": repeat.value, "session_ids": [s.id for s in created]},
+        )
+    return created
+
+
+_WEEKDAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 def cancel_session(
