@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
 from classroom.services.errors import DomainError, InvalidInput
+
+from .formatting import when
 
 try:  # WTForms >= 3.3 wants SelectChoice; older versions take (value, label) tuples
     from wtforms.fields.choices import SelectChoice
@@ -28,12 +32,17 @@ def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
     """Attach each message to its field, or flash it when no field of the form fits."""
     errors = error.errors if isinstance(error, InvalidInput) else {error.field: error}
     for field_name, problem in errors.items():
-        message = problem.translate(_)
+        message = problem.translate(_, format_value=_shown)
         if form is not None and field_name and field_name in form:
             field = form[field_name]
             field.errors = [*field.errors, message]
         else:
             flash(message, "error")
+
+
+def _shown(value):
+    """A domain error's parameter as a page shows it: datetimes in the ward's time."""
+    return when(value) if isinstance(value, datetime) else value
 
 
 def choices(enum_cls, *, exclude=()) -> list[tuple[str, str]]:

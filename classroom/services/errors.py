@@ -24,11 +24,20 @@ class DomainError(Exception):
         self.params = params
         super().__init__(self.message % params if params else self.message)
 
-    def translate(self, gettext: Callable[[str], str] = default_gettext) -> str:
+    def translate(
+        self,
+        gettext: Callable[[str], str] = default_gettext,
+        format_value: Callable[[object], object] | None = None,
+    ) -> str:
+        """The message in the caller's language; `format_value` renders other params
+        (a web page shows a datetime parameter in the ward's time, Japanese style)."""
         text = gettext(self.message)
         if not self.params:
             return text
-        return text % {k: gettext(v) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        return text % {
+            k: gettext(v) if isinstance(v, Msg) else (format_value(v) if format_value else v)
+            for k, v in self.params.items()
+        }
 
 
 class NotFound(DomainError):

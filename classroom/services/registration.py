@@ -204,9 +204,7 @@ def register(
             )
             if session.booking_mode == BookingMode.LOTTERY and not _lottery_drawn(db, session_id):
                 if now >= session.application_deadline:
-                    raise LotteryClosed(
-                        field="session_id", deadline=session.application_deadline.isoformat()
-                    )
+                    raise LotteryClosed(field="session_id", deadline=session.application_deadline)
                 values.update(status=RegistrationStatus.APPLIED)
             elif _take_seat(db, session_id):
                 values.update(status=RegistrationStatus.CONFIRMED, confirmed_at=now)
@@ -340,9 +338,7 @@ def draw_lottery(
     if previous := db.scalar(select(LotteryDraw).where(LotteryDraw.session_id == session_id)):
         raise LotteryAlreadyDrawn(field="session_id", seed=previous.seed)
     if now < session.application_deadline:
-        raise LotteryStillOpen(
-            field="session_id", deadline=session.application_deadline.isoformat()
-        )
+        raise LotteryStillOpen(field="session_id", deadline=session.application_deadline)
     seed = seed or secrets.token_hex(8)
     applications = {
         r.id: r
@@ -380,3 +376,26 @@ def draw_lottery(
         details={"seed": seed, "applications": len(order)},
     )
     return draw
+
+
+@dataclass(frozen=True)
+class LotteryResult:
+    draw: LotteryDraw
+    #: registration ids that won a seat, in drawn order
+    winners: list[int]
+    #: registration ids put on the waitlist, in waitlist order (the rest of the drawn order)
+    waitlist: list[int]
+
+
+def lottery_result(db: Session, session_id: int) -> LotteryResult | None:
+    """The draw as it fell, or None before it: the first `capacity` drawn won a seat.
+
+    Before its draw a lottery session confirms nobody (applications take no seat), so
+    the draw hands out all `capacity` seats in drawn order and waitlists the rest.
+    """
+    draw = db.scalar(select(LotteryDraw).where(LotteryDraw.session_id == session_id))
+    if draw is None:
+        return None
+    seats = db.get(ClassSession, session_id).capacity
+    order = list(draw.drawn_order)
+    return LotteryResult(draw=draw, winners=order[:seats], waitlist=order[seats:])

@@ -48,6 +48,12 @@ TABLE = [
     ("GET", "/admin/staff", {ADMIN}),
     ("GET", "/admin/staff/new", {ADMIN}),
     ("POST", "/admin/staff/new", {ADMIN}),
+    ("GET", "/office/sessions/new", OFFICE),
+    ("POST", "/office/sessions/new", OFFICE),
+    ("GET", "/office/sessions/{s}/cancel", OFFICE),
+    ("POST", "/office/sessions/{s}/cancel", OFFICE),
+    ("GET", "/office/sessions/{s}/lottery", OFFICE),
+    ("POST", "/office/sessions/{s}/lottery/draw", OFFICE),
     # areas add their rows above this line, one contiguous block each
 ]
 

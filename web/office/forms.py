@@ -2,8 +2,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..forms import MultiCheckboxField
 
@@ -39,3 +50,28 @@ class RegisterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that posts: cancel, tick a call. Only the CSRF token."""
+
+
+class SessionForm(FlaskForm):
+    """One class, or the first of a series; choices are filled by the view."""
+
+    course_id = SelectField(_l("Course"), coerce=int)
+    venue_id = SelectField(_l("Venue"), coerce=int)
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Please enter the date."))])
+    starts_at = TimeField(_l("Starts at"),
+                          validators=[InputRequired(_l("Please enter the time it starts."))])
+    ends_at = TimeField(_l("Ends at"),
+                        validators=[InputRequired(_l("Please enter the time it ends."))])
+    capacity = IntegerField(_l("Seats"), validators=[InputRequired(_l("Please enter the number of seats."))],
+                            render_kw={"inputmode": "numeric", "min": 1})
+    instructor_ids = MultiCheckboxField(_l("Instructors"), coerce=int)
+    booking_mode = RadioField(_l("Booking"))
+    application_deadline = DateTimeLocalField(
+        _l("Applications close at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    repeat = RadioField(_l("Repeat"))
+    occurrences = IntegerField(
+        _l("Number of classes in the series"), default=1,
+        validators=[Optional()], render_kw={"inputmode": "numeric", "min": 1},
+    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=500)])
