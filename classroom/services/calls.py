@@ -1,28 +1,112 @@
-"""The coordinators' "to call" list."""
+"""The coordinators' "to call" list: promotions, cancellations, lottery results, reminders.
+
+Reminders are call tasks like the others (reason REMINDER), so that ticking "informed"
+works the same for all of them. `tomorrows_reminders` adds them: it is idempotent —
+one reminder per registration, ever, even after it was ticked — and the office calls
+it whenever the list is shown, so nobody has to remember to press a button.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import CallTask, utcnow
+from ..models import (
+    CallReason,
+    CallTask,
+    ClassSession,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    SessionState,
+    utcnow,
+)
 from . import audit
 from .actor import Actor
 from .errors import NotFound
 
 
-def open_calls(db: Session) -> list[CallTask]:
-    """Calls not yet made, oldest first."""
+def _still_worth_a_call(now: datetime):
+    """A reminder is dropped from the list once it no longer holds: the registration was
+    cancelled, the class was cancelled, or the class has started."""
+    return or_(
+        CallTask.reason != CallReason.REMINDER,
+        and_(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            ClassSession.state == SessionState.SCHEDULED,
+            ClassSession.starts_at > now,
+        ),
+    )
+
+
+def open_calls(db: Session, now: datetime | None = None) -> list[CallTask]:
+    """Calls not yet made, oldest first; reminders that no longer hold are left out."""
+    now = now or utcnow()
     return list(
         db.scalars(
             select(CallTask)
-            .where(CallTask.informed_at.is_(None))
+            .join(ClassSession, ClassSession.id == CallTask.session_id)
+            .outerjoin(Registration, Registration.id == CallTask.registration_id)
+            .where(CallTask.informed_at.is_(None), _still_worth_a_call(now))
             .options(selectinload(CallTask.participant), selectinload(CallTask.session))
             .order_by(CallTask.created_at, CallTask.id)
         )
     )
+
+
+def tomorrow_in_utc(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """The start and end of tomorrow in the ward's time zone, as UTC-comparable datetimes."""
+    zone = ZoneInfo(timezone)
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, time(0), tzinfo=zone)
+    return start, datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def tomorrows_reminders(db: Session, now: datetime, *, timezone: str = "Asia/Tokyo") -> list[CallTask]:
+    """Add a REMINDER call for each confirmed registration of tomorrow's scheduled classes
+    (tomorrow in `timezone`) that never had one; return the calls added (idempotent)."""
+    start, end = tomorrow_in_utc(now, timezone)
+    already_reminded = select(CallTask.registration_id).where(
+        CallTask.reason == CallReason.REMINDER, CallTask.registration_id.is_not(None)
+    )
+    due = db.execute(
+        select(Registration.id, Registration.participant_id, Registration.session_id)
+        .join(ClassSession, ClassSession.id == Registration.session_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(
+            ClassSession.state == SessionState.SCHEDULED,
+            ClassSession.starts_at >= start,
+            ClassSession.starts_at < end,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Participant.erased_at.is_(None),
+            Registration.id.not_in(already_reminded),
+        )
+        .order_by(ClassSession.starts_at, Registration.id)
+    ).all()
+    added = [
+        CallTask(
+            participant_id=participant_id,
+            session_id=session_id,
+            registration_id=registration_id,
+            reason=CallReason.REMINDER,
+            created_at=now,
+        )
+        for registration_id, participant_id, session_id in due
+    ]
+    if not added:
+        return []
+    try:
+        with db.begin_nested():
+            db.add_all(added)
+            db.flush()
+    except IntegrityError:
+        # another coordinator's page added the same reminders at the same moment
+        return []
+    return added
 
 
 def mark_informed(

@@ -52,6 +52,7 @@ TABLE = [
     ("POST", "/office/sessions/new", OFFICE),
     ("GET", "/office/sessions/{s}/cancel", OFFICE),
     ("POST", "/office/sessions/{s}/cancel", OFFICE),
+    ("GET", "/office/calls/print", OFFICE),
     ("GET", "/office/sessions/{s}/lottery", OFFICE),
     ("POST", "/office/sessions/{s}/lottery/draw", OFFICE),
     # areas add their rows above this line, one contiguous block each

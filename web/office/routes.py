@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
+    CallReason,
     ClassSession,
     Device,
     Need,
@@ -16,6 +17,7 @@ from classroom.models import (
     Registration,
     RegistrationStatus,
     Source,
+    utcnow,
 )
 from classroom.services import audit
 from classroom.services import calls as call_service
@@ -285,11 +287,35 @@ def registration_cancel(registration_id: int):
     return redirect(url_for("office.session", session_id=result.registration.session_id))
 
 
-@bp.route("/calls")
-def calls():
-    return render_template(
-        "office/calls.html", calls=call_service.open_calls(db_session()), form=ConfirmForm()
+def _calls_to_make(action: str) -> dict:
+    """Tomorrow's reminders added (idempotent), then every open call, split by kind.
+
+    Showing or printing the list is a view of personal data, so it is audited.
+    """
+    db = db_session()
+    now = utcnow()
+    call_service.tomorrows_reminders(db, now, timezone=current_app.config["TIMEZONE"])
+    calls = call_service.open_calls(db, now)
+    reminders = sorted(
+        (c for c in calls if c.reason == CallReason.REMINDER),
+        key=lambda c: (c.session.starts_at, c.participant.reading_key, c.id),
     )
+    news = [c for c in calls if c.reason != CallReason.REMINDER]
+    audit.record(db, actor(), action, subject_type="call_task", details={"calls": len(calls)})
+    return {"news": news, "reminders": reminders, "now": now}
+
+
+@bp.route("/calls")
+@writes
+def calls():
+    return render_template("office/calls.html", form=ConfirmForm(), **_calls_to_make("calls.view"))
+
+
+@bp.route("/calls/print")
+@writes
+def calls_print():
+    """The same list on A4 for the desk: large type, no menus, a column to tick by hand."""
+    return render_template("office/calls_print.html", **_calls_to_make("calls.print"))
 
 
 @bp.route("/calls/<int:call_id>/informed", methods=["POST"])
