@@ -53,6 +53,9 @@ TABLE = [
     ("GET", "/office/sessions/{s}/cancel", OFFICE),
     ("POST", "/office/sessions/{s}/cancel", OFFICE),
     ("GET", "/office/calls/print", OFFICE),
+    ("GET", "/office/registrations/{g}/slip", OFFICE),
+    ("GET", "/office/registrations/{g}/slip?size=a4", OFFICE),
+    ("GET", "/office/registrations/{g}/qr.svg", OFFICE),
     ("GET", "/office/sessions/{s}/lottery", OFFICE),
     ("POST", "/office/sessions/{s}/lottery/draw", OFFICE),
     # areas add their rows above this line, one contiguous block each

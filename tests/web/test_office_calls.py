@@ -74,4 +74,4 @@ def test_the_print_view_has_no_menus_no_inline_script_and_a_print_button(
 def test_the_print_files_are_served(client):
     assert b"window.print()" in client.get("/static/js/print.js").data
     assert b"size: A4" in client.get("/static/css/page-a4.css").data
-    assert b"size: A6" in client.get("/static/css/page-a6.css").data
+    assert b"size: 105mm 148mm" in client.get("/static/css/page-a6.css").data  # A6
