@@ -16,7 +16,7 @@ OFFICE = {ADMIN, COORD}
 EVERY_STAFF = {ADMIN, COORD, INSTR}
 
 #: (method, path template, roles allowed); {r} resident, {s} the instructor's session,
-#: {o} another instructor's session, {g} a registration, {c} a call
+#: {o} another instructor's session, {g} a registration, {c} a call, {n} a phone loan
 TABLE = [
     ("GET", "/", EVERY_STAFF),
     ("GET", "/home", EVERY_STAFF),
@@ -56,6 +56,8 @@ TABLE = [
     ("GET", "/office/registrations/{g}/slip", OFFICE),
     ("GET", "/office/registrations/{g}/slip?size=a4", OFFICE),
     ("GET", "/office/registrations/{g}/qr.svg", OFFICE),
+    ("POST", "/office/sessions/{s}/loans", OFFICE),
+    ("POST", "/office/loans/{n}/return", OFFICE),
     ("GET", "/office/sessions/{s}/lottery", OFFICE),
     ("POST", "/office/sessions/{s}/lottery/draw", OFFICE),
     # areas add their rows above this line, one contiguous block each
@@ -74,7 +76,7 @@ def ids(database, ward, staff):
             actor=Actor.system(),
         ).registration.id
     return {"r": ward.resident_id, "s": ward.session_id, "o": ward.other_session_id,
-            "g": first, "c": 1}
+            "g": first, "c": 1, "n": 1}
 
 
 def _rule_key(rule) -> set[tuple[str, str]]:

@@ -75,3 +75,11 @@ class SessionForm(FlaskForm):
         validators=[Optional()], render_kw={"inputmode": "numeric", "min": 1},
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
+
+
+class LoanForm(FlaskForm):
+    """Lend a loaner phone to someone taking part in the class."""
+
+    participant_id = SelectField(_l("Who borrows it"), coerce=int)
+    phone_label = StringField(_l("Label on the phone"), validators=[Length(max=40)],
+                              render_kw={"autocomplete": "off"})

@@ -30,7 +30,7 @@ from classroom.services.errors import DomainError
 from ..database import db_session, writes
 from ..forms import choices, option, show_domain_error
 from . import bp
-from .forms import ConfirmForm, NewResidentForm, RegisterForm, ResidentForm
+from .forms import ConfirmForm, LoanForm, NewResidentForm, RegisterForm, ResidentForm
 
 SEARCH_LIMIT = 30
 #: how a coordinator's registration came in
@@ -201,14 +201,22 @@ def sessions():
 
 @bp.route("/sessions/<int:session_id>")
 def session(session_id: int):
-    db = db_session()
-    class_session = db.get(ClassSession, session_id)
+    class_session = db_session().get(ClassSession, session_id)
     if class_session is None:
         abort(404)
+    return render_session(class_session)
+
+
+def render_session(class_session: ClassSession, loan_form: LoanForm | None = None,
+                   status: int = 200):
+    """The office's page of one class: registrations and loaner phones."""
+    from . import loans  # the loaner-phone part of the page lives there
+
+    db = db_session()
     registrations = list(
         db.scalars(
             select(Registration)
-            .where(Registration.session_id == session_id)
+            .where(Registration.session_id == class_session.id)
             .options(selectinload(Registration.participant))
             .order_by(Registration.status, Registration.waitlist_seq, Registration.created_at)
         )
@@ -216,7 +224,8 @@ def session(session_id: int):
     return render_template(
         "office/session.html", session=class_session, registrations=registrations,
         cancel_form=ConfirmForm(), RegistrationStatus=RegistrationStatus,
-    )
+        phones=loans.phones_of(class_session), loan_form=loan_form or loans.loan_form(class_session),
+    ), status
 
 
 @bp.route("/residents/<int:participant_id>/register", methods=["GET", "POST"])
