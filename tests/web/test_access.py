@@ -16,7 +16,8 @@ OFFICE = {ADMIN, COORD}
 EVERY_STAFF = {ADMIN, COORD, INSTR}
 
 #: (method, path template, roles allowed); {r} resident, {s} the instructor's session,
-#: {o} another instructor's session, {g} a registration, {c} a call, {n} a phone loan
+#: {o} another instructor's session, {g} a registration, {c} a call, {n} a phone loan,
+#: {v} a venue, {k} a course
 TABLE = [
     ("GET", "/", EVERY_STAFF),
     ("GET", "/home", EVERY_STAFF),
@@ -48,6 +49,16 @@ TABLE = [
     ("GET", "/admin/staff", {ADMIN}),
     ("GET", "/admin/staff/new", {ADMIN}),
     ("POST", "/admin/staff/new", {ADMIN}),
+    ("GET", "/admin/venues", {ADMIN}),
+    ("GET", "/admin/venues/new", {ADMIN}),
+    ("POST", "/admin/venues/new", {ADMIN}),
+    ("GET", "/admin/venues/{v}/edit", {ADMIN}),
+    ("POST", "/admin/venues/{v}/edit", {ADMIN}),
+    ("GET", "/admin/courses", {ADMIN}),
+    ("GET", "/admin/courses/new", {ADMIN}),
+    ("POST", "/admin/courses/new", {ADMIN}),
+    ("GET", "/admin/courses/{k}/edit", {ADMIN}),
+    ("POST", "/admin/courses/{k}/edit", {ADMIN}),
     ("GET", "/office/sessions/new", OFFICE),
     ("POST", "/office/sessions/new", OFFICE),
     ("GET", "/office/sessions/{s}/cancel", OFFICE),
@@ -76,7 +87,7 @@ def ids(database, ward, staff):
             actor=Actor.system(),
         ).registration.id
     return {"r": ward.resident_id, "s": ward.session_id, "o": ward.other_session_id,
-            "g": first, "c": 1, "n": 1}
+            "g": first, "c": 1, "n": 1, "v": ward.venue_id, "k": ward.course_id}
 
 
 def _rule_key(rule) -> set[tuple[str, str]]:

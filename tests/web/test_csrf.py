@@ -38,7 +38,8 @@ def test_every_post_without_a_token_is_refused_and_writes_nothing(csrf_app, staf
     client = logged_in(csrf_app)
     with database.read() as db:
         before = db.query(AuditEvent).count()
-    path = template.format(r=ward.resident_id, s=ward.session_id, o=ward.other_session_id, g=1, c=1, n=1)
+    path = template.format(r=ward.resident_id, s=ward.session_id, o=ward.other_session_id, g=1, c=1, n=1,
+                           v=ward.venue_id, k=ward.course_id)
     response = client.post(path, data={"reading": "ヤマダ", "consent": "y", "code": "X"})
     assert response.status_code == 400, path
     with database.read() as db:

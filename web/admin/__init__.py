@@ -1,4 +1,4 @@
-"""Administrators (/admin): staff accounts (venues and courses to come)."""
+"""Administrators (/admin): staff accounts, venues and courses."""
 
 from flask import Blueprint
 
@@ -13,4 +13,4 @@ def _admins_only():
     """Every admin page: administrators only."""
 
 
-from . import routes  # noqa: E402,F401
+from . import places, routes  # noqa: E402,F401

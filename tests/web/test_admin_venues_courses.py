@@ -1,0 +1,146 @@
+"""Administrators keep the venues and courses; every rule answers next to its field."""
+
+from __future__ import annotations
+
+import pytest
+
+from classroom.models import AuditEvent, Course, PhoneLoan, Source, Venue
+from classroom.services import loans, registration
+from classroom.services.actor import Actor
+
+
+@pytest.fixture
+def admin(as_role, ward):
+    return as_role("admin")
+
+
+def count(database, model, **filters) -> int:
+    with database.read() as db:
+        return db.query(model).filter_by(**filters).count()
+
+
+def venue_form(**overrides):
+    data = {"name": "つなぐ区 北地域センター 集会室", "kind": "community_centre",
+            "address": "つなぐ区北1-1-1", "access": "北駅から徒歩3分", "capacity": "12",
+            "loaner_phones": "3"}
+    data.update(overrides)
+    return data
+
+
+def course_form(**overrides):
+    data = {"code": "one-point-line", "title": "スマホワンポイント教室（LINE）",
+            "title_en": "One-point class (LINE)", "kind": "one_point", "device_track": "any",
+            "description": "LINEの使い方"}
+    data.update(overrides)
+    return data
+
+
+def test_the_lists_show_venues_and_courses_with_their_classes(admin, ward):
+    html = admin.get("/admin/venues").get_data(as_text=True)
+    assert "中央図書館" in html and 'aria-current="page">Venues' in html
+    html = admin.get("/admin/courses").get_data(as_text=True)
+    assert "スマホ入門（iPhone）" in html and "intro-iphone" in html
+
+
+def test_an_administrator_adds_and_edits_a_venue(admin, database):
+    response = admin.post("/admin/venues/new", data=venue_form(), follow_redirects=True)
+    assert "The venue つなぐ区 北地域センター 集会室 was saved." in response.get_data(as_text=True)
+    with database.read() as db:
+        venue = db.query(Venue).filter_by(name="つなぐ区 北地域センター 集会室").one()
+        assert (venue.capacity, venue.loaner_phones, venue.access) == (12, 3, "北駅から徒歩3分")
+    path = f"/admin/venues/{venue.id}/edit"
+    assert 'value="つなぐ区 北地域センター 集会室"' in admin.get(path).get_data(as_text=True)
+    assert admin.post(path, data=venue_form(capacity="15")).status_code == 302
+    with database.read() as db:
+        assert db.get(Venue, venue.id).capacity == 15
+    assert count(database, AuditEvent, action="venue.update") == 1
+
+
+def test_an_administrator_adds_and_edits_a_course(admin, database):
+    assert admin.post("/admin/courses/new", data=course_form()).status_code == 302
+    with database.read() as db:
+        course = db.query(Course).filter_by(code="one-point-line").one()
+        assert course.title_translations == {"en": "One-point class (LINE)"}
+    path = f"/admin/courses/{course.id}/edit"
+    assert 'value="One-point class (LINE)"' in admin.get(path).get_data(as_text=True)
+    assert admin.post(path, data=course_form(title="スマホワンポイント教室（LINE入門）",
+                                             title_en="")).status_code == 302
+    with database.read() as db:
+        course = db.get(Course, course.id)
+        assert (course.title, course.title_translations) == ("スマホワンポイント教室（LINE入門）", {})
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"name": " "}, "name", "Please enter the name of the venue."),
+        ({"name": "中央図書館"}, "name", "There is already a venue called 中央図書館."),
+        ({"capacity": "0"}, "capacity", "Please enter 1 or more."),
+        ({"capacity": "twelve"}, "capacity", "Please enter a whole number."),
+        ({"loaner_phones": "-1"}, "loaner_phones", "Please enter 0 or more."),
+        ({"kind": "castle"}, "kind", "Not a valid choice"),
+    ],
+)
+def test_bad_venue_input_re_renders_with_messages_and_writes_nothing(
+    admin, database, overrides, field, message
+):
+    before = count(database, Venue), count(database, AuditEvent)
+    response = admin.post("/admin/venues/new", data=venue_form(**overrides))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and f'id="{field}-error"' in html
+    assert (count(database, Venue), count(database, AuditEvent)) == before
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"code": "Intro iPhone!"}, "code", "lower-case letters, digits and dashes"),
+        ({"code": "intro-iphone"}, "code", "There is already a course with the code intro-iphone."),
+        ({"title": ""}, "title", "Please enter the title residents see."),
+        ({"device_track": "pager"}, "device_track", "Not a valid choice"),
+    ],
+)
+def test_bad_course_input_re_renders_with_messages_and_writes_nothing(
+    admin, database, overrides, field, message
+):
+    before = count(database, Course), count(database, AuditEvent)
+    response = admin.post("/admin/courses/new", data=course_form(**overrides))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and f'id="{field}-error"' in html
+    assert (count(database, Course), count(database, AuditEvent)) == before
+
+
+def test_a_room_cannot_shrink_below_a_scheduled_class_nor_keep_fewer_phones_than_are_out(
+    admin, database, ward
+):
+    path = f"/admin/venues/{ward.venue_id}/edit"
+    base = venue_form(name="中央図書館", kind="library")
+    # the ward's classes have 2 seats: 1 is too few, and says which class
+    html = admin.post(path, data={**base, "capacity": "1"}).get_data(as_text=True)
+    assert "has 2 seats; the room cannot hold fewer." in html and "+00:00" not in html
+    with database.write() as db:
+        db.get(Venue, ward.venue_id).loaner_phones = 2
+        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
+                              source=Source.PHONE, actor=Actor.system())
+        loans.lend(db, session_id=ward.session_id, participant_id=ward.resident_id,
+                   phone_label="1", actor=Actor.system())
+    response = admin.post(path, data={**base, "loaner_phones": "0"})
+    assert response.status_code == 422
+    assert "1 loaner phones are out now" in response.get_data(as_text=True)
+    with database.read() as db:
+        venue = db.get(Venue, ward.venue_id)
+        assert (venue.capacity, venue.loaner_phones) == (20, 2)
+        assert db.query(PhoneLoan).count() == 1
+
+
+def test_unknown_venue_or_course_is_not_found(admin):
+    assert admin.get("/admin/venues/999/edit").status_code == 404
+    assert admin.get("/admin/courses/999/edit").status_code == 404
+
+
+def test_coordinators_cannot_manage_venues(as_role, ward):
+    coordinator = as_role("coordinator")
+    assert coordinator.get("/admin/venues").status_code == 403
+    assert coordinator.post("/admin/courses/new", data=course_form()).status_code == 403

@@ -1,0 +1,142 @@
+"""Venues and courses: listed, added and changed by administrators."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from classroom.models import (
+    ClassSession,
+    Course,
+    CourseKind,
+    DeviceTrack,
+    SessionState,
+    Venue,
+    VenueKind,
+    utcnow,
+)
+from classroom.services import courses as course_service
+from classroom.services import venues as venue_service
+from classroom.services.actor import Actor
+from classroom.services.errors import DomainError
+
+from ..database import db_session
+from ..forms import choices, show_domain_error
+from . import bp
+from .forms import CourseForm, VenueForm
+
+
+def _actor() -> Actor:
+    return Actor.for_user(current_user, request.remote_addr or "")
+
+
+def _upcoming_counts(column) -> dict[int, int]:
+    rows = db_session().execute(
+        select(column, func.count(ClassSession.id))
+        .where(ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > utcnow())
+        .group_by(column)
+    )
+    return dict(rows.all())
+
+
+@bp.route("/venues")
+def venues():
+    found = db_session().scalars(select(Venue).order_by(Venue.name)).all()
+    return render_template("admin/venues.html", venues=found,
+                           upcoming=_upcoming_counts(ClassSession.venue_id))
+
+
+def _venue_form(venue: Venue | None = None) -> VenueForm:
+    form = VenueForm(obj=venue) if venue is not None and request.method == "GET" else VenueForm()
+    form.kind.choices = choices(VenueKind)
+    if venue is None and request.method == "GET":
+        form.loaner_phones.data = "0"
+    return form
+
+
+def _venue_page(venue: Venue | None):
+    form = _venue_form(venue)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            fields = dict(name=form.name.data, kind=form.kind.data, address=form.address.data,
+                          access=form.access.data, capacity=form.capacity.data,
+                          loaner_phones=form.loaner_phones.data, actor=_actor())
+            try:
+                if venue is None:
+                    venue_service.create_venue(db_session(), **fields)
+                else:
+                    venue_service.update_venue(db_session(), venue.id, **fields)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("The venue %(name)s was saved.", name=form.name.data.strip()), "success")
+                return redirect(url_for("admin.venues"))
+    return render_template("admin/venue_form.html", form=form, venue=venue), status
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+def venue_new():
+    return _venue_page(None)
+
+
+@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+def venue_edit(venue_id: int):
+    venue = db_session().get(Venue, venue_id)
+    if venue is None:
+        abort(404)
+    return _venue_page(venue)
+
+
+@bp.route("/courses")
+def courses():
+    found = db_session().scalars(select(Course).order_by(Course.code)).all()
+    return render_template("admin/courses.html", courses=found,
+                           upcoming=_upcoming_counts(ClassSession.course_id))
+
+
+def _course_form(course: Course | None = None) -> CourseForm:
+    form = CourseForm(obj=course) if course is not None and request.method == "GET" else CourseForm()
+    form.kind.choices = choices(CourseKind)
+    form.device_track.choices = choices(DeviceTrack)
+    if course is not None and request.method == "GET":
+        form.title_en.data = (course.title_translations or {}).get("en", "")
+    return form
+
+
+def _course_page(course: Course | None):
+    form = _course_form(course)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            fields = dict(code=form.code.data, title=form.title.data, title_en=form.title_en.data,
+                          kind=form.kind.data, device_track=form.device_track.data,
+                          description=form.description.data, actor=_actor())
+            try:
+                if course is None:
+                    saved = course_service.create_course(db_session(), **fields)
+                else:
+                    saved = course_service.update_course(db_session(), course.id, **fields)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("The course %(title)s was saved.", title=saved.title), "success")
+                return redirect(url_for("admin.courses"))
+    return render_template("admin/course_form.html", form=form, course=course), status
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+def course_new():
+    return _course_page(None)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+def course_edit(course_id: int):
+    course = db_session().get(Course, course_id)
+    if course is None:
+        abort(404)
+    return _course_page(course)
