@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kivy.app import App
@@ -26,9 +32,18 @@ from kivy.properties import (
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import fonts, i18n, theme
+from kiosk.config import KioskConfig
+from kiosk.idle import IdleWatcher
+from kiosk.lockdown import SWALLOWED_KEYS, CornerSequence, corner_of
+from kiosk.services.api import ApiClient
+from kiosk.services.outbox import Outbox
+from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
 KIOSK_DIR = Path(__file__).resolve().parent
+HEARTBEAT_EVERY = 60.0
+#: seconds the "please wait" screen stays after an error
+RECOVER_AFTER = 5.0
 
 
 class KioskApp(App):
@@ -48,13 +63,28 @@ class KioskApp(App):
     catalog = ObjectProperty(None, allownone=True)
     #: screen names visited, for もどる
     history = ListProperty([])
+    #: the booking asks which phone the resident brings (a class for any phone)
+    booking_with_device = BooleanProperty(False)
 
-    def __init__(self, server: str = "", token: str = "", catalog=None, **kwargs):
+    def __init__(self, server: str = "", token: str = "", catalog=None,
+                 config: KioskConfig | None = None, locked: bool = False, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
-        self.server = server
-        self.token = token
+        self.config_values = config or KioskConfig(server=server, token=token)
+        self.server = self.config_values.server
+        self.token = self.config_values.token
         self.catalog = catalog
         self.sound = None
+        #: lock-down (keys, close, errors): off for screenshots and development
+        self.locked = locked
+        self.visit = Visit()
+        self.api = ApiClient(self.server, self.token)
+        self.outbox = Outbox(self.config_values.data_dir / "outbox")
+        self.worker = None
+        self.idle = IdleWatcher(time.monotonic)
+        self.corners = CornerSequence(time.monotonic)
+        self.idle_overlay = None
+        self.content_version = "unknown"
+        self.recover_after = RECOVER_AFTER
         self.fbind("language", self._language_changed)
         self.fbind("text_size", self._text_size_changed)
         self._language_changed()
@@ -63,6 +93,7 @@ class KioskApp(App):
     # -- state -----------------------------------------------------------------------
     def _language_changed(self, *_args) -> None:
         i18n.set_language(self.language)
+        self.api.language = "ja" if self.language == "ja-easy" else self.language
         self.font_name = fonts.font_for(self.language)
 
     def _text_size_changed(self, *_args) -> None:
@@ -90,12 +121,193 @@ class KioskApp(App):
             from content.loader import load_catalog
 
             self.catalog = load_catalog()
+        import kiosk.widgets.idle_overlay  # noqa: F401 - its rule
         from kiosk.screens import SCREENS
 
         manager = ScreenManager(transition=NoTransition())
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name))
+        Window.bind(on_touch_down=self._on_any_touch)
+        if self.locked:
+            self._lock_down()
         return manager
+
+    def on_start(self) -> None:
+        if not self.locked and not self.server:
+            return  # screenshots and development without a server: no background traffic
+        from kiosk.services.background import Worker
+
+        self.worker = Worker()
+        Clock.schedule_interval(self._idle_tick, 1.0)
+        Clock.schedule_interval(lambda _dt: self.heartbeat(), HEARTBEAT_EVERY)
+        # hashing the content takes a while: never in the way of a resident's request
+        threading.Thread(target=self._read_content_version, daemon=True).start()
+        self.heartbeat()
+
+    # -- lock-down -------------------------------------------------------------------
+    def _lock_down(self) -> None:
+        """Escape, F1 and the window's close button do nothing; errors show a calm screen."""
+        from kivy.base import ExceptionHandler, ExceptionManager
+
+        Window.bind(on_request_close=lambda *_a, **_k: True)
+        Window.bind(on_keyboard=lambda _w, key, *_a: key in SWALLOWED_KEYS)
+        Window.show_cursor = False
+        app = self
+
+        class CalmHandler(ExceptionHandler):
+            def handle_exception(self, exception):
+                app.recover(exception)
+                return ExceptionManager.PASS
+
+        ExceptionManager.add_handler(CalmHandler())
+
+    def recover(self, exception: BaseException) -> None:
+        """Log where it failed (never the message: it may hold what a resident typed), then home."""
+        frames = traceback.extract_tb(exception.__traceback__)
+        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(frames))
+        log.error("kiosk error %s at %s", type(exception).__name__, where or "?")
+        try:
+            self.root.current = "please_wait"
+        except Exception:  # the screen manager itself is broken: nothing more to show
+            return
+        Clock.schedule_once(lambda _dt: self.end_visit(), self.recover_after)
+
+    def staff_exit(self) -> None:
+        log.info("staff exit")
+        self.stop()
+
+    # -- idle and touches ------------------------------------------------------------
+    def _on_any_touch(self, window, touch) -> bool:
+        self.idle.touch()
+        if self.idle_overlay is not None:
+            self.idle_overlay.dismiss()
+            self.idle_overlay = None
+            return True  # the touch answered 続けますか？; it does not reach the screen below
+        if self.locked:
+            corner = corner_of(touch.x, touch.y, window.width, window.height)
+            if self.corners.tap(corner):
+                self.show("staff_pin")
+                return True
+        return False
+
+    def _idle_tick(self, _dt) -> None:
+        action = self.idle.poll()
+        if action == "warn":
+            if self.root.current == "home" and self.visit.empty:
+                self.idle.touch()  # nothing to forget: no need to ask
+                return
+            from kiosk.widgets.idle_overlay import IdleOverlay
+
+            self.idle_overlay = IdleOverlay(seconds=self.idle.seconds_left())
+            self.idle_overlay.open()
+        elif action == "reset":
+            self.end_visit()
+        if self.idle_overlay is not None:
+            self.idle_overlay.seconds = self.idle.seconds_left()
+
+    def end_visit(self) -> None:
+        """Forget everything of this visit and show Home as a new resident finds it."""
+        if self.idle_overlay is not None:
+            self.idle_overlay.dismiss()
+            self.idle_overlay = None
+        self.stop_speaking()
+        self.visit.reset()
+        self.booking_with_device = False
+        for screen in self.root.screens:
+            screen.forget()
+        self.language = "ja"
+        self.text_size = "large"
+        self.speech = True
+        self.history = []
+        self.show("home", remember=False)
+
+    # -- the server ------------------------------------------------------------------
+    def _submit(self, job, done=None) -> None:
+        if self.worker is None:
+            from kiosk.services.background import Worker
+
+            self.worker = Worker()
+        self.worker.submit(job, done)
+
+    def _read_content_version(self) -> None:
+        try:
+            from content.bundle import bundle_files, content_version
+            from content.speech import AudioCache
+
+            self.content_version = content_version(bundle_files(self.catalog, AudioCache())[0])[0]
+        except Exception as exc:  # a version is nice to report, never worth failing for
+            log.info("content version unknown: %s", type(exc).__name__)
+
+    def heartbeat(self) -> None:
+        """Tell the server this kiosk is alive and send what the outbox holds."""
+        from kiosk.services.api import ApiError
+        from tsunagu import __version__
+
+        def job():
+            try:
+                self.api.heartbeat(__version__, self.content_version)
+            except ApiError as exc:
+                log.info("heartbeat not answered: %s", exc)
+                return self.outbox.flush(self.api)
+            # the server answers again: what waits need not sit out its backoff
+            return self.outbox.flush(self.api, force=True)
+
+        self._submit(job, self._delivered)
+
+    def fetch_sessions(self, done) -> None:
+        self._submit(self.api.sessions, done)
+
+    def record(self, kind: str, **fields) -> None:
+        """An anonymous usage event (kind, time, language, text size; nothing personal)."""
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.outbox.put("event", {"kind": kind, "at": at, "language": self.language,
+                                  "text_size": self.text_size, **fields})  # fmt: skip
+
+    def start_booking(self) -> None:
+        self.visit.reset()
+        for name in ("sessions", "consent", "name", "phone", "birth", "confirm", "result"):
+            self.root.get_screen(name).forget()
+        self.record("booking_started")
+        self.show("sessions")
+
+    def submit_booking(self) -> None:
+        """Store the booking in the outbox under this attempt's key, then try to send it now."""
+        key = self.visit.confirm()
+        if not any(entry["key"] == key for entry in self.outbox.entries()):
+            self.outbox.put("booking", self.visit.booking(), key=key)
+        self._submit(lambda: self.outbox.flush(self.api, force=True),
+                     lambda deliveries: self._booking_answered(key, deliveries))  # fmt: skip
+
+    def _booking_answered(self, key: str, deliveries) -> None:
+        if key != self.visit.attempt_key:
+            self._delivered(deliveries)
+            return  # the visit ended meanwhile: nobody to tell
+        if isinstance(deliveries, Exception):
+            deliveries = []
+        mine = next((d for d in deliveries if d.key == key), None)
+        self._delivered([d for d in deliveries if d is not mine])
+        self.visit.result = self._result_of(mine)
+        self.show("result", result=dict(self.visit.result), remember=False)
+
+    @staticmethod
+    def _result_of(delivery) -> dict:
+        if delivery is None or delivery.outcome == "pending":
+            return {"status": "pending"}
+        if delivery.outcome == "failed":
+            return {"status": "failed", "message": delivery.error.message if delivery.error else ""}
+        answer = delivery.answer
+        return {name: answer.get(name) for name in ("status", "position", "code", "qr_token")}
+
+    def _delivered(self, deliveries) -> None:
+        """Deliveries of earlier entries: a pending booking answered while its resident waits."""
+        if isinstance(deliveries, Exception):
+            return
+        for delivery in deliveries:
+            if delivery.kind == "booking" and delivery.outcome != "pending":
+                log.info("outbox booking %s: %s", delivery.entry_id, delivery.outcome)
+                if delivery.key == self.visit.attempt_key and self.root.current == "result":
+                    self.visit.result = self._result_of(delivery)
+                    self.root.get_screen("result").prepare(result=dict(self.visit.result))
 
     # -- moving between screens ------------------------------------------------------
     def show(self, name: str, remember: bool = True, **params) -> None:
@@ -119,14 +331,27 @@ class KioskApp(App):
             self.go_home()
 
     def go_home(self) -> None:
-        """はじめにもどる: Home, with the way back forgotten."""
-        self.history = []
-        self.show("home", remember=False)
+        """はじめにもどる: Home, and what this visit entered is forgotten."""
+        self.end_visit()
 
     def call_staff(self) -> None:
-        """職員を呼ぶ: for now a screen that sends the resident to the counter."""
-        # The help request to /api/v1/help-requests comes with the API client.
-        self.show("notice", message="Please ask at the counter. A staff member will help you.")
+        """職員を呼ぶ: a help request through the outbox, and "staff are coming"."""
+        key = str(uuid.uuid4())
+        self.outbox.put("help", {"screen": self.root.current, "language": self.language}, key=key)
+        self._submit(lambda: self.outbox.flush(self.api, force=True),
+                     lambda deliveries: self._help_answered(key, deliveries))  # fmt: skip
+        self.show("notice", message="Calling the staff…")
+
+    def _help_answered(self, key: str, deliveries) -> None:
+        self._delivered(deliveries)
+        delivered = not isinstance(deliveries, Exception) and any(
+            d.key == key and d.outcome == "delivered" for d in deliveries
+        )
+        if self.root.current == "notice":
+            self.root.get_screen("notice").prepare(
+                message="A staff member is coming. Please wait here." if delivered
+                else "Please ask at the counter. A staff member will help you."
+            )
 
     # -- speech ----------------------------------------------------------------------
     def clip_for(self, text: str) -> Path | None:
@@ -159,28 +384,73 @@ class KioskApp(App):
 
         ``self.exit_code`` is 0 on success; the problems found are in ``self.problems``.
         """
+        self.screenshots_then_stop([Shot(path, screen, params)])
+
+    def screenshots_then_stop(self, shots: list[Shot]) -> None:
+        """Draw, check and save each shot in turn in this one window, then quit.
+
+        ``self.exit_code`` is 0 when every shot passed; ``self.problems`` says what did not.
+        """
         self.exit_code = 1
         self.problems: list[str] = []
+        queue = list(shots)
 
         def show(_dt):
-            self.show(screen, **params)
+            shot = queue[0]
+            if shot.language:
+                self.end_visit()
+                self.language, self.text_size = shot.language, shot.text_size
+            if shot.setup is not None:
+                shot.setup(self)
+            if shot.screen == "idle":  # 続けますか？ over a booking screen
+                from kiosk.widgets.idle_overlay import IdleOverlay
+
+                self.show("phone")
+                self.idle_overlay = IdleOverlay(seconds=12)
+                self.idle_overlay.open(animation=False)
+            else:
+                self.show(shot.screen, **shot.params)
             Clock.schedule_once(check, 0.4)  # a few frames: layouts and re-flows settle
 
         def check(_dt):
             from kiosk.checks import problems
 
-            self.problems = problems(self.root, Window.size)
+            found = problems(self.root, Window.size)
+            if self.idle_overlay is not None:
+                found += problems(self.idle_overlay, Window.size)
+            name = queue[0].path.name
+            self.problems += [f"{name}: {p}" if len(shots) > 1 else p for p in found]
             Clock.schedule_once(shoot, 0.1)
 
         def shoot(_dt):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            shot = queue.pop(0)
+            shot.path.parent.mkdir(parents=True, exist_ok=True)
             # Kivy appends a counter to the name (x.png -> x0001.png): shoot, then rename
-            written = Window.screenshot(name=str(path.with_name(f".{path.stem}-shot.png")))
+            hidden = shot.path.with_name(f".{shot.path.stem}-shot.png")
+            written = Window.screenshot(name=str(hidden))
             if written and os.path.exists(written):
-                os.replace(written, path)
-                self.exit_code = 0 if not self.problems else 2
+                os.replace(written, shot.path)
             else:
                 self.problems.append(f"the screenshot was not written ({written!r})")
+            if self.idle_overlay is not None:
+                self.idle_overlay.dismiss(animation=False)
+                self.idle_overlay = None
+            if queue:
+                Clock.schedule_once(show, 0)
+                return
+            self.exit_code = 2 if self.problems else 0
             self.stop()
 
         Clock.schedule_once(show, 0.2)
+
+
+@dataclass
+class Shot:
+    """One screenshot: the file, the screen and its params; language and a setup if given."""
+
+    path: Path
+    screen: str
+    params: dict
+    language: str = ""
+    text_size: str = "large"
+    setup: Callable[[KioskApp], None] | None = None

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
-import yaml
 
 from classroom.i18n import gettext as _
+from kiosk.config import ConfigError, load
 from kiosk.i18n import LANGUAGES
 from kiosk.theme import TEXT_SIZES
 
 SCREENSHOT_SIZE = (1920, 1080)
+#: screens --screenshot can draw; booking ones are filled with made-up data (kiosk.stub)
+SCREENSHOT_SCREENS = ["home", "guides", "guide", "notice", "sessions", "sessions-offline",
+                      "consent", "name", "phone", "birth", "device", "confirm", "result", "waitlisted",
+                      "pending", "please-wait", "staff-pin", "idle"]  # fmt: skip
 
 
-def read_config(path: Path | None) -> dict:
-    """The kiosk's config file (YAML: server, token, language, text_size); {} without one."""
-    if path is None:
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise click.BadParameter(_("The config file must be a mapping."), param_hint="--config")
-    return data
-
-
-def configure_kivy(screenshot: bool) -> None:
+def configure_kivy(screenshot: bool, fullscreen: bool = False) -> None:
     """Set Kivy's options before it is imported: no argv parsing, a 1920x1080 window."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -43,41 +38,97 @@ def configure_kivy(screenshot: bool) -> None:
     Config.set("graphics", "position", "custom")
     Config.set("graphics", "left", "0")
     Config.set("graphics", "top", "0")
+    if fullscreen and not screenshot:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "show_cursor", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("kivy", "exit_on_escape", "0")
+
+
+def screenshot_setup(screen: str, guide_id=None, step=1) -> tuple[str, dict, object]:
+    """The real screen name, its params and a setup of the visit for a --screenshot."""
+    from kiosk import stub
+
+    setup = None
+    if screen in ("name", "phone", "birth", "device", "confirm"):
+        def setup(app):
+            for name, value in stub.VISIT.items():
+                setattr(app.visit, name, value)
+            if screen == "device":  # a class for any phone: the phone is asked
+                app.visit.session = stub.SESSIONS[-1]
+            app.booking_with_device = app.visit.needs_device
+    if screen == "guide":
+        return "guide", {"guide_id": guide_id, "step": step}, setup
+    if screen == "notice":
+        return "notice", {"message": "This is not ready yet. Please ask the staff."}, setup
+    if screen == "sessions":
+        return "sessions", {"sessions": stub.SESSIONS}, setup
+    if screen == "sessions-offline":
+        return "sessions", {"offline": True}, setup
+    if screen in ("result", "waitlisted", "pending"):
+        key = "confirmed" if screen == "result" else screen
+        return "result", {"result": stub.RESULTS[key]}, setup
+    return screen.replace("-", "_") if screen != "idle" else screen, {}, setup
 
 
 @click.command()
 @click.option("--server", default=None, help="Base URL of the Tsunagu server.")
 @click.option("--token", default=None, help="This kiosk's API token.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="A YAML file with server, token, language, text_size.")  # fmt: skip
-@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Draw one screen, save it as this PNG and exit.")  # fmt: skip
+              default=None,
+              help="A TOML, INI ([kiosk]) or YAML file: server, token, data_dir, staff_pin, "
+                   "fullscreen, printer.")  # fmt: skip
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the outbox is kept.")  # fmt: skip
+@click.option("--dev", is_flag=True, help="A window without lock-down (for development).")
+@click.option("--screenshot", type=click.Path(path_type=Path), default=None,
+              help="Draw one screen, save it as this PNG and exit (a directory with --shots).")  # fmt: skip
 @click.option("--screen", default="home", show_default=True,
-              type=click.Choice(["home", "guides", "guide", "notice"]),
+              type=click.Choice(SCREENSHOT_SCREENS),
               help="The screen to draw for --screenshot.")  # fmt: skip
+@click.option("--shots", default=None,
+              help="Many screenshots in one run: SCREEN:LANGUAGE:TEXT_SIZE,... saved in the "
+                   "--screenshot directory as booking-SCREEN-LANGUAGE-TEXT_SIZE.png.")  # fmt: skip
 @click.option("--guide", "guide_id", default=None, help="Guide id for --screen guide.")
 @click.option("--step", default=1, show_default=True, help="Step number for --screen guide.")
 @click.option("--language", type=click.Choice(LANGUAGES), default=None)
 @click.option("--text-size", type=click.Choice(TEXT_SIZES), default=None)
-def kiosk(server, token, config_file, screenshot, screen, guide_id, step, language, text_size):
+def kiosk(server, token, config_file, data_dir, dev, screenshot, screen, shots, guide_id, step,
+          language, text_size):  # fmt: skip
     """Start the kiosk (or, with --screenshot, draw one screen and exit)."""
-    config = read_config(config_file)
-    configure_kivy(screenshot is not None)
+    try:
+        config = load(config_file, server=server, token=token, data_dir=data_dir,
+                      language=language, text_size=text_size)  # fmt: skip
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from exc
+    shooting = screenshot is not None
+    if shooting:
+        # a screenshot never touches the kiosk's real outbox
+        config.data_dir = Path(tempfile.mkdtemp(prefix="tsunagu-shot-"))
+    locked = not (shooting or dev)
+    configure_kivy(shooting, fullscreen=config.fullscreen and locked)
     from kiosk.app import KioskApp
 
-    app = KioskApp(server=server or config.get("server", ""), token=token or config.get("token", ""))
-    app.language = language or config.get("language", "ja")
-    app.text_size = text_size or config.get("text_size", "large")
-    if screenshot is None:
+    app = KioskApp(config=config, locked=locked)
+    app.language = config.language
+    app.text_size = config.text_size
+    if not shooting:
         app.run()
         return
-    params = {"guide_id": guide_id, "step": step} if screen == "guide" else {}
-    if screen == "notice":
-        params = {"message": "This is not ready yet. Please ask the staff."}
+    from kiosk.app import Shot
+
     target = screenshot.resolve()
-    app.screenshot_then_stop(target, screen, params)
+    if shots:
+        batch = []
+        for spec in shots.split(","):
+            shot_screen, shot_language, shot_size = spec.split(":")
+            name, params, setup = screenshot_setup(shot_screen)
+            path = target / f"booking-{shot_screen}-{shot_language}-{shot_size}.png"
+            batch.append(Shot(path, name, params, shot_language, shot_size, setup))
+    else:
+        name, params, setup = screenshot_setup(screen, guide_id, step)
+        batch = [Shot(target, name, params, setup=setup)]
+    app.screenshots_then_stop(batch)
     app.run()
     # Kivy has taken sys.stderr over for its logger: speak to the real one
     for problem in getattr(app, "problems", []):

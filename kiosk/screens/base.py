@@ -23,6 +23,9 @@ class KioskScreen(Screen):
     def prepare(self, **params) -> None:
         """Take what the screen needs to show (e.g. a guide id) before it is entered."""
 
+    def forget(self) -> None:
+        """Drop whatever the resident entered or saw here (idle timeout, はじめにもどる)."""
+
     def back(self) -> bool:
         """Handle もどる inside the screen; False lets the app go to the previous screen."""
         return False

@@ -18,5 +18,7 @@ class HomeScreen(KioskScreen):
             app.show("guides")
         elif what == "staff":
             app.call_staff()
-        else:  # booking and FAQ come in a later step
+        elif what == "booking":
+            app.start_booking()
+        else:  # the FAQ comes in a later step
             app.show("notice", message="This is not ready yet. Please ask the staff.")

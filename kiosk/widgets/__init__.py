@@ -1,7 +1,9 @@
 """The kiosk's widgets: PhraseLabel, BigButton, NavBar. Importing this loads their rules."""
 
 from kiosk.widgets.big_button import BigButton
+from kiosk.widgets.keypads import KanaKeyboard, NumberPad
 from kiosk.widgets.nav_bar import NavBar
 from kiosk.widgets.phrase_label import PhraseLabel
+from kiosk.widgets.qr_image import QRImage
 
-__all__ = ["BigButton", "NavBar", "PhraseLabel"]
+__all__ = ["BigButton", "KanaKeyboard", "NavBar", "NumberPad", "PhraseLabel", "QRImage"]

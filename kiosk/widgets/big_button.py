@@ -20,6 +20,8 @@ class BigButton(ButtonBehavior, PhraseLabel):
     selected = BooleanProperty(False)
     #: the least height; 0 means the app's button height for the text size
     min_height = NumericProperty(0)
+    #: the caption's size relative to the app's button size
+    font_scale = NumericProperty(1.0)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("fit_height", False)

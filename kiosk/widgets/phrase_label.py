@@ -53,7 +53,8 @@ class PhraseLabel(Label):
             return
         self.text = layout(self.source, self.language, width, self.measure)
         self.widest_line = max((self.measure(line) for line in self.text.split("\n")), default=0)
-        self.text_size = (self.width - self.padding[0] - self.padding[2], None)
+        # Kivy takes the padding off text_size itself: the box's width, not less
+        self.text_size = (self.width, None)
 
     def _fit(self, *_args) -> None:
         if self.fit_height:

@@ -90,3 +90,38 @@ def test_a_violation_fails_the_command(tmp_path):
     )
     assert result.returncode != 0
     assert "touch target" in result.stderr
+
+
+BOOKING_CASES = [
+    ("sessions", "ja", "large"), ("sessions", "en", "large"), ("sessions", "ja", "extra-large"),
+    ("sessions-offline", "ja", "large"), ("sessions-offline", "en", "large"),
+    ("consent", "ja", "large"), ("consent", "en", "extra-large"),
+    ("name", "ja", "large"), ("name", "en", "large"), ("name", "ja", "extra-large"),
+    ("phone", "ja", "large"), ("phone", "en", "extra-large"),
+    ("birth", "ja", "large"), ("birth", "en", "large"), ("birth", "ja", "extra-large"),
+    ("device", "ja", "large"), ("device", "en", "extra-large"),
+    ("confirm", "ja", "large"), ("confirm", "en", "extra-large"),
+    ("result", "ja", "large"), ("result", "en", "large"), ("result", "ja", "extra-large"),
+    ("waitlisted", "ja", "large"),
+    ("pending", "ja", "large"), ("pending", "en", "large"),
+    ("idle", "ja", "large"), ("please-wait", "ja", "large"), ("staff-pin", "en", "large"),
+]  # fmt: skip
+
+
+def test_booking_screens_are_drawn_and_pass_the_checks(tmp_path):
+    """Every booking screen in ja and en (some at 特大), in one window to keep the run short.
+
+    Drawn into a private directory (another run may share test-artifacts/), then kept there.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots = ",".join(":".join(case) for case in BOOKING_CASES)
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(TSUNAGU), "kiosk",
+               "--screenshot", str(tmp_path), "--shots", shots]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=150)
+    assert result.returncode == 0, result.stderr[-4000:]
+    for screen, language, size in BOOKING_CASES:
+        drawn = tmp_path / f"booking-{screen}-{language}-{size}.png"
+        assert png_size(drawn) == (1920, 1080), drawn
+        shutil.copyfile(drawn, ARTIFACTS / drawn.name)

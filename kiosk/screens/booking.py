@@ -1,0 +1,349 @@
+"""Booking a class: sessions, consent, name (kana), phone, birth year, confirm, result.
+
+The screens read and write ``app.visit`` (``kiosk.visit.Visit``); the rules live in
+``kiosk.kana``, ``kiosk.numbers`` and ``kiosk.booking_text``. The booking itself goes
+through the outbox (``app.submit_booking``), so it survives a lost connection.
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
+
+from kiosk import booking_text, kana, numbers
+from kiosk.i18n import gettext_in
+from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.widgets import BigButton
+
+load_rules(__file__)
+
+#: sessions per page by text size: the list pages with buttons, never by swiping
+PER_PAGE = {"large": 3, "extra-large": 2}
+
+
+def per_page() -> int:
+    return PER_PAGE.get(App.get_running_app().text_size, 2)
+
+
+class SessionsScreen(KioskScreen):
+    """Upcoming classes with seats; when the list cannot be loaded, says so and offers staff."""
+
+    sessions = ListProperty([])
+    state = OptionProperty("loading", options=["loading", "list", "empty", "offline"])
+    page = NumericProperty(0)
+    pages = NumericProperty(1)
+
+    def on_kv_post(self, base_widget) -> None:
+        App.get_running_app().fbind("language", self._fill)
+        App.get_running_app().fbind("text_size", self._repage)
+        for name in ("sessions", "page", "state"):
+            self.fbind(name, self._fill)
+
+    def prepare(self, sessions: list | None = None, offline: bool = False, **params) -> None:
+        self.page = 0
+        if offline:
+            self.state = "offline"
+        elif sessions is not None:
+            self.show_sessions(sessions)
+        else:
+            self.load()
+
+    def load(self) -> None:
+        self.state = "loading"
+        App.get_running_app().fetch_sessions(self._loaded)
+
+    def _loaded(self, result) -> None:
+        if isinstance(result, Exception):
+            self.state = "offline"
+        else:
+            self.show_sessions(result)
+
+    def show_sessions(self, sessions: list) -> None:
+        self.sessions = sessions
+        self._repage()
+        self.state = "list" if sessions else "empty"
+
+    def _repage(self, *_args) -> None:
+        self.pages = max(1, -(-len(self.sessions) // per_page()))
+        self.page = min(self.page, self.pages - 1)
+        self._fill()
+
+    def turn(self, step: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + step))
+
+    def _fill(self, *_args) -> None:
+        app = App.get_running_app()
+        box = self.ids.session_buttons
+        box.clear_widgets()
+        if self.state != "list":
+            return
+        language = app.language
+        size = per_page()
+        for session in self.sessions[self.page * size:(self.page + 1) * size]:
+            caption = "\n".join((
+                booking_text.when(session, language),
+                booking_text.title(session, language),
+                f"{booking_text.venue(session, language)}　{booking_text.seats(session, language)}",
+            ))  # fmt: skip
+            button = BigButton(caption=caption, halign="left", line_height=1.2)
+            button.bind(on_release=lambda _b, s=session: self.choose(s))
+            box.add_widget(button)
+
+    def choose(self, session: dict) -> None:
+        app = App.get_running_app()
+        app.visit.session = session
+        app.visit.change_booking()
+        app.booking_with_device = app.visit.needs_device
+        app.show("consent")
+
+    def forget(self) -> None:
+        self.sessions = []
+        self.page, self.pages = 0, 1
+        self.state = "loading"
+
+
+class ConsentScreen(KioskScreen):
+    """Why we ask for a name, a phone number and a birth year, before anything is typed."""
+
+    def agree(self) -> None:
+        app = App.get_running_app()
+        app.visit.consent = True
+        app.show("name")
+
+
+class NameScreen(KioskScreen):
+    """The name in katakana on the 50-sound keyboard."""
+
+    reading = StringProperty("")
+    #: something to send: not empty, not only spaces
+    has_name = BooleanProperty(False)
+
+    def on_reading(self, _screen, reading: str) -> None:
+        self.has_name = bool(kana.reading_for_api(reading))
+
+    def prepare(self, **params) -> None:
+        self.reading = App.get_running_app().visit.reading
+
+    def key(self, value: str) -> None:
+        self.reading = kana.press(self.reading, kana.SPACE if value == "space" else value)
+        self._store()
+
+    def delete(self) -> None:
+        self.reading = kana.delete(self.reading)
+        self._store()
+
+    def _store(self) -> None:
+        visit = App.get_running_app().visit
+        visit.reading = self.reading
+        visit.change_booking()
+
+    def next(self) -> None:
+        if kana.reading_for_api(self.reading):
+            App.get_running_app().show("phone")
+
+    def forget(self) -> None:
+        self.reading = ""
+
+
+class PhoneScreen(KioskScreen):
+    """The phone number on the number pad, shown with hyphens as it is typed."""
+
+    digits = StringProperty("")
+
+    def prepare(self, **params) -> None:
+        self.digits = App.get_running_app().visit.phone_digits
+
+    def key(self, value: str) -> None:
+        if value == "delete":
+            self.digits = self.digits[:-1]
+        elif len(self.digits) < numbers.PHONE_MAX_DIGITS:
+            self.digits += value
+        visit = App.get_running_app().visit
+        visit.phone_digits = self.digits
+        visit.change_booking()
+
+    @property
+    def valid(self) -> bool:
+        return numbers.phone_digits_ok(self.digits)
+
+    def next(self) -> None:
+        if numbers.phone_digits_ok(self.digits):
+            App.get_running_app().show("birth")
+
+    def forget(self) -> None:
+        self.digits = ""
+
+
+class BirthScreen(KioskScreen):
+    """The birth year: 大正 / 昭和 / 平成 + year, or 西暦."""
+
+    era = StringProperty("昭和")
+    digits = StringProperty("")
+    #: an English msgid saying what is wrong, "" when nothing is
+    problem = StringProperty("")
+
+    def prepare(self, **params) -> None:
+        visit = App.get_running_app().visit
+        self.era, self.digits, self.problem = visit.era, visit.year_digits, ""
+
+    def choose_era(self, era: str) -> None:
+        self.era = era
+        self.digits = ""
+        self._store()
+
+    def key(self, value: str) -> None:
+        if value == "delete":
+            self.digits = self.digits[:-1]
+        elif len(self.digits) < numbers.max_digits(self.era):
+            self.digits = (self.digits + value).lstrip("0")
+        self._store()
+
+    def _store(self) -> None:
+        self.problem = ""
+        visit = App.get_running_app().visit
+        visit.era, visit.year_digits = self.era, self.digits
+        visit.change_booking()
+
+    def gregorian(self) -> int | None:
+        try:
+            return numbers.birth_year(self.era, self.digits)
+        except numbers.InvalidYear:
+            return None
+
+    def shown(self, language: str, digits: str, era: str) -> str:
+        """昭和 23 年（1948年） as the resident types it."""
+        year_text = digits or "＿"
+        if era == numbers.GREGORIAN:
+            text = gettext_in("Year %(year)s", language) % {"year": year_text}
+        else:
+            era_name = gettext_in(numbers.ERA_NAMES[era], language)
+            text = gettext_in("%(era)s %(year)s", language) % {"era": era_name, "year": year_text}
+        year = self.gregorian() if digits else None
+        if year is not None and era != numbers.GREGORIAN:
+            text += "  " + gettext_in("(year %(year)d)", language) % {"year": year}
+        return text
+
+    def next(self) -> None:
+        year = self.gregorian()
+        if year is None:
+            self.problem = "Please check the year. It does not look like a birth year."
+            return
+        app = App.get_running_app()
+        app.visit.birth_year = year
+        app.show("device" if app.visit.needs_device else "confirm")
+
+    def forget(self) -> None:
+        self.era, self.digits, self.problem = "昭和", "", ""
+
+
+class DeviceScreen(KioskScreen):
+    """Which phone the resident will bring (asked only for a class for any phone)."""
+
+    device = StringProperty("")
+
+    def prepare(self, **params) -> None:
+        self.device = App.get_running_app().visit.device
+
+    def choose(self, device: str) -> None:
+        app = App.get_running_app()
+        self.device = app.visit.device = device
+        app.visit.change_booking()
+        app.show("confirm")
+
+    def forget(self) -> None:
+        self.device = ""
+
+
+class ConfirmScreen(KioskScreen):
+    """Everything once more, read aloud if a clip exists; 予約する sends it once."""
+
+    rows = ListProperty([])
+    sending = BooleanProperty(False)
+    clip = StringProperty("")
+
+    def on_kv_post(self, base_widget) -> None:
+        App.get_running_app().fbind("language", self.refresh)
+
+    def prepare(self, **params) -> None:
+        self.sending = False
+        self.refresh()
+        app = App.get_running_app()
+        if app.speech and self.clip:
+            from pathlib import Path
+
+            app.speak(Path(self.clip))
+
+    def refresh(self, *_args) -> None:
+        app = App.get_running_app()
+        visit, language = app.visit, app.language
+        if visit.session is None:
+            self.rows = []
+            return
+        tr = gettext_in
+        birth = f"{visit.birth_year}" if visit.birth_year else ""
+        if visit.birth_year and visit.era != numbers.GREGORIAN:
+            era = tr(numbers.ERA_NAMES[visit.era], language)
+            birth = tr("%(era)s %(year)s", language) % {"era": era, "year": visit.year_digits}
+            birth += f" ({visit.birth_year})"
+        self.rows = [
+            (tr("Class", language), booking_text.title(visit.session, language)),
+            (tr("Date", language), booking_text.when(visit.session, language)),
+            (tr("Place", language), booking_text.venue(visit.session, language)),
+            (tr("Name", language), visit.reading),
+            (tr("Phone", language), numbers.format_phone(visit.phone_digits)),
+            (tr("Birth year", language), birth),
+        ]
+        clip = app.clip_for(" ".join(value for _label, value in self.rows))
+        self.clip = str(clip) if clip else ""
+
+    def book(self) -> None:
+        if self.sending:
+            return  # a second tap: the booking is already on its way
+        self.sending = True
+        App.get_running_app().submit_booking()
+
+    def read_aloud(self) -> None:
+        if self.clip:
+            from pathlib import Path
+
+            App.get_running_app().speak(Path(self.clip))
+
+    def forget(self) -> None:
+        self.rows = []
+        self.sending = False
+        self.clip = ""
+
+
+class ResultScreen(KioskScreen):
+    """予約できました / キャンセル待ち N番 / 抽選に申し込みました / 受付中, the code and its QR."""
+
+    result = DictProperty({})
+    #: from ``result``, as plain properties for the kv rules to follow
+    status = StringProperty("")
+    code = StringProperty("")
+    qr_data = StringProperty("")
+    message = StringProperty("")
+
+    def prepare(self, result: dict | None = None, **params) -> None:
+        self.result = result if result is not None else dict(App.get_running_app().visit.result)
+
+    def on_result(self, _screen, result: dict) -> None:
+        self.status = str(result.get("status") or "")
+        self.code = str(result.get("code") or "")
+        self.qr_data = str(result.get("qr_token") or self.code)
+        self.message = str(result.get("message") or "")
+
+    def back(self) -> bool:
+        # the booking is made: もどる would only invite a second one
+        App.get_running_app().go_home()
+        return True
+
+    def forget(self) -> None:
+        self.result = {}

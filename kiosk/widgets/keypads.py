@@ -1,0 +1,90 @@
+"""The kiosk's large keypads: the 50-sound kana keyboard and the number pad.
+
+Each key is a BigButton (at least 96 px high). A pad only reports taps (``on_key``);
+what a tap does to the text is ``kiosk.kana`` / the screen's business.
+"""
+
+from __future__ import annotations
+
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk import kana
+from kiosk.theme import GAP
+from kiosk.widgets.big_button import BigButton
+
+#: a key that never holds text; "" cells keep the chart's shape
+_BLANK = ""
+
+
+class _Pad(GridLayout):
+    key_height = NumericProperty(112)
+
+    def __init__(self, **kwargs):
+        self.register_event_type("on_key")
+        super().__init__(**kwargs)
+        self.spacing = GAP
+        self.size_hint_y = None
+        self.fbind("minimum_height", self._fit)
+        self.fbind("key_height", self._resize)
+
+    def _fit(self, *_args) -> None:
+        self.height = self.minimum_height
+
+    def _resize(self, *_args) -> None:
+        for child in self.children:
+            if isinstance(child, BigButton):
+                child.min_height = self.key_height
+
+    def _key(self, label: str, value: str, **kwargs) -> BigButton:
+        button = BigButton(caption=label, min_height=self.key_height, **kwargs)
+        button.bind(on_release=lambda _b: self.dispatch("on_key", value))
+        return button
+
+    def _blank(self):
+        from kivy.uix.widget import Widget
+
+        return Widget(size_hint_y=None, height=self.key_height)
+
+    def on_key(self, value: str) -> None:
+        """A key was tapped (``value``: the kana, the mark or the digit)."""
+
+
+class KanaKeyboard(_Pad):
+    """ア行 to ワ行 left to right, each column top to bottom, then ゛ ゜ 小 ー."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = 5
+        self.cols = len(kana.COLUMNS) + 1
+        marks = (*kana.MARKS, _BLANK)
+        for row in range(5):
+            for column in kana.COLUMNS:
+                char = column[row]
+                self.add_widget(self._key(char, char, fixed_language="ja") if char else self._blank())
+            mark = marks[row]
+            if mark:
+                # a lone ゛ is a speck at the button size: the marks are drawn larger
+                scale = 1.8 if mark in (kana.DAKUTEN, kana.HANDAKUTEN) else 1.0
+                self.add_widget(self._key(mark, mark, fixed_language="ja", font_scale=scale))
+            else:
+                self.add_widget(self._blank())
+
+
+class NumberPad(_Pad):
+    """1 2 3 / 4 5 6 / 7 8 9 / ← 0, large enough for a trembling finger."""
+
+    delete_caption = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cols = 3
+        for digit in "123456789":
+            self.add_widget(self._key(digit, digit, fixed_language="en"))
+        # a word on a digit-sized key: smaller, so that it never breaks inside the word
+        self.delete_button = self._key(self.delete_caption, "delete", font_scale=0.7)
+        self.fbind("delete_caption", lambda *_a: setattr(self.delete_button, "caption",
+                                                         self.delete_caption))  # fmt: skip
+        self.add_widget(self.delete_button)
+        self.add_widget(self._key("0", "0", fixed_language="en"))
+        self.add_widget(self._blank())
