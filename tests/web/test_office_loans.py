@@ -44,10 +44,12 @@ def test_lending_and_returning_a_phone(coordinator, database, ward, seated):
     html = response.get_data(as_text=True)
     assert "The phone 貸出-1 was lent to 山田 花子." in html
     assert "1 of the venue" in html and "Mark returned" in html
+    assert f'<option value="{seated}">' not in html  # one phone each: not offered again
     with database.read() as db:
         loan_id = db.query(PhoneLoan).one().id
     html = coordinator.post(f"/office/loans/{loan_id}/return", follow_redirects=True).get_data(as_text=True)
     assert "The phone 貸出-1 is back." in html and "Returned" in html
+    assert f'<option value="{seated}">' in html
     assert count(database, PhoneLoan, returned_at=None) == 0
     assert count(database, AuditEvent, action="loan.return") == 1
 

@@ -6,7 +6,14 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from classroom.models import Attendance, ClassSession, Participant, Registration, RegistrationStatus
+from classroom.models import (
+    Attendance,
+    ClassSession,
+    Participant,
+    PhoneLoan,
+    Registration,
+    RegistrationStatus,
+)
 from classroom.services import loans as loan_service
 from classroom.services.errors import DomainError
 
@@ -22,17 +29,24 @@ def phones_of(class_session: ClassSession) -> loan_service.VenuePhones:
 
 
 def _borrowers(class_session: ClassSession) -> list[Participant]:
-    """Who may borrow: confirmed seats and those checked in (walk-ins), by reading."""
+    """Who may borrow: confirmed seats and those checked in (walk-ins) without a phone yet."""
     db = db_session()
     seated = select(Registration.participant_id).where(
         Registration.session_id == class_session.id,
         Registration.status == RegistrationStatus.CONFIRMED,
     )
     present = select(Attendance.participant_id).where(Attendance.session_id == class_session.id)
+    holding = select(PhoneLoan.participant_id).where(
+        PhoneLoan.session_id == class_session.id, PhoneLoan.returned_at.is_(None)
+    )
     return list(
         db.scalars(
             select(Participant)
-            .where(Participant.id.in_(seated.union(present)), Participant.erased_at.is_(None))
+            .where(
+                Participant.id.in_(seated.union(present)),
+                Participant.id.not_in(holding),
+                Participant.erased_at.is_(None),
+            )
             .order_by(Participant.reading_key, Participant.id)
         )
     )
