@@ -52,7 +52,11 @@ def open_calls(db: Session, now: datetime | None = None) -> list[CallTask]:
             .join(ClassSession, ClassSession.id == CallTask.session_id)
             .outerjoin(Registration, Registration.id == CallTask.registration_id)
             .where(CallTask.informed_at.is_(None), _still_worth_a_call(now))
-            .options(selectinload(CallTask.participant), selectinload(CallTask.session))
+            .options(
+                selectinload(CallTask.participant),
+                selectinload(CallTask.session).selectinload(ClassSession.course),
+                selectinload(CallTask.session).selectinload(ClassSession.venue),
+            )
             .order_by(CallTask.created_at, CallTask.id)
         )
     )

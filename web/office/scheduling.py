@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
+    ACTIVE_STATUSES,
     BookingMode,
     ClassSession,
     Course,
@@ -123,10 +124,7 @@ def _active_registrations(session_id: int) -> list[Registration]:
             select(Registration)
             .where(
                 Registration.session_id == session_id,
-                Registration.status.in_(
-                    [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
-                     RegistrationStatus.APPLIED]
-                ),
+                Registration.status.in_(ACTIVE_STATUSES),
             )
             .options(selectinload(Registration.participant))
             .order_by(Registration.status, Registration.waitlist_seq, Registration.created_at)
