@@ -146,6 +146,18 @@ def as_role(app, staff):
     return make
 
 
+@pytest.fixture
+def coordinator(as_role, ward):
+    """A coordinator logged in, in the ward above (classes and a resident)."""
+    return as_role("coordinator")
+
+
+def count(database, model, **filters) -> int:
+    """Rows of `model` matching `filters`: shows that a refused form wrote nothing."""
+    with database.read() as db:
+        return db.query(model).filter_by(**filters).count()
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html

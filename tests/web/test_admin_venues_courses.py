@@ -7,16 +7,12 @@ import pytest
 from classroom.models import AuditEvent, Course, PhoneLoan, Source, Venue
 from classroom.services import loans, registration
 from classroom.services.actor import Actor
+from tests.web.conftest import count
 
 
 @pytest.fixture
 def admin(as_role, ward):
     return as_role("admin")
-
-
-def count(database, model, **filters) -> int:
-    with database.read() as db:
-        return db.query(model).filter_by(**filters).count()
 
 
 def venue_form(**overrides):

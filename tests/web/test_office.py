@@ -15,16 +15,7 @@ from classroom.models import (
 )
 from classroom.services import residents
 from classroom.services.actor import Actor
-
-
-@pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
-
-
-def count(database, model, **filters) -> int:
-    with database.read() as db:
-        return db.query(model).filter_by(**filters).count()
+from tests.web.conftest import count
 
 
 @pytest.mark.parametrize("typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "やまだ はな", "1234-5678", "０９０１２３４"])

@@ -15,11 +15,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
-
-
-@pytest.fixture
 def tomorrow_class(database, ward):
     """A class tomorrow at 14:00 Tokyo time with one confirmed seat (鈴木 一郎)."""
     day = utcnow().astimezone(TOKYO).date() + timedelta(days=1)

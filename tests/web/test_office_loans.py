@@ -7,11 +7,7 @@ import pytest
 from classroom.models import AuditEvent, PhoneLoan, Source, Venue
 from classroom.services import registration, residents
 from classroom.services.actor import Actor
-
-
-@pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
+from tests.web.conftest import count
 
 
 @pytest.fixture
@@ -22,11 +18,6 @@ def seated(database, ward):
         registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
                               source=Source.PHONE, actor=Actor.system())
     return ward.resident_id
-
-
-def count(database, model, **filters) -> int:
-    with database.read() as db:
-        return db.query(model).filter_by(**filters).count()
 
 
 def test_the_class_page_offers_a_phone_to_those_taking_part(coordinator, ward, seated):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from classroom.models import (
     CallReason,
     CallTask,
@@ -18,11 +16,6 @@ from classroom.models import (
 )
 from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
-
-
-@pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
 
 
 def lottery_session(database, ward, *, deadline, capacity=2, applicants=3):

@@ -20,18 +20,9 @@ from classroom.models import (
 )
 from classroom.services import registration
 from classroom.services.actor import Actor
+from tests.web.conftest import count
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-@pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
-
-
-def count(database, model, **filters) -> int:
-    with database.read() as db:
-        return db.query(model).filter_by(**filters).count()
 
 
 def a_thursday(weeks_ahead: int = 3) -> date:

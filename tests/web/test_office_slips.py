@@ -19,11 +19,6 @@ WEEKDAYS = "月火水木金土日"
 
 
 @pytest.fixture
-def coordinator(as_role, ward):
-    return as_role("coordinator")
-
-
-@pytest.fixture
 def booked(database, ward) -> Registration:
     with database.write() as db:
         venue = db.get(Venue, ward.venue_id)
