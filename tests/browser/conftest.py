@@ -1,0 +1,87 @@
+"""Browser tests: the real site on a live server, driven by Playwright and Debian's Chromium.
+
+`live_server` serves `web.create_app()` from a thread (werkzeug's make_server on a free
+port) against a fresh SQLite file; `page` is a new Chromium tab in Japanese. Screenshots
+and PDFs go to test-artifacts/ (git-ignored). Chromium comes from the system
+(/usr/bin/chromium): never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from classroom.db import Database
+from classroom.models import Base
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database: Database
+    app: Flask
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The web site on http://127.0.0.1:<free port>, on a fresh SQLite database."""
+    from web import create_app
+
+    database = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    Base.metadata.create_all(database.engine)
+    app = create_app({"SECRET_KEY": "browser-test-secret", "DATABASE": database})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", database, app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab (its own cookies) in Japanese, at a tablet-sized window."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/: screenshots and PDFs to look at after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
