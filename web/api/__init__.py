@@ -1,0 +1,35 @@
+"""The kiosks' JSON API under /api/v1 (contract: docs/kiosk-api.md).
+
+`init_app` registers the blueprint, exempts it from CSRF (kiosks send no cookies,
+they send a bearer token) and makes every error under /api/ answer in the API's
+JSON shape, including the 404 and 405 of routing, which no blueprint handler sees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("api", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from ..extensions import csrf
+    from . import routes  # noqa: F401  (registers the views on bp)
+    from .bundles import ContentBundles
+    from .errors import route_api_errors
+    from .ratelimit import FixedWindowLimiter
+
+    app.config.setdefault("API_RATE_LIMIT", (120, 60))
+    app.config.setdefault("CONTENT_BUNDLE_DIR", str(Path(app.instance_path) / "bundles"))
+    app.register_blueprint(bp, url_prefix="/api/v1")
+    csrf.exempt(bp)
+    limit, seconds = app.config["API_RATE_LIMIT"]
+    app.extensions["tsunagu_api_limiter"] = FixedWindowLimiter(limit, seconds)
+    app.extensions["tsunagu_bundles"] = ContentBundles(
+        out_dir=Path(app.config["CONTENT_BUNDLE_DIR"]),
+        content_dir=app.config.get("CONTENT_DIR"),
+        audio_dir=app.config.get("AUDIO_CACHE_DIR"),
+    )
+    route_api_errors(app)

@@ -1,0 +1,328 @@
+"""The kiosk API's views: parse, call a classroom service, answer JSON. Nothing personal out."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, jsonify, request, send_file, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
+from classroom.services import kiosks as kiosk_service
+from classroom.services import registration as registration_service
+from classroom.services import residents as resident_service
+from classroom.services import sessions as session_service
+from classroom.services.actor import Actor
+from classroom.services.errors import (
+    AlreadyRegistered,
+    DomainError,
+    IdempotencyKeyReused,
+    InvalidInput,
+    LotteryClosed,
+    NotFound,
+    SessionNotOpen,
+)
+
+from ..database import db_session
+from . import bp
+from .errors import api_error, api_language, invalid
+from .openapi import PHONE_PATTERN, READING_PATTERN, openapi_document
+
+#: routes a kiosk may call without its token
+PUBLIC_ENDPOINTS = {"api.openapi"}
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+#: what the kiosk's kana keyboard and number pad produce (the schema says the same);
+#: the residents service then checks the values themselves
+READING = re.compile(READING_PATTERN)
+PHONE = re.compile(PHONE_PATTERN)
+#: the largest id PostgreSQL's integer holds; a larger one cannot name a row
+MAX_ID = 2**31 - 1
+#: phones a resident may bring to a class (Device values)
+REGISTRATION_DEVICES = ("iphone", "android", "senior", "none")
+SESSION_DEVICES = ("iphone", "android", "senior")
+MAX_SESSIONS = 100
+
+
+class BadJSON(Exception):
+    """The body is not what a JSON endpoint takes; carries the answer to give."""
+
+    def __init__(self, response) -> None:
+        self.response = response
+
+
+@bp.errorhandler(BadJSON)
+def _bad_json(error: BadJSON):
+    return error.response
+
+
+@bp.before_request
+def _language_token_and_rate():
+    locale = force_locale(api_language())
+    locale.__enter__()
+    g.api_locale = locale
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    kiosk = None
+    if scheme.lower() == "bearer":
+        kiosk = kiosk_service.kiosk_for_token(db_session(), token.strip())
+    if kiosk is None:
+        return api_error(401)
+    wait = current_app.extensions["tsunagu_api_limiter"].hit(kiosk.id)
+    if wait:
+        return api_error(429, retry_after=wait)
+    g.kiosk = kiosk
+    return None
+
+
+@bp.after_request
+def _api_headers(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.teardown_request
+def _end_locale(exc):
+    if (locale := g.pop("api_locale", None)) is not None:
+        locale.__exit__(None, None, None)
+
+
+def actor() -> Actor:
+    return Actor.kiosk(g.kiosk.name, request.remote_addr or "")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def json_object(allowed: set[str]) -> dict:
+    """The request's JSON object, or BadJSON with the right answer (415, 400, 422)."""
+    if not request.is_json:
+        raise BadJSON(api_error(415))
+    try:
+        data = json.loads(request.get_data(cache=False).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadJSON(api_error(400, "malformed_json", _("The body is not valid JSON."))) from None
+    if not isinstance(data, dict):
+        raise BadJSON(invalid({"body": _("The body must be a JSON object.")}))
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise BadJSON(invalid({k: _("This field is not expected.") for k in unknown}))
+    return data
+
+
+def domain_error(error: DomainError):
+    if isinstance(error, InvalidInput):
+        return invalid(error.errors)
+    if isinstance(error, NotFound):
+        return api_error(404, "not_found", error.translate(_))
+    for cls, code in (
+        (AlreadyRegistered, "already_registered"),
+        (SessionNotOpen, "session_not_open"),
+        (LotteryClosed, "lottery_closed"),
+        (IdempotencyKeyReused, "idempotency_key_reused"),
+    ):
+        if isinstance(error, cls):
+            return api_error(409, code, error.translate(_))
+    return api_error(409, "conflict", error.translate(_))
+
+
+# -- sessions ----------------------------------------------------------------------------
+
+
+def session_json(s: ClassSession) -> dict:
+    return {
+        "id": s.id,
+        "course": {
+            "code": s.course.code,
+            "title": s.course.title,
+            "titles": dict(s.course.title_translations or {}),
+            "kind": s.course.kind.value,
+            "device_track": s.course.device_track.value,
+        },
+        "venue": {
+            "name": s.venue.name,
+            "names": dict(s.venue.name_translations or {}),
+            "access": s.venue.access or "",
+        },
+        "starts_at": iso(s.starts_at),
+        "ends_at": iso(s.ends_at),
+        "capacity": s.capacity,
+        "seats_left": max(0, s.seats_left),
+        "booking_mode": s.booking_mode.value,
+        "application_deadline": iso(s.application_deadline),
+    }
+
+
+@bp.get("/sessions")
+def sessions():
+    errors: dict[str, str] = {}
+    now = utcnow()
+    start = now
+    if (day := request.args.get("from")) is not None:
+        try:
+            local = datetime.combine(date.fromisoformat(day), time(),
+                                     ZoneInfo(current_app.config["TIMEZONE"]))
+            start = max(now, local.astimezone(UTC))
+        except (ValueError, OverflowError):
+            errors["from"] = _("A date is written like 2026-12-03.")
+    device = request.args.get("device")
+    if device is not None and device not in SESSION_DEVICES:
+        errors["device"] = _("The kind of phone must be one of: %(choices)s.",
+                             choices=", ".join(SESSION_DEVICES))
+    course_code = request.args.get("course")
+    if course_code is not None and len(course_code) > 40:
+        errors["course"] = _("There is no course with this code.")
+    if errors:
+        return invalid(errors)
+    db = db_session()
+    course_id = None
+    if course_code is not None:
+        course_id = db.scalar(select(Course.id).where(Course.code == course_code))
+        if course_id is None:
+            return jsonify(sessions=[])
+    found = session_service.upcoming_sessions(
+        db, now=start, course_id=course_id, device=DeviceTrack(device) if device else None
+    )
+    return jsonify(sessions=[session_json(s) for s in found[:MAX_SESSIONS]])
+
+
+# -- registrations -----------------------------------------------------------------------
+
+
+def _registration_input(data: dict) -> dict[str, str]:
+    """Type errors per field; the values themselves are checked by the residents service."""
+    errors: dict[str, str] = {}
+    required = _("This field is required.")
+    for field in ("session_id", "reading", "phone", "birth_year", "device"):
+        if data.get(field) is None:
+            errors[field] = required
+    sid = data.get("session_id")
+    if sid is not None:
+        data["session_id"] = sid = kiosk_service.whole_number(sid)
+        if sid is None or not 1 <= sid <= MAX_ID:
+            errors["session_id"] = _("This is not a class's number.")
+    reading, phone = data.get("reading"), data.get("phone")
+    if reading is not None and (
+        not isinstance(reading, str) or len(reading) > 60 or not READING.match(reading)
+    ):
+        errors["reading"] = _("The reading must be written in kana (hiragana or katakana).")
+    if phone is not None and (not isinstance(phone, str) or not PHONE.match(phone)):
+        errors["phone"] = _("A phone number has 10 or 11 digits (for example 03-1234-5678).")
+    year = data.get("birth_year")
+    if year is not None:
+        data["birth_year"] = kiosk_service.whole_number(year)
+        if data["birth_year"] is None:
+            errors["birth_year"] = _("The year of birth must be a number like 1948.")
+    device = data.get("device")
+    if device is not None and device not in REGISTRATION_DEVICES:
+        errors["device"] = _("Please choose a kind of phone.")
+    return errors
+
+
+@bp.post("/registrations")
+def registrations():
+    key = request.headers.get("Idempotency-Key", "")
+    data = json_object({"session_id", "reading", "phone", "birth_year", "device"})
+    errors = _registration_input(data)
+    if not IDEMPOTENCY_KEY.match(key):
+        errors["Idempotency-Key"] = _(
+            "The Idempotency-Key header is required: 8 to 64 letters, digits, dots, colons "
+            "or dashes (a new UUID for each booking)."
+        )
+    if errors:
+        return invalid(errors)
+    db = db_session()
+    try:
+        participant = resident_service.find_or_create_for_kiosk(
+            db, reading=data["reading"], phone=data["phone"], birth_year=data["birth_year"],
+            device=data["device"], actor=actor(),
+        )
+        result = registration_service.register(
+            db, session_id=data["session_id"], participant_id=participant.id,
+            source=Source.KIOSK, actor=actor(), idempotency_key=f"kiosk:{g.kiosk.id}:{key}",
+        )
+    except DomainError as error:
+        return domain_error(error)
+    kiosk_service.touch(g.kiosk)
+    r = result.registration
+    body = {"status": result.status.value, "position": result.position, "code": r.code,
+            "qr_token": r.qr_token, "session_id": r.session_id}
+    return jsonify(body), 201
+
+
+# -- content, heartbeat ------------------------------------------------------------------
+
+
+def _bundle():
+    return current_app.extensions["tsunagu_bundles"].current()
+
+
+@bp.get("/content/bundle")
+def content_bundle():
+    bundle = _bundle()
+    if bundle is None:
+        return api_error(503, "content_unavailable", _("The content is not available yet."))
+    return jsonify(version=bundle.version, size=bundle.size, sha256=bundle.sha256,
+                   url=url_for("api.content_bundle_zip", version=bundle.version))
+
+
+@bp.get("/content/bundle/<version>.zip")
+def content_bundle_zip(version: str):
+    path = current_app.extensions["tsunagu_bundles"].path_for(version)
+    if path is None:
+        return api_error(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"tsunagu-content-{version}.zip", conditional=True,
+                     max_age=0)
+
+
+@bp.post("/heartbeat")
+def heartbeat():
+    data = json_object({"app_version", "content_version"})
+    try:
+        kiosk_service.record_heartbeat(db_session(), g.kiosk,
+                                       app_version=data.get("app_version"),
+                                       content_version=data.get("content_version", ""))
+    except DomainError as error:
+        return domain_error(error)
+    bundle = _bundle()
+    return jsonify(server_time=iso(utcnow()), content_version=bundle.version if bundle else None)
+
+
+# -- help, events, openapi ---------------------------------------------------------------
+
+
+@bp.post("/help-requests")
+def help_requests():
+    data = json_object({"client_id", "screen", "language"})
+    try:
+        help_request, _created = kiosk_service.open_help_request(db_session(), g.kiosk, data)
+    except DomainError as error:
+        return domain_error(error)
+    kiosk_service.touch(g.kiosk)
+    return jsonify(id=help_request.id, status=kiosk_service.help_status(help_request)), 201
+
+
+@bp.post("/events")
+def events():
+    data = json_object({"events"})
+    if "events" not in data:
+        return invalid({"events": _("This field is required.")})
+    try:
+        accepted = kiosk_service.record_usage_events(db_session(), g.kiosk, data["events"])
+    except DomainError as error:
+        return domain_error(error)
+    kiosk_service.touch(g.kiosk)
+    return jsonify(accepted=accepted)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
