@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
+
+from ..forms import option
 
 
 class CheckInForm(FlaskForm):
@@ -19,3 +29,56 @@ class MarkForm(FlaskForm):
     participant_id = IntegerField(validators=[DataRequired()])
     status = SelectField(choices=["present", "late", "absent", "excused", "undo"])
     anchor = HiddenField()
+
+
+class WalkInSearchForm(FlaskForm):
+    """Find a resident who came without a booking: by kana, or by phone digits."""
+
+    class Meta:
+        csrf = False  # a GET search
+
+    q = StringField(
+        _l("Kana or phone number"),
+        validators=[DataRequired(message=_l("Please type the name in kana or a phone number.")),
+                    Length(max=60)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class WalkInForm(FlaskForm):
+    """Check in a resident found by the search; a walk-in unless they hold a seat."""
+
+    participant_id = IntegerField(validators=[DataRequired()])
+
+
+class QuickResidentForm(FlaskForm):
+    """A walk-in who is not known yet: the reading and a phone number are enough."""
+
+    reading = StringField(_l("Name in kana"), validators=[Length(max=120)],
+                          render_kw={"autocomplete": "off", "required": True})
+    phone = StringField(_l("Phone number"), validators=[Length(max=30)],
+                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
+    device = SelectField(_l("Kind of phone"))
+    consent = BooleanField(_l("The resident agreed to the purpose of collection above."))
+    #: set after the instructor saw the likely duplicates and said "a different person"
+    not_a_duplicate = BooleanField(_l("I checked: this is a different person. Add anyway."))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts (mark held). Only the CSRF token."""
+
+
+class QuestionnaireForm(FlaskForm):
+    #: the service checks the range, so that a wrong value is refused in one place
+    satisfaction = RadioField(
+        _l("Satisfaction"),
+        choices=[
+            option("1", _l("1 — not satisfied")),
+            option("2", "2"),
+            option("3", "3"),
+            option("4", "4"),
+            option("5", _l("5 — very satisfied")),
+        ],
+        validate_choice=False,
+    )
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 4})

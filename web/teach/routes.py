@@ -14,27 +14,45 @@ from classroom.models import (
     AttendanceStatus,
     CheckInMethod,
     ClassSession,
+    Device,
     Need,
     Participant,
     Registration,
     RegistrationStatus,
     Role,
     SessionState,
+    Source,
     session_instructor,
     utcnow,
 )
 from classroom.services import attendance as attendance_service
+from classroom.services import audit
+from classroom.services import questionnaires as questionnaire_service
+from classroom.services import residents as resident_service
+from classroom.services import sessions as session_service
 from classroom.services.actor import Actor
 from classroom.services.codes import normalize_code
 from classroom.services.errors import DomainError
 
 from ..access import session_for
-from ..database import db_session
-from ..forms import show_domain_error
+from ..database import db_session, writes
+from ..forms import choices, show_domain_error
+from ..handouts.content import content_language
 from . import bp
-from .forms import CheckInForm, MarkForm
+from .forms import (
+    CheckInForm,
+    ConfirmForm,
+    MarkForm,
+    QuestionnaireForm,
+    QuickResidentForm,
+    WalkInForm,
+    WalkInSearchForm,
+)
+from .plan import lesson_plan
 
 UPCOMING_DAYS = 14
+#: residents shown by a walk-in search: enough to pick from, not a list of the ward
+WALK_IN_LIMIT = 10
 #: QR tokens are long; codes typed by hand have 6 characters
 _SCANNED_MIN_LENGTH = 12
 _NEEDS = {n.value for n in Need}
@@ -116,13 +134,33 @@ def roster(class_session: ClassSession) -> list[dict]:
     return rows
 
 
+def render_session(class_session: ClassSession, status: int = 200, **parts):
+    """The check-in page; `parts` replace its default (empty) forms and search results."""
+    quick_form = parts.pop("quick_form", None) or QuickResidentForm(formdata=None)
+    quick_form.device.choices = choices(Device)
+    quick_form.device.data = quick_form.device.data or Device.UNKNOWN.value
+    context = dict(
+        session=class_session,
+        roster=roster(class_session),
+        checkin_form=CheckInForm(formdata=None),
+        mark_form=MarkForm(formdata=None),
+        search_form=WalkInSearchForm(formdata=None),
+        walk_in_form=WalkInForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+        quick_form=quick_form,
+        found=None,
+        duplicates=[],
+        purpose=_(resident_service.PURPOSE_OF_COLLECTION),
+        AttendanceStatus=AttendanceStatus,
+        SessionState=SessionState,
+    )
+    context.update(parts)
+    return render_template("teach/session.html", **context), status
+
+
 @bp.route("/sessions/<int:session_id>")
 def session(session_id: int):
-    class_session = session_for(session_id)
-    return render_template(
-        "teach/session.html", session=class_session, roster=roster(class_session),
-        checkin_form=CheckInForm(), mark_form=MarkForm(), AttendanceStatus=AttendanceStatus,
-    )
+    return render_session(session_for(session_id))
 
 
 @bp.route("/sessions/<int:session_id>/check-in", methods=["POST"])
@@ -150,10 +188,7 @@ def check_in(session_id: int):
             else:
                 flash(_("%(name)s was already checked in.", name=name), "info")
             return redirect(url_for("teach.session", session_id=class_session.id))
-    return render_template(
-        "teach/session.html", session=class_session, roster=roster(class_session),
-        checkin_form=form, mark_form=MarkForm(), AttendanceStatus=AttendanceStatus,
-    ), 422
+    return render_session(class_session, 422, checkin_form=form)
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
@@ -182,4 +217,130 @@ def mark(session_id: int):
         show_domain_error(None, error)
     return redirect(
         url_for("teach.session", session_id=class_session.id, _anchor=f"p{form.participant_id.data}")
+    )
+
+
+@bp.route("/sessions/<int:session_id>/walk-in")
+@writes  # the search shows residents' names: audited
+def walk_in_search(session_id: int):
+    """Find a resident who came without a booking (by kana or phone digits)."""
+    class_session = session_for(session_id)
+    form = WalkInSearchForm(request.args)
+    if not form.validate():
+        return render_session(class_session, 422, search_form=form)
+    found = resident_service.search_participants(db_session(), form.q.data, limit=WALK_IN_LIMIT)
+    # which residents an instructor saw, never what was typed (it may be a phone number)
+    audit.record(
+        db_session(), actor(), "participant.search", subject_type="class_session",
+        subject_id=class_session.id, details={"shown": [p.id for p in found]},
+    )
+    return render_session(class_session, search_form=form, found=found)
+
+
+def _check_in_walk_in(class_session: ClassSession, participant: Participant):
+    attendance_service.mark_attendance(
+        db_session(), session_id=class_session.id, participant_id=participant.id,
+        status=AttendanceStatus.PRESENT, actor=actor(), method=CheckInMethod.WALK_IN,
+    )
+    flash(_("%(name)s: checked in.", name=participant.display_name), "success")
+    return redirect(url_for("teach.session", session_id=class_session.id), code=303)
+
+
+@bp.route("/sessions/<int:session_id>/walk-in", methods=["POST"])
+def walk_in(session_id: int):
+    """Check in a resident found by the search (a walk-in unless they hold a seat)."""
+    class_session = session_for(session_id)
+    form = WalkInForm()
+    participant = (
+        db_session().get(Participant, form.participant_id.data) if form.validate() else None
+    )
+    if participant is None or participant.erased_at is not None:
+        flash(_("Please search for the resident again."), "error")
+        return redirect(url_for("teach.session", session_id=class_session.id), code=303)
+    try:
+        return _check_in_walk_in(class_session, participant)
+    except DomainError as error:
+        show_domain_error(None, error)
+        return redirect(url_for("teach.session", session_id=class_session.id), code=303)
+
+
+@bp.route("/sessions/<int:session_id>/walk-in/new", methods=["POST"])
+def walk_in_new(session_id: int):
+    """Add a resident who is not known yet (reading, phone, consent) and check them in."""
+    class_session = session_for(session_id)
+    form = QuickResidentForm()
+    form.device.choices = choices(Device)
+    if not form.validate():
+        return render_session(class_session, 422, quick_form=form)
+    db = db_session()
+    if not form.not_a_duplicate.data:
+        duplicates = resident_service.likely_duplicates(
+            db, reading=form.reading.data, phone=form.phone.data
+        )
+        if duplicates:
+            return render_session(class_session, 422, quick_form=form, duplicates=duplicates)
+    try:
+        participant = resident_service.create_participant(
+            db, reading=form.reading.data, phone=form.phone.data, device=form.device.data,
+            consent=form.consent.data, source=Source.WALK_IN, actor=actor(),
+        )
+        return _check_in_walk_in(class_session, participant)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return render_session(class_session, 422, quick_form=form)
+
+
+@bp.route("/sessions/<int:session_id>/held", methods=["POST"])
+def held(session_id: int):
+    """Record that the class took place; it then counts in the ward's reports."""
+    class_session = session_for(session_id)
+    try:
+        session_service.mark_held(db_session(), class_session.id, actor=actor())
+    except DomainError as error:
+        show_domain_error(None, error)
+    else:
+        flash(_("The class is marked as held."), "success")
+    return redirect(url_for("teach.session", session_id=class_session.id), code=303)
+
+
+@bp.route("/sessions/<int:session_id>/questionnaires", methods=["GET", "POST"])
+def questionnaires(session_id: int):
+    """Type in the paper questionnaires: satisfaction 1–5 and a comment; the average."""
+    class_session = session_for(session_id)
+    form = QuestionnaireForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            questionnaire_service.add_response(
+                db_session(), session_id=class_session.id,
+                satisfaction=form.satisfaction.data, comment=form.comment.data or "",
+                actor=actor(),
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+            status = 422
+        else:
+            flash(_("Questionnaire saved. Enter the next one."), "success")
+            return redirect(
+                url_for("teach.questionnaires", session_id=class_session.id), code=303
+            )
+    db = db_session()
+    return render_template(
+        "teach/questionnaires.html", session=class_session, form=form,
+        responses=questionnaire_service.responses(db, class_session.id),
+        summary=questionnaire_service.summary(db, class_session.id),
+        max_comment=questionnaire_service.MAX_COMMENT_LENGTH,
+    ), status
+
+
+@bp.route("/sessions/<int:session_id>/plan")
+def plan(session_id: int):
+    """The lesson plan: the course's lessons, the variants for the class's phones, checklists."""
+    class_session = session_for(session_id)
+    people = roster(class_session)
+    language = content_language()
+    return render_template(
+        "teach/plan.html", session=class_session, roster=people, language=language,
+        plan=lesson_plan(class_session.course.lesson_ids or [], people, language),
+        device_labels={d.value: _(d.label) for d in Device},
     )
