@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, extract, func, literal, select
+from sqlalchemy import and_, case, distinct, exists, extract, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, current_language, gettext, translations
@@ -18,8 +18,16 @@ from ..models import (
     Attendance,
     ClassSession,
     Course,
+    Device,
+    HelpRequest,
+    Kiosk,
     Participant,
+    QuestionnaireResponse,
+    Registration,
+    RegistrationStatus,
     SessionState,
+    UsageEvent,
+    UsageKind,
     Venue,
 )
 
@@ -67,6 +75,96 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Turnout:
+    """Confirmed seats in held sessions and whether their holders came."""
+
+    booked: int = 0
+    showed: int = 0
+    walk_ins: int = 0
+
+    @property
+    def no_shows(self) -> int:
+        return self.booked - self.showed
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(self.showed / self.booked, 4) if self.booked else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return round(self.no_shows / self.booked, 4) if self.booked else None
+
+    def as_dict(self) -> dict:
+        return {
+            "booked": self.booked,
+            "showed": self.showed,
+            "no_shows": self.no_shows,
+            "walk_ins": self.walk_ins,
+            "attendance_rate": self.attendance_rate,
+            "no_show_rate": self.no_show_rate,
+        }
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Paper questionnaires (1 to 5) from sessions held in the period."""
+
+    responses: int = 0
+    average: float | None = None
+    #: score (1..5) -> responses, every score present
+    distribution: dict[int, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "responses": self.responses,
+            "average": self.average,
+            "distribution": {str(k): v for k, v in self.distribution.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class KioskRow:
+    key: str
+    label: str
+    guides_viewed: int
+    guides_finished: int
+    handoffs: int
+    help_requests: int
+
+
+@dataclass(frozen=True)
+class KioskUse:
+    """Anonymous kiosk usage events and help requests in the period."""
+
+    guides_viewed: int = 0
+    guides_finished: int = 0
+    handoffs: int = 0
+    help_requests: int = 0
+    #: guides viewed per language of the screen
+    by_language: list[Count] = field(default_factory=list)
+    by_guide: list[KioskRow] = field(default_factory=list)
+    by_location: list[KioskRow] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "guides_viewed": self.guides_viewed,
+            "guides_finished": self.guides_finished,
+            "handoffs": self.handoffs,
+            "help_requests": self.help_requests,
+            "by_language": [c.__dict__ for c in self.by_language],
+            "by_guide": [r.__dict__ for r in self.by_guide],
+            "by_location": [r.__dict__ for r in self.by_location],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     start: datetime
     end: datetime
@@ -79,6 +177,13 @@ class Report:
     by_age_band: list[Row] = field(default_factory=list)
     by_device: list[Row] = field(default_factory=list)
     by_month: list[Row] = field(default_factory=list)
+    #: people whose first attendance ever falls in the period
+    new_participants: int = 0
+    turnout: Turnout = field(default_factory=Turnout)
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
+    #: people waitlisted for a session in the period who got no seat in any session of it
+    unmet_demand: int = 0
+    kiosk: KioskUse = field(default_factory=KioskUse)
 
     @property
     def label(self) -> str:
@@ -115,6 +220,11 @@ class Report:
             "by_age_band": rows(self.by_age_band),
             "by_device": rows(self.by_device),
             "by_month": rows(self.by_month),
+            "new_participants": self.new_participants,
+            "turnout": self.turnout.as_dict(),
+            "satisfaction": self.satisfaction.as_dict(),
+            "unmet_demand": self.unmet_demand,
+            "kiosk": self.kiosk.as_dict(),
         }
 
 
@@ -214,9 +324,192 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
         ),
         by_device=rows(
             _grouped(db, start, end, Participant.device),
-            labels=lambda key, _label: key,
+            labels=lambda key, _label: gettext(Device(key).label) if key in Device._value2member_map_ else key,
         ),
         by_month=rows(_grouped(db, start, end, month)),
+        new_participants=_new_participants(db, start, end),
+        turnout=_turnout(db, start, end),
+        satisfaction=_satisfaction(db, start, end),
+        unmet_demand=_unmet_demand(db, start, end),
+        kiosk=_kiosk_use(db, start, end),
+    )
+
+
+def _new_participants(db: Session, start: datetime, end: datetime) -> int:
+    """People whose first attended held session falls in the period (one pass, GROUP BY)."""
+    first = (
+        select(func.min(ClassSession.starts_at).label("first_at"))
+        .select_from(Attendance)
+        .join(ClassSession, ClassSession.id == Attendance.session_id)
+        .where(
+            ClassSession.state == SessionState.HELD,
+            ClassSession.starts_at < end,
+            Attendance.status.in_(ATTENDED_STATUSES),
+        )
+        .group_by(Attendance.participant_id)
+        .subquery()
+    )
+    return int(db.scalar(select(func.count()).select_from(first).where(first.c.first_at >= start)) or 0)
+
+
+def _turnout(db: Session, start: datetime, end: datetime) -> Turnout:
+    booked, showed = db.execute(
+        select(func.count(Registration.id), func.count(Attendance.id))
+        .select_from(Registration)
+        .join(ClassSession, ClassSession.id == Registration.session_id)
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.session_id == Registration.session_id,
+                Attendance.participant_id == Registration.participant_id,
+                Attendance.status.in_(ATTENDED_STATUSES),
+            ),
+        )
+        .where(*_held_in(start, end), Registration.status == RegistrationStatus.CONFIRMED)
+    ).one()
+    walk_ins = db.scalar(
+        select(func.count(Attendance.id))
+        .join(ClassSession, ClassSession.id == Attendance.session_id)
+        .where(
+            *_held_in(start, end),
+            Attendance.status.in_(ATTENDED_STATUSES),
+            Attendance.walk_in.is_(True),
+        )
+    )
+    return Turnout(booked=int(booked or 0), showed=int(showed or 0), walk_ins=int(walk_ins or 0))
+
+
+def _satisfaction(db: Session, start: datetime, end: datetime) -> Satisfaction:
+    counts = dict(
+        db.execute(
+            select(QuestionnaireResponse.satisfaction, func.count(QuestionnaireResponse.id))
+            .join(ClassSession, ClassSession.id == QuestionnaireResponse.session_id)
+            .where(*_held_in(start, end))
+            .group_by(QuestionnaireResponse.satisfaction)
+        ).all()
+    )
+    responses, average = db.execute(
+        select(func.count(QuestionnaireResponse.id), func.avg(QuestionnaireResponse.satisfaction))
+        .join(ClassSession, ClassSession.id == QuestionnaireResponse.session_id)
+        .where(*_held_in(start, end))
+    ).one()
+    return Satisfaction(
+        responses=int(responses or 0),
+        average=round(float(average), 2) if average is not None else None,
+        distribution={score: int(counts.get(score, 0)) for score in range(1, 6)},
+    )
+
+
+def _in_period(start: datetime, end: datetime):
+    """Sessions that start in the period and were not cancelled (held or still to come)."""
+    return (
+        ClassSession.state != SessionState.CANCELLED,
+        ClassSession.starts_at >= start,
+        ClassSession.starts_at < end,
+    )
+
+
+def _unmet_demand(db: Session, start: datetime, end: datetime) -> int:
+    seated = Registration.__table__.alias("seated")
+    seated_session = ClassSession.__table__.alias("seated_session")
+    came = Attendance.__table__.alias("came")
+    came_session = ClassSession.__table__.alias("came_session")
+    got_a_seat = exists(
+        select(seated.c.id)
+        .join(seated_session, seated_session.c.id == seated.c.session_id)
+        .where(
+            seated.c.participant_id == Registration.participant_id,
+            seated.c.status == RegistrationStatus.CONFIRMED.value,
+            seated_session.c.starts_at >= start,
+            seated_session.c.starts_at < end,
+        )
+    )
+    attended = exists(
+        select(came.c.id)
+        .join(came_session, came_session.c.id == came.c.session_id)
+        .where(
+            came.c.participant_id == Registration.participant_id,
+            came.c.status.in_(ATTENDED_STATUSES),
+            came_session.c.starts_at >= start,
+            came_session.c.starts_at < end,
+        )
+    )
+    return int(
+        db.scalar(
+            select(func.count(distinct(Registration.participant_id)))
+            .join(ClassSession, ClassSession.id == Registration.session_id)
+            .where(
+                *_in_period(start, end),
+                Registration.status == RegistrationStatus.WAITLISTED,
+                ~got_a_seat,
+                ~attended,
+            )
+        )
+        or 0
+    )
+
+
+def _kind_counts(*kinds: UsageKind):
+    return [func.count(case((UsageEvent.kind == kind, 1))) for kind in kinds]
+
+
+def _kiosk_use(db: Session, start: datetime, end: datetime) -> KioskUse:
+    kinds = (UsageKind.GUIDE_VIEWED, UsageKind.GUIDE_FINISHED, UsageKind.HANDOFF_SHOWN)
+    in_period = (UsageEvent.at >= start, UsageEvent.at < end)
+    viewed, finished, handoffs = db.execute(select(*_kind_counts(*kinds)).where(*in_period)).one()
+    help_in_period = (HelpRequest.created_at >= start, HelpRequest.created_at < end)
+    help_requests = db.scalar(select(func.count(HelpRequest.id)).where(*help_in_period))
+    by_language = [
+        Count(language or UNKNOWN, language or gettext(N_("Not known")), int(n))
+        for language, n in db.execute(
+            select(UsageEvent.language, func.count(UsageEvent.id))
+            .where(*in_period, UsageEvent.kind == UsageKind.GUIDE_VIEWED)
+            .group_by(UsageEvent.language)
+            .order_by(func.count(UsageEvent.id).desc(), UsageEvent.language)
+        )
+    ]
+    by_guide = [
+        KioskRow(guide, guide, int(v), int(f), int(h), 0)
+        for guide, v, f, h in db.execute(
+            select(UsageEvent.guide_id, *_kind_counts(*kinds))
+            .where(*in_period, UsageEvent.guide_id != "", UsageEvent.kind.in_(kinds))
+            .group_by(UsageEvent.guide_id)
+            .order_by(func.count(UsageEvent.id).desc(), UsageEvent.guide_id)
+        )
+    ]
+    help_by_kiosk = dict(
+        db.execute(
+            select(HelpRequest.kiosk_id, func.count(HelpRequest.id))
+            .where(*help_in_period)
+            .group_by(HelpRequest.kiosk_id)
+        ).all()
+    )
+    events_by_kiosk = {
+        kiosk_id: (int(v), int(f), int(h))
+        for kiosk_id, v, f, h in db.execute(
+            select(UsageEvent.kiosk_id, *_kind_counts(*kinds))
+            .where(*in_period, UsageEvent.kind.in_(kinds))
+            .group_by(UsageEvent.kiosk_id)
+        )
+    }
+    by_location = []
+    wanted = set(help_by_kiosk) | set(events_by_kiosk)
+    if wanted:
+        for kiosk_id, name, location in db.execute(
+            select(Kiosk.id, Kiosk.name, Kiosk.location).where(Kiosk.id.in_(wanted)).order_by(Kiosk.name)
+        ):
+            v, f, h = events_by_kiosk.get(kiosk_id, (0, 0, 0))
+            by_location.append(
+                KioskRow(name, location or name, v, f, h, int(help_by_kiosk.get(kiosk_id, 0)))
+            )
+    return KioskUse(
+        guides_viewed=int(viewed or 0),
+        guides_finished=int(finished or 0),
+        handoffs=int(handoffs or 0),
+        help_requests=int(help_requests or 0),
+        by_language=by_language,
+        by_guide=by_guide,
+        by_location=by_location,
     )
 
 
@@ -224,3 +517,55 @@ def fiscal_year_report(db: Session, fiscal_year: int) -> Report:
     """The report for one fiscal year (April to March)."""
     start, end = fiscal_year_bounds(fiscal_year)
     return report(db, start, end, fiscal_year=fiscal_year)
+
+
+def report_rows(report: Report) -> list[list]:
+    """The report as spreadsheet rows: the figures first, then one block per breakdown."""
+    _ = gettext
+    turnout, satisfaction, kiosk = report.turnout, report.satisfaction, report.kiosk
+    rows: list[list] = [
+        [_(N_("Period")), report.label],
+        [_(N_("From")), f"{report.start.astimezone(TOKYO):%Y-%m-%d}"],
+        [_(N_("Until (not included)")), f"{report.end.astimezone(TOKYO):%Y-%m-%d}"],
+        [_(N_("Sessions held")), report.sessions_held],
+        [_(N_("Attendances")), report.attendances],
+        [_(N_("Participants (distinct people)")), report.participants],
+        [_(N_("New participants")), report.new_participants],
+        [_(N_("Confirmed seats")), turnout.booked],
+        [_(N_("Came")), turnout.showed],
+        [_(N_("No-shows")), turnout.no_shows],
+        [_(N_("Walk-ins")), turnout.walk_ins],
+        [_(N_("Attendance rate")), _percent(turnout.attendance_rate)],
+        [_(N_("No-show rate")), _percent(turnout.no_show_rate)],
+        [_(N_("Questionnaires")), satisfaction.responses],
+        [_(N_("Average satisfaction (1-5)")), "" if satisfaction.average is None else satisfaction.average],
+        [_(N_("Unmet demand (waitlisted, never seated)")), report.unmet_demand],
+        [_(N_("Guides viewed at kiosks")), kiosk.guides_viewed],
+        [_(N_("Guides finished at kiosks")), kiosk.guides_finished],
+        [_(N_("Hand-offs to a phone")), kiosk.handoffs],
+        [_(N_("Help requests")), kiosk.help_requests],
+    ]
+    header = [_(N_("Sessions")), _(N_("Attendances")), _(N_("Participants"))]
+    for title, items in (
+        (N_("By course"), report.by_course),
+        (N_("By venue"), report.by_venue),
+        (N_("By month"), report.by_month),
+        (N_("By age band"), report.by_age_band),
+        (N_("By kind of phone"), report.by_device),
+    ):
+        rows += [[], [_(title), *header]]
+        rows += [[r.label, r.sessions, r.attendances, r.participants] for r in items]
+    rows += [[], [_(N_("Satisfaction")), _(N_("Responses"))]]
+    rows += [[score, n] for score, n in satisfaction.distribution.items()]
+    rows += [[], [_(N_("Language at the kiosk")), _(N_("Guides viewed"))]]
+    rows += [[c.label, c.count] for c in kiosk.by_language]
+    kiosk_header = [_(N_("Guides viewed")), _(N_("Guides finished")), _(N_("Hand-offs")), _(N_("Help requests"))]
+    rows += [[], [_(N_("Kiosk location")), *kiosk_header]]
+    rows += [[r.label, r.guides_viewed, r.guides_finished, r.handoffs, r.help_requests] for r in kiosk.by_location]
+    rows += [[], [_(N_("Guide")), *kiosk_header[:3]]]
+    rows += [[r.label, r.guides_viewed, r.guides_finished, r.handoffs] for r in kiosk.by_guide]
+    return rows
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}%"

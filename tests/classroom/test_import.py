@@ -1,0 +1,103 @@
+"""The old spreadsheet: previewed with row-level errors, written all at once or not at all."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from classroom.models import AuditEvent, Participant, Registration, Source
+from classroom.services import imports
+from classroom.services.spreadsheet import NotDecodable
+from tests.classroom.ward import NOW
+
+HEADER = "姓,名,ふりがな,電話番号,生まれ年,スマホ,配慮,メモ,同意,講座コード,開始日時\r\n"
+
+
+def sheet(ward, *lines: str, encoding="utf-8-sig") -> bytes:
+    return (HEADER + "".join(line + "\r\n" for line in lines)).encode(encoding)
+
+
+def count(ward, model) -> int:
+    with ward.database.read() as db:
+        return db.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def upcoming(ward):
+    session = ward.session(capacity=1, starts_in=timedelta(days=10))
+    starts = (NOW + timedelta(days=10)).astimezone(imports.TOKYO)
+    return session, f"{starts:%Y-%m-%d %H:%M}"
+
+
+def run(ward, data: bytes, apply: bool):
+    with ward.database.write() as db:
+        return imports.import_residents(db, data, actor=ward.coordinator.actor, apply=apply, now=NOW)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp932"])
+def test_a_valid_sheet_is_previewed_then_imported(ward, upcoming, encoding):
+    session, start = upcoming
+    data = sheet(
+        ward,
+        f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,補聴器,午前希望,はい,intro-iphone,{start}",
+        "鈴木,一郎,すずき いちろう,03-1111-2222,1940,らくらくスマホ,,,済,,",
+        # the same person again (same reading and phone): reused, not created twice
+        "山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,,,はい,,",
+        encoding=encoding,
+    )
+    preview = run(ward, data, apply=False)
+    assert preview.ok and not preview.applied
+    assert [r.line for r in preview.rows] == [2, 3, 4]
+    assert (preview.created, preview.registrations) == (2, 1)
+    assert [r.reused for r in preview.rows] == [False, False, True]
+    assert count(ward, Participant) == 0, "a preview writes nothing"
+
+    done = run(ward, data, apply=True)
+    assert done.applied
+    with ward.database.read() as db:
+        people = db.scalars(select(Participant).order_by(Participant.id)).all()
+        assert [(p.family_name, p.reading_key, p.device.value, p.needs, p.source) for p in people] == [
+            ("山田", "やまだはなこ", "iphone", ["hearing_aid"], Source.IMPORT),
+            ("鈴木", "すずきいちろう", "senior", [], Source.IMPORT),
+        ]
+        reg = db.scalar(select(Registration))
+        assert (reg.session_id, reg.participant_id, reg.status.value) == (session, people[0].id, "confirmed")
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "import.residents"))
+        assert event.details == {"rows": 3, "created": 2, "registrations": 1}
+
+
+def test_one_bad_row_writes_nothing_and_every_error_is_named_by_line(ward, upcoming):
+    _session, start = upcoming
+    data = sheet(
+        ward,
+        f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,,,はい,intro-iphone,{start}",
+        "鈴木,一郎,Suzuki,03-1111,1800,iPhone,,,はい,,",      # reading, phone, year
+        "佐藤,,サトウ,,,,,,いいえ,,",                            # no consent
+        "田中,,タナカ,,,,,,はい,no-such-course,2026-01-01 10:00",
+        "高橋,,タカハシ,,,ガラケー,,,はい,,",                      # unknown device word
+    )
+    for apply in (False, True):
+        result = run(ward, data, apply=apply)
+        assert not result.ok and not result.applied
+        assert {r.line: sorted(f for f, _ in r.errors) for r in result.error_rows} == {
+            3: ["birth_year", "phone", "reading"],
+            4: ["consent"],
+            5: ["course_code"],
+            6: ["device"],
+        }
+        assert count(ward, Participant) == 0
+        assert count(ward, Registration) == 0
+
+
+def test_headers_and_encodings_are_checked(ward):
+    with pytest.raises(imports.MissingColumns):
+        run(ward, "姓,名\r\n山田,花子\r\n".encode(), apply=False)
+    with pytest.raises(imports.EmptyFile):
+        run(ward, HEADER.encode(), apply=False)
+    with pytest.raises(NotDecodable):
+        run(ward, b"\xff\xfe\x00\x81\x00", apply=False)
+    # English headers work too
+    result = run(ward, "reading,consent\r\nヤマダ,yes\r\n".encode(), apply=True)
+    assert result.applied and count(ward, Participant) == 1

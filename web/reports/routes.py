@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+from datetime import date, datetime, time
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from classroom.models import AuditEvent, Participant, Role, User, utcnow
+from classroom.services import imports as import_service
+from classroom.services import privacy as privacy_service
+from classroom.services import reports as report_service
+from classroom.services.actor import Actor
+from classroom.services.errors import DomainError
+from classroom.services.spreadsheet import ENCODINGS, encode_csv
+
+from ..access import has_role
+from ..database import db_session, writes
+from ..forms import show_domain_error
+from . import bp
+from .charts import bar_chart
+from .forms import EraseForm, ImportApplyForm, ImportUploadForm
+
+AUDIT_PAGE = 100
+#: what the audit viewer can filter on
+AUDIT_ACTIONS = (
+    "participant.view", "participant.export", "participant.create", "participant.update",
+    "participant.erase", "registration.create", "registration.cancel", "attendance.mark",
+    "import.residents",
+)
+
+
+def actor() -> Actor:
+    return Actor.for_user(current_user, request.remote_addr or "")
+
+
+def _period() -> tuple[datetime, datetime, int | None, str, str]:
+    """The asked period: ?from=YYYY-MM-DD&until=YYYY-MM-DD, else ?fy=2025, else this fiscal year."""
+    start_text, until_text = request.args.get("from", ""), request.args.get("until", "")
+    if start_text and until_text:
+        try:
+            start, until = date.fromisoformat(start_text), date.fromisoformat(until_text)
+        except ValueError:
+            abort(400)
+        if until <= start:
+            abort(400)
+        tokyo = report_service.TOKYO
+        return (datetime.combine(start, time(), tokyo), datetime.combine(until, time(), tokyo),
+                None, start_text, until_text)
+    try:
+        fiscal_year = int(request.args.get("fy") or report_service.fiscal_year_of(utcnow()))
+    except ValueError:
+        abort(400)
+    if not 2000 <= fiscal_year <= 2100:
+        abort(400)
+    start, end = report_service.fiscal_year_bounds(fiscal_year)
+    return start, end, fiscal_year, "", ""
+
+
+def _report():
+    start, end, fiscal_year, start_text, until_text = _period()
+    result = report_service.report(db_session(), start, end, fiscal_year=fiscal_year)
+    return result, start_text, until_text
+
+
+@bp.route("/")
+def index():
+    result, start_text, until_text = _report()
+    this_year = report_service.fiscal_year_of(utcnow())
+    charts = {
+        "month": bar_chart([(r.label, r.attendances) for r in _months_in_order(result.by_month)],
+                           title=_("Attendances by month")),
+        "course": bar_chart([(r.label, r.attendances) for r in result.by_course],
+                            title=_("Attendances by course")),
+        "age": bar_chart([(r.label, r.participants) for r in result.by_age_band],
+                         title=_("People by age band")),
+        "kiosk": bar_chart([(r.label, r.guides_viewed) for r in result.kiosk.by_location],
+                           title=_("Guides viewed by kiosk location")),
+    }
+    return render_template(
+        "reports/report.html", report=result, charts=charts, start_text=start_text,
+        until_text=until_text, years=list(range(this_year, this_year - 6, -1)),
+        months=_months_in_order(result.by_month),
+        query=request.args.to_dict(),
+    )
+
+
+def _month_label(key: str) -> str:
+    return date(2000, int(key), 1).strftime("%b") if not str(get_locale()).startswith("ja") else f"{key}月"
+
+
+def _months_in_order(rows):
+    """April first, as the fiscal year runs, labelled 4月 (or Apr)."""
+    ordered = sorted(rows, key=lambda r: (int(r.key) - 4) % 12)
+    return [dataclasses.replace(r, label=_month_label(r.key)) for r in ordered]
+
+
+def _csv_response(rows, filename: str) -> Response:
+    encoding = request.args.get("encoding", "utf-8-sig")
+    if encoding not in ENCODINGS:
+        abort(400)
+    body = encode_csv(rows, encoding)
+    charset = "shift_jis" if encoding == "cp932" else "utf-8"
+    return Response(body, content_type=f"text/csv; charset={charset}", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+@bp.route("/export.csv")
+def export_csv():
+    result, _s, _u = _report()
+    name = f"tsunagu-report-{result.fiscal_year or result.start.date().isoformat()}.csv"
+    try:
+        return _csv_response(report_service.report_rows(result), name)
+    except DomainError as error:
+        flash(error.translate(_), "error")
+        return redirect(url_for("reports.index", **{k: v for k, v in request.args.items() if k != "encoding"}))
+
+
+# -- a resident's privacy requests ---------------------------------------------------
+
+
+def _resident(participant_id: int) -> Participant:
+    participant = db_session().get(Participant, participant_id)
+    if participant is None or participant.erased_at is not None:
+        abort(404)
+    return participant
+
+
+@bp.route("/residents/<int:participant_id>/privacy")
+def privacy(participant_id: int):
+    participant = _resident(participant_id)
+    return render_template(
+        "reports/privacy.html", participant=participant, form=EraseForm(),
+        retention_days=privacy_service.retention_days(),
+    )
+
+
+@bp.route("/residents/<int:participant_id>/export.json")
+@writes
+def resident_export_json(participant_id: int):
+    _resident(participant_id)
+    data = privacy_service.export_resident(db_session(), participant_id, actor=actor())
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="resident-{participant_id}.json"'})
+
+
+@bp.route("/residents/<int:participant_id>/export.csv")
+@writes
+def resident_export_csv(participant_id: int):
+    _resident(participant_id)
+    data = privacy_service.export_resident(db_session(), participant_id, actor=actor())
+    try:
+        return _csv_response(privacy_service.export_rows(data), f"resident-{participant_id}.csv")
+    except DomainError as error:
+        flash(error.translate(_), "error")
+        return redirect(url_for("reports.privacy", participant_id=participant_id))
+
+
+@bp.route("/residents/<int:participant_id>/erase", methods=["POST"])
+def resident_erase(participant_id: int):
+    participant = _resident(participant_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "reports/privacy.html", participant=participant, form=form,
+            retention_days=privacy_service.retention_days(),
+        ), 422
+    privacy_service.erase_resident(db_session(), participant_id, actor=actor())
+    flash(_("The resident's personal data was erased. Their attendance still counts, anonymously."),
+          "success")
+    return redirect(url_for("office.residents"))
+
+
+# -- the audit trail (admins) ---------------------------------------------------------
+
+
+@bp.route("/audit")
+def audit():
+    if not has_role(current_user, Role.ADMIN):
+        abort(403)
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    participant = request.args.get("participant", "").strip()
+    action = request.args.get("action", "").strip()
+    if participant:
+        if not participant.isdigit():
+            abort(400)
+        query = query.where(AuditEvent.participant_id == int(participant))
+    if action:
+        query = query.where(AuditEvent.action == action)
+    before = request.args.get("before", "")
+    if before.isdigit():
+        query = query.where(AuditEvent.id < int(before))
+    events = list(db_session().scalars(query.limit(AUDIT_PAGE + 1)))
+    more = len(events) > AUDIT_PAGE
+    events = events[:AUDIT_PAGE]
+    actors = _staff_names({e.actor_id for e in events if e.actor_id})
+    return render_template(
+        "reports/audit.html", events=events, actors=actors, participant=participant,
+        action=action, actions=AUDIT_ACTIONS, more=more,
+        next_before=events[-1].id if events and more else None,
+    )
+
+
+def _staff_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {uid: f"{name or login} ({login})" for uid, login, name in
+            db_session().execute(select(User.id, User.login, User.display_name).where(User.id.in_(ids)))}
+
+
+# -- importing the old spreadsheet ----------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_upload():
+    form = ImportUploadForm()
+    result, payload, status = None, "", 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            data = form.file.data.read()
+            result, status = _run_import(data, apply=False)
+            payload = base64.b64encode(data).decode("ascii") if result is not None and result.ok else ""
+    return render_template(
+        "reports/import.html", form=form, result=result, apply_form=ImportApplyForm(payload=payload),
+        columns=import_service.COLUMNS,
+    ), status
+
+
+@bp.route("/import/apply", methods=["POST"])
+def import_apply():
+    form = ImportApplyForm()
+    if not form.validate_on_submit() or not form.payload.data:
+        abort(400)
+    try:
+        data = base64.b64decode(form.payload.data, validate=True)
+    except (binascii.Error, ValueError):
+        abort(400)
+    result, status = _run_import(data, apply=True)
+    if result is not None and result.applied:
+        flash(_("Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.",
+                rows=len(result.rows), created=result.created, registrations=result.registrations),
+              "success")
+        return redirect(url_for("reports.import_upload"))
+    return render_template(
+        "reports/import.html", form=ImportUploadForm(), result=result, apply_form=ImportApplyForm(),
+        columns=import_service.COLUMNS,
+    ), status
+
+
+def _run_import(data: bytes, *, apply: bool):
+    try:
+        result = import_service.import_residents(db_session(), data, actor=actor(), apply=apply)
+    except DomainError as error:
+        show_domain_error(None, error)
+        return None, 422
+    return result, 200 if result.ok else 422
+
+
+@bp.route("/import/template.csv")
+def import_template():
+    return _csv_response(import_service.template_rows(), "tsunagu-import-template.csv")
