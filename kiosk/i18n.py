@@ -311,14 +311,20 @@ def current_language() -> str:
     return _state["language"]
 
 
+#: the kiosk's wording differs from the staff site's for the same English ("Back" is
+#: もどる for a resident, 戻る for staff), so kiosk entries in the shared catalogs
+#: carry this message context
+CONTEXT = "kiosk"
+
+
 def gettext(message: str) -> str:
-    """``message`` in the kiosk's language: the shared catalog, else the seed, else English."""
+    """``message`` in the kiosk's language: the shared catalog's kiosk entry, else the seed."""
     language = _state["language"]
     if language == "en":
         return message
     # ja-easy has no catalog of its own yet in locales/: its seed, then Japanese
     for code in (language, "ja") if language == "ja-easy" else (language,):
-        translated = translations(code).gettext(message)
+        translated = translations(code).pgettext(CONTEXT, message)
         if translated != message:
             return translated
         seeded = SEED.get(code, {}).get(message)

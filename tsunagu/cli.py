@@ -20,6 +20,12 @@ SUBCOMMANDS: dict[str, str] = {
     "kiosk": "kiosk.cli:kiosk",
     "serve": "web.cli:serve",
     "users": "web.cli:users",
+    "kiosks": "classroom.cli_kiosks:kiosks",
+    "report": "classroom.cli_ops:report",
+    "privacy": "classroom.cli_ops:privacy",
+    "backup": "classroom.cli_ops:backup",
+    "restore": "classroom.cli_ops:restore",
+    "import": "classroom.cli_ops:import_",
     # rooms add their subcommands above this line
 }
 

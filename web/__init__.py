@@ -110,15 +110,35 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(office_bp, url_prefix="/office")
     app.register_blueprint(teach_bp, url_prefix="/teach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    from .handouts import bp as handouts_bp
+
+    app.register_blueprint(handouts_bp, url_prefix="/handouts")
+    from .api import init_app as init_api
+
+    init_api(app)
+    from .kiosks import bp as kiosks_bp
+
+    app.register_blueprint(kiosks_bp, url_prefix="/office/kiosks")
+    from .reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     # areas register their blueprints above this line, one import + one call each
     from .auth.routes import home
 
-    app.add_url_rule("/", endpoint="index", view_func=home)
+    # "/" is the public class schedule; `index` stays the staff's start page
+    app.add_url_rule("/home", endpoint="index", view_func=home)
     return app
 
 
 def select_locale() -> str:
     """The staff member's own language when logged in, else the browser's, else Japanese."""
+    if request.blueprint == "public":  # public pages: the visitor's switch (web/public/language.py)
+        from .public.language import babel_locale
+
+        return babel_locale()
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return request.accept_languages.best_match(LANGUAGES, default="ja")
