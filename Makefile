@@ -61,6 +61,7 @@ i18n: $(INSTALLED)
 	    $(BIN)/pybabel init -i locales/messages.pot -d locales -l $$lang; \
 	  fi; \
 	done
+	$(BIN)/python scripts/fill_en_catalog.py locales/en/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d locales --statistics
 
 clean:
