@@ -105,6 +105,9 @@ def test_cp932_names_the_character_it_cannot_hold(as_role, database, held):
 
 def test_export_and_erase_a_resident_from_the_web(as_role, database, ward, held, staff):
     c = as_role("coordinator")
+    # the resident's own page leads to their privacy requests
+    resident_page = c.get(f"/office/residents/{ward.resident_id}").get_data(as_text=True)
+    assert f"/reports/residents/{ward.resident_id}/privacy" in resident_page
     page = c.get(f"/reports/residents/{ward.resident_id}/privacy").get_data(as_text=True)
     assert "山田" in page and "Erase" in page
     data = json.loads(c.get(f"/reports/residents/{ward.resident_id}/export.json").data)
