@@ -30,6 +30,7 @@ from classroom.models import (
 )
 from classroom.services import accounts, registration, residents, sessions
 from classroom.services.actor import Actor
+from tests.browser.conftest import assert_accessible
 
 PASSWORD = "browser-test-pass-42"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -97,15 +98,6 @@ def log_in(page, base_url: str, login: str = "madoguchi") -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/login" not in page.url
-
-
-def assert_accessible(page, name: str) -> None:
-    """axe-core on the page as it is now: no serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{name}: " + results.generate_report()
 
 
 def look(page, shots: Path, name: str) -> None:

@@ -27,6 +27,7 @@ from classroom.models import (
 )
 from classroom.services import accounts, registration, residents, sessions
 from classroom.services.actor import Actor
+from tests.browser.conftest import assert_accessible
 
 PASSWORD = "browser-test-pass-42"
 
@@ -77,15 +78,6 @@ def press_enter_and_wait(page) -> None:
     """Enter submits the form; wait until the next page has loaded."""
     with page.expect_navigation():
         page.keyboard.press("Enter")
-
-
-def assert_accessible(page, name: str) -> None:
-    """axe-core on the page as it is now: no serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{name}: " + results.generate_report()
 
 
 def assert_scanner_has_focus(page) -> None:
