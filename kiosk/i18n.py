@@ -2,8 +2,11 @@
 
 The kiosk switches language at the touch of a button, so ``_`` reads the kiosk's
 current language rather than the process's. Translations come from the shared
-``locales/`` catalogs (``classroom.i18n``); until those carry the kiosk's strings,
-``SEED`` below supplies them (to be moved into locales/*.po by ``make i18n``).
+``locales/`` catalogs (``classroom.i18n``), from their entries with the message context
+"kiosk" (``make i18n`` extracts the kiosk's strings with that context, see
+scripts/babel_kiosk.py); ``SEED`` below is the fallback while a catalog entry is empty.
+``scripts/seed_kiosk_catalogs.py`` copies SEED's ja, zh-Hans and ko into the catalogs, so
+those can shrink out of SEED; ja-easy has no catalog (docs/translations.md) and stays here.
 """
 
 from __future__ import annotations
@@ -118,6 +121,35 @@ SEED: dict[str, dict[str, str]] = {
         "The screen will go back to the start by itself.": "画面は自動ではじめにもどります。",
         "Staff PIN": "職員用の暗証番号",
         "The PIN is not right.": "暗証番号がちがいます。",
+        "Certificates": "証明書",
+        "Events": "行事・申し込み",
+        "Health": "健康",
+        "Payments": "支払い",
+        "My Number Card": "マイナンバーカード",
+        "What do you want to do?": "何をしたいですか？",
+        "Show all guides": "すべての案内を見る",
+        "Previous page": "前のページ",
+        "Next page": "次のページ",
+        "Start the steps": "手順を始める",
+        "Who it is for": "対象の人",
+        "Time": "かかる時間",
+        "Fee": "費用",
+        "About %(minutes)d minutes": "約%(minutes)d分",
+        "What to bring": "持ち物",
+        "Please note": "気をつけること",
+        "Before you go": "出かける前に",
+        "Furigana": "ふりがな",
+        "Stop": "止める",
+        "Volume": "音量",
+        "Before you go: please check": "出かける前に確かめましょう",
+        "Tap each item you have ready. A tick ✓ shows it is ready.": "用意できたものを押してください。用意できたものには ✓ が付きます。",
+        "Next: the QR code for your phone": "次へ：スマホで読み取るQRコード",
+        "Open the camera on your phone and point it at this code. Then tap the link that appears.": "スマホのカメラを開いて、このコードに向けてください。出てきたリンクを押します。",
+        "Print the steps on paper": "手順を紙に印刷する",
+        "Stuck? Learn it in a class": "困ったら：教えてくれる教室",
+        "The step sheet is printing. Please take it from the printer.": "手順の紙を印刷しています。プリンターから取ってください。",
+        "The sheet could not be printed. Please ask the staff.": "印刷できませんでした。職員にお声がけください。",
+        "See how to do it": "やり方を見る",
         "Cancel": "やめる",
         "OK": "OK",
         "Do you want to continue?": "続けますか？",
@@ -188,6 +220,35 @@ SEED: dict[str, dict[str, str]] = {
         "Continue": "つづける",
         "Calling the staff…": "しょくいんを\u3000よんで\u3000います…",
         "A staff member is coming. Please wait here.": "しょくいんが\u3000きます。ここで\u3000まって\u3000ください。",
+        "Certificates": "しょうめいしょ",
+        "Events": "ぎょうじ",
+        "Health": "けんこう",
+        "Payments": "はらう",
+        "My Number Card": "マイナンバーカード",
+        "What do you want to do?": "なにを　したいですか？",
+        "Show all guides": "ぜんぶの　あんないを　みる",
+        "Previous page": "まえの　ページ",
+        "Next page": "つぎの　ページ",
+        "Start the steps": "てじゅんを　はじめる",
+        "Who it is for": "だれの　ため",
+        "Time": "じかん",
+        "Fee": "おかね",
+        "About %(minutes)d minutes": "だいたい　%(minutes)d ふん",
+        "What to bring": "もっていく　もの",
+        "Please note": "きを　つけること",
+        "Before you go": "でかける　まえに",
+        "Furigana": "ふりがな",
+        "Stop": "とめる",
+        "Volume": "おとの　おおきさ",
+        "Before you go: please check": "でかける　まえに　たしかめましょう",
+        "Tap each item you have ready. A tick ✓ shows it is ready.": "じゅんびが　できたら　おしてください。✓ が　つきます。",
+        "Next: the QR code for your phone": "つぎへ：スマホで　よみとる　QRコード",
+        "Open the camera on your phone and point it at this code. Then tap the link that appears.": "スマホの　カメラを　ひらいて　この　コードに　むけてください。でてきた　リンクを　おします。",
+        "Print the steps on paper": "てじゅんを　かみに　いんさつする",
+        "Stuck? Learn it in a class": "こまったら：おしえてくれる　きょうしつ",
+        "The step sheet is printing. Please take it from the printer.": "かみを　いんさつしています。プリンターから　とってください。",
+        "The sheet could not be printed. Please ask the staff.": "いんさつ　できませんでした。しょくいんに　こえを　かけてください。",
+        "See how to do it": "やりかたを　みる",
         "Cancel": "やめる",
     },
     "zh-Hans": {
@@ -240,6 +301,35 @@ SEED: dict[str, dict[str, str]] = {
         "Do you want to continue?": "要继续吗？",
         "Continue": "继续",
         "Please wait a moment.": "请稍候。",
+        "Certificates": "证明书",
+        "Events": "活动",
+        "Health": "健康",
+        "Payments": "付款",
+        "My Number Card": "个人编号卡",
+        "What do you want to do?": "您想做什么？",
+        "Show all guides": "查看全部指南",
+        "Previous page": "上一页",
+        "Next page": "下一页",
+        "Start the steps": "开始步骤",
+        "Who it is for": "适用对象",
+        "Time": "所需时间",
+        "Fee": "费用",
+        "About %(minutes)d minutes": "约%(minutes)d分钟",
+        "What to bring": "需要携带的物品",
+        "Please note": "注意事项",
+        "Before you go": "出门之前",
+        "Furigana": "注音假名",
+        "Stop": "停止",
+        "Volume": "音量",
+        "Before you go: please check": "出门之前请确认",
+        "Tap each item you have ready. A tick ✓ shows it is ready.": "请点击已准备好的项目。准备好的项目会显示 ✓。",
+        "Next: the QR code for your phone": "下一步：用手机扫描二维码",
+        "Open the camera on your phone and point it at this code. Then tap the link that appears.": "请打开手机相机，对准这个二维码，然后点击出现的链接。",
+        "Print the steps on paper": "把步骤打印在纸上",
+        "Stuck? Learn it in a class": "遇到困难？参加教学课程",
+        "The step sheet is printing. Please take it from the printer.": "正在打印步骤说明。请从打印机取走。",
+        "The sheet could not be printed. Please ask the staff.": "无法打印。请询问工作人员。",
+        "See how to do it": "查看办法",
         "Cancel": "取消",
         "A staff member is coming. Please wait here.": "工作人员马上就来。请在这里等候。",
     },
@@ -293,11 +383,70 @@ SEED: dict[str, dict[str, str]] = {
         "Do you want to continue?": "계속하시겠어요?",
         "Continue": "계속",
         "Please wait a moment.": "잠시 기다려 주세요.",
+        "Certificates": "증명서",
+        "Events": "행사",
+        "Health": "건강",
+        "Payments": "결제",
+        "My Number Card": "마이넘버 카드",
+        "What do you want to do?": "무엇을 하고 싶으세요?",
+        "Show all guides": "모든 안내 보기",
+        "Previous page": "이전 페이지",
+        "Next page": "다음 페이지",
+        "Start the steps": "단계 시작하기",
+        "Who it is for": "대상",
+        "Time": "소요 시간",
+        "Fee": "비용",
+        "About %(minutes)d minutes": "약 %(minutes)d분",
+        "What to bring": "가져갈 것",
+        "Please note": "주의할 점",
+        "Before you go": "가기 전에",
+        "Furigana": "후리가나",
+        "Stop": "멈추기",
+        "Volume": "음량",
+        "Before you go: please check": "가기 전에 확인하세요",
+        "Tap each item you have ready. A tick ✓ shows it is ready.": "준비된 항목을 누르세요. 준비된 항목에는 ✓ 표시가 붙습니다.",
+        "Next: the QR code for your phone": "다음: 휴대폰으로 읽는 QR 코드",
+        "Open the camera on your phone and point it at this code. Then tap the link that appears.": "휴대폰 카메라를 열고 이 코드에 맞추세요. 나타나는 링크를 누르세요.",
+        "Print the steps on paper": "단계를 종이에 인쇄하기",
+        "Stuck? Learn it in a class": "어려우신가요? 가르쳐 주는 교실",
+        "The step sheet is printing. Please take it from the printer.": "단계 안내를 인쇄하고 있습니다. 프린터에서 가져가세요.",
+        "The sheet could not be printed. Please ask the staff.": "인쇄하지 못했습니다. 직원에게 문의하세요.",
+        "See how to do it": "방법 보기",
         "Cancel": "취소",
         "A staff member is coming. Please wait here.": "직원이 옵니다. 여기에서 기다려 주세요.",
     },
 }
 
+
+#: msgids the kiosk computes at run time (a dict's values, a screen's ``message``), marked
+#: here so that ``make i18n`` extracts them with the "kiosk" context; add one when a kiosk
+#: module passes a string to ``app.tr``/``gettext_in`` through a variable
+RUNTIME_MSGIDS: tuple[str, ...] = (
+    # kiosk.numbers.ERA_NAMES
+    N_("Taisho"), N_("Showa"), N_("Heisei"), N_("Reiwa"), N_("Western calendar"),
+    # kiosk.app: the window title, calling staff
+    N_("Tsunagu"),
+    N_("Calling the staff…"),
+    N_("A staff member is coming. Please wait here."),
+    N_("Please ask at the counter. A staff member will help you."),
+    # kiosk.screens.home, kiosk.cli: the notice screen
+    N_("This is not ready yet. Please ask the staff."),
+    # kiosk.screens.guide_walk: printing the step sheet
+    N_("The step sheet is printing. Please take it from the printer."),
+    N_("The sheet could not be printed. Please ask the staff."),
+    # kiosk.screens.booking: the birth year's problem
+    N_("Please check the year. It does not look like a birth year."),
+    # kiosk.booking_text: what happens next, by booking status
+    N_("Please come to the venue on the day. Show this code at reception."),
+    N_("If a seat becomes free, the office will call you."),
+    N_("The office will tell you the result after the lottery."),
+    N_(
+        "This kiosk cannot reach the office right now. Your application is saved and will be "
+        "sent automatically when the connection is back. Please ask at the counter to check "
+        "your booking."
+    ),
+    N_("Please ask the staff. They can book for you."),
+)  # fmt: skip
 
 def set_language(language: str) -> None:
     """Make ``language`` the kiosk's language for every later ``_`` call."""
