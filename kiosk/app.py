@@ -65,6 +65,8 @@ class KioskApp(App):
     history = ListProperty([])
     #: the booking asks which phone the resident brings (a class for any phone)
     booking_with_device = BooleanProperty(False)
+    #: speech volume, 0..1 (音量 − / ＋ on the guide screens)
+    volume = NumericProperty(0.8)
 
     def __init__(self, server: str = "", token: str = "", catalog=None,
                  config: KioskConfig | None = None, locked: bool = False, **kwargs):  # fmt: skip
@@ -195,6 +197,7 @@ class KioskApp(App):
         if action == "warn":
             if self.root.current == "home" and self.visit.empty:
                 self.idle.touch()  # nothing to forget: no need to ask
+                self._content_idle()
                 return
             from kiosk.widgets.idle_overlay import IdleOverlay
 
@@ -204,6 +207,16 @@ class KioskApp(App):
             self.end_visit()
         if self.idle_overlay is not None:
             self.idle_overlay.seconds = self.idle.seconds_left()
+
+    def _content_idle(self) -> None:
+        """Home, idle, nothing entered: look for a newer bundle; switch to one fetched earlier."""
+        from kiosk.services.bundle import IdleUpdates
+
+        if getattr(self, "bundles", None) is None:
+            self.bundles = IdleUpdates(self.api, self.config_values.data_dir)
+        ready = self.bundles.on_idle()
+        if ready is not None:
+            self.catalog, self.audio_dir, self.content_version = ready
 
     def end_visit(self) -> None:
         """Forget everything of this visit and show Home as a new resident finds it."""
@@ -218,6 +231,7 @@ class KioskApp(App):
         self.language = "ja"
         self.text_size = "large"
         self.speech = True
+        self.volume = 0.8
         self.history = []
         self.show("home", remember=False)
 
@@ -259,9 +273,10 @@ class KioskApp(App):
 
     def record(self, kind: str, **fields) -> None:
         """An anonymous usage event (kind, time, language, text size; nothing personal)."""
+        from kiosk.guide_flow import event_payload
+
         at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        self.outbox.put("event", {"kind": kind, "at": at, "language": self.language,
-                                  "text_size": self.text_size, **fields})  # fmt: skip
+        self.outbox.put("event", event_payload(kind, at, self.language, self.text_size, **fields))
 
     def start_booking(self) -> None:
         self.visit.reset()
@@ -359,7 +374,7 @@ class KioskApp(App):
         from content.speech import audio_path
 
         try:
-            return audio_path(text, self.language)
+            return audio_path(text, self.language, cache_dir=getattr(self, "audio_dir", None))
         except (OSError, ValueError, KeyError) as exc:  # a broken cache must not stop the kiosk
             log.warning("audio cache unreadable: %s", exc)
             return None
@@ -371,6 +386,7 @@ class KioskApp(App):
         self.stop_speaking()
         self.sound = SoundLoader.load(str(clip))
         if self.sound is not None:
+            self.sound.volume = self.volume
             self.sound.play()
 
     def stop_speaking(self) -> None:

@@ -16,8 +16,15 @@ from kiosk.screens.booking import (  # noqa: E402 - after the base rules
     ResultScreen,
     SessionsScreen,
 )
+from kiosk.screens.faq import FaqScreen  # noqa: E402
+from kiosk.screens.finder import FinderScreen  # noqa: E402
 from kiosk.screens.guide_list import GuideListScreen  # noqa: E402
 from kiosk.screens.guide_step import GuideStepScreen  # noqa: E402
+from kiosk.screens.guide_walk import (  # noqa: E402 - before finder and faq: PageTurner
+    GuideChecklistScreen,
+    GuideHandoffScreen,
+    GuideOverviewScreen,
+)
 from kiosk.screens.home import HomeScreen  # noqa: E402
 from kiosk.screens.notice import NoticeScreen  # noqa: E402
 from kiosk.screens.system import PleaseWaitScreen, StaffPinScreen  # noqa: E402
@@ -26,6 +33,11 @@ SCREENS = {
     "home": HomeScreen,
     "guides": GuideListScreen,
     "guide": GuideStepScreen,
+    "finder": FinderScreen,
+    "guide_overview": GuideOverviewScreen,
+    "guide_checklist": GuideChecklistScreen,
+    "guide_handoff": GuideHandoffScreen,
+    "faq": FaqScreen,
     "notice": NoticeScreen,
     "sessions": SessionsScreen,
     "consent": ConsentScreen,

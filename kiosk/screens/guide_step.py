@@ -1,13 +1,23 @@
-"""Guide step: one step of a procedure — counter, what to do, what the screen shows, speech."""
+"""Guide step: one step of a procedure — counter, what to do, what the screen shows, speech.
+
+With speech on, the step is read on entering it (when a clip was built); 読み上げ plays
+it again, 止める stops, 音量 − / ＋ change the volume. ふりがな shows readings over kanji.
+"""
 
 from __future__ import annotations
 
-from kivy.app import App
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from pathlib import Path
 
+from kivy.app import App
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from kiosk.guide_flow import GuideEvents, next_volume
 from kiosk.screens.base import KioskScreen, load_rules
 
 load_rules(__file__)
+
+#: languages written with kanji, where ふりがな is offered
+RUBY_LANGUAGES = ("ja", "ja-easy")
 
 
 def step_counter(index: int, total: int) -> str:
@@ -24,21 +34,39 @@ class GuideStepScreen(KioskScreen):
     screen_text = StringProperty("")
     counter = StringProperty("")
     title_text = StringProperty("")
-    #: the cached clip of this step, "" when none was built (the button is then hidden)
+    #: the cached clip of this step, "" when none was built (the speech buttons are then hidden)
     clip = StringProperty("")
+    furigana = BooleanProperty(False)
+    overrides = ObjectProperty({})
 
     def on_kv_post(self, base_widget) -> None:
         App.get_running_app().fbind("language", self.refresh)
-        self.fbind("index", self.refresh)
+        self.fbind("index", self._step_changed)
         self.fbind("guide", self.refresh)
 
-    def prepare(self, guide_id: str | None = None, step: int = 1, **params) -> None:
+    def prepare(self, guide_id: str | None = None, step: int = 1, furigana: bool | None = None,
+                **params) -> None:  # fmt: skip
         app = App.get_running_app()
         if guide_id is None:
             guide_id = app.catalog.active_guides[0].id
+        if furigana is not None:
+            self.furigana = furigana
         self.guide = app.catalog.guide(guide_id)
-        self.index = max(0, min(step - 1, len(self.guide.steps) - 1))
+        self.overrides = dict(self.guide.furigana)
+        index = max(0, min(step - 1, len(self.guide.steps) - 1))
+        if index == self.index:
+            self._step_changed()
+        else:
+            self.index = index  # _step_changed follows
+
+    def _step_changed(self, *_args) -> None:
         self.refresh()
+        if self.guide is None:
+            return
+        app = App.get_running_app()
+        GuideEvents(app.record).step(self.guide.id, self.index)
+        if app.speech:
+            self.read_aloud()
 
     def refresh(self, *_args) -> None:
         if self.guide is None:
@@ -54,20 +82,43 @@ class GuideStepScreen(KioskScreen):
         self.clip = str(clip) if clip else ""
 
     def next_step(self) -> None:
+        app = App.get_running_app()
+        app.stop_speaking()
         if self.index < len(self.guide.steps) - 1:
-            App.get_running_app().stop_speaking()
             self.index += 1
-        else:
-            App.get_running_app().go_home()
+            return
+        GuideEvents(app.record).finished(self.guide.id)
+        app.show("guide_checklist" if self.guide.checklist else "guide_handoff",
+                 guide_id=self.guide.id)  # fmt: skip
 
     def back(self) -> bool:
         if self.index > 0:
+            App.get_running_app().stop_speaking()
             self.index -= 1
             return True
         return False
 
     def read_aloud(self) -> None:
-        if self.clip:
-            from pathlib import Path
+        """Play this step's clip; silently nothing when none was built."""
+        if not self.clip:
+            return
+        app = App.get_running_app()
+        app.speak(Path(self.clip))
+        GuideEvents(app.record).speech(self.guide.id if self.guide else "", self.index + 1)
 
-            App.get_running_app().speak(Path(self.clip))
+    def stop(self) -> None:
+        App.get_running_app().stop_speaking()
+
+    def change_volume(self, step: int) -> None:
+        app = App.get_running_app()
+        app.volume = next_volume(app.volume, step)
+        if app.sound is not None:
+            app.sound.volume = app.volume
+
+    def toggle_furigana(self) -> None:
+        self.furigana = not self.furigana
+
+    def forget(self) -> None:
+        self.furigana = False
+        self.guide = None
+        self.index = 0

@@ -5,5 +5,6 @@ from kiosk.widgets.keypads import KanaKeyboard, NumberPad
 from kiosk.widgets.nav_bar import NavBar
 from kiosk.widgets.phrase_label import PhraseLabel
 from kiosk.widgets.qr_image import QRImage
+from kiosk.widgets.ruby_label import RubyLabel
 
-__all__ = ["BigButton", "KanaKeyboard", "NavBar", "NumberPad", "PhraseLabel", "QRImage"]
+__all__ = ["BigButton", "KanaKeyboard", "NavBar", "NumberPad", "PhraseLabel", "QRImage", "RubyLabel"]

@@ -1,0 +1,125 @@
+"""FAQ: topics → questions → the answer in large type, read aloud like a guide's step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.properties import ObjectProperty, StringProperty
+
+from kiosk import guide_flow
+from kiosk.guide_flow import GuideEvents
+from kiosk.screens.base import load_rules
+from kiosk.screens.guide_walk import PagedScreen
+from kiosk.widgets import BigButton
+
+load_rules(__file__)
+
+#: buttons on one page by text size (two columns)
+PER_PAGE = {"large": 6, "extra-large": 4}
+
+
+class FaqScreen(PagedScreen):
+    """One screen, three levels: no topic → topics; a topic → its questions; a question → answer."""
+
+    topic = ObjectProperty(None, allownone=True)
+    question = ObjectProperty(None, allownone=True)
+    answer_text = StringProperty("")
+    next_text = StringProperty("")
+    heading_text = StringProperty("")
+    clip = StringProperty("")
+    #: the guide an answer points to, "" when none (or when it is withdrawn)
+    guide_id = StringProperty("")
+
+    def on_kv_post(self, base_widget) -> None:
+        app = App.get_running_app()
+        app.fbind("language", self._fill)
+        app.fbind("text_size", self._fill)
+        for name in ("page", "topic", "question"):
+            self.fbind(name, self._fill)
+
+    def prepare(self, topic_id: str | None = None, question_id: str | None = None, **params) -> None:
+        catalog = App.get_running_app().catalog
+        self.page = 0
+        self.topic = catalog.faq_topic(topic_id) if topic_id else None
+        self.question = None
+        if self.topic is not None and question_id:
+            self.question = next(q for q in self.topic.questions if q.id == question_id)
+            self._answered()
+        self._fill()
+
+    def _items(self) -> list:
+        if self.topic is None:
+            return list(App.get_running_app().catalog.faq.values())
+        return list(self.topic.questions)
+
+    def _fill(self, *_args) -> None:
+        app = App.get_running_app()
+        language = app.language
+        box = self.ids.choices
+        box.clear_widgets()
+        if self.question is not None:
+            self.heading_text = self.question.q.get(language)
+            self.answer_text = self.question.a.get(language)
+            self.next_text = self.question.next.get(language) if self.question.next else ""
+            guide = app.catalog.guides.get(self.question.guide or "")
+            self.guide_id = guide.id if guide is not None and not guide.withdrawn else ""
+            clip = app.clip_for(self.answer_text)
+            self.clip = str(clip) if clip else ""
+            self.pages = 1
+            return
+        self.answer_text = self.next_text = self.clip = self.guide_id = ""
+        self.heading_text = (self.topic.title.get(language) if self.topic is not None
+                             else app.tr("Questions and answers", language))  # fmt: skip
+        pages = guide_flow.chunks(self._items(), PER_PAGE.get(app.text_size, 4))
+        self.pages = len(pages)
+        self.page = min(self.page, self.pages - 1)
+        for item in pages[self.page]:
+            caption = item.title.get(language) if self.topic is None else item.q.get(language)
+            button = BigButton(caption=caption, font_scale=0.85, halign="left")
+            button.bind(on_release=lambda _b, i=item: self.choose(i))
+            box.add_widget(button)
+
+    def choose(self, item) -> None:
+        app = App.get_running_app()
+        app.stop_speaking()
+        if self.topic is None:
+            self.page = 0
+            self.topic = item
+            GuideEvents(app.record).faq(item.id)
+        else:
+            self.question = item
+            self._answered()
+
+    def _answered(self) -> None:
+        self._fill()
+        if App.get_running_app().speech:
+            self.read_aloud()
+
+    def read_aloud(self) -> None:
+        if self.clip:
+            app = App.get_running_app()
+            app.speak(Path(self.clip))
+            GuideEvents(app.record).speech(self.topic.id if self.topic else "")
+
+    def open_guide(self) -> None:
+        if self.guide_id:
+            App.get_running_app().show("guide_overview", guide_id=self.guide_id)
+
+    def stop(self) -> None:
+        App.get_running_app().stop_speaking()
+
+    def back(self) -> bool:
+        App.get_running_app().stop_speaking()
+        if self.question is not None:
+            self.question = None
+            return True
+        if self.topic is not None:
+            self.topic = None
+            self.page = 0
+            return True
+        return False
+
+    def forget(self) -> None:
+        self.topic = self.question = None
+        self.page, self.pages = 0, 1

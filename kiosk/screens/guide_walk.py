@@ -1,0 +1,282 @@
+"""Around a guide's steps: the overview before them, the checklist and the QR hand-off after.
+
+overview (who, bring, time, fee, warnings; in pages) → steps (guide_step) → before-you-go
+checklist → the hand-off QR, with "stuck? → a class" and the counter that helps.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+
+from kivy.app import App
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+
+from kiosk import guide_flow
+from kiosk.guide_flow import GuideEvents
+from kiosk.i18n import gettext_in
+from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.widgets import BigButton, PhraseLabel
+from kiosk.widgets.speech_queue import clips_for, play_all
+
+load_rules(__file__)
+log = logging.getLogger(__name__)
+
+#: list items on one overview page, and checks on one checklist page, by text size
+OVERVIEW_PER_PAGE = {"large": 6, "extra-large": 4}
+CHECKS_PER_PAGE = {"large": 4, "extra-large": 2}
+CHECKED, UNCHECKED = "✓", "□"
+
+
+def _app():
+    return App.get_running_app()
+
+
+class PagedScreen(KioskScreen):
+    """A screen whose content comes in pages turned by buttons (never by swiping)."""
+
+    page = NumericProperty(0)
+    pages = NumericProperty(1)
+
+    def turn(self, step: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + step))
+
+
+class GuideOverviewScreen(PagedScreen):
+    """Before the steps: who it is for, time, fee; what to bring; what to watch out for."""
+
+    guide = ObjectProperty(None, allownone=True)
+    title_text = StringProperty("")
+    #: True when a clip was built for something on this page (読み上げ is shown)
+    can_speak = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget) -> None:
+        app = _app()
+        app.fbind("language", self._fill)
+        app.fbind("text_size", self._repage)
+        self.fbind("page", self._fill)
+
+    def prepare(self, guide_id: str | None = None, page: int = 0, **params) -> None:
+        app = _app()
+        self.guide = app.catalog.guide(guide_id or app.catalog.active_guides[0].id)
+        GuideEvents(app.record).viewed(self.guide.id)
+        self._repage()
+        self.page = max(0, min(page, self.pages - 1))
+        self._fill()
+
+    def _overview(self) -> list:
+        per_page = OVERVIEW_PER_PAGE.get(_app().text_size, 3)
+        return guide_flow.overview_pages(self.guide, per_page) if self.guide else []
+
+    def _repage(self, *_args) -> None:
+        self.pages = max(1, len(self._overview()))
+        self.page = min(self.page, self.pages - 1)
+        self._fill()
+
+    def _fill(self, *_args) -> None:
+        box = self.ids.content
+        box.clear_widgets()
+        if self.guide is None:
+            return
+        app = _app()
+        language = app.language
+
+        def tr(message: str) -> str:
+            return gettext_in(message, language)
+
+        self.title_text = self.guide.title.get(language)
+        page = self._overview()[self.page]
+        self.can_speak = bool(clips_for(app, self.spoken(language)))
+        if page.kind == "summary":
+            rows = [
+                (tr("Who it is for"), self.guide.for_whom.get(language)),
+                (tr("Time"), tr("About %(minutes)d minutes") % {"minutes": self.guide.duration_minutes}),
+                (tr("Fee"), self.guide.fee.get(language)),
+            ]
+            for label, text in rows:
+                box.add_widget(PhraseLabel(source=label, bold=True))
+                box.add_widget(PhraseLabel(source=text))
+            return
+        heading = tr("What to bring") if page.kind == "bring" else tr("Please note")
+        mark = "・" if page.kind == "bring" else "！ "
+        box.add_widget(PhraseLabel(source=heading, bold=True, font_size=app.heading_size * 0.8))
+        for item in page.items:
+            box.add_widget(PhraseLabel(source=mark + item.get(language)))
+
+    def spoken(self, language: str) -> list[str]:
+        """The page's texts that have clips in the cache (as ``Guide.spoken_texts`` lists them)."""
+        page = self._overview()[self.page]
+        if page.kind == "summary":
+            return [self.guide.title.get(language), self.guide.for_whom.get(language)]
+        return [item.get(language) for item in page.items]
+
+    def read_aloud(self) -> None:
+        app = _app()
+        clips = clips_for(app, self.spoken(app.language))
+        if clips:
+            play_all(app, clips)
+            GuideEvents(app.record).speech(self.guide.id)
+
+    def next(self) -> None:
+        if self.page < self.pages - 1:
+            self.page += 1
+        else:
+            _app().show("guide", guide_id=self.guide.id, step=1)
+
+    def back(self) -> bool:
+        if self.page > 0:
+            self.page -= 1
+            return True
+        return False
+
+    def forget(self) -> None:
+        self.guide = None
+        self.page, self.pages = 0, 1
+
+
+class GuideChecklistScreen(PagedScreen):
+    """Before you go: each check a big toggle showing ✓ or □ (and a thick frame), not colour alone."""
+
+    guide = ObjectProperty(None, allownone=True)
+    can_speak = BooleanProperty(False)
+    checklist = ObjectProperty(guide_flow.Checklist())
+    #: ids checked, mirrored for the kv rules
+    checked = ListProperty([])
+
+    def on_kv_post(self, base_widget) -> None:
+        app = _app()
+        app.fbind("language", self._fill)
+        app.fbind("text_size", self._repage)
+        self.fbind("page", self._fill)
+
+    def prepare(self, guide_id: str | None = None, checked: list | None = None, **params) -> None:
+        """``checked`` ticks those ids first (for screenshots); a new guide starts unticked."""
+        app = _app()
+        guide = app.catalog.guide(guide_id or app.catalog.active_guides[0].id)
+        if self.guide is None or guide.id != self.guide.id:
+            self.checklist = guide_flow.Checklist(item.id for item in guide.checklist)
+            self.page = 0
+        for item_id in checked or ():
+            if not self.checklist.is_checked(item_id):
+                self.checklist.toggle(item_id)
+        self.checked = sorted(self.checklist.checked)
+        self.guide = guide
+        self._repage()
+
+    def _per_page(self) -> int:
+        return CHECKS_PER_PAGE.get(_app().text_size, 4)
+
+    def _repage(self, *_args) -> None:
+        items = self.guide.checklist if self.guide else ()
+        self.pages = len(guide_flow.chunks(items, self._per_page()))
+        self.page = min(self.page, self.pages - 1)
+        self._fill()
+
+    def _fill(self, *_args) -> None:
+        box = self.ids.checks
+        box.clear_widgets()
+        if self.guide is None:
+            return
+        language = _app().language
+        items = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
+        self.can_speak = bool(clips_for(_app(), [item.text.get(language) for item in items]))
+        for item in items:
+            done = self.checklist.is_checked(item.id)
+            button = BigButton(caption=f"{CHECKED if done else UNCHECKED} {item.text.get(language)}",
+                               selected=done, halign="left", font_scale=0.85, line_height=1.15)  # fmt: skip
+            button.bind(on_release=lambda _b, i=item.id: self.toggle(i))
+            box.add_widget(button)
+
+    def read_aloud(self) -> None:
+        app = _app()
+        items = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
+        clips = clips_for(app, [item.text.get(app.language) for item in items])
+        if clips:
+            play_all(app, clips)
+            GuideEvents(app.record).speech(self.guide.id)
+
+    def toggle(self, item_id: str) -> None:
+        self.checklist.toggle(item_id)
+        self.checked = sorted(self.checklist.checked)
+        self._fill()
+
+    def next(self) -> None:
+        _app().show("guide_handoff", guide_id=self.guide.id)
+
+    def forget(self) -> None:
+        self.guide = None
+        self.checklist = guide_flow.Checklist()
+        self.checked = []
+        self.page, self.pages = 0, 1
+
+
+class GuideHandoffScreen(KioskScreen):
+    """The hand-off URL as a large QR code, how to scan it, a class and a counter that help."""
+
+    guide = ObjectProperty(None, allownone=True)
+    url = StringProperty("")
+    printer = BooleanProperty(False)
+
+    def prepare(self, guide_id: str | None = None, **params) -> None:
+        app = _app()
+        self.guide = app.catalog.guide(guide_id or app.catalog.active_guides[0].id)
+        self.url = self.guide.handoff.url
+        printer = (app.config_values.printer or "").strip()
+        self.printer = bool(printer) and printer.lower() != "none"
+        GuideEvents(app.record).handoff(self.guide.id)
+
+    def label(self, language: str) -> str:
+        return self.guide.handoff.label.get(language) if self.guide else ""
+
+    def counter(self, language: str) -> str:
+        return self.guide.stuck.counter.get(language) if self.guide else ""
+
+    def print_sheet(self) -> None:
+        """Send the step sheet to the configured printer (lp); say so either way."""
+        app = _app()
+        printer = app.config_values.printer
+        sheet = guide_flow.step_sheet(self.guide, app.language, lambda m: gettext_in(m, app.language))
+
+        def job():
+            if shutil.which("lp") is None:
+                raise OSError("lp not found")
+            subprocess.run(["lp", "-d", printer], input=sheet.encode("utf-8"),
+                           check=True, timeout=20, capture_output=True)  # fmt: skip
+            return True
+
+        def done(result):
+            if isinstance(result, Exception):
+                log.warning("step sheet not printed: %s", type(result).__name__)
+            message = ("The step sheet is printing. Please take it from the printer."
+                       if result is True else "The sheet could not be printed. Please ask the staff.")  # fmt: skip
+            app.show("notice", message=message)
+
+        app._submit(job, done)
+
+    def to_class(self) -> None:
+        """Stuck? → booking, the sessions of the courses that teach this guide's lessons."""
+        app = _app()
+        kinds = guide_flow.course_kinds(app.catalog, self.guide)
+        app.visit.reset()
+        for name in ("sessions", "consent", "name", "phone", "birth", "confirm", "result"):
+            app.root.get_screen(name).forget()
+        app.record("booking_started")
+
+        def done(result):
+            if isinstance(result, Exception):
+                app.show("sessions", offline=True)
+            else:
+                app.show("sessions", sessions=guide_flow.sessions_teaching(result, kinds))
+
+        app.fetch_sessions(done)
+
+    def forget(self) -> None:
+        self.guide = None
+        self.url = ""

@@ -1,0 +1,42 @@
+"""The guide and FAQ screens drawn under Xvfb in ja and en at both text sizes.
+
+Each shot passes the in-app UX checks (touch targets at least 96 px high, no label
+overflowing its box, nothing outside the window); the PNGs are kept in
+test-artifacts/kiosk/guides-*.png to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.kiosk.test_screenshots import ARTIFACTS, ROOT, png_size
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
+)
+CASES = ["ja:large", "ja:extra-large", "en:large", "en:extra-large"]
+NAMES = ["finder", "overview", "overview-warnings", "step-furigana", "checklist", "handoff",
+         "handoff-printer", "faq-topics", "faq-answer"]  # fmt: skip
+
+
+def test_guide_screens_are_drawn_and_pass_the_checks(tmp_path):
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
+         "tests.kiosk.shoot_guides", str(tmp_path), *CASES],  # fmt: skip
+        env=env, capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for case in CASES:
+        language, size = case.split(":")
+        for name in NAMES:
+            drawn = tmp_path / f"guides-{name}-{language}-{size}.png"
+            assert png_size(drawn) == (1920, 1080), drawn
+            shutil.copyfile(drawn, ARTIFACTS / drawn.name)

@@ -1,0 +1,94 @@
+"""One guide walked by touches in one app run under Xvfb, against the fake server.
+
+home → finder → overview → steps (ふりがな, speech) → checklist → hand-off → stuck → classes,
+then the FAQ; the events that reached the server are anonymous.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.kiosk.test_screenshots import ARTIFACTS, ROOT
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
+)
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory):
+    out = tmp_path_factory.mktemp("guide-walk") / "seen.json"
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out.parent / ".kivy")}  # fmt: skip
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
+         "tests.kiosk.walk_guide", str(out), str(out.parent)],  # fmt: skip
+        env=env, capture_output=True, text=True, timeout=150, cwd=ROOT,
+    )
+    assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
+    seen = json.loads(out.read_text())
+    shot = out.parent / "guides-walk-step-speech-ja-large.png"
+    if shot.is_file():
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, ARTIFACTS / shot.name)
+    assert "error" not in seen, seen["error"]
+    return seen
+
+
+def test_the_walk_passes_through_every_guide_screen_and_the_checks(walk):
+    assert walk["screens"][:2] == ["finder", "guide_overview"]
+    for name in ("guide", "guide_checklist", "guide_handoff", "sessions", "faq"):
+        assert name in walk["screens"]
+    assert walk["problems"] == []
+
+
+def test_steps_count_up_and_furigana_switches_on(walk):
+    assert walk["step_screen"] == "guide" and walk["step_counter"] == "1 / 10"
+    assert walk["last_counter"] == "10 / 10"
+    assert walk["furigana"] is True
+
+
+def test_speech_plays_on_entering_stops_replays_and_ends_with_the_step(walk):
+    assert walk["spoke_on_entering"] is True
+    assert walk["stopped"] is True
+    assert walk["volume"] == 1.0
+    assert walk["replayed"] is True
+    assert walk["speech_after_leaving_step1"] is True
+
+
+def test_the_checklist_is_read_item_after_item(walk):
+    assert walk["checklist_clip_1"] == "clip1.wav"
+    assert walk["checklist_clip_2"] == "clip2.wav"
+
+
+def test_checklist_ticks_with_a_mark_and_the_qr_carries_the_guide_url(walk):
+    assert walk["checked"] == ["card"]
+    assert walk["first_check_caption"].startswith("✓ ")
+    assert walk["url"] == "https://example.lg.jp/e-shinsei/juminhyo"
+    assert walk["print_button_shown"] is False  # no printer configured
+
+
+def test_stuck_leads_into_the_booking_list(walk):
+    assert walk["stuck_screen"] == "sessions" and walk["stuck_sessions"]
+
+
+def test_the_faq_answers_a_question(walk):
+    assert walk["faq_question"] and walk["faq_answer"]
+
+
+def test_events_reach_the_server_and_carry_nothing_personal(walk):
+    kinds = walk["events"]
+    for kind in ("guide_viewed", "step_reached", "guide_finished", "handoff_shown",
+                 "speech_played", "faq_viewed", "language_chosen", "text_size_chosen"):  # fmt: skip
+        assert kind in kinds
+    assert walk["event_steps"] == list(range(1, 11))
+    assert walk["home_language"] == "en" and walk["home_text_size"] == "extra-large"
+    assert walk["event_sizes"] == ["large", "xlarge"]  # the API's names
+    assert walk["event_fields"] == ["at", "client_id", "guide_id", "kind", "language", "step",
+                                    "text_size"]  # fmt: skip
