@@ -1,0 +1,210 @@
+"""The staff pages at ward scale through the Flask test client, against a hello-world route.
+
+Data, made with bulk INSERTs: 5 fiscal years (FY2022-FY2026, today 2026-11-26 inside the
+last one), 2,000 sessions (held before today, scheduled after it), 15,000 residents,
+120,000 registrations. A coordinator and an instructor (who teaches every session) log
+in through /login. For each engine (a SQLite file; PostgreSQL when reachable, in a private
+schema) it prints the median and p95 milliseconds of
+- the coordinator's session list  GET /office/sessions,
+- the instructor's roster         GET /teach/sessions/<id> (a session of 60 people),
+- a hello-world route registered on the same app, measured in the same run,
+and each page's ratio to the hello-world route.
+
+Run: .venv/bin/python bench/web_bench.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from argon2 import PasswordHasher  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from classroom.db import Database  # noqa: E402
+from classroom.models import (  # noqa: E402
+    Base,
+    ClassSession,
+    Course,
+    Participant,
+    Registration,
+    Role,
+    Venue,
+    session_instructor,
+)
+from classroom.services import accounts  # noqa: E402
+from classroom.services.actor import Actor  # noqa: E402
+from web import create_app  # noqa: E402
+
+SESSIONS = 2_000
+RESIDENTS = 15_000
+REGISTRATIONS = 120_000
+PER_SESSION = REGISTRATIONS // SESSIONS  # 60
+FISCAL_YEARS = (2022, 2023, 2024, 2025, 2026)
+TODAY = datetime(2026, 11, 26, tzinfo=UTC)
+RUNS = 60
+WARM_UP = 5
+CHUNK = 5_000
+PASSWORD = "bench-password-1234"
+PG_URL = (
+    os.environ.get("TSUNAGU_TEST_DATABASE_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _bulk(conn, table, rows: list[dict]) -> None:
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(insert(table), rows[i : i + CHUNK])
+
+
+def fill(database: Database) -> tuple[int, int]:
+    """Make the ward's 5 years; the instructor's user id and a roster session's id."""
+    rng = random.Random(2026)
+    with database.write() as db:
+        accounts.create_user(db, login="bench-coordinator", role=Role.COORDINATOR,
+                             password=PASSWORD, actor=Actor.cli())  # fmt: skip
+        instructor = accounts.create_user(db, login="bench-instructor", role=Role.INSTRUCTOR,
+                                          password=PASSWORD, actor=Actor.cli())  # fmt: skip
+        instructor_id = instructor.id
+    with database.engine.begin() as conn:
+        _bulk(conn, Course.__table__, [
+            dict(id=i, code=f"c{i}", title=f"講座{i}", kind="intro", device_track="any",
+                 title_translations={}, lesson_ids=[], description="") for i in range(1, 7)])  # fmt: skip
+        _bulk(conn, Venue.__table__, [
+            dict(id=i, name=f"会場{i}", kind="library", capacity=PER_SESSION, name_translations={},
+                 address="", access="", loaner_phones=0) for i in range(1, 13)])  # fmt: skip
+        _bulk(conn, Participant.__table__, [
+            dict(id=i, reading=f"テスト{i}", reading_key=f"てすと{i}", family_name="", given_name="",
+                 phone=f"090{i:08d}", phone_digits=f"090{i:08d}", birth_year=rng.randint(1930, 1965),
+                 device=rng.choice(["iphone", "android", "senior", "none"]), needs=[], note="",
+                 consent_method="phone", source="phone", created_at=TODAY, last_activity_at=TODAY)
+            for i in range(1, RESIDENTS + 1)])  # fmt: skip
+        sessions, per_year = [], SESSIONS // len(FISCAL_YEARS)
+        for n in range(SESSIONS):
+            year = FISCAL_YEARS[n // per_year]
+            starts = datetime(year, 4, 1, 1, tzinfo=UTC) + timedelta(
+                days=rng.randrange(364), hours=rng.randrange(8))
+            held = starts < TODAY
+            sessions.append(dict(id=n + 1, course_id=rng.randint(1, 6), venue_id=rng.randint(1, 12),
+                                 starts_at=starts, ends_at=starts + timedelta(hours=1, minutes=30),
+                                 capacity=PER_SESSION, seats_taken=PER_SESSION, waitlist_seq=0,
+                                 state="held" if held else "scheduled", booking_mode="first_come",
+                                 note="", created_at=starts - timedelta(days=30),
+                                 held_at=starts if held else None))  # fmt: skip
+        _bulk(conn, ClassSession.__table__, sessions)
+        _bulk(conn, session_instructor, [
+            dict(session_id=s["id"], user_id=instructor_id) for s in sessions])
+        registrations, rid = [], 0
+        for s in sessions:
+            for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):
+                rid += 1
+                registrations.append(dict(id=rid, session_id=s["id"], participant_id=pid,
+                                          status="confirmed", source="phone", entered_via="",
+                                          code=f"B{rid:07d}", qr_token=f"t{rid}",
+                                          created_at=s["created_at"], confirmed_at=s["created_at"]))  # fmt: skip
+        _bulk(conn, Registration.__table__, registrations)
+        if database.dialect == "postgresql":
+            for table in ("course", "venue", "participant", "class_session", "registration"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT coalesce(max(id), 1) FROM {table}))"))  # fmt: skip
+        conn.execute(text("ANALYZE"))
+    upcoming = [s for s in sessions if s["starts_at"] > TODAY]
+    return instructor_id, min(upcoming, key=lambda s: s["starts_at"])["id"]
+
+
+def timings(client, url: str) -> tuple[float, float]:
+    """Median and p95 milliseconds of GET ``url`` (after a warm-up); it must answer 200."""
+    for _ in range(WARM_UP):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url}: {response.status_code}")
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def logged_in(app, login: str):
+    client = app.test_client()
+    response = client.post("/login", data={"login": login, "password": PASSWORD})
+    if response.status_code not in (302, 303):
+        raise SystemExit(f"login {login}: {response.status_code}")
+    return client
+
+
+def measure(name: str, database: Database) -> None:
+    t0 = time.perf_counter()
+    _instructor_id, roster_session = fill(database)
+    filled = time.perf_counter() - t0
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE": database,
+                      "WTF_CSRF_ENABLED": False})  # fmt: skip
+
+    @app.route("/bench-hello")
+    def bench_hello():
+        return "Hello, World!"
+
+    coordinator = logged_in(app, "bench-coordinator")
+    instructor = logged_in(app, "bench-instructor")
+    with database.read() as db:
+        upcoming = db.scalar(text(
+            "SELECT COUNT(*) FROM class_session WHERE state = 'scheduled'"))  # fmt: skip
+    print(f"{name}: data made in {filled:.1f} s; {SESSIONS:,} sessions ({upcoming} upcoming), "
+          f"{RESIDENTS:,} residents, {REGISTRATIONS:,} registrations")  # fmt: skip
+    hello = timings(coordinator, "/bench-hello")
+    pages = [
+        ("coordinator's session list /office/sessions", coordinator, "/office/sessions"),
+        (f"instructor's roster /teach/sessions/{roster_session}", instructor,
+         f"/teach/sessions/{roster_session}"),
+    ]  # fmt: skip
+    results = [(label, timings(client, url)) for label, client, url in pages]
+    hello_again = timings(coordinator, "/bench-hello")
+    base = (min(hello[0], hello_again[0]), min(hello[1], hello_again[1]))
+    print(f"{name}: hello-world route: median {base[0]:.2f} ms, p95 {base[1]:.2f} ms")
+    for label, (median, p95) in results:
+        print(f"{name}: {label}: median {median:.1f} ms, p95 {p95:.1f} ms; "
+              f"ratio to hello-world: median {median / base[0]:.0f}x, p95 {p95 / base[1]:.0f}x")  # fmt: skip
+
+
+def main() -> None:
+    # logging in twice needs no production-cost argon2id: the same code path, cheaper
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    accounts._dummy_hash.cache_clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        Base.metadata.create_all(database.engine)
+        measure("sqlite", database)
+        database.dispose()
+    try:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 3})  # fmt: skip
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # no PostgreSQL here: SQLite only
+        print(f"postgresql: not reachable ({type(exc).__name__}); skipped")
+        return
+    try:
+        database = Database(PG_URL, connect_args={"options": f"-c search_path={schema}"})
+        Base.metadata.create_all(database.engine)
+        measure("postgresql", database)
+        database.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
