@@ -10,6 +10,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from classroom.services.codes import format_code
+from classroom.wareki import wareki_year
 
 _WEEKDAYS_JA = "月火水木金土日"
 
@@ -51,8 +52,17 @@ def label(member) -> str:
     return _(member.label) if member is not None else ""
 
 
+def birth_year(year: int | None) -> str:
+    """1948（昭和23年）: the Western year staff type, with the era residents say."""
+    if year is None:
+        return ""
+    era = wareki_year(year, str(get_locale()))
+    return f"{year}（{era}）" if era and str(get_locale()).startswith("ja") else (
+        f"{year} ({era})" if era else str(year))
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_label=date_label, when=lambda s, e=None: when(s, e), label=label, code=format_code,
-        time_range=time_range,
+        time_range=time_range, birth_year=birth_year,
     )

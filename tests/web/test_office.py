@@ -54,7 +54,9 @@ def test_a_coordinator_adds_a_resident(coordinator, database):
         person = db.query(Participant).filter_by(reading="すずき いちろう").one()
         assert (person.phone_digits, person.birth_year, person.needs) == ("0355551234", 1950, ["hearing_aid"])
         assert person.consent_at is not None
-    assert "鈴木 一郎" in coordinator.get(response.location).get_data(as_text=True)
+    page = coordinator.get(response.location).get_data(as_text=True)
+    assert "鈴木 一郎" in page
+    assert "1950 (Showa 25)" in page  # the coordinator here reads English
 
 
 @pytest.mark.parametrize(
