@@ -31,7 +31,8 @@ system-deps:
 run: $(INSTALLED)
 	$(BIN)/tsunagu db upgrade
 	$(BIN)/tsunagu demo --if-empty --logins
-	@echo "Starting the staff web site on http://$(HOST):$(PORT)/ (log in with a login above; Ctrl+C stops it)"
+	@scripts/start-demo-kiosk.sh $(HOST) $(PORT) &
+	@echo "Starting the web site on http://$(HOST):$(PORT)/ — the public schedule; staff log in at /login with a login above. Ctrl+C stops it."
 	$(BIN)/tsunagu serve --host $(HOST) --port $(PORT)
 
 test: system-deps $(INSTALLED)

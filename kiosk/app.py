@@ -248,7 +248,8 @@ class KioskApp(App):
             from content.bundle import bundle_files, content_version
             from content.speech import AudioCache
 
-            self.content_version = content_version(bundle_files(self.catalog, AudioCache())[0])[0]
+            cache = AudioCache.open(getattr(self, "audio_dir", None))
+            self.content_version = content_version(bundle_files(self.catalog, cache)[0])[0]
         except Exception as exc:  # a version is nice to report, never worth failing for
             log.info("content version unknown: %s", type(exc).__name__)
 
