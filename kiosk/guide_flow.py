@@ -139,8 +139,7 @@ class Checklist:
 def course_kinds(catalog, guide) -> list[str]:
     """The course kinds (intro / one_point) of the lessons that teach ``guide``, in order.
 
-    The API's sessions name their course by code and kind only, and the content maps a
-    lesson to a kind, not to a course code: the kind is the finest filter available.
+    The fallback filter for servers whose sessions name no lessons (see ``sessions_teaching``).
     """
     kinds: list[str] = []
     for lesson_id in guide.stuck.lessons:
@@ -150,8 +149,24 @@ def course_kinds(catalog, guide) -> list[str]:
     return kinds
 
 
-def sessions_teaching(sessions: Sequence[dict], kinds: Sequence[str]) -> list[dict]:
-    """The sessions of courses of ``kinds``; all sessions when none matches or no kind given."""
+def _lesson_ids(session: dict) -> list:
+    ids = (session.get("course") or {}).get("lesson_ids")
+    return ids if isinstance(ids, list) else []
+
+
+def sessions_teaching(sessions: Sequence[dict], kinds: Sequence[str],
+                      lessons: Iterable[str] = ()) -> list[dict]:  # fmt: skip
+    """The sessions that teach a guide's ``lessons`` (its ``stuck.lessons``), best filter first.
+
+    1. the sessions whose ``course.lesson_ids`` share a lesson with ``lessons``;
+    2. when no session names any lesson id (an older server without ``lesson_ids``, or
+       courses not yet mapped to lessons): the sessions of courses of ``kinds``;
+    3. when nothing matches, or there is nothing to match with: all sessions.
+    """
+    wanted = set(lessons)
+    if wanted and any(_lesson_ids(s) for s in sessions):
+        matching = [s for s in sessions if wanted.intersection(_lesson_ids(s))]
+        return matching or list(sessions)
     if not kinds:
         return list(sessions)
     matching = [s for s in sessions if (s.get("course") or {}).get("kind") in kinds]

@@ -264,6 +264,7 @@ class GuideHandoffScreen(KioskScreen):
         """Stuck? → booking, the sessions of the courses that teach this guide's lessons."""
         app = _app()
         kinds = guide_flow.course_kinds(app.catalog, self.guide)
+        lessons = tuple(self.guide.stuck.lessons)
         app.visit.reset()
         for name in ("sessions", "consent", "name", "phone", "birth", "confirm", "result"):
             app.root.get_screen(name).forget()
@@ -273,7 +274,7 @@ class GuideHandoffScreen(KioskScreen):
             if isinstance(result, Exception):
                 app.show("sessions", offline=True)
             else:
-                app.show("sessions", sessions=guide_flow.sessions_teaching(result, kinds))
+                app.show("sessions", sessions=guide_flow.sessions_teaching(result, kinds, lessons))
 
         app.fetch_sessions(done)
 

@@ -85,6 +85,43 @@ def test_stuck_leads_to_the_course_kinds_of_the_lessons(catalog):
     assert guide_flow.sessions_teaching(sessions, []) == sessions
 
 
+def course(kind, lesson_ids=None):
+    return {"kind": kind} if lesson_ids is None else {"kind": kind, "lesson_ids": lesson_ids}
+
+
+def test_stuck_leads_to_the_sessions_whose_course_teaches_the_guides_lessons(catalog):
+    cashless = catalog.guide("counter-cashless")
+    lessons = cashless.stuck.lessons
+    assert "cashless-payment" in lessons
+    kinds = guide_flow.course_kinds(catalog, cashless)
+    sessions = [{"id": 1, "course": course("one_point", ["line-basics"])},
+                {"id": 2, "course": course("one_point", ["cashless-payment", "qr-codes"])},
+                {"id": 3, "course": course("intro", ["intro-01-power", "app-install"])},
+                {"id": 4, "course": course("one_point", [])}]  # fmt: skip
+    # the lesson ids, not the kind: 1 and 4 are one_point courses too, 3 is an intro course
+    assert [s["id"] for s in guide_flow.sessions_teaching(sessions, kinds, lessons)] == [2, 3]
+    # lessons named, none of this guide's: the whole list rather than an empty one
+    assert guide_flow.sessions_teaching([sessions[0], sessions[3]], kinds, lessons) == [
+        sessions[0], sessions[3]]
+    assert guide_flow.sessions_teaching(sessions[:1], kinds, lessons) == sessions[:1]
+
+
+def test_without_lesson_ids_stuck_falls_back_to_the_course_kind():
+    lessons = ("cashless-payment",)
+    older = [{"id": 1, "course": course("intro")}, {"id": 2, "course": course("one_point")}]
+    assert [s["id"] for s in guide_flow.sessions_teaching(older, ["one_point"], lessons)] == [2]
+    # a server that sends lesson_ids but maps no course to a lesson: the kind too
+    unmapped = [{"id": 1, "course": course("intro", [])}, {"id": 2, "course": course("one_point", [])}]
+    assert [s["id"] for s in guide_flow.sessions_teaching(unmapped, ["one_point"], lessons)] == [2]
+    # odd values are no lesson ids; no lessons to match: the kind
+    odd = [{"id": 1, "course": {"kind": "intro", "lesson_ids": None}}, {"id": 2, "course": None}]
+    assert guide_flow.sessions_teaching(odd, ["one_point"], lessons) == odd
+    named = [{"id": 1, "course": course("intro", ["cashless-payment"])},
+             {"id": 2, "course": course("one_point", ["line-basics"])}]  # fmt: skip
+    assert [s["id"] for s in guide_flow.sessions_teaching(named, ["one_point"], ())] == [2]
+    assert guide_flow.sessions_teaching(named, [], ()) == named
+
+
 def test_volume_steps_stay_in_range():
     assert guide_flow.next_volume(0.8, 1) == 1.0
     assert guide_flow.next_volume(1.0, 1) == 1.0

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from classroom.models import (
+    Course,
     HelpRequest,
     Kiosk,
     Participant,
@@ -156,6 +157,20 @@ def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(kiosk
     later = (utcnow() + timedelta(days=8)).strftime("%Y-%m-%d")
     assert [s["id"] for s in kiosk.get(f"/api/v1/sessions?from={later}").json["sessions"]] == [
         ward.other_session_id]
+
+
+def test_sessions_name_the_lessons_their_course_teaches(kiosk, database, ward):
+    response = kiosk.get("/api/v1/sessions")
+    assert {s["id"]: s["course"]["lesson_ids"] for s in response.json["sessions"]} == {
+        ward.today_session_id: [], ward.session_id: [], ward.other_session_id: []}
+    with database.write() as db:
+        db.get(Course, ward.course_id).lesson_ids = ["intro-01-power", "intro-02-touch"]
+    found = kiosk.get("/api/v1/sessions").json["sessions"]
+    assert found and {s["course"]["code"] for s in found} == {"intro-iphone"}
+    with database.read() as db:
+        expected = db.get(Course, ward.course_id).lesson_ids
+    assert expected == ["intro-01-power", "intro-02-touch"]
+    assert all(s["course"]["lesson_ids"] == expected for s in found)
 
 
 @pytest.mark.parametrize("query, field", [("from=tomorrow", "from"), ("device=nokia", "device")])

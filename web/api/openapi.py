@@ -63,7 +63,7 @@ _SCHEMAS = {
             "course": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["code", "title", "titles", "kind", "device_track"],
+                "required": ["code", "title", "titles", "kind", "device_track", "lesson_ids"],
                 "properties": {
                     "code": {"type": "string"},
                     "title": {"type": "string", "description": "Japanese"},
@@ -71,6 +71,9 @@ _SCHEMAS = {
                                "description": "other languages, e.g. {\"en\": ...}"},
                     "kind": {"enum": ["intro", "one_point"]},
                     "device_track": {"enum": ["iphone", "android", "senior", "any"]},
+                    "lesson_ids": {"type": "array", "items": {"type": "string"},
+                                   "description": "the content lessons the course teaches, "
+                                                  "in course order (may be empty)"},
                 },
             },
             "venue": {

@@ -145,6 +145,7 @@ def session_json(s: ClassSession) -> dict:
             "titles": dict(s.course.title_translations or {}),
             "kind": s.course.kind.value,
             "device_track": s.course.device_track.value,
+            "lesson_ids": [str(lesson_id) for lesson_id in s.course.lesson_ids or []],
         },
         "venue": {
             "name": s.venue.name,
