@@ -37,6 +37,7 @@ from kiosk.idle import IdleWatcher
 from kiosk.lockdown import SWALLOWED_KEYS, CornerSequence, corner_of
 from kiosk.services.api import ApiClient
 from kiosk.services.outbox import Outbox
+from kiosk.services.visit_speech import VisitClips
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ class KioskApp(App):
         self.visit = Visit()
         self.api = ApiClient(self.server, self.token)
         self.outbox = Outbox(self.config_values.data_dir / "outbox")
+        #: clips of what this visit typed, spoken on the fly; deleted when the visit ends
+        self.visit_clips = VisitClips(self.config_values.data_dir)
         self.worker = None
         self.idle = IdleWatcher(time.monotonic)
         self.corners = CornerSequence(time.monotonic)
@@ -135,6 +138,7 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
+        self.visit_clips.purge()  # a crash may have left a visit's clips behind
         if not self.locked and not self.server:
             return  # screenshots and development without a server: no background traffic
         from kiosk.services.background import Worker
@@ -224,6 +228,7 @@ class KioskApp(App):
             self.idle_overlay.dismiss()
             self.idle_overlay = None
         self.stop_speaking()
+        self.visit_clips.clear()
         self.visit.reset()
         self.booking_with_device = False
         for screen in self.root.screens:
@@ -280,6 +285,7 @@ class KioskApp(App):
         self.outbox.put("event", event_payload(kind, at, self.language, self.text_size, **fields))
 
     def start_booking(self) -> None:
+        self.visit_clips.clear()
         self.visit.reset()
         for name in ("sessions", "consent", "name", "phone", "birth", "confirm", "result"):
             self.root.get_screen(name).forget()
@@ -304,6 +310,7 @@ class KioskApp(App):
         self._delivered([d for d in deliveries if d is not mine])
         self.visit.result = self._result_of(mine)
         self.show("result", result=dict(self.visit.result), remember=False)
+        self.visit_clips.clear()  # the confirmation was read: its clip goes
 
     @staticmethod
     def _result_of(delivery) -> dict:
@@ -389,6 +396,31 @@ class KioskApp(App):
         if self.sound is not None:
             self.sound.volume = self.volume
             self.sound.play()
+
+    def speak_for_visit(self, text: str, ready: Callable[[Path], None]) -> None:
+        """Speak ``text`` (what the resident typed) with the offline engine, off this thread.
+
+        ``ready(path)`` runs on the GUI thread once the clip exists, unless the visit ended
+        meanwhile; the clip lives in this visit's private directory, deleted with the visit.
+        Nothing happens when speech is off or the engine cannot speak.
+        """
+        if not self.speech:
+            return
+        job = self.visit_clips.request(text, self.language)
+        generation = self.visit_clips.generation
+
+        def run() -> None:
+            path = job()
+            if path is not None:
+                Clock.schedule_once(
+                    lambda _dt: ready(path) if self.visit_clips.current(generation) else None
+                )
+
+        threading.Thread(target=run, daemon=True, name="visit-speech").start()
+
+    def on_stop(self) -> None:
+        self.stop_speaking()
+        self.visit_clips.clear()
 
     def stop_speaking(self) -> None:
         if self.sound is not None:

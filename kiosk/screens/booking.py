@@ -7,6 +7,8 @@ through the outbox (``app.submit_booking``), so it survives a lost connection.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kivy.app import App
 from kivy.properties import (
     BooleanProperty,
@@ -262,11 +264,18 @@ class DeviceScreen(KioskScreen):
 
 
 class ConfirmScreen(KioskScreen):
-    """Everything once more, read aloud if a clip exists; 予約する sends it once."""
+    """Everything once more, read aloud; 予約する sends it once.
+
+    The rows hold what the resident typed, so no clip is built ahead: when speech is on the
+    offline engine speaks them on the fly (``app.speak_for_visit``) into this visit's private
+    directory, which goes when the visit ends.
+    """
 
     rows = ListProperty([])
     sending = BooleanProperty(False)
     clip = StringProperty("")
+    #: the text read aloud: the rows' values
+    spoken = StringProperty("")
 
     def on_kv_post(self, base_widget) -> None:
         App.get_running_app().fbind("language", self.refresh)
@@ -274,11 +283,7 @@ class ConfirmScreen(KioskScreen):
     def prepare(self, **params) -> None:
         self.sending = False
         self.refresh()
-        app = App.get_running_app()
-        if app.speech and self.clip:
-            from pathlib import Path
-
-            app.speak(Path(self.clip))
+        self._read(play=True)
 
     def refresh(self, *_args) -> None:
         app = App.get_running_app()
@@ -300,8 +305,31 @@ class ConfirmScreen(KioskScreen):
             (tr("Phone", language), numbers.format_phone(visit.phone_digits)),
             (tr("Birth year", language), birth),
         ]
-        clip = app.clip_for(" ".join(value for _label, value in self.rows))
+        self.spoken = " ".join(value for _label, value in self.rows)
+        clip = app.clip_for(self.spoken)
         self.clip = str(clip) if clip else ""
+        if not self.clip and app.root is not None and app.root.current == self.name:
+            self._read(play=False)  # another language: its clip, for 読み上げ
+
+    def _read(self, play: bool) -> None:
+        """Play the clip; without one, have it spoken (when speech is on) and play it if asked."""
+        app = App.get_running_app()
+        if self.clip:
+            if play and app.speech:
+                app.speak(Path(self.clip))
+            return
+        if not self.spoken:
+            return
+        text, language = self.spoken, app.language
+
+        def ready(path: Path) -> None:
+            if self.spoken != text or app.language != language:
+                return  # changed meanwhile: this clip says something else
+            self.clip = str(path)
+            if play and app.speech and app.root.current == self.name:
+                app.speak(path)
+
+        app.speak_for_visit(text, ready)
 
     def book(self) -> None:
         if self.sending:
@@ -311,14 +339,12 @@ class ConfirmScreen(KioskScreen):
 
     def read_aloud(self) -> None:
         if self.clip:
-            from pathlib import Path
-
             App.get_running_app().speak(Path(self.clip))
 
     def forget(self) -> None:
         self.rows = []
         self.sending = False
-        self.clip = ""
+        self.clip = self.spoken = ""
 
 
 class ResultScreen(KioskScreen):

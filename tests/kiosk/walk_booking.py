@@ -2,6 +2,9 @@
 
 Taps the real widgets' handlers (keys, buttons) in the order a resident would, then
 writes what it saw as JSON to the path given on the command line.
+
+``python -m tests.kiosk.walk_booking OUT SERVER TOKEN`` walks one booking against a live
+server instead (test_booking_live_server.py) and writes what the result screen showed.
 """
 
 from __future__ import annotations
@@ -113,6 +116,54 @@ def steps(app: KioskApp, api: FakeApi):
     yield 0.0, lambda: (seen.update({"logs": LOGS}), OUT.write_text(json.dumps(seen)), pin.submit())
 
 
+def fill_in(app: KioskApp):
+    """From the sessions list to the confirm screen: the first session, consent, name, phone, year."""
+    yield 0.1, lambda: app.root.current_screen.choose(app.root.current_screen.sessions[0])
+    yield 0.1, lambda: app.root.current_screen.agree()
+    name = app.root.get_screen("name")
+    for key in ("ヤ", "マ", "タ", "゛", "space", "ハ", "ナ", "コ"):
+        yield 0.02, lambda k=key, s=name: s.key(k)
+    yield 0.1, name.next
+    phone = app.root.get_screen("phone")
+    for digit in "09000000001":
+        yield 0.02, lambda d=digit, s=phone: s.key(d)
+    yield 0.1, phone.next
+    birth = app.root.get_screen("birth")
+    yield 0.02, lambda s=birth: s.choose_era("昭和")
+    for digit in "23":
+        yield 0.02, lambda d=digit, s=birth: s.key(d)
+    yield 0.1, birth.next
+
+
+def live_steps(app: KioskApp):
+    """One booking against a live server; the result screen's code goes to OUT."""
+    yield 0.3, app.start_booking
+    yield UNTIL, lambda: app.root.current_screen.state != "loading"
+    yield 0.0, lambda: seen.update({"sessions_state": app.root.current_screen.state,
+                                    "sessions": len(app.root.current_screen.sessions)})  # fmt: skip
+    yield from fill_in(app)
+    confirm = app.root.get_screen("confirm")
+    # no clip was built for what the resident typed: it is spoken on the fly, then played
+    yield UNTIL, lambda: confirm.clip
+    yield 0.0, lambda: seen.update({"confirm_clip": confirm.clip,
+                                    "clip_dir_mode": oct(Path(confirm.clip).parent.stat().st_mode
+                                                         & 0o777) if confirm.clip else "",
+                                    "playing": app.sound is not None})  # fmt: skip
+    # a double tap on 申し込む
+    yield 0.0, confirm.book
+    yield 0.0, confirm.book
+    yield UNTIL, lambda: app.root.current == "result"
+    yield 0.2, lambda: seen.update({
+        "screen": app.root.current,
+        "result": dict(app.root.get_screen("result").result),
+        "shown_code": app.root.get_screen("result").code,
+        "outbox": app.outbox.pending("booking"),
+        "clip_left": bool(seen.get("confirm_clip")) and Path(seen["confirm_clip"]).exists(),
+        "visit_dirs_left": [p.name for p in app.config_values.data_dir.glob("visit-speech-*")],
+    })
+    yield 0.0, lambda: (OUT.write_text(json.dumps(seen)), app.stop())
+
+
 class Touch:
     def __init__(self, x, y):
         self.x, self.y = x, y
@@ -128,32 +179,40 @@ logging.getLogger("kiosk").addHandler(Collect())
 
 
 def main() -> None:
+    if len(sys.argv) > 3:  # a live server: OUT SERVER TOKEN
+        run(live_steps, server=sys.argv[2], token=sys.argv[3])
+        return
     with FakeApi() as api:
-        data = Path(tempfile.mkdtemp(prefix="tsunagu-walk-"))
-        config = KioskConfig(server=api.url, token="secret", data_dir=data, staff_pin="2468")
-        app = KioskApp(config=config, locked=True)
-        app.recover_after = 0.5
-        walk = steps(app, api)
+        run(lambda app: steps(app, api), server=api.url, token="secret")
 
-        def advance(_dt=None):
-            try:
-                wait, action = next(walk)
-            except StopIteration:
-                return  # the staff PIN has closed the app
-            if wait == UNTIL:
-                poll(action, 0)
-            else:
-                Clock.schedule_once(lambda _dt: (action(), advance()), wait)
 
-        def poll(predicate, waited):
-            if predicate() or waited > 15:
-                advance()
-            else:
-                Clock.schedule_once(lambda _dt: poll(predicate, waited + 0.05), 0.05)
+def run(make_walk, server: str, token: str) -> None:
+    """Start the locked-down kiosk on ``server`` and play the walk ``make_walk(app)`` gives."""
+    data = Path(tempfile.mkdtemp(prefix="tsunagu-walk-"))
+    config = KioskConfig(server=server, token=token, data_dir=data, staff_pin="2468")
+    app = KioskApp(config=config, locked=True)
+    app.recover_after = 0.5
+    walk = make_walk(app)
 
-        Clock.schedule_once(advance, 0.5)
-        Clock.schedule_once(lambda _dt: app.stop(), 75)  # never hang a test run
-        app.run()
+    def advance(_dt=None):
+        try:
+            wait, action = next(walk)
+        except StopIteration:
+            return  # the staff PIN has closed the app
+        if wait == UNTIL:
+            poll(action, 0)
+        else:
+            Clock.schedule_once(lambda _dt: (action(), advance()), wait)
+
+    def poll(predicate, waited):
+        if predicate() or waited > 15:
+            advance()
+        else:
+            Clock.schedule_once(lambda _dt: poll(predicate, waited + 0.05), 0.05)
+
+    Clock.schedule_once(advance, 0.5)
+    Clock.schedule_once(lambda _dt: app.stop(), 75)  # never hang a test run
+    app.run()
 
 
 if __name__ == "__main__":
