@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,19 @@ TITLE_MAX, DESCRIPTION_MAX = 120, 2000
 
 class CourseCodeTaken(DomainError):
     message = N_("There is already a course with the code %(code)s.")
+
+
+class UnknownLesson(DomainError):
+    message = N_("There is no lesson %(lesson)s in the content.")
+
+
+def _lessons(lesson_ids: list[str], known: Collection[str] | None) -> list[str]:
+    """The lesson ids in the order given, each once; each must be known (unchecked if None)."""
+    chosen = list(dict.fromkeys(str(lesson_id).strip() for lesson_id in lesson_ids))
+    unknown = [lesson_id for lesson_id in chosen if known is not None and lesson_id not in known]
+    if unknown:
+        raise UnknownLesson(field="lesson_ids", lesson=unknown[0])
+    return chosen
 
 
 def _validated(db: Session, course: Course | None, **raw) -> dict:
@@ -58,6 +72,12 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = DomainError(N_("At most %(max)s characters."),
                                             field="description", max=DESCRIPTION_MAX)
+    lessons = None
+    if raw.get("lesson_ids") is not None:
+        try:
+            lessons = _lessons(raw["lesson_ids"], raw.get("known_lessons"))
+        except UnknownLesson as error:
+            errors["lesson_ids"] = error
     if errors:
         raise InvalidInput(errors)
     translations = dict(course.title_translations or {}) if course else {}
@@ -65,8 +85,11 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
         translations["en"] = title_en
     else:
         translations.pop("en", None)
-    return dict(code=code, title=title, title_translations=translations, kind=kind,
-                device_track=track, description=description)
+    values = dict(code=code, title=title, title_translations=translations, kind=kind,
+                  device_track=track, description=description)
+    if lessons is not None:
+        values["lesson_ids"] = lessons
+    return values
 
 
 def _save(db: Session, course: Course, code: str) -> None:
@@ -89,11 +112,19 @@ def create_course(
     actor: Actor,
     title_en: str = "",
     description: str = "",
+    lesson_ids: list[str] | None = None,
+    known_lessons: Collection[str] | None = None,
 ) -> Course:
-    """A new course with a unique code and a title."""
+    """A new course with a unique code and a title, teaching the given lessons in that order.
+
+    ``known_lessons`` are the content's lesson ids (the caller reads the catalog); a lesson
+    id not among them is refused. Without them the ids are not checked.
+    """
     values = _validated(db, None, code=code, title=title, title_en=title_en, kind=kind,
-                        device_track=device_track, description=description)
-    course = Course(lesson_ids=[], **values)
+                        device_track=device_track, description=description,
+                        lesson_ids=lesson_ids, known_lessons=known_lessons)
+    values.setdefault("lesson_ids", [])
+    course = Course(**values)
     _save(db, course, values["code"])
     audit.record(db, actor, "course.create", subject_type="course", subject_id=course.id)
     return course
@@ -110,13 +141,17 @@ def update_course(
     actor: Actor,
     title_en: str = "",
     description: str = "",
+    lesson_ids: list[str] | None = None,
+    known_lessons: Collection[str] | None = None,
 ) -> Course:
-    """Change a course; its lessons and sessions stay as they are."""
+    """Change a course; its sessions stay as they are, and its lessons too when
+    ``lesson_ids`` is None (otherwise as for create_course)."""
     course = db.get(Course, course_id)
     if course is None:
         raise NotFound(field="course_id")
     values = _validated(db, course, code=code, title=title, title_en=title_en, kind=kind,
-                        device_track=device_track, description=description)
+                        device_track=device_track, description=description,
+                        lesson_ids=lesson_ids, known_lessons=known_lessons)
     for key, value in values.items():
         setattr(course, key, value)
     _save(db, course, values["code"])

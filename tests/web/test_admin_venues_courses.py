@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from classroom.models import AuditEvent, Course, PhoneLoan, Source, Venue
 from classroom.services import loans, registration
 from classroom.services.actor import Actor
 from tests.web.conftest import count
+from tests.web.test_api import KioskClient, add_kiosk
 
 
 @pytest.fixture
@@ -64,6 +67,48 @@ def test_an_administrator_adds_and_edits_a_course(admin, database):
     with database.read() as db:
         course = db.get(Course, course.id)
         assert (course.title, course.title_translations) == ("スマホワンポイント教室（LINE入門）", {})
+
+
+def test_an_administrator_chooses_the_lessons_a_course_teaches(admin, app, database, ward):
+    path = f"/admin/courses/{ward.course_id}/edit"
+    html = admin.get(path).get_data(as_text=True)
+    assert "<legend>Lessons taught</legend>" in html and 'id="lesson_ids-hint"' in html
+    assert "電源とボタン（intro-01-power）" in html and "詐欺メール" in html
+    # intro lessons by their order, then the one-point lessons
+    assert html.index("intro-01-power") < html.index("intro-02-touch") < html.index("app-install")
+    assert re.findall(r'<input checked[^>]*value="([^"]+)"', html) == []
+    base = course_form(code="intro-iphone", title="スマホ入門（iPhone）", kind="intro",
+                       device_track="iphone")
+    chosen = ["intro-02-touch", "intro-01-power", "intro-02-touch"]
+    assert admin.post(path, data={**base, "lesson_ids": chosen}).status_code == 302
+    with database.read() as db:
+        assert db.get(Course, ward.course_id).lesson_ids == ["intro-02-touch", "intro-01-power"]
+    html = admin.get(path).get_data(as_text=True)
+    assert re.findall(r'<input checked[^>]*value="([^"]+)"', html) == [
+        "intro-01-power", "intro-02-touch"]  # shown in the list's order
+    # the kiosk API names them, in the same order
+    kiosk = KioskClient(app, add_kiosk(database))
+    found = kiosk.get("/api/v1/sessions").json["sessions"]
+    assert {s["id"] for s in found} >= {ward.session_id}
+    assert all(s["course"]["lesson_ids"] == ["intro-02-touch", "intro-01-power"] for s in found
+               if s["course"]["code"] == "intro-iphone")
+
+
+def test_an_unknown_lesson_is_refused_and_nothing_changes(admin, database, ward):
+    with database.write() as db:
+        db.get(Course, ward.course_id).lesson_ids = ["intro-01-power"]
+    before = count(database, AuditEvent)
+    data = course_form(code="intro-iphone", title="スマホ入門（新）", kind="intro",
+                       device_track="iphone", lesson_ids=["intro-02-touch", "no-such-lesson"])
+    response = admin.post(f"/admin/courses/{ward.course_id}/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is no lesson no-such-lesson in the content." in html
+    assert 'id="lesson_ids-error"' in html and 'href="#lesson_ids"' in html
+    with database.read() as db:
+        course = db.get(Course, ward.course_id)
+        assert (course.title, course.lesson_ids) == ("スマホ入門（iPhone）", ["intro-01-power"])
+    assert count(database, AuditEvent) == before
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
+from ..forms import MultiCheckboxField
+
 
 class VenueForm(FlaskForm):
     name = StringField(_l("Name of the venue"), render_kw={"autocomplete": "off", "required": True})
@@ -26,3 +28,6 @@ class CourseForm(FlaskForm):
     kind = SelectField(_l("Kind of course"))
     device_track = SelectField(_l("For which phones"))
     description = TextAreaField(_l("Description"))
+    # the service refuses ids the content does not have, with its own message
+    lesson_ids = MultiCheckboxField(_l("Lessons taught"), validate_choice=False)
+    lesson_ids_hint = _l("Tick the lessons this course teaches; classes take them in the order of this list.")

@@ -21,6 +21,7 @@ from classroom.services import courses as course_service
 from classroom.services import venues as venue_service
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
+from content import Catalog, load_catalog
 
 from ..database import db_session
 from ..forms import choices, show_domain_error
@@ -98,24 +99,35 @@ def courses():
                            upcoming=_upcoming_counts(ClassSession.course_id))
 
 
-def _course_form(course: Course | None = None) -> CourseForm:
+def _lesson_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """The content's lessons: the intro lessons by their order, then the others by id."""
+    lessons = sorted(catalog.lessons.values(),
+                     key=lambda lesson: (lesson.course != "intro", lesson.order or 0, lesson.id))
+    return [(lesson.id, f"{lesson.title.get('ja')}（{lesson.id}）") for lesson in lessons]
+
+
+def _course_form(course: Course | None, catalog: Catalog) -> CourseForm:
     form = CourseForm(obj=course) if course is not None and request.method == "GET" else CourseForm()
     form.kind.choices = choices(CourseKind)
     form.device_track.choices = choices(DeviceTrack)
+    form.lesson_ids.choices = _lesson_choices(catalog)
     if course is not None and request.method == "GET":
         form.title_en.data = (course.title_translations or {}).get("en", "")
     return form
 
 
 def _course_page(course: Course | None):
-    form = _course_form(course)
+    catalog = load_catalog()
+    form = _course_form(course, catalog)
     status = 200
     if form.is_submitted():
         status = 422
         if form.validate():
             fields = dict(code=form.code.data, title=form.title.data, title_en=form.title_en.data,
                           kind=form.kind.data, device_track=form.device_track.data,
-                          description=form.description.data, actor=_actor())
+                          description=form.description.data,
+                          lesson_ids=form.lesson_ids.data or [],
+                          known_lessons=catalog.lessons.keys(), actor=_actor())
             try:
                 if course is None:
                     saved = course_service.create_course(db_session(), **fields)
