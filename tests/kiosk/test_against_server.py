@@ -79,3 +79,47 @@ def test_a_kiosk_booking_reaches_the_server_once_even_after_a_crash(server, toke
     assert len(Outbox(tmp_path / "outbox")) == 0
     # the heartbeat is answered
     assert "server_time" in client.heartbeat("0.1.0", "test")
+
+
+def test_the_server_down_during_a_booking_then_back_books_exactly_once(database, tmp_path,
+                                                                       request):  # fmt: skip
+    """Server stopped while a resident books: the booking waits (pending); when the server
+    is back on the same database, the outbox delivers it once, with the same key."""
+    town = request.getfixturevalue("ward")
+    with database.write() as db:
+        token = kiosk_service.create_kiosk(db, name="lib-2", location="東地域センター",
+                                           actor=Actor.cli())[1]  # fmt: skip
+    app = build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+                    AUDIO_CACHE_DIR=str(tmp_path / "audio"))  # fmt: skip
+
+    def serve(port: int = 0):
+        httpd = make_server("127.0.0.1", port, app, threaded=True)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return httpd
+
+    first = serve()
+    port = first.server_port
+    client = ApiClient(f"http://127.0.0.1:{port}", token, timeout=5)
+    session = next(s for s in client.sessions() if s["id"] == town.session_id)
+    first.shutdown()
+    first.server_close()  # the server is gone: connections are refused from here on
+
+    visit = Visit(session=session, reading="タナカ\u3000ミノル", phone_digits="09033334444",
+                  era="昭和", year_digits="20", birth_year=1945)  # fmt: skip
+    box = Outbox(tmp_path / "outbox")
+    box.put("booking", visit.booking(), key=visit.confirm())
+    assert [d.outcome for d in box.flush(client, force=True)] == ["pending"]
+    assert registrations(database) == 0 and box.pending("booking") == 1
+
+    back = serve(port)
+    try:
+        deliveries = box.flush(client, force=True)
+        assert [d.outcome for d in deliveries] == ["delivered"]
+        assert deliveries[0].answer["status"] == "confirmed"
+        assert registrations(database) == 1
+        # a second flush (a double tap, a heartbeat) sends nothing more
+        assert box.flush(client, force=True) == [] and registrations(database) == 1
+        assert len(box) == 0
+    finally:
+        back.shutdown()
+        back.server_close()

@@ -24,15 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
 TSUNAGU = Path(sys.executable).with_name("tsunagu")
 
+#: home, the guide list and a guide step in ja and en at both sizes, plus two more languages
 CASES = [
-    ("home", "ja", "large", []),
-    ("home", "en", "large", []),
+    *[(screen, language, size, extra)
+      for screen, extra in (("home", []), ("guides", []),
+                            ("guide", ["--guide", "juminhyo", "--step", "3"]))
+      for language in ("ja", "en")
+      for size in ("large", "extra-large")],
     ("home", "ko", "extra-large", []),
-    ("guides", "ja", "extra-large", []),
-    ("guide", "ja", "large", ["--guide", "juminhyo", "--step", "3"]),
-    ("guide", "en", "extra-large", ["--guide", "juminhyo", "--step", "3"]),
     ("guide", "ja-easy", "extra-large", ["--guide", "mynaportal-login", "--step", "3"]),
-]
+]  # fmt: skip
 
 
 def png_size(path: Path) -> tuple[int, int]:
