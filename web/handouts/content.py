@@ -53,23 +53,3 @@ def ruby(text: str, overrides: Mapping[str, str] | None, with_furigana: bool) ->
     return Markup(furigana_lib.to_html(furigana_lib.segments(text, overrides or None)))
 
 
-def qr_svg(url: str, title: str) -> Markup:
-    """The hand-off URL as an inline SVG QR code (no file, no outside service), titled."""
-    import xml.etree.ElementTree as ET
-
-    import qrcode
-    import qrcode.image.svg
-
-    svg_ns = "http://www.w3.org/2000/svg"
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=4)
-    ET.register_namespace("", svg_ns)
-    root = ET.fromstring(image.to_string(encoding="unicode"))
-    for name in ("width", "height"):
-        root.attrib.pop(name, None)
-    root.set("class", "qr")
-    root.set("role", "img")
-    root.set("aria-labelledby", "qr-title")
-    label = ET.Element(f"{{{svg_ns}}}title", {"id": "qr-title"})
-    label.text = title
-    root.insert(0, label)
-    return Markup(ET.tostring(root, encoding="unicode"))

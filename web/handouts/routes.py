@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from classroom.models import Device
 
+from ..qr import qr_svg
 from . import bp
 from .content import (
     DEVICES,
@@ -16,7 +17,6 @@ from .content import (
     content_language,
     lesson_or_404,
     public_guide_or_404,
-    qr_svg,
     ruby,
 )
 

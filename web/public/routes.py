@@ -7,14 +7,11 @@ registered or who teaches.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
 from itertools import groupby
 from typing import NamedTuple
 
-import qrcode
-import qrcode.image.svg
 from babel.dates import format_skeleton
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
@@ -31,12 +28,12 @@ from content.model import Text
 from ..auth.routes import safe_next
 from ..database import db_session
 from ..formatting import date_label, local, time_range
+from ..qr import qr_svg
 from . import bp, language
 
 #: device tracks a visitor can filter by; "any phone" classes show under each of them
 DEVICE_FILTERS = (DeviceTrack.IPHONE, DeviceTrack.ANDROID, DeviceTrack.SENIOR)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-SVG_NS = "http://www.w3.org/2000/svg"
 
 
 # ---------------------------------------------------------------- page helpers
@@ -289,26 +286,12 @@ def guide(guide_id: str):
     return render_template(
         "public/guide.html", guide=found, lessons=lessons,
         qr=qr_svg(found.handoff.url, _("QR code: %(label)s", label=found.handoff.label.get(
-            language.current().code))),
+            language.current().code)), css_class="qr__image"),
         furigana_on=g.public_furigana,
         furigana_offered=language.current().code in ("ja", "ja-easy"),
     )
 
 
-def qr_svg(url: str, title: str) -> Markup:
-    """An inline SVG QR code (qrcode's SVG path factory) with a title for screen readers."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=4)
-    ET.register_namespace("", SVG_NS)
-    root = ET.fromstring(image.to_string(encoding="unicode"))
-    for name in ("width", "height"):
-        root.attrib.pop(name, None)
-    root.set("class", "qr__image")
-    root.set("role", "img")
-    root.set("aria-labelledby", "qr-title")
-    label = ET.Element(f"{{{SVG_NS}}}title", {"id": "qr-title"})
-    label.text = title
-    root.insert(0, label)
-    return Markup(ET.tostring(root, encoding="unicode"))
 
 
 @bp.route("/accessibility")
