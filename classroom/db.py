@@ -23,6 +23,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and BEGIN IMMEDIATE writes."""
     parsed = make_url(url)
+    # an error's message must not carry the statement's values (names, phone numbers)
+    # into a log or a traceback
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -39,6 +39,21 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+#: sent only over TLS (directly, or as a trusted proxy reports it): a browser that has
+#: seen the site over https never falls back to plain http for a year
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def trusted_proxies(env: dict[str, str] | None = None) -> int:
+    """TSUNAGU_TRUSTED_PROXIES: how many proxies (nginx) stand in front of the app.
+
+    0 (the default) trusts no X-Forwarded-* header, so nobody can fake an address in
+    the audit trail by sending one; 1 behind the nginx of docs/operations.md.
+    """
+    raw = (os.environ if env is None else env).get("TSUNAGU_TRUSTED_PROXIES", "0").strip()
+    if not raw.isdigit() or int(raw) > 5:
+        raise ValueError(f"TSUNAGU_TRUSTED_PROXIES must be a whole number 0-5, not {raw!r}")
+    return int(raw)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -68,6 +83,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key()
 
+    proxies = app.config.get("TRUSTED_PROXIES", trusted_proxies())
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # the client's address (audit trail, login throttling) and https from nginx
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     database = app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
     web_database.init_app(app, database)
     app.extensions["tsunagu_sessions"] = SessionRegistry(app.config["PERMANENT_SESSION_LIFETIME"])
@@ -92,6 +114,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if current_user.is_authenticated:
             # pages with personal data must not linger in shared browsers' caches
             response.headers.setdefault("Cache-Control", "no-store")

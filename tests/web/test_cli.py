@@ -78,4 +78,6 @@ def test_serve_runs_the_dev_server(env, monkeypatch):
     monkeypatch.setattr("flask.Flask.run", lambda self, **kw: seen.update(kw))
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "5001"])
     assert result.exit_code == 0, result.output
+    handler = seen.pop("request_handler")  # logs paths without query strings (test_security.py)
     assert seen == {"host": "0.0.0.0", "port": 5001, "debug": False}
+    assert handler.__name__ == "_PathOnlyLog"
