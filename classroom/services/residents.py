@@ -199,7 +199,8 @@ def update_participant(db: Session, participant_id: int, *, actor: Actor, **fiel
 
 
 def search_participants(db: Session, query: str, limit: int = 20) -> list[Participant]:
-    """Residents whose reading starts with the kana typed, or whose phone holds the digits."""
+    """Residents whose reading starts with the kana typed, whose phone holds the digits, or
+    whose name as written (kanji) starts with what was typed."""
     query = clean_line(query)
     digits = phone_digits(query)
     key = reading_key(query)
@@ -210,6 +211,12 @@ def search_participants(db: Session, query: str, limit: int = 20) -> list[Partic
         conditions.append(Participant.reading_key.startswith(key, autoescape=True))
     if len(digits) >= 3 and _PHONE_LIKE.match(nfkc(query)):
         conditions.append(Participant.phone_digits.contains(digits, autoescape=True))
+    if not conditions and not _PHONE_LIKE.match(nfkc(query)):
+        # the name as written (山田, 山田花子, 山田 花): from a form the resident filled in
+        written = "".join(nfkc(query).split())
+        conditions.append(
+            (Participant.family_name + Participant.given_name).startswith(written, autoescape=True)
+        )
     if not conditions:
         return []
     return list(

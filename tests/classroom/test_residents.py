@@ -60,6 +60,15 @@ def test_search_by_phone_digits(database, typed):
         assert len(residents.search_participants(db, typed)) == 1
 
 
+@pytest.mark.parametrize("typed", ["山田", "山田花子", "山田 花", "山田　花子"])
+def test_search_by_the_name_as_written(database, typed):
+    with database.write() as db:
+        _create(db, family_name="山田", given_name="花子")
+        _create(db, family_name="山本", given_name="太郎", reading="ヤマモト タロウ")
+    with database.read() as db:
+        assert [p.given_name for p in residents.search_participants(db, typed)] == ["花子"]
+
+
 def test_search_ignores_sql_wildcards(database):
     with database.write() as db:
         _create(db)
