@@ -2,13 +2,15 @@
 
 The version is a hash of every file's path and sha256, so it changes exactly when the
 content, the settings, a picture or a clip changes; entries are sorted and carry a fixed
-timestamp, so the same content always gives the same bytes.
+timestamp, so the same content always gives the same bytes. Each SVG picture travels
+with the PNG the kiosk draws, rendered here by resvg (same SVG, same bytes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import zipfile
@@ -16,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.loader import CONTENT_DIR, SECTIONS, Catalog, settings_path
+from content.media import raster_name, rasterise
 from content.speech import MANIFEST, AudioCache, utterances
+
+log = logging.getLogger(__name__)
 
 #: a fixed timestamp for every entry (the earliest a zip can hold)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -42,14 +47,28 @@ def bundle_files(catalog: Catalog, cache: AudioCache) -> tuple[dict[str, bytes],
     for section in SECTIONS:
         for path in sorted((root / section).glob("*.yaml")):
             files[f"{section}/{path.name}"] = path.read_bytes()
-    media = root / "media"
-    for path in sorted(media.rglob("*")) if media.is_dir() else []:
-        if path.is_file() and not path.name.startswith("."):
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    files.update(_media(root))
     files["settings.yaml"] = settings_path(root).read_bytes()
     audio, missing = _audio(catalog, cache)
     files.update(audio)
     return files, missing
+
+
+def _media(root: Path) -> dict[str, bytes]:
+    """The illustrations, each SVG with the PNG the kiosk shows (Kivy cannot draw SVG)."""
+    files: dict[str, bytes] = {}
+    media = root / "media"
+    for path in sorted(media.rglob("*")) if media.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name = path.relative_to(root).as_posix()
+        files[name] = path.read_bytes()
+        if path.suffix == ".svg":
+            try:
+                files[raster_name(name)] = rasterise(path)
+            except ValueError as exc:  # content check reports it when a step uses it
+                log.warning("%s cannot be drawn, the kiosk will not show it: %s", name, exc)
+    return files
 
 
 def _audio(catalog: Catalog, cache: AudioCache) -> tuple[dict[str, bytes], int]:

@@ -25,6 +25,7 @@ from content.loader import (
     section_files,
     settings_path,
 )
+from content.media import SvgProblem, svg_problem, svg_title
 from content.model import LANGUAGES, PLACEHOLDER, Settings
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -384,7 +385,7 @@ def steps(
 
 
 def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
-    """Report an illustration outside media/ or missing from the content directory."""
+    """Report an illustration outside media/, missing, not SVG, or an SVG that is not usable."""
     value = string(check, entry, _("%(where)s illustration") % {"where": where})
     if value is None or entry is None:
         return
@@ -400,6 +401,42 @@ def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: s
         check.error(
             entry[0],
             _("%(where)s illustration %(value)s does not exist") % {"where": where, "value": value},
+        )
+    elif target.suffix.lower() != ".svg":
+        check.error(
+            entry[0],
+            _("%(where)s illustration %(value)s is not an SVG file (.svg)")
+            % {"where": where, "value": value},
+        )
+    else:
+        svg_file(check, entry[0], target, where, value)
+
+
+def _svg_reason(problem: SvgProblem) -> str:
+    """What is wrong with an SVG, in the author's language."""
+    reasons = {
+        "xml": _("it is not well-formed XML (%(detail)s)"),
+        "unreadable": _("it cannot be read (%(detail)s)"),
+        "root": _("its root element is <%(detail)s>, not <svg> in the SVG namespace"),
+        "viewbox": _("its <svg> element has no viewBox, so it cannot be scaled"),
+        "forbidden": _("it contains <%(detail)s>, which a picture must not have"),
+        "href": _("it refers to another file (%(detail)s); a picture must be self-contained"),
+    }
+    return reasons[problem.kind] % {"detail": problem.detail}
+
+
+def svg_file(check: FileCheck, line: int, target: Path, where: str, value: str) -> None:
+    """Report an illustration that is not a usable SVG (at its own line), or has no title."""
+    problem = svg_problem(target)
+    if problem is not None:
+        found = {"where": where, "value": value, "line": problem.line}
+        message = _("%(where)s illustration %(value)s:%(line)d: %(reason)s")
+        check.error(line, message % {**found, "reason": _svg_reason(problem)})
+    elif not svg_title(target):
+        check.warn(
+            line,
+            _("%(where)s illustration %(value)s has no <title> (its description in English)")
+            % {"where": where, "value": value},
         )
 
 

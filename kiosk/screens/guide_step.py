@@ -1,5 +1,10 @@
 """Guide step: one step of a procedure — counter, what to do, what the screen shows, speech.
 
+A step with an illustration shows it in the room left between the text and the buttons,
+as large as that room allows: the text is laid out exactly as without a picture, so it
+can never be pushed into the buttons. Where a long text leaves too little room (some
+steps at 特大), the picture is left out rather than shrunk to a stamp.
+
 With speech on, the step is read on entering it (when a clip was built); 読み上げ plays
 it again, 止める stops, 音量 − / ＋ change the volume. ふりがな shows readings over kanji.
 """
@@ -13,6 +18,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 
 from kiosk.guide_flow import GuideEvents, next_volume
 from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.widgets.step_picture import picture_path
 
 load_rules(__file__)
 
@@ -32,6 +38,8 @@ class GuideStepScreen(KioskScreen):
     index = NumericProperty(0)
     step_text = StringProperty("")
     screen_text = StringProperty("")
+    #: the PNG of this step's illustration, "" when the step has none
+    picture = StringProperty("")
     counter = StringProperty("")
     title_text = StringProperty("")
     #: the cached clip of this step, "" when none was built (the speech buttons are then hidden)
@@ -78,6 +86,9 @@ class GuideStepScreen(KioskScreen):
         self.step_text = step.text.get(language)
         self.screen_text = step.screen.get(language) if step.screen is not None else ""
         self.counter = step_counter(self.index, len(self.guide.steps))
+        self.picture = picture_path(
+            app.catalog.root, step.illustration, app.config_values.data_dir / "pictures"
+        )
         clip = app.clip_for(self.step_text)
         self.clip = str(clip) if clip else ""
 
@@ -122,3 +133,4 @@ class GuideStepScreen(KioskScreen):
         self.furigana = False
         self.guide = None
         self.index = 0
+        self.picture = ""

@@ -238,3 +238,61 @@ def test_the_shipped_content_passes_check() -> None:
 
     result = CliRunner().invoke(main, ["content", "check"])
     assert result.exit_code == 0, result.output
+
+
+#: (what the illustration file holds, the problem `content check` reports at the step)
+BAD_SVGS: dict[str, tuple[str, str]] = {
+    "not parsing": (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3">\n<title>A card</title>\n'
+        '<rect width="4" height="3">\n</svg>\n',
+        "step 1 illustration media/card.svg:4: it is not well-formed XML (mismatched tag)",
+    ),
+    "without a viewBox": (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="40" height="25">'
+        "<title>A card</title></svg>\n",
+        "step 1 illustration media/card.svg:2: its <svg> element has no viewBox, "
+        "so it cannot be scaled",
+    ),
+    "not svg at all": (
+        "<html><body>A card</body></html>\n",
+        "step 1 illustration media/card.svg:1: its root element is <html>, "
+        "not <svg> in the SVG namespace",
+    ),
+    "with a script": (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3">\n<title>A card</title>\n'
+        "<script>alert(1)</script></svg>\n",
+        "step 1 illustration media/card.svg:3: it contains <script>, which a picture must not have",
+    ),
+    "loading another file": (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 4 3">\n<title>A card</title>\n'
+        '<image xlink:href="https://example.com/card.png"/></svg>\n',
+        "step 1 illustration media/card.svg:3: it refers to another file "
+        "(https://example.com/card.png); a picture must be self-contained",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SVGS, ids=list(BAD_SVGS))
+def test_an_unusable_svg_is_one_error_naming_the_file_and_its_line(
+    content_dir: Path, case: str
+) -> None:
+    body, problem = BAD_SVGS[case]
+    (content_dir / "media" / "card.svg").write_text(body, encoding="utf-8")
+    assert reported(content_dir) == [f"guides/copy.yaml:36: {problem}"]
+
+
+def test_an_illustration_that_is_not_svg_is_reported(content_dir: Path) -> None:
+    (content_dir / "media" / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(content_dir / GUIDE, "media/card.svg", "media/card.png")
+    assert reported(content_dir) == [
+        "guides/copy.yaml:36: step 1 illustration media/card.png is not an SVG file (.svg)"
+    ]
+
+
+def test_an_svg_without_a_title_is_a_warning(content_dir: Path) -> None:
+    edit(content_dir / "media" / "card.svg", "<title>A card</title>", "")
+    assert reported(content_dir) == [
+        "guides/copy.yaml:36: warning: step 1 illustration media/card.svg has no <title> "
+        "(its description in English)"
+    ]

@@ -110,6 +110,8 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/
 #: the public pages (web/public): "/" is the class schedule
 PUBLIC |= {("GET", "/"), ("GET", "/classes/{x}"), ("GET", "/guides"), ("GET", "/guides/{x}"),
            ("GET", "/accessibility"), ("GET", "/language/{x}")}
+#: guide step pictures (web/public): our own SVG files, public like the guide pages
+PUBLIC |= {("GET", "/guides/media/{x}")}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from classroom.models import Device
 
+from ..public.routes import illustration_url
 from ..qr import qr_svg
 from . import bp
 from .content import (
@@ -55,6 +56,7 @@ def guide(guide_id: str):
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
             "handouts/guide.html", guide=guide, furigana=with_furigana, lang=HANDOUT_LANGUAGE,
+            illustration_url=illustration_url,
             r=lambda text: ruby(text.get(HANDOUT_LANGUAGE), guide.furigana, with_furigana),
             qr=qr_svg(guide.handoff.url, guide.handoff.label.get(HANDOUT_LANGUAGE)),
         )

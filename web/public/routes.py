@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import NamedTuple
 
 from babel.dates import format_skeleton
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -284,7 +284,7 @@ def guide(guide_id: str):
         abort(404)
     lessons = [catalog().lessons[i] for i in found.stuck.lessons if i in catalog().lessons]
     return render_template(
-        "public/guide.html", guide=found, lessons=lessons,
+        "public/guide.html", guide=found, lessons=lessons, illustration_url=illustration_url,
         qr=qr_svg(found.handoff.url, _("QR code: %(label)s", label=found.handoff.label.get(
             language.current().code)), css_class="qr__image"),
         furigana_on=g.public_furigana,
@@ -292,6 +292,28 @@ def guide(guide_id: str):
     )
 
 
+
+
+def illustration_url(illustration: str) -> str:
+    """Where the browser loads a step's picture (content path media/x.svg): our own origin."""
+    return url_for("public.guide_media", name=illustration.removeprefix("media/"))
+
+
+@bp.route("/guides/media/<path:name>")
+def guide_media(name: str):
+    """A guide step's illustration: one of our own SVG files from the content's media/.
+
+    Only .svg files inside media/ (send_from_directory refuses paths that leave it); the
+    picture gets a CSP of its own that allows nothing, so even opened on its own it can
+    never run anything.
+    """
+    if not name.endswith(".svg"):
+        abort(404)
+    response = send_from_directory(
+        catalog().root / "media", name, mimetype="image/svg+xml", max_age=3600
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    return response
 
 
 @bp.route("/accessibility")
