@@ -18,6 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from .settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: seconds to wait for a PostgreSQL connection, and for a free connection in the pool
+PG_CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 10
+#: libpq TCP keepalives: an established connection to a vanished server fails in ~1 minute
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                 "keepalives_count": 3}
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -34,7 +40,17 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _make_sqlite_transactional(engine)
         return engine
+    # a connection the server dropped (restart, failover, a cut network) is noticed and
+    # replaced on checkout, so the pool recovers by itself once the database is back
     kwargs.setdefault("pool_pre_ping", True)
+    # during an outage a request fails within seconds (a friendly 503) instead of hanging
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
+    if parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = connect_args = dict(kwargs.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
+        for name, value in PG_KEEPALIVES.items():  # a server gone silent is noticed too
+            connect_args.setdefault(name, value)
     return create_engine(url, **kwargs)
 
 

@@ -8,10 +8,12 @@ voice, speed); ``manifest.json`` in the cache maps texts to files.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import wave
@@ -258,7 +260,7 @@ class AudioCache:
     @classmethod
     def open(cls, root: Path | None = None) -> AudioCache:
         """The cache at ``root`` (default $TSUNAGU_AUDIO_CACHE, else instance/audio)."""
-        root = Path(root or os.environ.get(CACHE_ENV) or DEFAULT_CACHE)
+        root = cache_root(root)
         return cls(root, _read_manifest(root / MANIFEST))
 
     def file_for(self, utterance: Utterance, engine: Engine) -> Path:
@@ -323,6 +325,29 @@ class AudioCache:
             raise cache_error(self.root, exc) from exc
 
 
+def cache_root(root: Path | str | None = None) -> Path:
+    """The audio cache directory: ``root``, else $TSUNAGU_AUDIO_CACHE, else instance/audio."""
+    return Path(root or os.environ.get(CACHE_ENV) or DEFAULT_CACHE)
+
+
+def cache_problem(root: Path) -> OSError | None:
+    """Why clips cannot be read from ``root`` (a file where it should be, unreadable), or None.
+
+    A cache that does not exist yet is no problem: nothing was built, the texts are silent.
+    """
+    try:
+        mode = os.stat(root).st_mode
+        if not stat.S_ISDIR(mode):
+            return NotADirectoryError(errno.ENOTDIR, "a file, not a directory", str(root))
+        with open(root / MANIFEST, "rb"):
+            pass
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc
+    return None
+
+
 def cache_error(root: Path, exc: OSError) -> CacheError:
     """A CacheError that names the directory and the system's reason (full, read-only ...)."""
     return CacheError(
@@ -355,9 +380,7 @@ def audio_path(
     text: str, language: str, speed: str = "normal", cache_dir: Path | None = None
 ) -> Path | None:
     """The audio file to play for ``text`` in ``language``, or None when none was built."""
-    return AudioCache(Path(cache_dir or os.environ.get(CACHE_ENV) or DEFAULT_CACHE)).find(
-        text, language, speed
-    )
+    return AudioCache(cache_root(cache_dir)).find(text, language, speed)
 
 
 def utterances(

@@ -4,10 +4,15 @@ Safe requests (GET, HEAD, OPTIONS) read in a deferred transaction so that on SQL
 they never take the write lock; a GET view that must write (an audited view of
 personal data) says so with `@writes`. Services take this session and work in its
 transaction, so a request is one unit of work.
+
+When the database cannot be reached the request ends in the friendly 503 of
+web/errors.py; from then on this request does not try the database again (a dead server
+would cost another connect timeout), and rolling back a dead connection never raises.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import ExitStack
 from functools import wraps
@@ -17,12 +22,17 @@ from sqlalchemy.orm import Session
 
 from classroom.db import Database
 
+log = logging.getLogger(__name__)
 EXTENSION_KEY = "tsunagu_db"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class _Rollback(Exception):
     """Thrown into the unit of work to make it roll back instead of commit."""
+
+
+class DatabaseUnavailable(Exception):
+    """This request already found the database unreachable: it is not asked again."""
 
 
 def get_database() -> Database:
@@ -49,6 +59,8 @@ def _request_writes() -> bool:
 
 def db_session() -> Session:
     """This request's session, opened on first use."""
+    if g.get("db_unavailable"):
+        raise DatabaseUnavailable()
     if "db_session" not in g:
         database = get_database()
         stack = ExitStack()
@@ -66,8 +78,17 @@ def end_unit_of_work(commit: bool) -> None:
         return
     if commit:
         stack.close()
-    else:
+        return
+    try:
         stack.__exit__(_Rollback, _Rollback(), None)
+    except Exception as exc:  # a dead connection cannot roll back; the pool drops it
+        log.debug("rollback failed: %s", type(exc).__name__)
+
+
+def mark_unavailable() -> None:
+    """This request met an unreachable database: roll back and never try it again."""
+    end_unit_of_work(commit=False)
+    g.db_unavailable = True
 
 
 def init_app(app: Flask, database: Database) -> None:
@@ -77,7 +98,15 @@ def init_app(app: Flask, database: Database) -> None:
     def _commit(response):
         # Committing here, before the response leaves, turns a failed commit into a 500
         # instead of a page that says "saved". Error answers write nothing.
-        end_unit_of_work(commit=response.status_code < 400)
+        try:
+            end_unit_of_work(commit=response.status_code < 400)
+        except Exception as exc:
+            from .errors import database_unavailable, unavailable_response
+
+            if not database_unavailable(exc):
+                raise
+            # the commit met an outage: say so instead of "saved"
+            return unavailable_response(exc, headers_from=response)
         return response
 
     @app.teardown_request

@@ -6,10 +6,17 @@ What a resident typed (name, phone, birth year) has no pre-built clip: the offli
 directory; the app calls it whenever a visit ends, so personal data does not stay on disk.
 Synthesis runs off the GUI thread; an engine that is missing or fails gives no clip, silently.
 No Kivy here: ``kiosk.app`` hands the result back to the GUI thread.
+
+A directory that cannot be written (a full or read-only disk, a file where the directory
+should be) or an audio cache that cannot be read is a different matter: ``SpeechHealth``
+logs it once, in one line naming the directory and the reason (never the text: it holds
+what the resident typed), and tells the screen's notice (kiosk/widgets/speech_notice.py)
+so the resident reads instead of waiting for a voice. Everything else keeps working.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -23,6 +30,73 @@ log = logging.getLogger(__name__)
 PREFIX = "visit-speech-"
 
 
+class SpeechHealth:
+    """Which audio directories cannot be used now, and why; each new problem logged once.
+
+    Listeners (the notice on screen) are called on whichever thread found the change.
+    """
+
+    def __init__(self) -> None:
+        self._problems: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def problem(self) -> str:
+        """The reason of one current problem, "" when speech can be used."""
+        with self._lock:
+            return next(iter(self._problems.values()), "")
+
+    def report(self, directory: Path, exc: OSError) -> None:
+        """``directory`` cannot be used because of ``exc``: one log line, the first time."""
+        reason = _reason(directory, exc)
+        with self._lock:
+            new = self._problems.get(str(directory)) != reason
+            self._problems[str(directory)] = reason
+        if new:
+            log.warning("speech unavailable: the audio directory %s cannot be used: %s",
+                        directory, reason)  # fmt: skip
+            self._notify()
+
+    def fine(self, directory: Path) -> None:
+        """``directory`` works (again)."""
+        with self._lock:
+            was = self._problems.pop(str(directory), None)
+        if was is not None:
+            log.info("speech available again: %s", directory)
+            self._notify()
+
+    def check_cache(self, root: Path) -> bool:
+        """Look at the audio cache the clips are read from; True when it can be used."""
+        from content.speech import cache_problem
+
+        problem = cache_problem(root)
+        if problem is None:
+            self.fine(root)
+            return True
+        self.report(root, problem)
+        return False
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+
+def _reason(directory: Path, exc: OSError) -> str:
+    """The system's reason in plain words, e.g. "No space left on device"."""
+    in_the_way = directory.exists() and not directory.is_dir()
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR) and in_the_way:
+        return "a file, not a directory"
+    return exc.strerror or type(exc).__name__
+
+
 def offline_engine():
     from content.speech import OfflineEngine
 
@@ -32,9 +106,12 @@ def offline_engine():
 class VisitClips:
     """A per-visit clip store: ``synthesise`` into a private directory, ``clear`` deletes it."""
 
-    def __init__(self, data_dir: Path, engine_factory: Callable[[], object] = offline_engine):
+    def __init__(self, data_dir: Path, engine_factory: Callable[[], object] = offline_engine,
+                 health: SpeechHealth | None = None):  # fmt: skip
         self.data_dir = Path(data_dir)
         self.engine_factory = engine_factory
+        #: what cannot be written or read now; the screens' notice listens to it
+        self.health = health or SpeechHealth()
         self.engine = None
         #: this visit's directory, made on the first clip
         self.directory: Path | None = None
@@ -52,10 +129,14 @@ class VisitClips:
         """
         with self._state:
             generation = self.generation
-            if self.directory is None:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-                self.directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=self.data_dir))
-                os.chmod(self.directory, 0o700)
+            try:
+                if self.directory is None:
+                    self.data_dir.mkdir(parents=True, exist_ok=True)
+                    self.directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=self.data_dir))
+                    os.chmod(self.directory, 0o700)
+            except OSError as exc:  # full, read-only, a file in the way: no clip, no crash
+                self.health.report(self.data_dir, exc)
+                return lambda: None
             directory = self.directory
             self._count += 1
             number = self._count
@@ -80,11 +161,18 @@ class VisitClips:
                     self.engine = self.engine_factory()
                 target = directory / f"clip-{number}{self.engine.extension(language)}"
                 self.engine.synthesise(Utterance(text, language), target)
-            except (EngineUnavailable, ImportError, OSError, KeyError, ValueError) as exc:
+            except OSError as exc:  # the disk, not the engine: the notice says speech is off
+                if directory.is_dir() or not self.data_dir.is_dir():
+                    self.health.report(self.data_dir, exc)
+                return None  # (the visit's directory was deleted meanwhile: the visit is over)
+            except (EngineUnavailable, ImportError, KeyError, ValueError) as exc:
                 # never the text: it holds what the resident typed
                 log.info("no spoken clip for this visit: %s", type(exc).__name__)
                 return None
-        return target if target.is_file() else None
+        if not target.is_file():
+            return None
+        self.health.fine(self.data_dir)
+        return target
 
     def current(self, generation: int) -> bool:
         """True while the visit of ``generation`` goes on."""

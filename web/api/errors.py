@@ -32,6 +32,7 @@ CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -97,6 +98,10 @@ def _api_http_error(error: HTTPException):
 
 
 def _api_server_error(error):
+    from ..errors import database_unavailable, unavailable_response
+
+    if database_unavailable(error):  # the kiosk keeps its outbox and tries again
+        return unavailable_response(error)
     end_unit_of_work(commit=False)
     return api_error(500)
 
@@ -115,6 +120,8 @@ def route_api_errors(app: Flask) -> None:
     spec = app.error_handler_spec.setdefault(None, {})
     for code, handlers in spec.items():
         for exc_class, handler in list(handlers.items()):
+            if code is None and not issubclass(exc_class, HTTPException):
+                continue  # a Python exception's handler answers /api/ itself (the 503)
             api_handler = _api_server_error if code and code >= 500 else _api_http_error
             handlers[exc_class] = api_first(handler, api_handler)
     if HTTPException not in spec.get(None, {}):
