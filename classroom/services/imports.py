@@ -23,6 +23,7 @@ from . import audit, registration, residents
 from .actor import Actor
 from .errors import DomainError, InvalidInput
 from .spreadsheet import read_rows
+from .text import has_control_characters
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -57,6 +58,11 @@ NEED_WORDS = {
 }
 YES = {"はい", "済", "○", "〇", "有", "あり", "1", "yes", "y", "true"}
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M")
+
+
+CONTROL_CHARACTERS_MESSAGE = N_(
+    "This contains invisible control characters. Please type it again without them."
+)
 
 
 class MissingColumns(DomainError):
@@ -146,6 +152,10 @@ def _find_session(db: Session, code: str, starts: datetime) -> ClassSession | No
 
 
 def _import_row(db: Session, values: dict[str, str], result: RowResult, actor: Actor, now: datetime) -> None:
+    garbled = [name for name, value in values.items() if has_control_characters(value)]
+    if garbled:  # refused before any lookup: PostgreSQL cannot even compare a NUL
+        result.errors.extend((name, gettext(CONTROL_CHARACTERS_MESSAGE)) for name in garbled)
+        return
     code, start = values.get("course_code", ""), values.get("session_start", "")
     session = None
     if code or start:

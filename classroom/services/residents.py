@@ -24,6 +24,8 @@ PURPOSE_OF_COLLECTION = N_(
 )
 
 MIN_BIRTH_YEAR = 1900
+#: no year of birth beyond this is compared (nor could it be stored)
+MAX_YEAR = 9999
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-ー－]+$")
 _EDITABLE = {
     "family_name",
@@ -232,16 +234,21 @@ def search_participants(db: Session, query: str, limit: int = 20) -> list[Partic
 def likely_duplicates(
     db: Session, *, reading: str, phone: str = "", birth_year: int | str | None = None
 ) -> list[Participant]:
-    """Residents with the same reading and the same phone, or the same reading and birth year."""
-    key = reading_key(reading)
+    """Residents with the same reading and the same phone, or the same reading and birth year.
+
+    Called before the values are validated: a NUL in the reading or a year beyond a
+    database integer matches nobody instead of failing the query on PostgreSQL.
+    """
+    key = reading_key(clean_line(reading))
     if not key:
         return []
     same = []
-    if digits := phone_digits(phone):
+    if digits := phone_digits(phone or ""):
         same.append(Participant.phone_digits == digits)
     if birth_year not in (None, ""):
         with contextlib.suppress(ValueError):
-            same.append(Participant.birth_year == int(birth_year))
+            if MIN_BIRTH_YEAR <= (year := int(birth_year)) <= MAX_YEAR:
+                same.append(Participant.birth_year == year)
     if not same:
         return []
     return list(

@@ -43,6 +43,15 @@ def phone_digits(text: str) -> str:
     return re.sub(r"\D", "", nfkc(text))
 
 
+#: C0 and C1 control characters but tab and line breaks: never typed, never stored
+#: (PostgreSQL refuses NUL in text; ESC in a name would garble every page and export)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str | None) -> bool:
+    return bool(text and CONTROL_CHARACTERS.search(text))
+
+
 def clean_line(text: str | None) -> str:
     """One line of text as stored: NFKC-light (no control characters), trimmed."""
     if text is None:

@@ -15,6 +15,8 @@ from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
 
 NAME_MAX, ADDRESS_MAX, ACCESS_MAX = 120, 200, 1000
+#: seats and loaner phones: more than any room holds, well inside a database integer
+COUNT_MAX = 9999
 
 
 class VenueNameTaken(DomainError):
@@ -45,6 +47,11 @@ def _whole_number(errors, field, value, *, minimum: int) -> int | None:
     if number < minimum:
         errors[field] = DomainError(
             N_("Please enter %(minimum)s or more."), field=field, minimum=minimum
+        )
+        return None
+    if number > COUNT_MAX:
+        errors[field] = DomainError(
+            N_("Please enter %(maximum)s or less."), field=field, maximum=COUNT_MAX
         )
         return None
     return number

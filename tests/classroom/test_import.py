@@ -91,6 +91,26 @@ def test_one_bad_row_writes_nothing_and_every_error_is_named_by_line(ward, upcom
         assert count(ward, Registration) == 0
 
 
+def test_control_characters_and_impossible_numbers_are_row_errors_not_crashes(ward, upcoming):
+    """A NUL in a cell, or a year beyond a database integer, failed the whole request on
+    PostgreSQL; now the row says what is wrong and nothing is written."""
+    _session, start = upcoming
+    data = sheet(
+        ward,
+        "山田,花子,ヤマダ\x00ハナコ,090-1234-5678,1948,iPhone,,,はい,,",
+        f"鈴木,一郎,スズキ イチロウ,03-1111-2222,1950,iPhone,,,はい,intro\x1biphone,{start}",
+        "佐藤,,サトウ,03-2222-3333,99999999999,,,,はい,,",
+    )
+    for apply in (False, True):
+        result = run(ward, data, apply=apply)
+        assert not result.ok and not result.applied
+        assert {r.line: sorted(f for f, _ in r.errors) for r in result.error_rows} == {
+            2: ["reading"], 3: ["course_code"], 4: ["birth_year"],
+        }
+        assert "制御文字" in result.error_rows[0].errors[0][1]  # the message, in Japanese
+        assert count(ward, Participant) == 0
+
+
 def test_headers_and_encodings_are_checked(ward):
     with pytest.raises(imports.MissingColumns):
         run(ward, "姓,名\r\n山田,花子\r\n".encode(), apply=False)

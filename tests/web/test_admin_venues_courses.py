@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from classroom.models import AuditEvent, Course, PhoneLoan, Source, Venue
+from classroom.models import AuditEvent, Course, PhoneLoan, Source, User, Venue
 from classroom.services import loans, registration
 from classroom.services.actor import Actor
 from tests.web.conftest import count
@@ -119,6 +119,10 @@ def test_an_unknown_lesson_is_refused_and_nothing_changes(admin, database, ward)
         ({"capacity": "0"}, "capacity", "Please enter 1 or more."),
         ({"capacity": "twelve"}, "capacity", "Please enter a whole number."),
         ({"loaner_phones": "-1"}, "loaner_phones", "Please enter 0 or more."),
+        # more than a database integer holds: once a server error on both engines
+        ({"capacity": "100000000000000000000"}, "capacity", "Please enter 9999 or less."),
+        ({"loaner_phones": "99999999999"}, "loaner_phones", "Please enter 9999 or less."),
+        ({"name": "北\x00集会室"}, "name", "This contains invisible control characters."),
         ({"kind": "castle"}, "kind", "Not a valid choice"),
     ],
 )
@@ -185,3 +189,14 @@ def test_coordinators_cannot_manage_venues(as_role, ward):
     coordinator = as_role("coordinator")
     assert coordinator.get("/admin/venues").status_code == 403
     assert coordinator.post("/admin/courses/new", data=course_form()).status_code == 403
+
+
+def test_a_staff_form_posted_without_login_or_password_says_what_is_missing(admin, database):
+    """A script may leave fields out; that was a server error, now the usual messages."""
+    before = count(database, User), count(database, AuditEvent)
+    response = admin.post("/admin/staff/new", data={"role": "instructor", "language": "ja"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A login has 2 to 60 letters" in html
+    assert "The password must have at least" in html
+    assert (count(database, User), count(database, AuditEvent)) == before

@@ -53,6 +53,19 @@ def test_failed_logins_are_throttled_and_recorded(client, staff, database):
     assert failures == accounts.MAX_FAILURES_PER_LOGIN
 
 
+def test_a_login_with_control_characters_is_refused_with_a_message(client, staff, database):
+    """A NUL in the login name was a server error on PostgreSQL (it refuses NUL in text)."""
+    with database.read() as db:
+        before = db.query(AuditEvent).count()
+    response = log_in(client, "coordinator\x00", "\x1b" + PASSWORD)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("This contains invisible control characters.") >= 2  # both fields
+    assert client.get("/office/residents").status_code == 302
+    with database.read() as db:
+        assert db.query(AuditEvent).count() == before
+
+
 def test_login_starts_a_new_session(client, staff):
     client.get("/login")
     with client.session_transaction() as s:

@@ -83,6 +83,16 @@ def test_bad_input_re_renders_with_messages_and_writes_nothing(
     assert (count(database, Participant), count(database, AuditEvent)) == before
 
 
+def test_a_form_posted_without_the_reading_says_what_is_missing(coordinator, database):
+    """Not a browser's doing (it sends every field), but a server error once."""
+    before = count(database, Participant), count(database, AuditEvent)
+    data = {k: v for k, v in new_resident().items() if k != "reading"}
+    response = coordinator.post("/office/residents/new", data=data)
+    assert response.status_code == 422
+    assert "Please enter the name in kana." in response.get_data(as_text=True)
+    assert (count(database, Participant), count(database, AuditEvent)) == before
+
+
 def test_a_likely_duplicate_is_shown_before_anything_is_created(coordinator, database):
     twin = new_resident(reading="やまだ はなこ", phone="090-1234-5678", family_name="山田")
     response = coordinator.post("/office/residents/new", data=twin)

@@ -50,6 +50,8 @@ def test_lending_and_returning_a_phone(coordinator, database, ward, seated):
     [
         ({"phone_label": ""}, "Please enter the label on the phone."),
         ({"phone_label": "x" * 41}, "Field cannot be longer than 40 characters."),
+        # once stored as typed: an ESC or NUL in the label of every list and slip
+        ({"phone_label": "貸出\x1b-1"}, "This contains invisible control characters."),
         ({"participant_id": "999", "phone_label": "1"}, "Not a valid choice"),
     ],
 )

@@ -67,6 +67,17 @@ def test_a_found_walk_in_is_checked_in_as_a_walk_in(instructor, database, ward):
         AttendanceStatus.PRESENT, True, "walk_in")
 
 
+@pytest.mark.parametrize("participant_id", ["99999999999", "0", "-1", "x"])
+def test_a_walk_in_with_an_impossible_id_asks_to_search_again(
+        instructor, database, ward, participant_id):
+    """An id beyond a database integer was a server error on PostgreSQL."""
+    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/walk-in",
+                               data={"participant_id": participant_id}, follow_redirects=True)
+    assert "Please search for the resident again." in response.get_data(as_text=True)
+    with database.read() as db:
+        assert db.query(Attendance).count() == 0
+
+
 def test_a_resident_with_a_seat_checked_in_from_the_search_is_not_a_walk_in(
         instructor, database, ward):
     with database.write() as db:

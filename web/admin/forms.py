@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..forms import MultiCheckboxField
+from ..forms import Form, MultiCheckboxField
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Name of the venue"), render_kw={"autocomplete": "off", "required": True})
     kind = SelectField(_l("Kind of venue"))
     address = StringField(_l("Address"), render_kw={"autocomplete": "off"})
@@ -20,7 +19,7 @@ class VenueForm(FlaskForm):
                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     code = StringField(_l("Course code"), render_kw={"autocomplete": "off", "required": True,
                                              "spellcheck": "false"})
     title = StringField(_l("Title (Japanese)"), render_kw={"autocomplete": "off", "required": True})

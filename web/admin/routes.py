@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo
@@ -15,11 +14,11 @@ from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
 from ..database import db_session
-from ..forms import choices, option, show_domain_error
+from ..forms import Form, choices, option, show_domain_error
 from . import bp
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     login = StringField(_l("Login name"), render_kw={"autocomplete": "off"})
     display_name = StringField(_l("Name shown on pages"))
     role = SelectField(_l("Role"))

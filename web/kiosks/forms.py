@@ -1,5 +1,5 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Take or close a help request: a button that posts, with its CSRF token."""

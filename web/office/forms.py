@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,10 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import MultiCheckboxField
+from ..forms import Form, MultiCheckboxField
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(Form):
     family_name = StringField(_l("Family name (kanji)"), validators=[Length(max=60)],
                               render_kw={"autocomplete": "off"})
     given_name = StringField(_l("Given name (kanji)"), validators=[Length(max=60)],
@@ -41,18 +40,18 @@ class NewResidentForm(ResidentForm):
     not_a_duplicate = BooleanField(_l("I checked: this is a different person. Create anyway."))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     session_id = SelectField(_l("Class"), coerce=int)
     source = SelectField(_l("How did they apply?"))
     #: one key per form shown: a double click never books twice
     idempotency_key = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that posts: cancel, tick a call. Only the CSRF token."""
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """One class, or the first of a series; choices are filled by the view."""
 
     course_id = SelectField(_l("Course"), coerce=int)
@@ -77,7 +76,7 @@ class SessionForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
 
 
-class LoanForm(FlaskForm):
+class LoanForm(Form):
     """Lend a loaner phone to someone taking part in the class."""
 
     participant_id = SelectField(_l("Who borrows it"), coerce=int)

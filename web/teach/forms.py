@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,10 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from ..forms import option
+from ..forms import Form, option, record_id
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(
         _l("Reservation code or QR scan"),
         validators=[DataRequired(message=_l("Please scan the slip or type its code.")),
@@ -25,13 +24,13 @@ class CheckInForm(FlaskForm):
     )
 
 
-class MarkForm(FlaskForm):
-    participant_id = IntegerField(validators=[DataRequired()])
+class MarkForm(Form):
+    participant_id = IntegerField(validators=[DataRequired(), record_id()])
     status = SelectField(choices=["present", "late", "absent", "excused", "undo"])
     anchor = HiddenField()
 
 
-class WalkInSearchForm(FlaskForm):
+class WalkInSearchForm(Form):
     """Find a resident who came without a booking: by kana, or by phone digits."""
 
     class Meta:
@@ -45,13 +44,13 @@ class WalkInSearchForm(FlaskForm):
     )
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     """Check in a resident found by the search; a walk-in unless they hold a seat."""
 
-    participant_id = IntegerField(validators=[DataRequired()])
+    participant_id = IntegerField(validators=[DataRequired(), record_id()])
 
 
-class QuickResidentForm(FlaskForm):
+class QuickResidentForm(Form):
     """A walk-in who is not known yet: the reading and a phone number are enough."""
 
     reading = StringField(_l("Name in kana"), validators=[Length(max=120)],
@@ -64,11 +63,11 @@ class QuickResidentForm(FlaskForm):
     not_a_duplicate = BooleanField(_l("I checked: this is a different person. Add anyway."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that posts (mark held). Only the CSRF token."""
 
 
-class QuestionnaireForm(FlaskForm):
+class QuestionnaireForm(Form):
     #: the service checks the range, so that a wrong value is refused in one place
     satisfaction = RadioField(
         _l("Satisfaction"),
