@@ -8,12 +8,13 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast bench lint i18n system-deps clean help
+.PHONY: run test test-fast bench loadtest lint i18n system-deps clean help
 
 help:
 	@echo "make run    - set up, migrate, load demo data if empty, start the web site"
 	@echo "make test   - install what is missing, then run every test (SQLite + PostgreSQL)"
 	@echo "make bench  - benchmarks, printed as ratios to baselines measured in the same run"
+	@echo "make loadtest - 50 kiosks + 200 bookings for 20 seats over HTTP: gunicorn on PostgreSQL, then SQLite with a ramp (under 4 minutes)"
 	@echo "make lint   - ruff"
 	@echo "make i18n   - extract, update and compile the translation catalogs"
 
@@ -44,6 +45,11 @@ test-fast: $(INSTALLED)
 
 bench: system-deps $(INSTALLED)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# real servers on 127.0.0.1 (free ports), a throwaway PostgreSQL database and SQLite file;
+# exits non-zero when a seat rule broke. LOADTEST_ARGS="--json PATH" keeps the figures.
+loadtest: system-deps $(INSTALLED)
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -161,6 +161,18 @@ def _insert_registration(db: Session, **values) -> Registration:
     db.add(registration)
     db.flush()
     return registration
+
+
+def hold_idempotency_key(db: Session, key: str) -> None:
+    """Requests with this key wait for each other until this transaction ends.
+
+    A kiosk resends a booking whose answer it did not get while the first attempt may
+    still be running; without this the resend, on PostgreSQL, would make its own new
+    resident before the first commits and be refused as another person's key.
+    SQLite write transactions are serialized already (BEGIN IMMEDIATE).
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
 def register(

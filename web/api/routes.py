@@ -240,6 +240,8 @@ def registrations():
     if errors:
         return invalid(errors)
     db = db_session()
+    idempotency_key = f"kiosk:{g.kiosk.id}:{key}"
+    registration_service.hold_idempotency_key(db, idempotency_key)
     try:
         participant = resident_service.find_or_create_for_kiosk(
             db, reading=data["reading"], phone=data["phone"], birth_year=data["birth_year"],
@@ -247,7 +249,7 @@ def registrations():
         )
         result = registration_service.register(
             db, session_id=data["session_id"], participant_id=participant.id,
-            source=Source.KIOSK, actor=actor(), idempotency_key=f"kiosk:{g.kiosk.id}:{key}",
+            source=Source.KIOSK, actor=actor(), idempotency_key=idempotency_key,
         )
     except DomainError as error:
         return domain_error(error)
