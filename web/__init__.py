@@ -10,6 +10,7 @@ from flask import Flask, g, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from classroom import i18n as classroom_i18n
 from classroom.db import Database
@@ -56,6 +57,15 @@ def trusted_proxies(env: dict[str, str] | None = None) -> int:
     return int(raw)
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` limited to 1 .. 2**31 - 1: a bigger number is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """The web app. `test_config` may carry DATABASE (a classroom Database) and overrides."""
     settings = Settings.from_env()
@@ -94,6 +104,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     web_database.init_app(app, database)
     app.extensions["tsunagu_sessions"] = SessionRegistry(app.config["PERMANENT_SESSION_LIFETIME"])
 
+    # ids in URLs are database keys: beyond PostgreSQL's integer they are simply not found
+    app.url_map.converters["int"] = RowIdConverter
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)

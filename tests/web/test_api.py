@@ -273,6 +273,23 @@ def test_wrong_input_is_422_with_a_message_per_field(kiosk, database, ward, chan
     assert count(database, Registration) == 0 and count(database, Participant) == 1  # ward's own
 
 
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/v1/heartbeat", {"app_version": "1.0\x00"}, "app_version"),
+    ("/api/v1/help-requests", {"client_id": "c" * 12, "screen": "home\x1b"}, "screen"),
+    ("/api/v1/events", {"events": [{"client_id": "e" * 12, "kind": "guide_viewed\x00"}]}, "events"),
+])
+def test_control_characters_anywhere_in_a_body_are_422_and_store_nothing(kiosk, database, path, body, field):
+    response = kiosk.post(path, body, headers={"Idempotency-Key": "k" * 12})
+    assert response.status_code == 422 and set(response.json["errors"]) == {field}
+    assert "control characters" in response.json["errors"][field]
+    assert count(database, HelpRequest) == 0 and count(database, UsageEvent) == 0
+
+
+def test_a_nul_in_the_course_filter_is_422_not_a_crash(kiosk, ward):
+    response = kiosk.client.get("/api/v1/sessions?course=intro%00", headers=kiosk.headers)
+    assert response.status_code == 422 and set(response.json["errors"]) == {"course"}
+
+
 def test_missing_fields_and_a_missing_idempotency_key(kiosk, ward):
     response = kiosk.post("/api/v1/registrations", {}, headers={})
     assert response.status_code == 422

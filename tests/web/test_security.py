@@ -204,3 +204,17 @@ def test_no_personal_data_in_the_servers_output(tmp_path: Path, mode: str):
     # ... and none of what was typed
     leaked = [s for s in SECRETS if s in output]
     assert not leaked, f"personal data in the server's output: {leaked}\n{output[-3000:]}"
+
+
+def test_ids_beyond_the_database_integer_are_not_found(as_role):
+    admin = as_role("admin")
+    huge = {k: 99_999_999_999 for k in "rsogcnvk"}
+    checked = 0
+    for method, template, _roles in test_access.TABLE:
+        placeholders = set(re.findall(r"\{(\w)\}", template))
+        if not placeholders or not placeholders <= set(huge):
+            continue  # no id, or a lesson/guide name rather than a number
+        response = admin.open(template.format(**huge), method=method, data={})
+        assert response.status_code in (404, 405), f"{method} {template}: {response.status_code}"
+        checked += 1
+    assert checked >= 20

@@ -27,6 +27,7 @@ from classroom.services.errors import (
     NotFound,
     SessionNotOpen,
 )
+from classroom.services.text import has_control_characters
 
 from ..database import db_session
 from . import bp
@@ -114,7 +115,25 @@ def json_object(allowed: set[str]) -> dict:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise BadJSON(invalid({k: _("This field is not expected.") for k in unknown}))
+    if controlled := sorted(k for k, v in data.items() if _holds_control_characters(v)):
+        raise BadJSON(invalid({k: _control_message() for k in controlled}))
     return data
+
+
+def _control_message() -> str:
+    return _("This contains invisible control characters. Please type it again without them.")
+
+
+def _holds_control_characters(value) -> bool:
+    """True when any string inside `value` (lists and objects too) holds one; PostgreSQL
+    refuses NUL in text, and nothing a kiosk sends needs any of them."""
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, list):
+        return any(_holds_control_characters(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_control_characters(k) or _holds_control_characters(v) for k, v in value.items())
+    return False
 
 
 def domain_error(error: DomainError):
@@ -178,7 +197,9 @@ def sessions():
         errors["device"] = _("The kind of phone must be one of: %(choices)s.",
                              choices=", ".join(SESSION_DEVICES))
     course_code = request.args.get("course")
-    if course_code is not None and len(course_code) > 40:
+    if course_code is not None and has_control_characters(course_code):
+        errors["course"] = _control_message()
+    elif course_code is not None and len(course_code) > 40:
         errors["course"] = _("There is no course with this code.")
     if errors:
         return invalid(errors)
