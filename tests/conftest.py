@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from classroom.db import Database
@@ -55,7 +57,11 @@ def pytest_sessionstart(session) -> None:
 def pytest_runtest_logreport(report) -> None:
     if report.when == "call" and report.passed:
         for engine in ENGINES:
-            if f"[{engine}" in report.nodeid or f"-{engine}]" in report.nodeid or f"-{engine}-" in report.nodeid:
+            if (
+                f"[{engine}" in report.nodeid
+                or f"-{engine}]" in report.nodeid
+                or f"-{engine}-" in report.nodeid
+            ):
                 _ran[engine] += 1
 
 
@@ -112,6 +118,36 @@ def make_database(engine_name: str, tmp_path, request, **engine_kwargs) -> Datab
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return db
+
+
+# Moments a ward lives by, as UTC instants. From 15:00 to 24:00 UTC, Tokyo is already on
+# the next day; a test that must hold "at any hour" runs at both kinds of moment.
+TOKYO_SAME_DAY = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo, same date
+TOKYO_NEXT_DAY = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)  # 05:00 on 5 December in Tokyo
+TOKYO_MIDNIGHT = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # 00:00 on 5 December in Tokyo
+FISCAL_YEAR_END = datetime(2027, 3, 31, 14, 59, tzinfo=UTC)  # 23:59 on 31 March in Tokyo
+FISCAL_YEAR_START = datetime(2027, 3, 31, 15, 0, tzinfo=UTC)  # 00:00 on 1 April in Tokyo
+NEW_YEAR = datetime(2026, 12, 31, 15, 0, tzinfo=UTC)  # 00:00 on 1 January 2027 in Tokyo
+LEAP_DAY = datetime(2028, 2, 28, 15, 30, tzinfo=UTC)  # 00:30 on 29 February 2028 in Tokyo
+
+
+@pytest.fixture
+def frozen_clock():
+    """Travel to a fixed instant: `frozen_clock(moment)`; the clock ticks on from there.
+
+    Tests never read the wall clock; the suite gives the same answer at any hour of any day.
+    """
+    travellers = []
+
+    def travel(moment: datetime):
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        travellers.append(traveller)
+        return moment
+
+    yield travel
+    for traveller in reversed(travellers):
+        traveller.stop()
 
 
 @pytest.fixture(params=ENGINES)

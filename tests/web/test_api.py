@@ -13,6 +13,7 @@ import uuid
 import zipfile
 from datetime import timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +32,10 @@ from classroom.models import (
 from classroom.services import kiosks as kiosk_service
 from classroom.services import sessions
 from classroom.services.actor import Actor
+from tests.conftest import TOKYO_NEXT_DAY, TOKYO_SAME_DAY
 from tests.web.conftest import build_app
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 #: (method, path) of every kiosk route; all need the token except openapi.json
 API_ROUTES = [
@@ -139,7 +143,15 @@ def test_a_kiosk_token_is_not_a_login(api_app, database, staff):
     assert count(database, HelpRequest) == 0
 
 
-def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(kiosk, database, ward):
+@pytest.fixture(params=[TOKYO_SAME_DAY, TOKYO_NEXT_DAY], ids=["tokyo-same-day", "tokyo-next-day"])
+def moment(request, frozen_clock):
+    """Runs a test at 10:00 Tokyo time and at 05:00 Tokyo time (20:00 UTC the day before)."""
+    return frozen_clock(request.param)
+
+
+def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(
+    moment, kiosk, database, ward
+):
     kiosk.books(ward.session_id)
     response = kiosk.get("/api/v1/sessions?device=iphone")
     assert response.status_code == 200
@@ -154,7 +166,8 @@ def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(kiosk
         assert personal not in text
     assert kiosk.get("/api/v1/sessions?device=android").json["sessions"] == []
     assert kiosk.get("/api/v1/sessions?course=nope").json["sessions"] == []
-    later = (utcnow() + timedelta(days=8)).strftime("%Y-%m-%d")
+    # the kiosk asks by the date on the wall in Tokyo, which is not UTC's from 15:00 UTC
+    later = (utcnow() + timedelta(days=8)).astimezone(TOKYO).strftime("%Y-%m-%d")
     assert [s["id"] for s in kiosk.get(f"/api/v1/sessions?from={later}").json["sessions"]] == [
         ward.other_session_id]
 
