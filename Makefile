@@ -15,7 +15,7 @@ help:
 	@echo "make test   - install what is missing, then run every test (SQLite + PostgreSQL)"
 	@echo "make bench  - benchmarks, printed as ratios to baselines measured in the same run"
 	@echo "make loadtest - 50 kiosks + 200 bookings for 20 seats over HTTP: gunicorn on PostgreSQL, then SQLite with a ramp (under 4 minutes)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make i18n   - extract, update and compile the translation catalogs"
 
 $(BIN)/python:
@@ -53,6 +53,7 @@ loadtest: system-deps $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 LANGUAGES := ja en zh_Hans ko
 

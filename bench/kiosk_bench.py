@@ -121,6 +121,7 @@ def child_walk(guide_id: str) -> None:
                 app.stop()
                 return
             if what == "frame":
+
                 def resume(now):
                     advance(now)
 
@@ -226,7 +227,7 @@ def spawn(args: list[str], env: dict) -> tuple[float, dict]:
     if done.returncode != 0 or not said:
         sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
         raise SystemExit(f"kiosk bench child {args} failed ({done.returncode})")
-    values = json.loads(said[-1][len(MARK):])
+    values = json.loads(said[-1][len(MARK) :])
     return values.get("first_frame", started) - started, values
 
 
@@ -280,8 +281,10 @@ def main() -> None:
     else:
         print("読み上げ: the guide step found no cached clip; not measured")
     if walk.get("frames_missed"):
-        print(f"note: {len(walk['frames_missed'])} waits saw no new frame within {FRAME_TIMEOUT} s: "
-              f"{sorted(set(walk['frames_missed']))}")
+        print(
+            f"note: {len(walk['frames_missed'])} waits saw no new frame within {FRAME_TIMEOUT} s: "
+            f"{sorted(set(walk['frames_missed']))}"
+        )
     em, km = statistics.median(empty_rss) / 1024, statistics.median(kiosk_rss) / 1024
     walked = walk["rss_walked_kib"] / 1024
     print(f"resident memory: {walked:.0f} MiB after every step of every guide ({walk['guides']} guides, "

@@ -48,7 +48,10 @@ PER_SESSION = REGISTRATIONS // SESSIONS  # 60
 YEARS = (2021, 2022, 2023, 2024, 2025)
 RUNS = 7
 CHUNK = 5_000
-PG_URL = os.environ.get("TSUNAGU_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_URL = (
+    os.environ.get("TSUNAGU_TEST_DATABASE_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _bulk(conn, table, rows: list[dict]) -> None:
@@ -60,65 +63,189 @@ def fill(database: Database) -> None:
     rng = random.Random(2025)
     now = datetime(2026, 3, 1, tzinfo=UTC)
     with database.engine.begin() as conn:
-        _bulk(conn, Course.__table__, [
-            dict(id=i, code=f"c{i}", title=f"講座{i}", kind="intro", device_track="any",
-                 title_translations={}, lesson_ids=[], description="") for i in range(1, 7)])
-        _bulk(conn, Venue.__table__, [
-            dict(id=i, name=f"会場{i}", kind="library", capacity=PER_SESSION, name_translations={},
-                 address="", access="", loaner_phones=0) for i in range(1, 13)])
-        _bulk(conn, Kiosk.__table__, [
-            dict(id=i, name=f"k{i}", location=f"場所{i}", token_hash=f"{i:064d}", created_at=now,
-                 app_version="", content_version="") for i in range(1, 9)])
-        _bulk(conn, Participant.__table__, [
-            dict(id=i, reading=f"テスト{i}", reading_key=f"てすと{i}", family_name="", given_name="",
-                 phone="", phone_digits="", birth_year=rng.randint(1930, 1965),
-                 device=rng.choice(["iphone", "android", "senior", "none"]), needs=[], note="",
-                 consent_method="phone", source="phone", created_at=now, last_activity_at=now)
-            for i in range(1, RESIDENTS + 1)])
+        _bulk(
+            conn,
+            Course.__table__,
+            [
+                dict(
+                    id=i,
+                    code=f"c{i}",
+                    title=f"講座{i}",
+                    kind="intro",
+                    device_track="any",
+                    title_translations={},
+                    lesson_ids=[],
+                    description="",
+                )
+                for i in range(1, 7)
+            ],
+        )
+        _bulk(
+            conn,
+            Venue.__table__,
+            [
+                dict(
+                    id=i,
+                    name=f"会場{i}",
+                    kind="library",
+                    capacity=PER_SESSION,
+                    name_translations={},
+                    address="",
+                    access="",
+                    loaner_phones=0,
+                )
+                for i in range(1, 13)
+            ],
+        )
+        _bulk(
+            conn,
+            Kiosk.__table__,
+            [
+                dict(
+                    id=i,
+                    name=f"k{i}",
+                    location=f"場所{i}",
+                    token_hash=f"{i:064d}",
+                    created_at=now,
+                    app_version="",
+                    content_version="",
+                )
+                for i in range(1, 9)
+            ],
+        )
+        _bulk(
+            conn,
+            Participant.__table__,
+            [
+                dict(
+                    id=i,
+                    reading=f"テスト{i}",
+                    reading_key=f"てすと{i}",
+                    family_name="",
+                    given_name="",
+                    phone="",
+                    phone_digits="",
+                    birth_year=rng.randint(1930, 1965),
+                    device=rng.choice(["iphone", "android", "senior", "none"]),
+                    needs=[],
+                    note="",
+                    consent_method="phone",
+                    source="phone",
+                    created_at=now,
+                    last_activity_at=now,
+                )
+                for i in range(1, RESIDENTS + 1)
+            ],
+        )
         sessions, per_year = [], SESSIONS // len(YEARS)
         for n in range(SESSIONS):
             year = YEARS[n // per_year]
-            starts = datetime(year, 4, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(364), hours=rng.randrange(8))
-            sessions.append(dict(id=n + 1, course_id=rng.randint(1, 6), venue_id=rng.randint(1, 12),
-                                 starts_at=starts, ends_at=starts + timedelta(hours=1, minutes=30),
-                                 capacity=PER_SESSION, seats_taken=PER_SESSION, waitlist_seq=0,
-                                 state="held", booking_mode="first_come", note="", created_at=starts,
-                                 held_at=starts))
+            starts = datetime(year, 4, 1, 1, tzinfo=UTC) + timedelta(
+                days=rng.randrange(364), hours=rng.randrange(8)
+            )
+            sessions.append(
+                dict(
+                    id=n + 1,
+                    course_id=rng.randint(1, 6),
+                    venue_id=rng.randint(1, 12),
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    capacity=PER_SESSION,
+                    seats_taken=PER_SESSION,
+                    waitlist_seq=0,
+                    state="held",
+                    booking_mode="first_come",
+                    note="",
+                    created_at=starts,
+                    held_at=starts,
+                )
+            )
         _bulk(conn, ClassSession.__table__, sessions)
         registrations, attendance, answers = [], [], []
         rid = 0
         for s in sessions:
             for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):
                 rid += 1
-                registrations.append(dict(id=rid, session_id=s["id"], participant_id=pid, status="confirmed",
-                                          source="phone", entered_via="", code=f"B{rid:07d}",
-                                          qr_token=f"t{rid}", created_at=s["starts_at"],
-                                          confirmed_at=s["starts_at"]))
+                registrations.append(
+                    dict(
+                        id=rid,
+                        session_id=s["id"],
+                        participant_id=pid,
+                        status="confirmed",
+                        source="phone",
+                        entered_via="",
+                        code=f"B{rid:07d}",
+                        qr_token=f"t{rid}",
+                        created_at=s["starts_at"],
+                        confirmed_at=s["starts_at"],
+                    )
+                )
                 if rng.random() < 0.85:
-                    attendance.append(dict(session_id=s["id"], participant_id=pid, registration_id=rid,
-                                           status="present", walk_in=False, method="scan",
-                                           marked_at=s["starts_at"]))
-            answers += [dict(session_id=s["id"], satisfaction=rng.randint(2, 5), comment="",
-                             entered_at=s["starts_at"]) for _ in range(10)]
+                    attendance.append(
+                        dict(
+                            session_id=s["id"],
+                            participant_id=pid,
+                            registration_id=rid,
+                            status="present",
+                            walk_in=False,
+                            method="scan",
+                            marked_at=s["starts_at"],
+                        )
+                    )
+            answers += [
+                dict(
+                    session_id=s["id"],
+                    satisfaction=rng.randint(2, 5),
+                    comment="",
+                    entered_at=s["starts_at"],
+                )
+                for _ in range(10)
+            ]
         _bulk(conn, Registration.__table__, registrations)
         _bulk(conn, Attendance.__table__, attendance)
         _bulk(conn, QuestionnaireResponse.__table__, answers)
         kinds = ["guide_viewed"] * 5 + ["guide_finished"] * 2 + ["handoff_shown", "language_chosen"]
         events = []
         for n in range(50_000):
-            at = datetime(rng.choice(YEARS), 4, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(525_000))
-            events.append(dict(kiosk_id=rng.randint(1, 8), client_id=f"e{n}", kind=rng.choice(kinds), at=at,
-                               received_at=at, guide_id=rng.choice(["juminhyo", "mynumber", "tax"]),
-                               language=rng.choice(["ja", "ja", "ja", "en", "zh-Hans", "ko"]), text_size=""))
+            at = datetime(rng.choice(YEARS), 4, 1, tzinfo=UTC) + timedelta(
+                minutes=rng.randrange(525_000)
+            )
+            events.append(
+                dict(
+                    kiosk_id=rng.randint(1, 8),
+                    client_id=f"e{n}",
+                    kind=rng.choice(kinds),
+                    at=at,
+                    received_at=at,
+                    guide_id=rng.choice(["juminhyo", "mynumber", "tax"]),
+                    language=rng.choice(["ja", "ja", "ja", "en", "zh-Hans", "ko"]),
+                    text_size="",
+                )
+            )
         _bulk(conn, UsageEvent.__table__, events)
-        _bulk(conn, HelpRequest.__table__, [
-            dict(kiosk_id=rng.randint(1, 8), client_id=f"h{n}", screen="", language="ja",
-                 created_at=datetime(rng.choice(YEARS), 6, 1, tzinfo=UTC)) for n in range(2_000)])
+        _bulk(
+            conn,
+            HelpRequest.__table__,
+            [
+                dict(
+                    kiosk_id=rng.randint(1, 8),
+                    client_id=f"h{n}",
+                    screen="",
+                    language="ja",
+                    created_at=datetime(rng.choice(YEARS), 6, 1, tzinfo=UTC),
+                )
+                for n in range(2_000)
+            ],
+        )
         if database.dialect == "postgresql":
             for table in Base.metadata.sorted_tables:
                 if "id" in table.c and table.c.id.autoincrement:
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                      f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT coalesce(max(id), 1) FROM {table.name}))"
+                        )
+                    )
             conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
@@ -146,11 +273,15 @@ def measure(name: str, database: Database) -> None:
 
         baseline = median_ms(count)
         full = median_ms(lambda: fiscal_year_report(db, 2025))
-    print(f"{name}: data made in {filled:.1f} s ({attendance_rows:,} attendance rows); "
-          f"FY2025: {report.sessions_held} sessions, {report.attendances:,} attendances, "
-          f"{report.participants:,} people")
-    print(f"{name}: COUNT(*) attendance median {baseline:.1f} ms; fiscal-year report median {full:.1f} ms; "
-          f"ratio {full / baseline:.1f}x")
+    print(
+        f"{name}: data made in {filled:.1f} s ({attendance_rows:,} attendance rows); "
+        f"FY2025: {report.sessions_held} sessions, {report.attendances:,} attendances, "
+        f"{report.participants:,} people"
+    )
+    print(
+        f"{name}: COUNT(*) attendance median {baseline:.1f} ms; fiscal-year report median {full:.1f} ms; "
+        f"ratio {full / baseline:.1f}x"
+    )
 
 
 def main() -> None:
@@ -160,7 +291,9 @@ def main() -> None:
         measure("sqlite", database)
         database.dispose()
     try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        admin = create_engine(
+            PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with admin.connect() as conn:
             schema = f"bench_{uuid.uuid4().hex[:10]}"
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -92,7 +92,8 @@ def fill(database: Database) -> tuple[int, int]:
         for n in range(SESSIONS):
             year = FISCAL_YEARS[n // per_year]
             starts = datetime(year, 4, 1, 1, tzinfo=UTC) + timedelta(
-                days=rng.randrange(364), hours=rng.randrange(8))
+                days=rng.randrange(364), hours=rng.randrange(8)
+            )
             held = starts < TODAY
             sessions.append(dict(id=n + 1, course_id=rng.randint(1, 6), venue_id=rng.randint(1, 12),
                                  starts_at=starts, ends_at=starts + timedelta(hours=1, minutes=30),
@@ -101,8 +102,11 @@ def fill(database: Database) -> tuple[int, int]:
                                  note="", created_at=starts - timedelta(days=30),
                                  held_at=starts if held else None))  # fmt: skip
         _bulk(conn, ClassSession.__table__, sessions)
-        _bulk(conn, session_instructor, [
-            dict(session_id=s["id"], user_id=instructor_id) for s in sessions])
+        _bulk(
+            conn,
+            session_instructor,
+            [dict(session_id=s["id"], user_id=instructor_id) for s in sessions],
+        )
         registrations, rid = [], 0
         for s in sessions:
             for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):

@@ -44,10 +44,14 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
     try:
         done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise BackupFailed(reason=f"{argv[0]} is not installed (apt install postgresql-client)") from None
+        raise BackupFailed(
+            reason=f"{argv[0]} is not installed (apt install postgresql-client)"
+        ) from None
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
-        raise BackupFailed(reason=lines[-1] if lines else f"{argv[0]} exited with {done.returncode}")
+        raise BackupFailed(
+            reason=lines[-1] if lines else f"{argv[0]} exited with {done.returncode}"
+        )
 
 
 def backup(url: str, path: str | Path, *, schema: str | None = None) -> Path:

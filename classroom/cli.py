@@ -29,12 +29,19 @@ def db_upgrade(revision: str) -> None:
     upgrade(database, revision)
     after = current_revision(database)
     if before == after:
-        click.echo(_("Database %(url)s is up to date (revision %(rev)s).") % {
-            "url": database.engine.url.render_as_string(hide_password=True), "rev": after})
+        click.echo(
+            _("Database %(url)s is up to date (revision %(rev)s).")
+            % {"url": database.engine.url.render_as_string(hide_password=True), "rev": after}
+        )
     else:
-        click.echo(_("Database %(url)s upgraded from %(before)s to %(after)s.") % {
-            "url": database.engine.url.render_as_string(hide_password=True),
-            "before": before or _("empty"), "after": after})
+        click.echo(
+            _("Database %(url)s upgraded from %(before)s to %(after)s.")
+            % {
+                "url": database.engine.url.render_as_string(hide_password=True),
+                "before": before or _("empty"),
+                "after": after,
+            }
+        )
 
 
 @db.command("status")
@@ -51,9 +58,13 @@ def db_status() -> None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Fill the database even if it already holds data.")
-@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if the database holds data.")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing (and succeed) if the database holds data."
+)
 @click.option("--logins", is_flag=True, help="Give the demo staff passwords and print them.")
-@click.option("--seed", default=2025, show_default=True, help="Random seed: the same seed, the same ward.")
+@click.option(
+    "--seed", default=2025, show_default=True, help="Random seed: the same seed, the same ward."
+)
 def demo(force: bool, if_empty: bool, logins: bool, seed: int) -> None:
     """Fill an empty database with a believable ward year of classes (names belong to nobody)."""
     from .demo import DatabaseNotEmpty, ensure_demo_staff_passwords, load_demo
@@ -68,7 +79,9 @@ def demo(force: bool, if_empty: bool, logins: bool, seed: int) -> None:
             raise click.ClickException(exc.translate()) from None
         click.echo(_("The database already holds data: demo data not loaded."))
     if logins:
-        click.echo(_("Demo logins (kept in %(path)s):") % {
-            "path": settings.instance_dir / "demo-logins.txt"})
+        click.echo(
+            _("Demo logins (kept in %(path)s):")
+            % {"path": settings.instance_dir / "demo-logins.txt"}
+        )
         for login, role, password in ensure_demo_staff_passwords(database, settings.instance_dir):
             click.echo(f"  {role:<12} {login:<20} {password}")

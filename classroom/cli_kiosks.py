@@ -38,8 +38,13 @@ def add(name: str, location: str) -> None:
         raise click.ClickException(_explain(error)) from None
     finally:
         database.dispose()
-    click.echo(_("Added kiosk '%(name)s'. Its token is shown only now; put it in the kiosk's "
-                 "configuration:") % {"name": name})
+    click.echo(
+        _(
+            "Added kiosk '%(name)s'. Its token is shown only now; put it in the kiosk's "
+            "configuration:"
+        )
+        % {"name": name}
+    )
     click.echo(token)
 
 
@@ -52,8 +57,11 @@ def revoke(name: str) -> None:
         with database.write() as s:
             kiosk_service.revoke_kiosk(s, name, actor=Actor.cli())
     except DomainError as error:
-        raise click.ClickException(_("No kiosk is called '%(name)s'.") % {"name": name}
-                                   if error.field == "name" else _explain(error)) from None
+        raise click.ClickException(
+            _("No kiosk is called '%(name)s'.") % {"name": name}
+            if error.field == "name"
+            else _explain(error)
+        ) from None
     finally:
         database.dispose()
     click.echo(_("The token of kiosk '%(name)s' is revoked.") % {"name": name})
@@ -71,7 +79,17 @@ def list_kiosks() -> None:
                 else:
                     state = _("online") if kiosk_service.is_online(k) else _("offline")
                 seen = k.last_seen_at.strftime("%Y-%m-%dT%H:%M:%SZ") if k.last_seen_at else "-"
-                click.echo("\t".join([k.name, state, seen, k.app_version or "-",
-                                      k.content_version or "-", k.location]))
+                click.echo(
+                    "\t".join(
+                        [
+                            k.name,
+                            state,
+                            seen,
+                            k.app_version or "-",
+                            k.content_version or "-",
+                            k.location,
+                        ]
+                    )
+                )
     finally:
         database.dispose()

@@ -22,18 +22,35 @@ def _database() -> Database:
 
 def _fail(error: DomainError) -> click.ClickException:
     if isinstance(error, InvalidInput):
-        return click.ClickException("\n".join(f"{f}: {e.translate(_)}" for f, e in error.errors.items()))
+        return click.ClickException(
+            "\n".join(f"{f}: {e.translate(_)}" for f, e in error.errors.items())
+        )
     return click.ClickException(error.translate(_))
 
 
 @click.command()
-@click.option("--fiscal-year", type=int, help="April to March, named by its April's year (2025 = 令和7年度).")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (Tokyo), with --until.")
-@click.option("--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last (Tokyo).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
-@click.option("--encoding", type=click.Choice(["utf-8-sig", "cp932"]), default="utf-8-sig", show_default=True,
-              help="CSV only: UTF-8 with BOM (Excel), or Shift_JIS.")
-def report(fiscal_year: int | None, start: datetime | None, end: datetime | None, fmt: str, encoding: str) -> None:
+@click.option(
+    "--fiscal-year", type=int, help="April to March, named by its April's year (2025 = 令和7年度)."
+)
+@click.option(
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (Tokyo), with --until."
+)
+@click.option(
+    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last (Tokyo)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "cp932"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV only: UTF-8 with BOM (Excel), or Shift_JIS.",
+)
+def report(
+    fiscal_year: int | None, start: datetime | None, end: datetime | None, fmt: str, encoding: str
+) -> None:
     """Print the ward's figures for a fiscal year or a date range."""
     from .services import reports
     from .services.spreadsheet import encode_csv
@@ -47,8 +64,11 @@ def report(fiscal_year: int | None, start: datetime | None, end: datetime | None
                 result = reports.fiscal_year_report(db, fiscal_year)
             else:
                 tokyo = reports.TOKYO
-                result = reports.report(db, datetime.combine(start.date(), time(), tokyo),
-                                        datetime.combine(end.date(), time(), tokyo))
+                result = reports.report(
+                    db,
+                    datetime.combine(start.date(), time(), tokyo),
+                    datetime.combine(end.date(), time(), tokyo),
+                )
     finally:
         database.dispose()
     if fmt == "json":
@@ -71,8 +91,12 @@ def privacy() -> None:
 
 
 @privacy.command("purge")
-@click.option("--apply", "apply_", is_flag=True, help="Erase them (without it: only list who would be).")
-@click.option("--days", type=int, default=None, help="Retention in days (default: TSUNAGU_RETENTION_DAYS).")
+@click.option(
+    "--apply", "apply_", is_flag=True, help="Erase them (without it: only list who would be)."
+)
+@click.option(
+    "--days", type=int, default=None, help="Retention in days (default: TSUNAGU_RETENTION_DAYS)."
+)
 def purge(apply_: bool, days: int | None) -> None:
     """Erase residents whose last activity is older than the retention period (dry run by default)."""
     from .services import privacy as service
@@ -93,13 +117,20 @@ def purge(apply_: bool, days: int | None) -> None:
     if apply_:
         click.echo(_("Erased %(count)s residents inactive for more than %(days)s days.") % values)
     else:
-        click.echo(_("%(count)s residents inactive for more than %(days)s days would be erased. "
-                     "Run again with --apply to erase them.") % values)
+        click.echo(
+            _(
+                "%(count)s residents inactive for more than %(days)s days would be erased. "
+                "Run again with --apply to erase them."
+            )
+            % values
+        )
 
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--schema", default=None, help="PostgreSQL: only this schema (default: from the URL, else all).")
+@click.option(
+    "--schema", default=None, help="PostgreSQL: only this schema (default: from the URL, else all)."
+)
 def backup(path: Path, schema: str | None) -> None:
     """Write a consistent backup of the database to PATH, also while the site runs."""
     from . import backup as ops
@@ -114,7 +145,9 @@ def backup(path: Path, schema: str | None) -> None:
 
 @click.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--schema", default=None, help="PostgreSQL: only this schema (default: from the URL, else all).")
+@click.option(
+    "--schema", default=None, help="PostgreSQL: only this schema (default: from the URL, else all)."
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore(path: Path, schema: str | None, yes: bool) -> None:
     """Replace the database with the backup at PATH (stop the site first)."""
@@ -122,7 +155,9 @@ def restore(path: Path, schema: str | None, yes: bool) -> None:
 
     url = Settings.from_env().database_url
     if not yes:
-        click.confirm(_("This replaces everything in the database with the backup. Continue?"), abort=True)
+        click.confirm(
+            _("This replaces everything in the database with the backup. Continue?"), abort=True
+        )
     try:
         ops.restore(url, path, schema=schema or ops.schema_of(url))
     except DomainError as error:
@@ -132,7 +167,9 @@ def restore(path: Path, schema: str | None, yes: bool) -> None:
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--apply", "apply_", is_flag=True, help="Write the rows (without it: only check them).")
+@click.option(
+    "--apply", "apply_", is_flag=True, help="Write the rows (without it: only check them)."
+)
 def import_(path: Path, apply_: bool) -> None:
     """Import residents and registrations from the old spreadsheet (CSV), all rows or none."""
     from .services import imports
@@ -140,21 +177,40 @@ def import_(path: Path, apply_: bool) -> None:
     database = _database()
     try:
         with database.write() as db:
-            result = imports.import_residents(db, path.read_bytes(), actor=Actor.cli(), apply=apply_)
+            result = imports.import_residents(
+                db, path.read_bytes(), actor=Actor.cli(), apply=apply_
+            )
     except DomainError as error:
         raise _fail(error) from None
     finally:
         database.dispose()
     for row in result.error_rows:
         for field, message in row.errors:
-            click.echo(_("line %(line)s, %(field)s: %(message)s") % {
-                "line": row.line, "field": field, "message": message}, err=True)
-    values = {"rows": len(result.rows), "created": result.created, "registrations": result.registrations}
+            click.echo(
+                _("line %(line)s, %(field)s: %(message)s")
+                % {"line": row.line, "field": field, "message": message},
+                err=True,
+            )
+    values = {
+        "rows": len(result.rows),
+        "created": result.created,
+        "registrations": result.registrations,
+    }
     if not result.ok:
         raise click.ClickException(
-            _("%(count)s rows have errors; nothing was imported.") % {"count": len(result.error_rows)})
+            _("%(count)s rows have errors; nothing was imported.")
+            % {"count": len(result.error_rows)}
+        )
     if result.applied:
-        click.echo(_("Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.") % values)
+        click.echo(
+            _("Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.")
+            % values
+        )
     else:
-        click.echo(_("All %(rows)s rows are valid (%(created)s new residents, %(registrations)s registrations). "
-                     "Run again with --apply to import them.") % values)
+        click.echo(
+            _(
+                "All %(rows)s rows are valid (%(created)s new residents, %(registrations)s registrations). "
+                "Run again with --apply to import them."
+            )
+            % values
+        )

@@ -22,8 +22,12 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10
 #: libpq TCP keepalives: an established connection to a vanished server fails in ~1 minute
-PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-                 "keepalives_count": 3}
+PG_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def make_engine(url: str, **kwargs) -> Engine:

@@ -47,44 +47,145 @@ FY_SESSIONS = 31
 FY_ATTENDANCES = 174
 
 FAMILY = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"),
-    ("伊藤", "イトウ"), ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"),
-    ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"),
-    ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"), ("井上", "イノウエ"),
-    ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"), ("森", "モリ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("森", "モリ"),
 ]
 GIVEN = [
-    ("和子", "カズコ"), ("幸子", "サチコ"), ("節子", "セツコ"), ("洋子", "ヨウコ"),
-    ("恵子", "ケイコ"), ("久美子", "クミコ"), ("弘子", "ヒロコ"), ("京子", "キョウコ"),
-    ("茂", "シゲル"), ("博", "ヒロシ"), ("実", "ミノル"), ("清", "キヨシ"),
-    ("勇", "イサム"), ("進", "ススム"), ("隆", "タカシ"), ("明", "アキラ"),
+    ("和子", "カズコ"),
+    ("幸子", "サチコ"),
+    ("節子", "セツコ"),
+    ("洋子", "ヨウコ"),
+    ("恵子", "ケイコ"),
+    ("久美子", "クミコ"),
+    ("弘子", "ヒロコ"),
+    ("京子", "キョウコ"),
+    ("茂", "シゲル"),
+    ("博", "ヒロシ"),
+    ("実", "ミノル"),
+    ("清", "キヨシ"),
+    ("勇", "イサム"),
+    ("進", "ススム"),
+    ("隆", "タカシ"),
+    ("明", "アキラ"),
 ]
 
 COURSES = [
-    ("intro-iphone", "スマホ入門（iPhone）", "Smartphone introduction (iPhone)", CourseKind.INTRO,
-     DeviceTrack.IPHONE, ["intro-01-power", "intro-02-touch", "intro-03-typing", "intro-04-internet", "intro-05-camera-qr"]),
-    ("intro-android", "スマホ入門（Android）", "Smartphone introduction (Android)", CourseKind.INTRO,
-     DeviceTrack.ANDROID, ["intro-01-power", "intro-02-touch", "intro-03-typing", "intro-04-internet", "intro-05-camera-qr"]),
-    ("intro-senior", "スマホ入門（らくらくスマートフォン）", "Smartphone introduction (senior phones)",
-     CourseKind.INTRO, DeviceTrack.SENIOR, ["intro-01-power", "intro-02-touch", "intro-03-typing"]),
-    ("op-mynumber", "ワンポイント教室：マイナンバーカードとマイナポータル",
-     "One-point class: My Number Card and Mynaportal", CourseKind.ONE_POINT, DeviceTrack.ANY,
-     ["mynumber-card", "mynaportal"]),
-    ("op-line", "ワンポイント教室：LINEを始めよう", "One-point class: getting started with LINE",
-     CourseKind.ONE_POINT, DeviceTrack.ANY, ["line-basics"]),
-    ("op-cashless", "ワンポイント教室：キャッシュレス決済", "One-point class: cashless payment",
-     CourseKind.ONE_POINT, DeviceTrack.ANY, ["cashless-payment"]),
-    ("op-scam", "ワンポイント教室：詐欺から身を守る", "One-point class: protect yourself from scams",
-     CourseKind.ONE_POINT, DeviceTrack.ANY, ["scam-protection"]),
+    (
+        "intro-iphone",
+        "スマホ入門（iPhone）",
+        "Smartphone introduction (iPhone)",
+        CourseKind.INTRO,
+        DeviceTrack.IPHONE,
+        [
+            "intro-01-power",
+            "intro-02-touch",
+            "intro-03-typing",
+            "intro-04-internet",
+            "intro-05-camera-qr",
+        ],
+    ),
+    (
+        "intro-android",
+        "スマホ入門（Android）",
+        "Smartphone introduction (Android)",
+        CourseKind.INTRO,
+        DeviceTrack.ANDROID,
+        [
+            "intro-01-power",
+            "intro-02-touch",
+            "intro-03-typing",
+            "intro-04-internet",
+            "intro-05-camera-qr",
+        ],
+    ),
+    (
+        "intro-senior",
+        "スマホ入門（らくらくスマートフォン）",
+        "Smartphone introduction (senior phones)",
+        CourseKind.INTRO,
+        DeviceTrack.SENIOR,
+        ["intro-01-power", "intro-02-touch", "intro-03-typing"],
+    ),
+    (
+        "op-mynumber",
+        "ワンポイント教室：マイナンバーカードとマイナポータル",
+        "One-point class: My Number Card and Mynaportal",
+        CourseKind.ONE_POINT,
+        DeviceTrack.ANY,
+        ["mynumber-card", "mynaportal"],
+    ),
+    (
+        "op-line",
+        "ワンポイント教室：LINEを始めよう",
+        "One-point class: getting started with LINE",
+        CourseKind.ONE_POINT,
+        DeviceTrack.ANY,
+        ["line-basics"],
+    ),
+    (
+        "op-cashless",
+        "ワンポイント教室：キャッシュレス決済",
+        "One-point class: cashless payment",
+        CourseKind.ONE_POINT,
+        DeviceTrack.ANY,
+        ["cashless-payment"],
+    ),
+    (
+        "op-scam",
+        "ワンポイント教室：詐欺から身を守る",
+        "One-point class: protect yourself from scams",
+        CourseKind.ONE_POINT,
+        DeviceTrack.ANY,
+        ["scam-protection"],
+    ),
 ]
 
 VENUES = [
-    ("つなぐ区立中央図書館 2階 研修室", "Tsunagu Central Library, training room (2F)", VenueKind.LIBRARY,
-     "つなぐ区中央1-2-3", "つなぐ駅 東口から徒歩5分。エレベーターがあります。", 16, 4),
-    ("東つなぐ地域センター 会議室A", "East Tsunagu Community Centre, room A", VenueKind.COMMUNITY_CENTRE,
-     "つなぐ区東4-5-6", "区役所前バス停から徒歩2分。", 12, 2),
-    ("西つなぐ地域センター 多目的室", "West Tsunagu Community Centre, multipurpose room",
-     VenueKind.COMMUNITY_CENTRE, "つなぐ区西7-8-9", "西つなぐ駅から徒歩7分。駐輪場があります。", 12, 2),
+    (
+        "つなぐ区立中央図書館 2階 研修室",
+        "Tsunagu Central Library, training room (2F)",
+        VenueKind.LIBRARY,
+        "つなぐ区中央1-2-3",
+        "つなぐ駅 東口から徒歩5分。エレベーターがあります。",
+        16,
+        4,
+    ),
+    (
+        "東つなぐ地域センター 会議室A",
+        "East Tsunagu Community Centre, room A",
+        VenueKind.COMMUNITY_CENTRE,
+        "つなぐ区東4-5-6",
+        "区役所前バス停から徒歩2分。",
+        12,
+        2,
+    ),
+    (
+        "西つなぐ地域センター 多目的室",
+        "West Tsunagu Community Centre, multipurpose room",
+        VenueKind.COMMUNITY_CENTRE,
+        "つなぐ区西7-8-9",
+        "西つなぐ駅から徒歩7分。駐輪場があります。",
+        12,
+        2,
+    ),
 ]
 
 STAFF = [
@@ -124,19 +225,31 @@ class _Ward:
         # get-or-create, so that --force on a demo database adds sessions, not clashes
         for code, title, title_en, kind, track, lessons in COURSES:
             course = self.db.scalar(select(Course).where(Course.code == code)) or Course(
-                code=code, title=title, title_translations={"en": title_en}, kind=kind,
-                device_track=track, lesson_ids=lessons)
+                code=code,
+                title=title,
+                title_translations={"en": title_en},
+                kind=kind,
+                device_track=track,
+                lesson_ids=lessons,
+            )
             self.db.add(course)
             self.courses.append(course)
         for name, name_en, kind, address, access, capacity, loaners in VENUES:
             venue = self.db.scalar(select(Venue).where(Venue.name == name)) or Venue(
-                name=name, name_translations={"en": name_en}, kind=kind, address=address,
-                access=access, capacity=capacity, loaner_phones=loaners)
+                name=name,
+                name_translations={"en": name_en},
+                kind=kind,
+                address=address,
+                access=access,
+                capacity=capacity,
+                loaner_phones=loaners,
+            )
             self.db.add(venue)
             self.venues.append(venue)
         for login, display, role in STAFF:
             user = self.db.scalar(select(User).where(User.login == login)) or User(
-                login=login, display_name=display, role=role)
+                login=login, display_name=display, role=role
+            )
             self.db.add(user)
             if role == Role.INSTRUCTOR:
                 self.instructors.append(user)
@@ -146,31 +259,53 @@ class _Ward:
         family, family_kana = self.rng.choice(FAMILY)
         given, given_kana = self.rng.choice(GIVEN)
         device = self.rng.choices(
-            [Device.IPHONE, Device.ANDROID, Device.SENIOR, Device.NONE], weights=[3, 3, 3, 1])[0]
-        needs = [n.value for n in (Need.HEARING_AID, Need.LARGE_PRINT, Need.WHEELCHAIR)
-                 if self.rng.random() < 0.08]
+            [Device.IPHONE, Device.ANDROID, Device.SENIOR, Device.NONE], weights=[3, 3, 3, 1]
+        )[0]
+        needs = [
+            n.value
+            for n in (Need.HEARING_AID, Need.LARGE_PRINT, Need.WHEELCHAIR)
+            if self.rng.random() < 0.08
+        ]
         if device == Device.NONE:
             needs.append(Need.LOANER_PHONE.value)
         person = residents.create_participant(
-            self.db, family_name=family, given_name=given, reading=f"{family_kana} {given_kana}",
+            self.db,
+            family_name=family,
+            given_name=given,
+            reading=f"{family_kana} {given_kana}",
             phone=f"090-0000-{len(self.people) + 1:04d}",
             birth_year=self.rng.choice(range(1936, 1966)),
-            device=device, needs=needs, consent=True,
+            device=device,
+            needs=needs,
+            consent=True,
             source=self.rng.choice([Source.PHONE, Source.PHONE, Source.COUNTER, Source.KIOSK]),
-            actor=self.actor, now=created,
+            actor=self.actor,
+            now=created,
         )
         self.people.append(person)
         return person
 
-    def session(self, day: date, course: Course, venue: Venue, *, capacity: int | None = None,
-                lottery_deadline: datetime | None = None) -> ClassSession:
+    def session(
+        self,
+        day: date,
+        course: Course,
+        venue: Venue,
+        *,
+        capacity: int | None = None,
+        lottery_deadline: datetime | None = None,
+    ) -> ClassSession:
         hour = self.rng.choice([10, 14])
         return sessions.create_session(
-            self.db, course_id=course.id, venue_id=venue.id, starts_at=_jst(day, hour),
-            ends_at=_jst(day, hour + 1, 30), capacity=capacity or min(venue.capacity, 10),
+            self.db,
+            course_id=course.id,
+            venue_id=venue.id,
+            starts_at=_jst(day, hour),
+            ends_at=_jst(day, hour + 1, 30),
+            capacity=capacity or min(venue.capacity, 10),
             booking_mode=BookingMode.LOTTERY if lottery_deadline else BookingMode.FIRST_COME,
             application_deadline=lottery_deadline,
-            instructor_ids=[self.rng.choice(self.instructors).id], actor=self.actor,
+            instructor_ids=[self.rng.choice(self.instructors).id],
+            actor=self.actor,
         )
 
     def held_session(self, day: date, attendees: int) -> None:
@@ -191,22 +326,44 @@ class _Ward:
             else:
                 chosen.append(self.resident(booked_at - timedelta(days=1)))
         for person in chosen:
-            registration.register(self.db, session_id=session.id, participant_id=person.id,
-                                  source=person.source, actor=self.actor, now=booked_at)
-        present = chosen[:registrants - no_shows]
+            registration.register(
+                self.db,
+                session_id=session.id,
+                participant_id=person.id,
+                source=person.source,
+                actor=self.actor,
+                now=booked_at,
+            )
+        present = chosen[: registrants - no_shows]
         for person in present:
             status = AttendanceStatus.LATE if self.rng.random() < 0.1 else AttendanceStatus.PRESENT
-            attendance.mark_attendance(self.db, session_id=session.id, participant_id=person.id,
-                                       status=status, actor=self.actor, now=session.starts_at)
-        for person in chosen[registrants - no_shows:]:
-            attendance.mark_attendance(self.db, session_id=session.id, participant_id=person.id,
-                                       status=AttendanceStatus.ABSENT, actor=self.actor,
-                                       now=session.starts_at)
+            attendance.mark_attendance(
+                self.db,
+                session_id=session.id,
+                participant_id=person.id,
+                status=status,
+                actor=self.actor,
+                now=session.starts_at,
+            )
+        for person in chosen[registrants - no_shows :]:
+            attendance.mark_attendance(
+                self.db,
+                session_id=session.id,
+                participant_id=person.id,
+                status=AttendanceStatus.ABSENT,
+                actor=self.actor,
+                now=session.starts_at,
+            )
         for _w in range(walk_ins):
             person = self.resident(session.starts_at - timedelta(minutes=5))
-            attendance.mark_attendance(self.db, session_id=session.id, participant_id=person.id,
-                                       status=AttendanceStatus.PRESENT, actor=self.actor,
-                                       now=session.starts_at)
+            attendance.mark_attendance(
+                self.db,
+                session_id=session.id,
+                participant_id=person.id,
+                status=AttendanceStatus.PRESENT,
+                actor=self.actor,
+                now=session.starts_at,
+            )
         sessions.mark_held(self.db, session.id, actor=self.actor, now=session.ends_at)
 
     def year(self, fiscal_year: int, n_sessions: int, n_attendances: int, until: datetime) -> None:
@@ -216,31 +373,55 @@ class _Ward:
         chosen_weeks = sorted(self.rng.sample(range(weeks), n_sessions))
         counts = _split(n_attendances, n_sessions, 3, 9, self.rng)
         for week, count in zip(chosen_weeks, counts, strict=True):
-            day = start.astimezone(TOKYO).date() + timedelta(weeks=week, days=self.rng.choice([1, 2, 3]))
+            day = start.astimezone(TOKYO).date() + timedelta(
+                weeks=week, days=self.rng.choice([1, 2, 3])
+            )
             self.held_session(day, count)
 
     def upcoming(self) -> None:
         today = self.now.astimezone(TOKYO).date()
         for offset in (3, 6, 10, 13, 17, 24, 31):
-            self.session(today + timedelta(days=offset), self.rng.choice(self.courses),
-                         self.rng.choice(self.venues))
+            self.session(
+                today + timedelta(days=offset),
+                self.rng.choice(self.courses),
+                self.rng.choice(self.venues),
+            )
         # a popular class: full, with a waitlist of three
         full = self.session(today + timedelta(days=8), self.courses[3], self.venues[0], capacity=6)
         for _i in range(9):
             person = self.resident(self.now - timedelta(days=2))
-            registration.register(self.db, session_id=full.id, participant_id=person.id,
-                                  source=Source.PHONE, actor=self.actor, now=self.now)
+            registration.register(
+                self.db,
+                session_id=full.id,
+                participant_id=person.id,
+                source=Source.PHONE,
+                actor=self.actor,
+                now=self.now,
+            )
         # a lottery still taking applications
         deadline = _jst(today + timedelta(days=12), 17)
-        lottery = self.session(today + timedelta(days=20), self.courses[4], self.venues[1],
-                               capacity=8, lottery_deadline=deadline)
+        lottery = self.session(
+            today + timedelta(days=20),
+            self.courses[4],
+            self.venues[1],
+            capacity=8,
+            lottery_deadline=deadline,
+        )
         for person in self.rng.sample(self.people, 11):
-            registration.register(self.db, session_id=lottery.id, participant_id=person.id,
-                                  source=Source.PHONE, actor=self.actor, now=self.now)
+            registration.register(
+                self.db,
+                session_id=lottery.id,
+                participant_id=person.id,
+                source=Source.PHONE,
+                actor=self.actor,
+                now=self.now,
+            )
 
 
 def is_empty(db: Session) -> bool:
-    return not any(db.scalar(select(func.count()).select_from(model)) for model in (Course, Venue, Participant))
+    return not any(
+        db.scalar(select(func.count()).select_from(model)) for model in (Course, Venue, Participant)
+    )
 
 
 def load_demo(
@@ -259,7 +440,11 @@ def load_demo(
             raise DatabaseNotEmpty()
         ward = _Ward(db, rng, now)
         ward.setup()
-        current_fy = now.astimezone(TOKYO).year if now.astimezone(TOKYO).month >= 4 else now.astimezone(TOKYO).year - 1
+        current_fy = (
+            now.astimezone(TOKYO).year
+            if now.astimezone(TOKYO).month >= 4
+            else now.astimezone(TOKYO).year - 1
+        )
         ward.year(current_fy - 1, FY_SESSIONS, FY_ATTENDANCES, until=now)
         ward.year(current_fy, 18, 97, until=now - timedelta(days=1))
         ward.upcoming()
@@ -300,8 +485,14 @@ def ensure_demo_staff_passwords(database: Database, instance_dir) -> list[tuple[
                 continue
             password = "-".join(secrets.token_hex(2) for _ in range(4))
             if user is None:
-                accounts.create_user(db, login=login, role=role, password=password,
-                                     display_name=display, actor=Actor.system())
+                accounts.create_user(
+                    db,
+                    login=login,
+                    role=role,
+                    password=password,
+                    display_name=display,
+                    actor=Actor.system(),
+                )
             else:
                 accounts.set_password(db, user.id, password, actor=Actor.system())
             known[login] = (login, role.value, password)

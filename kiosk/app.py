@@ -170,7 +170,9 @@ class KioskApp(App):
     def recover(self, exception: BaseException) -> None:
         """Log where it failed (never the message: it may hold what a resident typed), then home."""
         frames = traceback.extract_tb(exception.__traceback__)
-        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(frames))
+        where = " <- ".join(
+            f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(frames)
+        )
         log.error("kiosk error %s at %s", type(exception).__name__, where or "?")
         try:
             self.root.current = "please_wait"
@@ -372,7 +374,8 @@ class KioskApp(App):
         )
         if self.root.current == "notice":
             self.root.get_screen("notice").prepare(
-                message="A staff member is coming. Please wait here." if delivered
+                message="A staff member is coming. Please wait here."
+                if delivered
                 else "Please ask at the counter. A staff member will help you."
             )
 

@@ -51,12 +51,14 @@ def screenshot_setup(screen: str, guide_id=None, step=1) -> tuple[str, dict, obj
 
     setup = None
     if screen in ("name", "phone", "birth", "device", "confirm"):
+
         def setup(app):
             for name, value in stub.VISIT.items():
                 setattr(app.visit, name, value)
             if screen == "device":  # a class for any phone: the phone is asked
                 app.visit.session = stub.SESSIONS[-1]
             app.booking_with_device = app.visit.needs_device
+
     if screen == "guide":
         return "guide", {"guide_id": guide_id, "step": step}, setup
     if screen == "notice":

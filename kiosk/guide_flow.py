@@ -58,7 +58,7 @@ def paginate_groups(groups: Sequence[tuple[str, list]], budget: int, cols: int =
     pages: list[list] = [[]]
     used = 0
     for name, items in groups:
-        rows = [items[i:i + cols] for i in range(0, len(items), cols)]
+        rows = [items[i : i + cols] for i in range(0, len(items), cols)]
         cost = 1 + 2 * len(rows)
         if pages[-1] and used + cost > budget:
             pages.append([])
@@ -71,7 +71,7 @@ def paginate_groups(groups: Sequence[tuple[str, list]], budget: int, cols: int =
         for start in range(0, len(items), per_page):
             if pages[-1]:
                 pages.append([])
-            pages[-1].append((name, items[start:start + per_page]))
+            pages[-1].append((name, items[start : start + per_page]))
             used = budget
     return [page for page in pages if page] or [[]]
 
@@ -85,7 +85,7 @@ def chunks(items: Sequence, size: int, balanced: bool = False) -> list[list]:
     if balanced and items:
         pages = -(-len(items) // size)
         size = -(-len(items) // pages)
-    return [list(items[i:i + size]) for i in range(0, len(items), size)] or [[]]
+    return [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
 
 
 @dataclass
@@ -100,7 +100,9 @@ def overview_pages(guide, per_page: int) -> list[OverviewPage]:
     """Who it is for, time and fee; then what to bring; then what to watch out for."""
     pages = [OverviewPage("summary")]
     pages += [OverviewPage("bring", part) for part in chunks(guide.bring, per_page, True) if part]
-    pages += [OverviewPage("warnings", part) for part in chunks(guide.warnings, per_page, True) if part]
+    pages += [
+        OverviewPage("warnings", part) for part in chunks(guide.warnings, per_page, True) if part
+    ]
     return pages
 
 

@@ -456,6 +456,7 @@ RUNTIME_MSGIDS: tuple[str, ...] = (
     N_("Please ask the staff. They can book for you."),
 )  # fmt: skip
 
+
 def set_language(language: str) -> None:
     """Make ``language`` the kiosk's language for every later ``_`` call."""
     if language not in LANGUAGES:

@@ -32,7 +32,7 @@ class IdleWatcher:
         self.state = ACTIVE
 
     def poll(self) -> str | None:
-        """"warn" once when the wait begins, "reset" once when it ran out, else None."""
+        """ "warn" once when the wait begins, "reset" once when it ran out, else None."""
         now = self.clock()
         if self.state == ACTIVE and now - self.last_touch >= self.idle_after:
             self.state = WARNING

@@ -7,8 +7,13 @@ def _session(number: int, day: int, hour: int, title: str, title_en: str, seats:
              mode: str = "first_come", track: str = "iphone") -> dict:  # fmt: skip
     return {
         "id": number,
-        "course": {"code": f"course-{number}", "title": title, "titles": {"en": title_en},
-                   "kind": "intro", "device_track": track},  # fmt: skip
+        "course": {
+            "code": f"course-{number}",
+            "title": title,
+            "titles": {"en": title_en},
+            "kind": "intro",
+            "device_track": track,
+        },  # fmt: skip
         "venue": {"name": "中央図書館 2階 研修室", "names": {"en": "Central Library, 2F room"}},
         "starts_at": f"2026-12-{day:02d}T{hour - 9:02d}:00:00Z",
         "ends_at": f"2026-12-{day:02d}T{hour - 8:02d}:30:00Z",
@@ -21,12 +26,21 @@ def _session(number: int, day: int, hour: int, title: str, title_en: str, seats:
 
 SESSIONS: list[dict] = [
     _session(12, 3, 10, "スマホ入門（iPhone）", "Smartphone introduction (iPhone)", 3),
-    _session(13, 5, 14, "スマホ入門（Android）", "Smartphone introduction (Android)", 0,
-             track="android"),  # fmt: skip
-    _session(14, 10, 10, "マイナンバーカードをスマホで使う", "Using your My Number Card on a smartphone",
-             6, mode="lottery"),  # fmt: skip
-    _session(15, 12, 13, "LINEで家族と連絡", "Keeping in touch with family on LINE", 8,
-             track="any"),  # fmt: skip
+    _session(
+        13, 5, 14, "スマホ入門（Android）", "Smartphone introduction (Android)", 0, track="android"
+    ),  # fmt: skip
+    _session(
+        14,
+        10,
+        10,
+        "マイナンバーカードをスマホで使う",
+        "Using your My Number Card on a smartphone",
+        6,
+        mode="lottery",
+    ),  # fmt: skip
+    _session(
+        15, 12, 13, "LINEで家族と連絡", "Keeping in touch with family on LINE", 8, track="any"
+    ),  # fmt: skip
 ]
 
 #: a visit as far as the confirm screen (a made-up person)
@@ -41,9 +55,17 @@ VISIT = {
 }
 
 RESULTS: dict[str, dict] = {
-    "confirmed": {"status": "confirmed", "position": None, "code": "K7M4Q2",
-                  "qr_token": "tsunagu:K7M4Q2:9f2c1e7a4b"},  # fmt: skip
-    "waitlisted": {"status": "waitlisted", "position": 2, "code": "H3T8W5",
-                   "qr_token": "tsunagu:H3T8W5:1a2b3c4d5e"},  # fmt: skip
+    "confirmed": {
+        "status": "confirmed",
+        "position": None,
+        "code": "K7M4Q2",
+        "qr_token": "tsunagu:K7M4Q2:9f2c1e7a4b",
+    },  # fmt: skip
+    "waitlisted": {
+        "status": "waitlisted",
+        "position": 2,
+        "code": "H3T8W5",
+        "qr_token": "tsunagu:H3T8W5:1a2b3c4d5e",
+    },  # fmt: skip
     "pending": {"status": "pending"},
 }

@@ -30,11 +30,15 @@ def load_run(request, tmp_path_factory) -> tuple[str, dict, subprocess.Completed
     out = tmp_path_factory.mktemp(f"load-{engine}") / "figures.json"
     env = dict(os.environ)
     # the same PostgreSQL server as the other tests; the script makes its own database
-    env.setdefault("TSUNAGU_LOADTEST_PG_URL",
-                   make_url(PG_URL).set(database="postgres").render_as_string(False))
+    env.setdefault(
+        "TSUNAGU_LOADTEST_PG_URL", make_url(PG_URL).set(database="postgres").render_as_string(False)
+    )
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--engines", engine, "--json", str(out)],
-        capture_output=True, text=True, timeout=130, env=env,
+        capture_output=True,
+        text=True,
+        timeout=130,
+        env=env,
     )
     assert out.exists(), done.stdout + done.stderr
     runs = json.loads(out.read_text())["runs"]
@@ -102,5 +106,9 @@ def test_the_sqlite_ramp_measures_each_level_without_breaking_a_rule(load_run):
     assert all(level["requests_per_s"] > 0 for level in levels), done.stdout
     checks = run["ramp"]["checks"]
     assert checks["bookings"] > 0
-    assert (checks["overbooked"], checks["lost"], checks["duplicated"], checks["mismatched"]) \
-        == (0, 0, 0, 0), done.stdout
+    assert (checks["overbooked"], checks["lost"], checks["duplicated"], checks["mismatched"]) == (
+        0,
+        0,
+        0,
+        0,
+    ), done.stdout

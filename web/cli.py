@@ -28,18 +28,28 @@ def default_workers() -> int:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--prod", is_flag=True, help="Run gunicorn with several workers instead of the dev server.")
+@click.option(
+    "--prod", is_flag=True, help="Run gunicorn with several workers instead of the dev server."
+)
 @click.option("--workers", type=int, default=None, help="gunicorn workers (with --prod).")
-@click.option("--debug", is_flag=True, help="Dev server with the debugger and reloader (never in a ward).")
+@click.option(
+    "--debug", is_flag=True, help="Dev server with the debugger and reloader (never in a ward)."
+)
 def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) -> None:
     """Run the staff web site."""
     if prod:
         argv = [
-            sys.executable, "-m", "gunicorn",
-            "--workers", str(workers or default_workers()),
-            "--bind", f"{host}:{port}",
-            "--access-logfile", "-",
-            "--access-logformat", ACCESS_LOG_FORMAT,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers or default_workers()),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "web:create_app()",
         ]
         click.echo(" ".join(argv[2:]), err=True)
@@ -90,8 +100,13 @@ def create_user(role: str, login: str, display_name: str, language: str) -> None
     try:
         with database.write() as s:
             user = accounts.create_user(
-                s, login=login, role=role, password=password, display_name=display_name,
-                language=language, actor=Actor.cli(),
+                s,
+                login=login,
+                role=role,
+                password=password,
+                display_name=display_name,
+                language=language,
+                actor=Actor.cli(),
             )
             login, role_label = user.login, _(user.role.label)
     except DomainError as error:

@@ -54,7 +54,9 @@ def _titles() -> dict[int, str]:
         413: _("What was sent is too large."),
         422: _("Please check what was entered."),
         429: _("Too many attempts. Please wait a little and try again."),
-        500: _("Something went wrong on our side. Please try again; if it happens again, tell the administrator."),
+        500: _(
+            "Something went wrong on our side. Please try again; if it happens again, tell the administrator."
+        ),
         503: unavailable_message(),
     }
 
@@ -130,7 +132,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return error_response(
-            400, _("The form has expired or was sent from elsewhere. Please reload the page and try again.")
+            400,
+            _(
+                "The form has expired or was sent from elsewhere. Please reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -57,12 +57,19 @@ def birth_year(year: int | None) -> str:
     if year is None:
         return ""
     era = wareki_year(year, str(get_locale()))
-    return f"{year}（{era}）" if era and str(get_locale()).startswith("ja") else (
-        f"{year} ({era})" if era else str(year))
+    return (
+        f"{year}（{era}）"
+        if era and str(get_locale()).startswith("ja")
+        else (f"{year} ({era})" if era else str(year))
+    )
 
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
-        date_label=date_label, when=lambda s, e=None: when(s, e), label=label, code=format_code,
-        time_range=time_range, birth_year=birth_year,
+        date_label=date_label,
+        when=lambda s, e=None: when(s, e),
+        label=label,
+        code=format_code,
+        time_range=time_range,
+        birth_year=birth_year,
     )

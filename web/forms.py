@@ -43,8 +43,9 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if any(isinstance(raw, str) and has_control_characters(raw)
-                   for raw in field.raw_data or ()):
+            if any(
+                isinstance(raw, str) and has_control_characters(raw) for raw in field.raw_data or ()
+            ):
                 field.errors = [*field.errors, str(CONTROL_CHARACTERS_MESSAGE)]
                 valid = False
         return valid

@@ -33,7 +33,10 @@ class SessionRegistry:
         session_id = secrets.token_urlsafe(32)
         db.add(
             StaffSession(
-                id_hash=_hash(session_id), user_id=user_id, created_at=now, last_seen_at=now,
+                id_hash=_hash(session_id),
+                user_id=user_id,
+                created_at=now,
+                last_seen_at=now,
                 expires_at=now + self.max_age,
             )
         )

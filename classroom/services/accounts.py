@@ -131,7 +131,11 @@ def create_user(
     except IntegrityError:  # the same login created at the same moment elsewhere
         raise InvalidInput.single("login", N_("This login is already taken.")) from None
     audit.record(
-        db, actor, "staff_user.create", subject_type="staff_user", subject_id=user.id,
+        db,
+        actor,
+        "staff_user.create",
+        subject_type="staff_user",
+        subject_id=user.id,
         details={"login": login, "role": role.value},
     )
     return user
@@ -215,7 +219,11 @@ def attempt_login(
         return LoginAttempt(user=None)
     actor = Actor.for_user(user, remote_addr[:64])
     audit.record(
-        db, actor, "auth.login", subject_type="staff_user", subject_id=user.id,
+        db,
+        actor,
+        "auth.login",
+        subject_type="staff_user",
+        subject_id=user.id,
         details={"login": login},
     ).at = now
     return LoginAttempt(user=user)

@@ -70,7 +70,9 @@ def tomorrow_in_utc(now: datetime, timezone: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
 
 
-def tomorrows_reminders(db: Session, now: datetime, *, timezone: str = "Asia/Tokyo") -> list[CallTask]:
+def tomorrows_reminders(
+    db: Session, now: datetime, *, timezone: str = "Asia/Tokyo"
+) -> list[CallTask]:
     """Add a REMINDER call for each confirmed registration of tomorrow's scheduled classes
     (tomorrow in `timezone`) that never had one; return the calls added (idempotent)."""
     start, end = tomorrow_in_utc(now, timezone)

@@ -53,8 +53,9 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
     title_en = (raw["title_en"] or "").strip()
     for field, value in (("title", title), ("title_en", title_en)):
         if len(value) > TITLE_MAX:
-            errors[field] = DomainError(N_("At most %(max)s characters."), field=field,
-                                        max=TITLE_MAX)
+            errors[field] = DomainError(
+                N_("At most %(max)s characters."), field=field, max=TITLE_MAX
+            )
     if not title:
         errors["title"] = DomainError(N_("Please enter the title residents see."), field="title")
     try:
@@ -65,13 +66,15 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
     try:
         track = DeviceTrack(raw["device_track"])
     except ValueError:
-        errors["device_track"] = DomainError(N_("Please choose the phones it is for."),
-                                             field="device_track")
+        errors["device_track"] = DomainError(
+            N_("Please choose the phones it is for."), field="device_track"
+        )
         track = None
     description = (raw["description"] or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        errors["description"] = DomainError(N_("At most %(max)s characters."),
-                                            field="description", max=DESCRIPTION_MAX)
+        errors["description"] = DomainError(
+            N_("At most %(max)s characters."), field="description", max=DESCRIPTION_MAX
+        )
     lessons = None
     if raw.get("lesson_ids") is not None:
         try:
@@ -85,8 +88,14 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
         translations["en"] = title_en
     else:
         translations.pop("en", None)
-    values = dict(code=code, title=title, title_translations=translations, kind=kind,
-                  device_track=track, description=description)
+    values = dict(
+        code=code,
+        title=title,
+        title_translations=translations,
+        kind=kind,
+        device_track=track,
+        description=description,
+    )
     if lessons is not None:
         values["lesson_ids"] = lessons
     return values
@@ -120,9 +129,18 @@ def create_course(
     ``known_lessons`` are the content's lesson ids (the caller reads the catalog); a lesson
     id not among them is refused. Without them the ids are not checked.
     """
-    values = _validated(db, None, code=code, title=title, title_en=title_en, kind=kind,
-                        device_track=device_track, description=description,
-                        lesson_ids=lesson_ids, known_lessons=known_lessons)
+    values = _validated(
+        db,
+        None,
+        code=code,
+        title=title,
+        title_en=title_en,
+        kind=kind,
+        device_track=device_track,
+        description=description,
+        lesson_ids=lesson_ids,
+        known_lessons=known_lessons,
+    )
     values.setdefault("lesson_ids", [])
     course = Course(**values)
     _save(db, course, values["code"])
@@ -149,9 +167,18 @@ def update_course(
     course = db.get(Course, course_id)
     if course is None:
         raise NotFound(field="course_id")
-    values = _validated(db, course, code=code, title=title, title_en=title_en, kind=kind,
-                        device_track=device_track, description=description,
-                        lesson_ids=lesson_ids, known_lessons=known_lessons)
+    values = _validated(
+        db,
+        course,
+        code=code,
+        title=title,
+        title_en=title_en,
+        kind=kind,
+        device_track=device_track,
+        description=description,
+        lesson_ids=lesson_ids,
+        known_lessons=known_lessons,
+    )
     for key, value in values.items():
         setattr(course, key, value)
     _save(db, course, values["code"])

@@ -44,17 +44,30 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("reading", "consent")
 #: what the old sheet writes for each kind of phone
 DEVICE_WORDS = {
-    "iphone": Device.IPHONE, "アイフォン": Device.IPHONE,
-    "android": Device.ANDROID, "アンドロイド": Device.ANDROID,
-    "senior": Device.SENIOR, "らくらくスマホ": Device.SENIOR, "らくらくスマートフォン": Device.SENIOR,
+    "iphone": Device.IPHONE,
+    "アイフォン": Device.IPHONE,
+    "android": Device.ANDROID,
+    "アンドロイド": Device.ANDROID,
+    "senior": Device.SENIOR,
+    "らくらくスマホ": Device.SENIOR,
+    "らくらくスマートフォン": Device.SENIOR,
     "シニア": Device.SENIOR,
-    "none": Device.NONE, "なし": Device.NONE, "持っていない": Device.NONE,
-    "unknown": Device.UNKNOWN, "": Device.UNKNOWN, "不明": Device.UNKNOWN,
+    "none": Device.NONE,
+    "なし": Device.NONE,
+    "持っていない": Device.NONE,
+    "unknown": Device.UNKNOWN,
+    "": Device.UNKNOWN,
+    "不明": Device.UNKNOWN,
 }
 NEED_WORDS = {
-    "補聴器": Need.HEARING_AID, "車いす": Need.WHEELCHAIR, "車椅子": Need.WHEELCHAIR,
-    "弱視": Need.LOW_VISION, "拡大文字": Need.LARGE_PRINT, "通訳": Need.INTERPRETER,
-    "貸出スマホ": Need.LOANER_PHONE, **{n.value: n for n in Need},
+    "補聴器": Need.HEARING_AID,
+    "車いす": Need.WHEELCHAIR,
+    "車椅子": Need.WHEELCHAIR,
+    "弱視": Need.LOW_VISION,
+    "拡大文字": Need.LARGE_PRINT,
+    "通訳": Need.INTERPRETER,
+    "貸出スマホ": Need.LOANER_PHONE,
+    **{n.value: n for n in Need},
 }
 YES = {"はい", "済", "○", "〇", "有", "あり", "1", "yes", "y", "true"}
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M")
@@ -151,7 +164,9 @@ def _find_session(db: Session, code: str, starts: datetime) -> ClassSession | No
     )
 
 
-def _import_row(db: Session, values: dict[str, str], result: RowResult, actor: Actor, now: datetime) -> None:
+def _import_row(
+    db: Session, values: dict[str, str], result: RowResult, actor: Actor, now: datetime
+) -> None:
     garbled = [name for name, value in values.items() if has_control_characters(value)]
     if garbled:  # refused before any lookup: PostgreSQL cannot even compare a NUL
         result.errors.extend((name, gettext(CONTROL_CHARACTERS_MESSAGE)) for name in garbled)
@@ -161,18 +176,41 @@ def _import_row(db: Session, values: dict[str, str], result: RowResult, actor: A
     if code or start:
         starts = _session_start(start)
         if not code or starts is None:
-            result.errors.append(("session_start", gettext(N_(
-                "Give both the course code and the start as YYYY-MM-DD HH:MM, or neither."))))
+            result.errors.append(
+                (
+                    "session_start",
+                    gettext(
+                        N_(
+                            "Give both the course code and the start as YYYY-MM-DD HH:MM, or neither."
+                        )
+                    ),
+                )
+            )
         elif (session := _find_session(db, code, starts)) is None:
-            result.errors.append(("course_code", gettext(N_(
-                "No class of course %(code)s starts at %(start)s.")) % {"code": code, "start": start}))
+            result.errors.append(
+                (
+                    "course_code",
+                    gettext(N_("No class of course %(code)s starts at %(start)s."))
+                    % {"code": code, "start": start},
+                )
+            )
     duplicates = residents.likely_duplicates(
-        db, reading=values.get("reading", ""), phone=values.get("phone", ""),
+        db,
+        reading=values.get("reading", ""),
+        phone=values.get("phone", ""),
         birth_year=values.get("birth_year") or None,
     )
     if len(duplicates) > 1:
-        result.errors.append(("reading", gettext(N_(
-            "Several residents already match this reading and phone; register this row by hand."))))
+        result.errors.append(
+            (
+                "reading",
+                gettext(
+                    N_(
+                        "Several residents already match this reading and phone; register this row by hand."
+                    )
+                ),
+            )
+        )
     if result.errors:
         return
     try:
@@ -181,18 +219,29 @@ def _import_row(db: Session, values: dict[str, str], result: RowResult, actor: A
                 participant, result.reused = duplicates[0], True
             else:
                 participant = residents.create_participant(
-                    db, family_name=values.get("family_name", ""), given_name=values.get("given_name", ""),
-                    reading=values.get("reading", ""), phone=values.get("phone", ""),
-                    birth_year=values.get("birth_year") or None, device=_device(values.get("device", "")),
-                    needs=_needs(values.get("needs", "")), note=values.get("note", ""),
+                    db,
+                    family_name=values.get("family_name", ""),
+                    given_name=values.get("given_name", ""),
+                    reading=values.get("reading", ""),
+                    phone=values.get("phone", ""),
+                    birth_year=values.get("birth_year") or None,
+                    device=_device(values.get("device", "")),
+                    needs=_needs(values.get("needs", "")),
+                    note=values.get("note", ""),
                     consent=values.get("consent", "").strip().lower() in YES,
-                    source=Source.IMPORT, actor=actor, now=now,
+                    source=Source.IMPORT,
+                    actor=actor,
+                    now=now,
                 )
             result.participant_id = participant.id
             if session is not None:
                 booked = registration.register(
-                    db, session_id=session.id, participant_id=participant.id,
-                    source=Source.IMPORT, actor=actor, now=now,
+                    db,
+                    session_id=session.id,
+                    participant_id=participant.id,
+                    source=Source.IMPORT,
+                    actor=actor,
+                    now=now,
                 )
                 result.registration_status = booked.status.value
     except DomainError as error:
@@ -200,8 +249,9 @@ def _import_row(db: Session, values: dict[str, str], result: RowResult, actor: A
         result.participant_id, result.reused = None, False
 
 
-def import_residents(db: Session, data: bytes, *, actor: Actor, apply: bool = False,
-                     now: datetime | None = None) -> ImportResult:
+def import_residents(
+    db: Session, data: bytes, *, actor: Actor, apply: bool = False, now: datetime | None = None
+) -> ImportResult:
     """Check every row (preview), and with `apply` write them all — only if all are valid."""
     now = now or utcnow()
     rows = read_rows(data)
@@ -221,8 +271,16 @@ def import_residents(db: Session, data: bytes, *, actor: Actor, apply: bool = Fa
             results.append(result)
         outcome = ImportResult(results, applied=False)
         if apply and outcome.ok:
-            audit.record(db, actor, "import.residents", details={
-                "rows": len(results), "created": outcome.created, "registrations": outcome.registrations})
+            audit.record(
+                db,
+                actor,
+                "import.residents",
+                details={
+                    "rows": len(results),
+                    "created": outcome.created,
+                    "registrations": outcome.registrations,
+                },
+            )
             outer.commit()
             outcome.applied = True
         else:
@@ -238,6 +296,17 @@ def template_rows() -> list[list[str]]:
     """A header row and one example row, for coordinators to start from."""
     return [
         [accepted[0] for accepted in COLUMNS.values()],
-        ["山田", "花子", "ヤマダ ハナコ", "090-1234-5678", "1948", "iPhone", "補聴器", "", "はい",
-         "intro-iphone", "2026-05-12 14:00"],
+        [
+            "山田",
+            "花子",
+            "ヤマダ ハナコ",
+            "090-1234-5678",
+            "1948",
+            "iPhone",
+            "補聴器",
+            "",
+            "はい",
+            "intro-iphone",
+            "2026-05-12 14:00",
+        ],
     ]

@@ -161,7 +161,7 @@ def touch(kiosk: Kiosk, now: datetime | None = None) -> None:
 
 
 def help_status(request: HelpRequest) -> str:
-    """"open", "taken" or "closed"."""
+    """ "open", "taken" or "closed"."""
     if request.closed_at is not None:
         return "closed"
     return "taken" if request.taken_at is not None else "open"
@@ -184,7 +184,8 @@ def _check_client_id(errors: dict, field: str, value: object) -> None:
 def _check_language(errors: dict, field: str, value: object) -> None:
     if not isinstance(value, str) or value not in LANGUAGES:
         errors[field] = DomainError(
-            N_("The language must be one of: %(choices)s."), field=field,
+            N_("The language must be one of: %(choices)s."),
+            field=field,
             choices=", ".join(LANGUAGES),
         )
 
@@ -218,7 +219,10 @@ def open_help_request(
     try:
         with db.begin_nested():
             request = HelpRequest(
-                kiosk_id=kiosk.id, client_id=client_id, screen=screen, language=language,
+                kiosk_id=kiosk.id,
+                client_id=client_id,
+                screen=screen,
+                language=language,
                 created_at=now or utcnow(),
             )
             db.add(request)
@@ -401,9 +405,15 @@ def record_usage_events(
                 )
                 db.add_all(
                     UsageEvent(
-                        kiosk_id=kiosk.id, client_id=e.client_id, kind=e.kind, at=e.at,
-                        received_at=received, guide_id=e.guide_id, step=e.step,
-                        language=e.language, text_size=e.text_size,
+                        kiosk_id=kiosk.id,
+                        client_id=e.client_id,
+                        kind=e.kind,
+                        at=e.at,
+                        received_at=received,
+                        guide_id=e.guide_id,
+                        step=e.step,
+                        language=e.language,
+                        text_size=e.text_size,
                     )
                     for cid, e in unique.items()
                     if cid not in stored

@@ -128,8 +128,9 @@ def takes_part(db: Session, session_id: int, participant_id: int) -> bool:
 def _refusal(db: Session, venue: Venue, session_id: int, participant: Participant, label: str):
     """Why this lend may not happen, or None."""
     if held := _open_loan_of(db, session_id, participant.id):
-        return AlreadyHasPhone(field="participant_id", name=participant.display_name,
-                               label=held.phone_label)
+        return AlreadyHasPhone(
+            field="participant_id", name=participant.display_name, label=held.phone_label
+        )
     if db.scalar(_open_at_venue(venue.id).where(PhoneLoan.phone_label == label)):
         return PhoneAlreadyOut(field="phone_label", label=label)
     if venue.loaner_phones == 0:
@@ -173,8 +174,11 @@ def lend(
     if refusal := _refusal(db, venue, session_id, participant, label):
         raise refusal
     loan = PhoneLoan(
-        session_id=session_id, participant_id=participant_id, phone_label=label,
-        lent_at=now, lent_by_id=actor.user_id,
+        session_id=session_id,
+        participant_id=participant_id,
+        phone_label=label,
+        lent_at=now,
+        lent_by_id=actor.user_id,
     )
     try:
         with db.begin_nested():
@@ -187,8 +191,13 @@ def lend(
             raise
         raise refusal from None
     audit.record(
-        db, actor, "loan.lend", participant_id=participant_id, subject_type="phone_loan",
-        subject_id=loan.id, details={"session_id": session_id, "phone_label": label},
+        db,
+        actor,
+        "loan.lend",
+        participant_id=participant_id,
+        subject_type="phone_loan",
+        subject_id=loan.id,
+        details={"session_id": session_id, "phone_label": label},
     )
     return loan
 
@@ -205,8 +214,12 @@ def return_phone(
         loan.returned_by_id = actor.user_id
         db.flush()
         audit.record(
-            db, actor, "loan.return", participant_id=loan.participant_id,
-            subject_type="phone_loan", subject_id=loan.id,
+            db,
+            actor,
+            "loan.return",
+            participant_id=loan.participant_id,
+            subject_type="phone_loan",
+            subject_id=loan.id,
         )
     return loan
 

@@ -50,7 +50,9 @@ _MIN_SEARCH_LENGTH = 2
 
 
 class InvalidRetention(DomainError):
-    message = N_("TSUNAGU_RETENTION_DAYS must be a whole number of days, at least 1 (got %(value)s).")
+    message = N_(
+        "TSUNAGU_RETENTION_DAYS must be a whole number of days, at least 1 (got %(value)s)."
+    )
 
 
 def retention_days(env: dict[str, str] | None = None) -> int:
@@ -82,15 +84,21 @@ def export_resident(db: Session, participant_id: int, *, actor: Actor) -> dict:
     registrations = db.scalars(
         select(Registration)
         .where(Registration.participant_id == p.id)
-        .options(selectinload(Registration.session).selectinload(ClassSession.course),
-                 selectinload(Registration.session).selectinload(ClassSession.venue))
+        .options(
+            selectinload(Registration.session).selectinload(ClassSession.course),
+            selectinload(Registration.session).selectinload(ClassSession.venue),
+        )
         .order_by(Registration.created_at, Registration.id)
     )
     attendances = db.scalars(
         select(Attendance).where(Attendance.participant_id == p.id).order_by(Attendance.marked_at)
     )
-    calls = db.scalars(select(CallTask).where(CallTask.participant_id == p.id).order_by(CallTask.created_at))
-    loans = db.scalars(select(PhoneLoan).where(PhoneLoan.participant_id == p.id).order_by(PhoneLoan.lent_at))
+    calls = db.scalars(
+        select(CallTask).where(CallTask.participant_id == p.id).order_by(CallTask.created_at)
+    )
+    loans = db.scalars(
+        select(PhoneLoan).where(PhoneLoan.participant_id == p.id).order_by(PhoneLoan.lent_at)
+    )
     data = {
         "participant": {
             "id": p.id,
@@ -154,8 +162,14 @@ def export_resident(db: Session, participant_id: int, *, actor: Actor) -> dict:
             for loan in loans
         ],
     }
-    audit.record(db, actor, "participant.export", participant_id=p.id,
-                  subject_type="participant", subject_id=p.id)
+    audit.record(
+        db,
+        actor,
+        "participant.export",
+        participant_id=p.id,
+        subject_type="participant",
+        subject_id=p.id,
+    )
     return data
 
 
@@ -177,7 +191,15 @@ def export_rows(data: dict) -> list[list]:
 
 
 def _personal_values(p: Participant) -> list[str]:
-    values = {p.family_name, p.given_name, p.reading, p.reading_key, p.phone, p.phone_digits, p.note}
+    values = {
+        p.family_name,
+        p.given_name,
+        p.reading,
+        p.reading_key,
+        p.phone,
+        p.phone_digits,
+        p.note,
+    }
     values |= {f"{p.family_name} {p.given_name}".strip(), f"{p.family_name}{p.given_name}"}
     values |= set(p.reading.split())
     return sorted(v for v in values if v and len(v) >= _MIN_SEARCH_LENGTH)
@@ -201,8 +223,14 @@ def _json_forms(value: str) -> set[str]:
     return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
 
 
-def erase_resident(db: Session, participant_id: int, *, actor: Actor, reason: str = "request",
-                   now: datetime | None = None) -> Participant:
+def erase_resident(
+    db: Session,
+    participant_id: int,
+    *,
+    actor: Actor,
+    reason: str = "request",
+    now: datetime | None = None,
+) -> Participant:
     """Blank the resident's personal values everywhere; rows and counts stay."""
     now = now or utcnow()
     p = db.get(Participant, participant_id)
@@ -224,14 +252,23 @@ def erase_resident(db: Session, participant_id: int, *, actor: Actor, reason: st
         if scrubbed != event.details:
             event.details = scrubbed
     # free text a coordinator typed about this person's calls may name them
-    for call in db.scalars(select(CallTask).where(CallTask.participant_id == p.id, CallTask.note != "")):
+    for call in db.scalars(
+        select(CallTask).where(CallTask.participant_id == p.id, CallTask.note != "")
+    ):
         call.note = ""
     for name, blank in PERSONAL_FIELDS.items():
         setattr(p, name, list(blank) if isinstance(blank, list) else blank)
     p.erased_at = now
     db.flush()
-    audit.record(db, actor, "participant.erase", participant_id=p.id, subject_type="participant",
-                 subject_id=p.id, details={"reason": reason})
+    audit.record(
+        db,
+        actor,
+        "participant.erase",
+        participant_id=p.id,
+        subject_type="participant",
+        subject_id=p.id,
+        details={"reason": reason},
+    )
     return p
 
 
@@ -244,7 +281,9 @@ class Expired:
     last_activity_at: datetime
 
 
-def expired_residents(db: Session, *, days: int | None = None, now: datetime | None = None) -> list[Expired]:
+def expired_residents(
+    db: Session, *, days: int | None = None, now: datetime | None = None
+) -> list[Expired]:
     """Residents not yet erased whose last activity is older than the retention period."""
     cutoff = (now or utcnow()) - timedelta(days=days or retention_days())
     return [
@@ -257,8 +296,14 @@ def expired_residents(db: Session, *, days: int | None = None, now: datetime | N
     ]
 
 
-def purge(db: Session, *, actor: Actor, apply: bool = False, days: int | None = None,
-          now: datetime | None = None) -> list[Expired]:
+def purge(
+    db: Session,
+    *,
+    actor: Actor,
+    apply: bool = False,
+    days: int | None = None,
+    now: datetime | None = None,
+) -> list[Expired]:
     """Who is past the retention period; with `apply`, erase them all (one transaction)."""
     now = now or utcnow()
     expired = expired_residents(db, days=days, now=now)

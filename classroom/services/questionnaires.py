@@ -62,13 +62,17 @@ def add_response(
     if score is None or not MIN_SATISFACTION <= score <= MAX_SATISFACTION:
         errors["satisfaction"] = DomainError(
             N_("Please choose a satisfaction from %(low)s to %(high)s."),
-            field="satisfaction", low=MIN_SATISFACTION, high=MAX_SATISFACTION,
+            field="satisfaction",
+            low=MIN_SATISFACTION,
+            high=MAX_SATISFACTION,
         )
     text = _comment(comment)
     if len(text) > MAX_COMMENT_LENGTH:
         errors["comment"] = DomainError(
             N_("The comment is too long (%(length)s characters; at most %(limit)s)."),
-            field="comment", length=len(text), limit=MAX_COMMENT_LENGTH,
+            field="comment",
+            length=len(text),
+            limit=MAX_COMMENT_LENGTH,
         )
     if errors:
         raise InvalidInput(errors)
@@ -101,7 +105,8 @@ def responses(db: Session, session_id: int) -> list[QuestionnaireResponse]:
 def summary(db: Session, session_id: int) -> Summary:
     """The number of questionnaires and their average satisfaction, rounded to 0.1."""
     count, average = db.execute(
-        select(func.count(QuestionnaireResponse.id), func.avg(QuestionnaireResponse.satisfaction))
-        .where(QuestionnaireResponse.session_id == session_id)
+        select(
+            func.count(QuestionnaireResponse.id), func.avg(QuestionnaireResponse.satisfaction)
+        ).where(QuestionnaireResponse.session_id == session_id)
     ).one()
     return Summary(int(count), round(float(average), 1) if count else None)

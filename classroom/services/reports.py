@@ -253,7 +253,9 @@ def _age_band_expr(db: Session):
             whens.append((age >= low, literal(key)))
         else:
             whens.append((age.between(low, high), literal(key)))
-    return case((Participant.birth_year.is_(None), literal(UNKNOWN)), *whens, else_=literal(UNKNOWN))
+    return case(
+        (Participant.birth_year.is_(None), literal(UNKNOWN)), *whens, else_=literal(UNKNOWN)
+    )
 
 
 def _grouped(db: Session, start: datetime, end: datetime, key_expr, label_expr=None) -> list[tuple]:
@@ -299,7 +301,9 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
     def rows(raw, labels=None, sessions_override=None) -> list[Row]:
         out = []
         for key, label, sessions, att, people in raw:
-            key = str(key.value if hasattr(key, "value") else int(key) if isinstance(key, float) else key)
+            key = str(
+                key.value if hasattr(key, "value") else int(key) if isinstance(key, float) else key
+            )
             shown = labels(key, label) if labels else str(label)
             if sessions_override is not None:
                 sessions = sessions_override.get(key, sessions)
@@ -315,7 +319,8 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
         attendances=int(attendances or 0),
         participants=int(participants or 0),
         by_course=rows(
-            _grouped(db, start, end, Course.code, Course.title), sessions_override=sessions_by_course
+            _grouped(db, start, end, Course.code, Course.title),
+            sessions_override=sessions_by_course,
         ),
         by_venue=rows(_grouped(db, start, end, Venue.name)),
         by_age_band=rows(
@@ -324,7 +329,9 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
         ),
         by_device=rows(
             _grouped(db, start, end, Participant.device),
-            labels=lambda key, _label: gettext(Device(key).label) if key in Device._value2member_map_ else key,
+            labels=lambda key, _label: (
+                gettext(Device(key).label) if key in Device._value2member_map_ else key
+            ),
         ),
         by_month=rows(_grouped(db, start, end, month)),
         new_participants=_new_participants(db, start, end),
@@ -349,7 +356,9 @@ def _new_participants(db: Session, start: datetime, end: datetime) -> int:
         .group_by(Attendance.participant_id)
         .subquery()
     )
-    return int(db.scalar(select(func.count()).select_from(first).where(first.c.first_at >= start)) or 0)
+    return int(
+        db.scalar(select(func.count()).select_from(first).where(first.c.first_at >= start)) or 0
+    )
 
 
 def _turnout(db: Session, start: datetime, end: datetime) -> Turnout:
@@ -496,7 +505,9 @@ def _kiosk_use(db: Session, start: datetime, end: datetime) -> KioskUse:
     wanted = set(help_by_kiosk) | set(events_by_kiosk)
     if wanted:
         for kiosk_id, name, location in db.execute(
-            select(Kiosk.id, Kiosk.name, Kiosk.location).where(Kiosk.id.in_(wanted)).order_by(Kiosk.name)
+            select(Kiosk.id, Kiosk.name, Kiosk.location)
+            .where(Kiosk.id.in_(wanted))
+            .order_by(Kiosk.name)
         ):
             v, f, h = events_by_kiosk.get(kiosk_id, (0, 0, 0))
             by_location.append(
@@ -538,7 +549,10 @@ def report_rows(report: Report) -> list[list]:
         [_(N_("Attendance rate")), _percent(turnout.attendance_rate)],
         [_(N_("No-show rate")), _percent(turnout.no_show_rate)],
         [_(N_("Questionnaires")), satisfaction.responses],
-        [_(N_("Average satisfaction (1-5)")), "" if satisfaction.average is None else satisfaction.average],
+        [
+            _(N_("Average satisfaction (1-5)")),
+            "" if satisfaction.average is None else satisfaction.average,
+        ],
         [_(N_("Unmet demand (waitlisted, never seated)")), report.unmet_demand],
         [_(N_("Guides viewed at kiosks")), kiosk.guides_viewed],
         [_(N_("Guides finished at kiosks")), kiosk.guides_finished],
@@ -559,9 +573,17 @@ def report_rows(report: Report) -> list[list]:
     rows += [[score, n] for score, n in satisfaction.distribution.items()]
     rows += [[], [_(N_("Language at the kiosk")), _(N_("Guides viewed"))]]
     rows += [[c.label, c.count] for c in kiosk.by_language]
-    kiosk_header = [_(N_("Guides viewed")), _(N_("Guides finished")), _(N_("Hand-offs")), _(N_("Help requests"))]
+    kiosk_header = [
+        _(N_("Guides viewed")),
+        _(N_("Guides finished")),
+        _(N_("Hand-offs")),
+        _(N_("Help requests")),
+    ]
     rows += [[], [_(N_("Kiosk location")), *kiosk_header]]
-    rows += [[r.label, r.guides_viewed, r.guides_finished, r.handoffs, r.help_requests] for r in kiosk.by_location]
+    rows += [
+        [r.label, r.guides_viewed, r.guides_finished, r.handoffs, r.help_requests]
+        for r in kiosk.by_location
+    ]
     rows += [[], [_(N_("Guide")), *kiosk_header[:3]]]
     rows += [[r.label, r.guides_viewed, r.guides_finished, r.handoffs] for r in kiosk.by_guide]
     return rows

@@ -27,7 +27,9 @@ class NotEncodable(DomainError):
 
 
 class NotDecodable(DomainError):
-    message = N_("The file is neither UTF-8 nor Shift_JIS (cp932) text. Save it as CSV and try again.")
+    message = N_(
+        "The file is neither UTF-8 nor Shift_JIS (cp932) text. Save it as CSV and try again."
+    )
 
 
 def defuse(value) -> str:

@@ -75,11 +75,13 @@ def _validated(db: Session, venue: Venue | None, now: datetime, **raw) -> dict:
         kind = None
     address, access = _text(raw["address"]), (raw["access"] or "").strip()
     if len(address) > ADDRESS_MAX:
-        errors["address"] = DomainError(N_("At most %(max)s characters."), field="address",
-                                        max=ADDRESS_MAX)
+        errors["address"] = DomainError(
+            N_("At most %(max)s characters."), field="address", max=ADDRESS_MAX
+        )
     if len(access) > ACCESS_MAX:
-        errors["access"] = DomainError(N_("At most %(max)s characters."), field="access",
-                                       max=ACCESS_MAX)
+        errors["access"] = DomainError(
+            N_("At most %(max)s characters."), field="access", max=ACCESS_MAX
+        )
     capacity = _whole_number(errors, "capacity", raw["capacity"], minimum=1)
     phones = _whole_number(errors, "loaner_phones", raw["loaner_phones"], minimum=0)
     if venue is not None and capacity is not None and "capacity" not in errors:
@@ -108,8 +110,14 @@ def _validated(db: Session, venue: Venue | None, now: datetime, **raw) -> dict:
             errors["loaner_phones"] = PhonesStillOut(field="loaner_phones", out=out)
     if errors:
         raise InvalidInput(errors)
-    return dict(name=name, kind=kind, address=address, access=access, capacity=capacity,
-                loaner_phones=phones)
+    return dict(
+        name=name,
+        kind=kind,
+        address=address,
+        access=access,
+        capacity=capacity,
+        loaner_phones=phones,
+    )
 
 
 def _save(db: Session, venue: Venue, name: str) -> None:
@@ -135,8 +143,17 @@ def create_venue(
     now: datetime | None = None,
 ) -> Venue:
     """A new venue with a unique name, at least one seat and no negative phones."""
-    values = _validated(db, None, now or utcnow(), name=name, kind=kind, address=address,
-                        access=access, capacity=capacity, loaner_phones=loaner_phones)
+    values = _validated(
+        db,
+        None,
+        now or utcnow(),
+        name=name,
+        kind=kind,
+        address=address,
+        access=access,
+        capacity=capacity,
+        loaner_phones=loaner_phones,
+    )
     venue = Venue(name_translations={}, **values)
     _save(db, venue, values["name"])
     audit.record(db, actor, "venue.create", subject_type="venue", subject_id=venue.id)
@@ -161,8 +178,17 @@ def update_venue(
     venue = db.get(Venue, venue_id)
     if venue is None:
         raise NotFound(field="venue_id")
-    values = _validated(db, venue, now or utcnow(), name=name, kind=kind, address=address,
-                        access=access, capacity=capacity, loaner_phones=loaner_phones)
+    values = _validated(
+        db,
+        venue,
+        now or utcnow(),
+        name=name,
+        kind=kind,
+        address=address,
+        access=access,
+        capacity=capacity,
+        loaner_phones=loaner_phones,
+    )
     for key, value in values.items():
         setattr(venue, key, value)
     _save(db, venue, values["name"])

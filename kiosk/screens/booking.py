@@ -88,7 +88,7 @@ class SessionsScreen(KioskScreen):
             return
         language = app.language
         size = per_page()
-        for session in self.sessions[self.page * size:(self.page + 1) * size]:
+        for session in self.sessions[self.page * size : (self.page + 1) * size]:
             caption = "\n".join((
                 booking_text.when(session, language),
                 booking_text.title(session, language),

@@ -38,7 +38,9 @@ class FaqScreen(PagedScreen):
         for name in ("page", "topic", "question"):
             self.fbind(name, self._fill)
 
-    def prepare(self, topic_id: str | None = None, question_id: str | None = None, **params) -> None:
+    def prepare(
+        self, topic_id: str | None = None, question_id: str | None = None, **params
+    ) -> None:
         catalog = App.get_running_app().catalog
         self.page = 0
         self.topic = catalog.faq_topic(topic_id) if topic_id else None

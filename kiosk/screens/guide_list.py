@@ -36,5 +36,7 @@ class GuideListScreen(KioskScreen):
         box.clear_widgets()
         for guide in self.guides:
             button = BigButton(caption=guide.title.get(app.language), halign="left")
-            button.bind(on_release=lambda _b, gid=guide.id: app.show("guide_overview", guide_id=gid))
+            button.bind(
+                on_release=lambda _b, gid=guide.id: app.show("guide_overview", guide_id=gid)
+            )
             box.add_widget(button)

@@ -97,7 +97,10 @@ class GuideOverviewScreen(PagedScreen):
         if page.kind == "summary":
             rows = [
                 (tr("Who it is for"), self.guide.for_whom.get(language)),
-                (tr("Time"), tr("About %(minutes)d minutes") % {"minutes": self.guide.duration_minutes}),
+                (
+                    tr("Time"),
+                    tr("About %(minutes)d minutes") % {"minutes": self.guide.duration_minutes},
+                ),
                 (tr("Fee"), self.guide.fee.get(language)),
             ]
             for label, text in rows:
@@ -242,7 +245,9 @@ class GuideHandoffScreen(KioskScreen):
         """Send the step sheet to the configured printer (lp); say so either way."""
         app = _app()
         printer = app.config_values.printer
-        sheet = guide_flow.step_sheet(self.guide, app.language, lambda m: gettext_in(m, app.language))
+        sheet = guide_flow.step_sheet(
+            self.guide, app.language, lambda m: gettext_in(m, app.language)
+        )
 
         def job():
             if shutil.which("lp") is None:

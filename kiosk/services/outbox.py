@@ -176,7 +176,7 @@ class Outbox:
                     for entry in batch:
                         self._delete(entry["id"])
                     deliveries.extend(self._report(e, "delivered", answer) for e in batch)
-                entries = entries[len(batch):]
+                entries = entries[len(batch) :]
         return deliveries
 
     @staticmethod

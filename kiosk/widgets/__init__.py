@@ -8,5 +8,13 @@ from kiosk.widgets.qr_image import QRImage
 from kiosk.widgets.ruby_label import RubyLabel
 from kiosk.widgets.step_picture import StepPicture
 
-__all__ = ["BigButton", "KanaKeyboard", "NavBar", "NumberPad", "PhraseLabel", "QRImage", "RubyLabel",
-           "StepPicture"]
+__all__ = [
+    "BigButton",
+    "KanaKeyboard",
+    "NavBar",
+    "NumberPad",
+    "PhraseLabel",
+    "QRImage",
+    "RubyLabel",
+    "StepPicture",
+]

@@ -61,7 +61,9 @@ class KanaKeyboard(_Pad):
         for row in range(5):
             for column in kana.COLUMNS:
                 char = column[row]
-                self.add_widget(self._key(char, char, fixed_language="ja") if char else self._blank())
+                self.add_widget(
+                    self._key(char, char, fixed_language="ja") if char else self._blank()
+                )
             mark = marks[row]
             if mark:
                 # a lone ゛ is a speck at the button size: the marks are drawn larger

@@ -41,7 +41,9 @@ def _segments(text: str, overrides: tuple[tuple[str, str], ...]) -> tuple:
         return (Segment(text, None),)
 
 
-def cells_by_phrase(text: str, language: str, overrides: dict) -> list[list[tuple[str, str | None]]]:
+def cells_by_phrase(
+    text: str, language: str, overrides: dict
+) -> list[list[tuple[str, str | None]]]:
     """The phrases of ``text``, each a list of (base, reading or None) cells.
 
     A kanji run that a phrase boundary would cut stays whole in the phrase it starts in;

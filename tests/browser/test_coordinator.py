@@ -45,43 +45,94 @@ def office(live_server):
     next_week = datetime.combine(tomorrow + timedelta(days=6), time(14), tzinfo=TOKYO)
     with live_server.database.write() as db:
         for login, role in (("madoguchi", Role.COORDINATOR), ("kanri", Role.ADMIN)):
-            accounts.create_user(db, login=login, role=role, password=PASSWORD,
-                                 display_name=f"{login} さん", language="ja", actor=Actor.cli())
-        course = Course(code="intro-iphone", title="スマホ入門（iPhone）", kind=CourseKind.INTRO,
-                        device_track=DeviceTrack.IPHONE, title_translations={}, lesson_ids=[])
-        venue = Venue(name="つなぐ区立中央図書館 2階 研修室", kind=VenueKind.LIBRARY, capacity=16,
-                      address="つなぐ区中央1-2-3", access="つなぐ駅 東口から徒歩5分。エレベーターがあります。",
-                      loaner_phones=4, name_translations={})
+            accounts.create_user(
+                db,
+                login=login,
+                role=role,
+                password=PASSWORD,
+                display_name=f"{login} さん",
+                language="ja",
+                actor=Actor.cli(),
+            )
+        course = Course(
+            code="intro-iphone",
+            title="スマホ入門（iPhone）",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.IPHONE,
+            title_translations={},
+            lesson_ids=[],
+        )
+        venue = Venue(
+            name="つなぐ区立中央図書館 2階 研修室",
+            kind=VenueKind.LIBRARY,
+            capacity=16,
+            address="つなぐ区中央1-2-3",
+            access="つなぐ駅 東口から徒歩5分。エレベーターがあります。",
+            loaner_phones=4,
+            name_translations={},
+        )
         db.add_all([course, venue])
         db.flush()
 
         def schedule(starts, **extra):
             return sessions.create_session(
-                db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-                ends_at=starts + timedelta(minutes=90), capacity=8, actor=Actor.system(), **extra,
+                db,
+                course_id=course.id,
+                venue_id=venue.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=90),
+                capacity=8,
+                actor=Actor.system(),
+                **extra,
             ).id
 
         def resident(family, given, reading, phone, device=Device.IPHONE):
             return residents.create_participant(
-                db, family_name=family, given_name=given, reading=reading, phone=phone,
-                device=device, consent=True, source=Source.PHONE, actor=Actor.system()).id
+                db,
+                family_name=family,
+                given_name=given,
+                reading=reading,
+                phone=phone,
+                device=device,
+                consent=True,
+                source=Source.PHONE,
+                actor=Actor.system(),
+            ).id
 
         next_week_id = schedule(next_week)
         tomorrow_id = schedule(datetime.combine(tomorrow, time(10), tzinfo=TOKYO))
-        lottery_id = schedule(next_week + timedelta(days=1), booking_mode="lottery",
-                              application_deadline=utcnow() - timedelta(hours=1))
+        lottery_id = schedule(
+            next_week + timedelta(days=1),
+            booking_mode="lottery",
+            application_deadline=utcnow() - timedelta(hours=1),
+        )
         hanako = resident("山田", "花子", "ヤマダ ハナコ", "090-1234-5678")
         resident("山田", "太郎", "ヤマダ タロウ", "03-3333-4444", Device.ANDROID)
         ichiro = resident("佐藤", "一郎", "サトウ イチロウ", "090-8765-4321", Device.NONE)
-        registration.register(db, session_id=tomorrow_id, participant_id=ichiro,
-                              source=Source.PHONE, actor=Actor.system())
+        registration.register(
+            db,
+            session_id=tomorrow_id,
+            participant_id=ichiro,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
         for n, reading in enumerate(("スズキ ハル", "タナカ ナツ", "イトウ アキ")):
             person = resident("", "", reading, f"090-5555-000{n}")
-            registration.register(db, session_id=lottery_id, participant_id=person,
-                                  source=Source.PHONE, actor=Actor.system(),
-                                  now=utcnow() - timedelta(days=1))
-    return {"next_week": next_week_id, "tomorrow": tomorrow_id, "lottery": lottery_id,
-            "hanako": hanako, "next_week_starts": next_week}
+            registration.register(
+                db,
+                session_id=lottery_id,
+                participant_id=person,
+                source=Source.PHONE,
+                actor=Actor.system(),
+                now=utcnow() - timedelta(days=1),
+            )
+    return {
+        "next_week": next_week_id,
+        "tomorrow": tomorrow_id,
+        "lottery": lottery_id,
+        "hanako": hanako,
+        "next_week_starts": next_week,
+    }
 
 
 @pytest.fixture
@@ -121,8 +172,11 @@ def print_to_pdf(page, target: Path) -> bytes:
     page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
     page.emulate_media(media="screen")
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "110", str(target), str(target.with_suffix(""))],
-                       check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "110", str(target), str(target.with_suffix(""))],
+            check=True,
+            timeout=60,
+        )
     return target.read_bytes()
 
 
@@ -138,7 +192,9 @@ def test_a_coordinator_finds_registers_and_prints_the_slip(page, live_server, of
     hanako = page.locator("#results").get_by_role("link", name="山田 花子")
     expect(hanako).to_be_visible()
     expect(page.locator("#results").get_by_role("link", name="山田 太郎")).to_have_count(0)
-    assert page.url.endswith("?q=" + "%E3%82%84%E3%81%BE%E3%81%A0%20%E3%81%AF")  # the address follows
+    assert page.url.endswith(
+        "?q=" + "%E3%82%84%E3%81%BE%E3%81%A0%20%E3%81%AF"
+    )  # the address follows
     look(page, shots, "01-search-as-you-type")
 
     with page.expect_navigation():
@@ -171,8 +227,13 @@ def test_a_coordinator_finds_registers_and_prints_the_slip(page, live_server, of
     assert pdf_pages(pdf) == 1
     assert pdf_page_size_mm(pdf) == (105, 148)
     if shutil.which("pdftotext"):  # the printed page carries the code as text
-        text = subprocess.run(["pdftotext", str(shots / "slip-a6.pdf"), "-"], capture_output=True,
-                              text=True, check=True, timeout=60).stdout
+        text = subprocess.run(
+            ["pdftotext", str(shots / "slip-a6.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
         assert code in text and "持ち物" in text
 
     with page.expect_navigation():
@@ -182,7 +243,9 @@ def test_a_coordinator_finds_registers_and_prints_the_slip(page, live_server, of
     pdf = print_to_pdf(page, shots / "slip-a4.pdf")
     assert pdf_pages(pdf) == 1
     assert pdf_page_size_mm(pdf) == (210, 297)
-    code_pt = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.code')).fontSize)")
+    code_pt = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.code')).fontSize)"
+    )
     assert code_pt >= 48 * 96 / 72  # the code is large enough to read across a counter
 
 
@@ -227,8 +290,12 @@ def test_the_coordinators_other_pages_are_accessible(page, live_server, office, 
 def test_the_admins_venue_and_course_pages_are_accessible(page, live_server, office, shots):
     base = live_server.url
     log_in(page, base, "kanri")
-    for name, path in (("20-venues", "/admin/venues"), ("21-venue-new", "/admin/venues/new"),
-                       ("22-courses", "/admin/courses"), ("23-course-new", "/admin/courses/new")):
+    for name, path in (
+        ("20-venues", "/admin/venues"),
+        ("21-venue-new", "/admin/venues/new"),
+        ("22-courses", "/admin/courses"),
+        ("23-course-new", "/admin/courses/new"),
+    ):
         page.goto(base + path)
         look(page, shots, name)
     page.goto(f"{base}/admin/venues/new")

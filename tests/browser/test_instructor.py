@@ -37,31 +37,59 @@ def today_class(live_server):
     """An instructor teaching a class in an hour, with two residents holding slips."""
     with live_server.database.write() as db:
         instructor = accounts.create_user(
-            db, login="sensei", role=Role.INSTRUCTOR, password=PASSWORD,
-            display_name="講師 一郎", language="ja", actor=Actor.cli())
-        course = Course(code="intro-power", title="スマホ入門 電源とボタン", kind=CourseKind.INTRO,
-                        device_track=DeviceTrack.ANY, title_translations={},
-                        lesson_ids=["intro-01-power"])
-        venue = Venue(name="中央図書館", kind=VenueKind.LIBRARY, capacity=20,
-                      name_translations={})
+            db,
+            login="sensei",
+            role=Role.INSTRUCTOR,
+            password=PASSWORD,
+            display_name="講師 一郎",
+            language="ja",
+            actor=Actor.cli(),
+        )
+        course = Course(
+            code="intro-power",
+            title="スマホ入門 電源とボタン",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.ANY,
+            title_translations={},
+            lesson_ids=["intro-01-power"],
+        )
+        venue = Venue(name="中央図書館", kind=VenueKind.LIBRARY, capacity=20, name_translations={})
         db.add_all([course, venue])
         db.flush()
         starts = utcnow() + timedelta(hours=1)
         session_id = sessions.create_session(
-            db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-            ends_at=starts + timedelta(hours=1, minutes=30), capacity=10,
-            instructor_ids=[instructor.id], actor=Actor.system()).id
+            db,
+            course_id=course.id,
+            venue_id=venue.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1, minutes=30),
+            capacity=10,
+            instructor_ids=[instructor.id],
+            actor=Actor.system(),
+        ).id
         people = []
         for family, given, reading, phone, device in (
             ("山田", "花子", "ヤマダ ハナコ", "090-1234-5678", Device.IPHONE),
             ("佐藤", "一郎", "サトウ イチロウ", "090-8765-4321", Device.ANDROID),
         ):
             person = residents.create_participant(
-                db, family_name=family, given_name=given, reading=reading, phone=phone,
-                device=device, consent=True, source=Source.PHONE, actor=Actor.system())
+                db,
+                family_name=family,
+                given_name=given,
+                reading=reading,
+                phone=phone,
+                device=device,
+                consent=True,
+                source=Source.PHONE,
+                actor=Actor.system(),
+            )
             slip = registration.register(
-                db, session_id=session_id, participant_id=person.id, source=Source.PHONE,
-                actor=Actor.system()).registration
+                db,
+                session_id=session_id,
+                participant_id=person.id,
+                source=Source.PHONE,
+                actor=Actor.system(),
+            ).registration
             people.append((person.id, slip.code, slip.qr_token))
     return session_id, people
 
@@ -87,8 +115,9 @@ def assert_scanner_has_focus(page) -> None:
     expect(page.locator("#code")).to_be_focused(timeout=3000)
 
 
-def test_an_instructor_scans_slips_and_sees_people_present(page, live_server, today_class,
-                                                          artifacts):
+def test_an_instructor_scans_slips_and_sees_people_present(
+    page, live_server, today_class, artifacts
+):
     session_id, [(hanako, hanako_code, _), (ichiro, _, ichiro_token)] = today_class
     log_in(page, live_server.url)
     page.goto(f"{live_server.url}/teach/")
@@ -142,8 +171,10 @@ def test_the_instructors_other_pages_are_accessible(page, live_server, today_cla
     assert_accessible(page, "lesson plan")
     page.goto(f"{live_server.url}/handouts/")
     assert_accessible(page, "handouts")
-    for path in ("/handouts/lessons/intro-01-power?device=iphone&furigana=1",
-                 "/handouts/guides/juminhyo"):
+    for path in (
+        "/handouts/lessons/intro-01-power?device=iphone&furigana=1",
+        "/handouts/guides/juminhyo",
+    ):
         page.goto(live_server.url + path)
         assert_accessible(page, path)
 
@@ -152,11 +183,18 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
-@pytest.mark.parametrize("name, path, pages", [
-    ("lesson-iphone", "/handouts/lessons/intro-01-power?device=iphone", (2, 5)),
-    ("lesson-iphone-furigana", "/handouts/lessons/intro-01-power?device=iphone&furigana=1", (2, 6)),
-    ("guide-juminhyo-furigana", "/handouts/guides/juminhyo?furigana=1", (2, 7)),
-])
+@pytest.mark.parametrize(
+    "name, path, pages",
+    [
+        ("lesson-iphone", "/handouts/lessons/intro-01-power?device=iphone", (2, 5)),
+        (
+            "lesson-iphone-furigana",
+            "/handouts/lessons/intro-01-power?device=iphone&furigana=1",
+            (2, 6),
+        ),
+        ("guide-juminhyo-furigana", "/handouts/guides/juminhyo?furigana=1", (2, 7)),
+    ],
+)
 def test_handouts_print_to_a4_pdf(page, live_server, today_class, artifacts, name, path, pages):
     log_in(page, live_server.url)
     page.goto(live_server.url + path)
@@ -172,5 +210,8 @@ def test_handouts_print_to_a4_pdf(page, live_server, today_class, artifacts, nam
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.step p')).fontSize)")
     assert size >= 14 * 96 / 72
     if shutil.which("pdftoppm"):  # pictures of the pages, to look at
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(target), str(artifacts / f"handout-{name}")],
-                       check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(target), str(artifacts / f"handout-{name}")],
+            check=True,
+            timeout=60,
+        )

@@ -17,8 +17,11 @@ PASSWORD = "browser-test-pass-42"
 def kiosk_calls_for_help(base_url: str, token: str) -> None:
     body = json.dumps({"client_id": "help-1", "screen": "guide:juminhyo:3", "language": "ja"})
     request = urllib.request.Request(
-        f"{base_url}/api/v1/help-requests", data=body.encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        f"{base_url}/api/v1/help-requests",
+        data=body.encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 201
 
@@ -28,10 +31,18 @@ def test_the_board_updates_itself_and_a_help_request_is_taken_and_closed(
 ):
     live_server.app.config["KIOSK_BOARD_REFRESH_SECONDS"] = 1
     with live_server.database.write() as db:
-        accounts.create_user(db, login="sato", role=Role.COORDINATOR, password=PASSWORD,
-                             display_name="佐藤 調整", language="ja", actor=Actor.cli())
-        token = kiosks.create_kiosk(db, name="lib-1", location="中央図書館 1階 入口",
-                                    actor=Actor.cli())[1]
+        accounts.create_user(
+            db,
+            login="sato",
+            role=Role.COORDINATOR,
+            password=PASSWORD,
+            display_name="佐藤 調整",
+            language="ja",
+            actor=Actor.cli(),
+        )
+        token = kiosks.create_kiosk(
+            db, name="lib-1", location="中央図書館 1階 入口", actor=Actor.cli()
+        )[1]
     page.goto(f"{live_server.url}/login")
     page.fill("#login", "sato")
     page.fill("#password", PASSWORD)

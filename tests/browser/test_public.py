@@ -26,8 +26,13 @@ from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
 from content import load_catalog
 
-LANGUAGES = [("ja", "ja", "日本語"), ("ja-easy", "ja", "やさしい日本語"), ("en", "en", "English"),
-             ("zh-Hans", "zh-Hans", "中文"), ("ko", "ko", "한국어")]
+LANGUAGES = [
+    ("ja", "ja", "日本語"),
+    ("ja-easy", "ja", "やさしい日本語"),
+    ("en", "en", "English"),
+    ("zh-Hans", "zh-Hans", "中文"),
+    ("ko", "ko", "한국어"),
+]
 
 
 @pytest.fixture
@@ -44,47 +49,93 @@ def ward_classes(live_server):
     now = utcnow()
     with live_server.database.write() as db:
         courses = [
-            Course(code="intro-iphone", title="スマホ入門（iPhone）", kind=CourseKind.INTRO,
-                   device_track=DeviceTrack.IPHONE,
-                   title_translations={"en": "Smartphone introduction (iPhone)"},
-                   lesson_ids=["intro-01-power", "intro-02-touch"]),
-            Course(code="intro-senior", title="スマホ入門（らくらくスマートフォン）", kind=CourseKind.INTRO,
-                   device_track=DeviceTrack.SENIOR,
-                   title_translations={"en": "Smartphone introduction (senior phones)"},
-                   lesson_ids=["intro-01-power"]),
-            Course(code="op-mynumber", title="ワンポイント教室：マイナンバーカードとマイナポータル",
-                   kind=CourseKind.ONE_POINT, device_track=DeviceTrack.ANY,
-                   title_translations={"en": "One-point class: My Number Card and Mynaportal"},
-                   lesson_ids=["mynumber-card", "mynaportal"]),
+            Course(
+                code="intro-iphone",
+                title="スマホ入門（iPhone）",
+                kind=CourseKind.INTRO,
+                device_track=DeviceTrack.IPHONE,
+                title_translations={"en": "Smartphone introduction (iPhone)"},
+                lesson_ids=["intro-01-power", "intro-02-touch"],
+            ),
+            Course(
+                code="intro-senior",
+                title="スマホ入門（らくらくスマートフォン）",
+                kind=CourseKind.INTRO,
+                device_track=DeviceTrack.SENIOR,
+                title_translations={"en": "Smartphone introduction (senior phones)"},
+                lesson_ids=["intro-01-power"],
+            ),
+            Course(
+                code="op-mynumber",
+                title="ワンポイント教室：マイナンバーカードとマイナポータル",
+                kind=CourseKind.ONE_POINT,
+                device_track=DeviceTrack.ANY,
+                title_translations={"en": "One-point class: My Number Card and Mynaportal"},
+                lesson_ids=["mynumber-card", "mynaportal"],
+            ),
         ]
         venues = [
-            Venue(name="つなぐ区立中央図書館 2階 研修室", kind=VenueKind.LIBRARY, capacity=16,
-                  name_translations={"en": "Tsunagu Central Library, training room (2F)"},
-                  address="つなぐ区中央1-2-3", access="つなぐ駅 東口から徒歩5分。エレベーターがあります。",
-                  loaner_phones=4),
-            Venue(name="東つなぐ地域センター 会議室A", kind=VenueKind.COMMUNITY_CENTRE, capacity=12,
-                  name_translations={"en": "East Tsunagu Community Centre, room A"},
-                  address="つなぐ区東4-5-6", access="区役所前バス停から徒歩2分。"),
+            Venue(
+                name="つなぐ区立中央図書館 2階 研修室",
+                kind=VenueKind.LIBRARY,
+                capacity=16,
+                name_translations={"en": "Tsunagu Central Library, training room (2F)"},
+                address="つなぐ区中央1-2-3",
+                access="つなぐ駅 東口から徒歩5分。エレベーターがあります。",
+                loaner_phones=4,
+            ),
+            Venue(
+                name="東つなぐ地域センター 会議室A",
+                kind=VenueKind.COMMUNITY_CENTRE,
+                capacity=12,
+                name_translations={"en": "East Tsunagu Community Centre, room A"},
+                address="つなぐ区東4-5-6",
+                access="区役所前バス停から徒歩2分。",
+            ),
         ]
         db.add_all(courses + venues)
         db.flush()
         ids = []
         for day, course, venue, capacity, lottery in [
-            (3, 0, 0, 10, False), (5, 1, 1, 1, False), (9, 2, 0, 12, True), (16, 0, 1, 10, False),
-            (35, 1, 0, 8, False), (38, 2, 1, 10, False),
+            (3, 0, 0, 10, False),
+            (5, 1, 1, 1, False),
+            (9, 2, 0, 12, True),
+            (16, 0, 1, 10, False),
+            (35, 1, 0, 8, False),
+            (38, 2, 1, 10, False),
         ]:
             starts = (now + timedelta(days=day)).replace(hour=1, minute=0, second=0, microsecond=0)
-            ids.append(sessions.create_session(
-                db, course_id=courses[course].id, venue_id=venues[venue].id, starts_at=starts,
-                ends_at=starts + timedelta(hours=1, minutes=30), capacity=capacity,
-                booking_mode=BookingMode.LOTTERY if lottery else BookingMode.FIRST_COME,
-                application_deadline=now + timedelta(days=6) if lottery else None,
-                actor=Actor.system()).id)
+            ids.append(
+                sessions.create_session(
+                    db,
+                    course_id=courses[course].id,
+                    venue_id=venues[venue].id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    capacity=capacity,
+                    booking_mode=BookingMode.LOTTERY if lottery else BookingMode.FIRST_COME,
+                    application_deadline=now + timedelta(days=6) if lottery else None,
+                    actor=Actor.system(),
+                ).id
+            )
         person = residents.create_participant(
-            db, family_name="山田", given_name="花子", reading="ヤマダ ハナコ", phone="090-1234-5678",
-            birth_year=1948, consent=True, source=Source.PHONE, actor=Actor.system())
-        registration.register(db, session_id=ids[1], participant_id=person.id,
-                              source=Source.PHONE, actor=Actor.system())
+            db,
+            family_name="山田",
+            given_name="花子",
+            reading="ヤマダ ハナコ",
+            phone="090-1234-5678",
+            birth_year=1948,
+            consent=True,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
+        registration.register(
+            db,
+            session_id=ids[1],
+            participant_id=person.id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     return ids
 
 
@@ -106,7 +157,8 @@ def public_pages(live_server, ids) -> dict[str, str]:
 
 def choose_language(page, name: str) -> None:
     page.get_by_role("navigation", name=re.compile("Language|言語|语言|언어")).get_by_role(
-        "link", name=name, exact=True).click()
+        "link", name=name, exact=True
+    ).click()
     page.wait_for_load_state()
 
 
@@ -142,7 +194,9 @@ def test_the_schedule_in_each_language(live_server, ward_classes, browser, shots
         choose_language(page, name)
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator("h1").count() == 1
-        assert page.get_by_role("link", name=name, exact=True).get_attribute("aria-current") == "true"
+        assert (
+            page.get_by_role("link", name=name, exact=True).get_attribute("aria-current") == "true"
+        )
         page.screenshot(path=str(shots / f"schedule-{code}.png"), full_page=True)
         html = page.content()
         assert "山田" not in html and "090-1234-5678" not in html
@@ -168,8 +222,12 @@ def test_switching_language_changes_lang_and_the_heading(live_server, ward_class
 
 def test_a_phone_320_px_wide_never_scrolls_sideways(live_server, ward_classes, browser, shots):
     # not is_mobile: a mobile viewport would widen itself to fit and hide the overflow
-    context = browser.new_context(locale="ja-JP", viewport={"width": 320, "height": 640},
-                                  device_scale_factor=2, has_touch=True)
+    context = browser.new_context(
+        locale="ja-JP",
+        viewport={"width": 320, "height": 640},
+        device_scale_factor=2,
+        has_touch=True,
+    )
     page = context.new_page()
     for name, url in public_pages(live_server, ward_classes).items():
         page.goto(url)
@@ -181,8 +239,9 @@ def test_a_phone_320_px_wide_never_scrolls_sideways(live_server, ward_classes, b
 
 def test_at_200_percent_zoom_nothing_is_cut_off(live_server, ward_classes, browser, shots):
     # 200% zoom of a 1280 px window is a 640 CSS px viewport with pixels twice as big
-    context = browser.new_context(locale="en-GB", viewport={"width": 640, "height": 450},
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 640, "height": 450}, device_scale_factor=2
+    )
     page = context.new_page()
     for name, url in public_pages(live_server, ward_classes).items():
         page.goto(url)
@@ -218,8 +277,9 @@ def test_keyboard_users_can_skip_to_the_content_and_see_the_focus(live_server, w
 
 
 @pytest.mark.parametrize("locale, cookie", [("ja-JP", "ja"), ("en-GB", "en")])
-def test_axe_finds_nothing_serious_on_any_public_page(live_server, ward_classes, browser, shots,
-                                                      locale, cookie):
+def test_axe_finds_nothing_serious_on_any_public_page(
+    live_server, ward_classes, browser, shots, locale, cookie
+):
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "lang", "value": cookie, "url": live_server.url}])
     page = context.new_page()

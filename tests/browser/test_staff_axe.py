@@ -51,10 +51,13 @@ def _pages_behind_a_search(live_server, base: str) -> list[str]:
     with live_server.database.read() as db:
         resident = db.scalars(select(Participant).order_by(Participant.id)).first()
         confirmed = db.scalars(
-            select(Registration).where(Registration.status == RegistrationStatus.CONFIRMED)
-            .order_by(Registration.id.desc())).first()
+            select(Registration)
+            .where(Registration.status == RegistrationStatus.CONFIRMED)
+            .order_by(Registration.id.desc())
+        ).first()
         lottery = db.scalars(
-            select(ClassSession).where(ClassSession.booking_mode == BookingMode.LOTTERY)).first()
+            select(ClassSession).where(ClassSession.booking_mode == BookingMode.LOTTERY)
+        ).first()
         upcoming = confirmed.session_id
     return [
         f"{base}/office/residents?q={resident.reading[:2]}",
@@ -72,8 +75,15 @@ def _pages_behind_a_search(live_server, base: str) -> list[str]:
 def test_every_staff_page_passes_axe(live_server, page, artifacts):
     load_demo(live_server.database, now=datetime.now(UTC))
     with live_server.database.write() as db:
-        accounts.create_user(db, login="kanri", role=Role.ADMIN, password=PASSWORD,
-                             display_name="管理 さん", language="ja", actor=Actor.cli())
+        accounts.create_user(
+            db,
+            login="kanri",
+            role=Role.ADMIN,
+            password=PASSWORD,
+            display_name="管理 さん",
+            language="ja",
+            actor=Actor.cli(),
+        )
     base = live_server.url
     page.goto(f"{base}/login")
     page.fill("#login", "kanri")
@@ -100,7 +110,13 @@ def test_every_staff_page_passes_axe(live_server, page, artifacts):
                 queue.append(href)
     (artifacts / "axe-staff-pages.txt").write_text("\n".join(sorted(checked)) + "\n")
     # the crawl must have reached each area, or it checked too little to mean anything
-    for area in ("/office/residents", "/office/sessions", "/office/calls", "/teach", "/admin",
-                 "/reports"):
+    for area in (
+        "/office/residents",
+        "/office/sessions",
+        "/office/calls",
+        "/teach",
+        "/admin",
+        "/reports",
+    ):
         assert any(shape.startswith(area) for shape in checked), f"never reached {area}"
     assert len(checked) >= 15

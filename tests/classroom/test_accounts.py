@@ -28,7 +28,10 @@ def test_a_new_account_keeps_an_argon2id_hash_not_the_password(database):
         assert user.password_hash.startswith("$argon2id$")
         assert "kabocha" not in user.password_hash
         assert (user.login, user.role, user.display_name, user.active) == (
-            "sato", Role.COORDINATOR, "佐藤 花子", True,
+            "sato",
+            Role.COORDINATOR,
+            "佐藤 花子",
+            True,
         )
         assert s.scalar(select(AuditEvent.action)) == "staff_user.create"
 
@@ -63,7 +66,11 @@ def test_a_login_is_taken_once_whatever_its_case(database):
     make_user(database, login="Tanaka")
     with pytest.raises(InvalidInput) as caught, database.write() as s:
         accounts.create_user(
-            s, login="ＴＡＮＡＫＡ", role="instructor", password="another-good-one", actor=Actor.cli()
+            s,
+            login="ＴＡＮＡＫＡ",
+            role="instructor",
+            password="another-good-one",
+            actor=Actor.cli(),
         )
     assert set(caught.value.errors) == {"login"}
 

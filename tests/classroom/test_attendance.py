@@ -31,7 +31,12 @@ def test_the_typed_code_checks_in_once_however_often_it_is_scanned(ward):
 def test_codes_are_read_forgivingly(ward):
     session = ward.session()
     slip = ward.coordinator.registers(ward.resident(), session).registration
-    typed = " " + format_code(slip.code).lower().translate(str.maketrans("abcdefghjkmnpqrstwxyz23456789-", "ａｂｃｄｅｆｇｈｊｋｍｎｐｑｒｓｔｗｘｙｚ２３４５６７８９ー"))
+    typed = " " + format_code(slip.code).lower().translate(
+        str.maketrans(
+            "abcdefghjkmnpqrstwxyz23456789-",
+            "ａｂｃｄｅｆｇｈｊｋｍｎｐｑｒｓｔｗｘｙｚ２３４５６７８９ー",
+        )
+    )
     assert ward.coordinator.checks_in(session, typed).created
 
 
@@ -47,7 +52,11 @@ def test_a_slip_for_another_class_is_refused_with_which_class_it_is(ward):
     with pytest.raises(WrongSession) as error:
         ward.coordinator.checks_in(here, slip.code)
     message = error.value.translate(lambda s: s)
-    assert "スマホ入門（iPhone）" in message and "中央図書館" in message and "2026-12-03 10:00" in message
+    assert (
+        "スマホ入門（iPhone）" in message
+        and "中央図書館" in message
+        and "2026-12-03 10:00" in message
+    )
     assert _attendances(ward) == 0
 
 
@@ -70,14 +79,25 @@ def test_a_walk_in_gets_attendance_without_a_registration(ward):
     session = ward.session()
     visitor = ward.resident()
     with ward.database.write() as db:
-        row = attendance.mark_attendance(db, session_id=session, participant_id=visitor,
-                                         status=AttendanceStatus.PRESENT, actor=Actor.system(),
-                                         now=NOW)
+        row = attendance.mark_attendance(
+            db,
+            session_id=session,
+            participant_id=visitor,
+            status=AttendanceStatus.PRESENT,
+            actor=Actor.system(),
+            now=NOW,
+        )
         assert row.walk_in and row.registration_id is None and row.method == CheckInMethod.WALK_IN
     # marking again changes the status of the one row, never adds another
     with ward.database.write() as db:
-        attendance.mark_attendance(db, session_id=session, participant_id=visitor,
-                                   status=AttendanceStatus.LATE, actor=Actor.system(), now=NOW)
+        attendance.mark_attendance(
+            db,
+            session_id=session,
+            participant_id=visitor,
+            status=AttendanceStatus.LATE,
+            actor=Actor.system(),
+            now=NOW,
+        )
     assert _attendances(ward) == 1
 
 
@@ -87,6 +107,7 @@ def test_undo_removes_a_mistaken_check_in(ward):
     slip = ward.coordinator.registers(person, session).registration
     ward.coordinator.checks_in(session, slip.code)
     with ward.database.write() as db:
-        assert attendance.undo_attendance(db, session_id=session, participant_id=person,
-                                          actor=Actor.system())
+        assert attendance.undo_attendance(
+            db, session_id=session, participant_id=person, actor=Actor.system()
+        )
     assert _attendances(ward) == 0

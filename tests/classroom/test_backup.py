@@ -15,8 +15,9 @@ from classroom.services.actor import Actor
 
 def snapshot(database) -> list:
     with database.read() as db:
-        people = db.execute(select(Participant.id, Participant.reading, Participant.phone)
-                            .order_by(Participant.id)).all()
+        people = db.execute(
+            select(Participant.id, Participant.reading, Participant.phone).order_by(Participant.id)
+        ).all()
         regs = db.scalar(select(func.count(Registration.id)))
     return [tuple(p) for p in people] + [("registrations", regs)]
 

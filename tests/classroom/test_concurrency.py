@@ -53,8 +53,10 @@ def _invariants(database, session_id: int) -> tuple[int, list[int]]:
         assert session.seats_taken == confirmed, "the seat counter drifted from the rows"
         waiting = db.scalars(
             select(Registration)
-            .where(Registration.session_id == session_id,
-                   Registration.status == RegistrationStatus.WAITLISTED)
+            .where(
+                Registration.session_id == session_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
             .order_by(Registration.waitlist_seq)
         ).all()
         positions = [registration.waitlist_position(db, r) for r in waiting]
@@ -79,8 +81,14 @@ def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
 
     def book(i: int) -> None:
         with database.write() as db:
-            registration.register(db, session_id=session, participant_id=people[i],
-                                  source=Source.KIOSK, actor=Actor.kiosk(f"k{i}"), now=NOW)
+            registration.register(
+                db,
+                session_id=session,
+                participant_id=people[i],
+                source=Source.KIOSK,
+                actor=Actor.kiosk(f"k{i}"),
+                now=NOW,
+            )
 
     errors = _run_at_once(book, 50)
     assert errors == []
@@ -99,9 +107,15 @@ def test_the_same_attempt_sent_by_many_threads_books_once(engine_name, tmp_path,
 
     def book(_i: int) -> None:
         with database.write() as db:
-            result = registration.register(db, session_id=session, participant_id=person,
-                                           source=Source.KIOSK, actor=Actor.kiosk("k"),
-                                           idempotency_key="double-tap", now=NOW)
+            result = registration.register(
+                db,
+                session_id=session,
+                participant_id=person,
+                source=Source.KIOSK,
+                actor=Actor.kiosk("k"),
+                idempotency_key="double-tap",
+                now=NOW,
+            )
             codes.append(result.registration.code)
 
     assert _run_at_once(book, 12) == []
@@ -110,7 +124,9 @@ def test_the_same_attempt_sent_by_many_threads_books_once(engine_name, tmp_path,
     database.dispose()
 
 
-def test_twenty_threads_cancelling_and_registering_keep_the_invariants(engine_name, tmp_path, request):
+def test_twenty_threads_cancelling_and_registering_keep_the_invariants(
+    engine_name, tmp_path, request
+):
     database = _separate_connections(engine_name, tmp_path, request)
     ward = Ward(database)
     session = ward.session(capacity=5)
@@ -122,10 +138,18 @@ def test_twenty_threads_cancelling_and_registering_keep_the_invariants(engine_na
     def act(i: int) -> None:
         with database.write() as db:
             if i % 2 == 0:
-                registration.cancel_registration(db, to_cancel[i // 2], actor=Actor.system(), now=NOW)
+                registration.cancel_registration(
+                    db, to_cancel[i // 2], actor=Actor.system(), now=NOW
+                )
             else:
-                registration.register(db, session_id=session, participant_id=newcomers[i // 2],
-                                      source=Source.PHONE, actor=Actor.system(), now=NOW)
+                registration.register(
+                    db,
+                    session_id=session,
+                    participant_id=newcomers[i // 2],
+                    source=Source.PHONE,
+                    actor=Actor.system(),
+                    now=NOW,
+                )
 
     errors = _run_at_once(act, 20)
     assert [e for e in errors if not isinstance(e, DomainError)] == []

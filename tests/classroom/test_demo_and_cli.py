@@ -31,12 +31,24 @@ def test_the_demo_ward_has_the_plans_figures(database):
         assert (report.sessions_held, report.attendances) == (31, 174)
         courses = {s.course for s in db.query(ClassSession)}
         assert {c.kind for c in courses} == set(CourseKind)
-        assert {c.device_track for c in courses} >= {DeviceTrack.IPHONE, DeviceTrack.ANDROID, DeviceTrack.SENIOR}
-        assert {s.venue.kind for s in db.query(ClassSession)} == {VenueKind.LIBRARY, VenueKind.COMMUNITY_CENTRE}
-        upcoming = db.query(ClassSession).filter(ClassSession.starts_at > now,
-                                                  ClassSession.state == SessionState.SCHEDULED).all()
+        assert {c.device_track for c in courses} >= {
+            DeviceTrack.IPHONE,
+            DeviceTrack.ANDROID,
+            DeviceTrack.SENIOR,
+        }
+        assert {s.venue.kind for s in db.query(ClassSession)} == {
+            VenueKind.LIBRARY,
+            VenueKind.COMMUNITY_CENTRE,
+        }
+        upcoming = (
+            db.query(ClassSession)
+            .filter(ClassSession.starts_at > now, ClassSession.state == SessionState.SCHEDULED)
+            .all()
+        )
         assert len(upcoming) >= 5
-        assert any(s.booking_mode == BookingMode.LOTTERY and s.application_deadline > now for s in upcoming)
+        assert any(
+            s.booking_mode == BookingMode.LOTTERY and s.application_deadline > now for s in upcoming
+        )
         from classroom.models import Registration
 
         assert db.query(Registration).filter_by(status=RegistrationStatus.WAITLISTED).count() >= 3

@@ -33,7 +33,9 @@ def upcoming(ward):
 
 def run(ward, data: bytes, apply: bool):
     with ward.database.write() as db:
-        return imports.import_residents(db, data, actor=ward.coordinator.actor, apply=apply, now=NOW)
+        return imports.import_residents(
+            db, data, actor=ward.coordinator.actor, apply=apply, now=NOW
+        )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp932"])
@@ -58,12 +60,18 @@ def test_a_valid_sheet_is_previewed_then_imported(ward, upcoming, encoding):
     assert done.applied
     with ward.database.read() as db:
         people = db.scalars(select(Participant).order_by(Participant.id)).all()
-        assert [(p.family_name, p.reading_key, p.device.value, p.needs, p.source) for p in people] == [
+        assert [
+            (p.family_name, p.reading_key, p.device.value, p.needs, p.source) for p in people
+        ] == [
             ("山田", "やまだはなこ", "iphone", ["hearing_aid"], Source.IMPORT),
             ("鈴木", "すずきいちろう", "senior", [], Source.IMPORT),
         ]
         reg = db.scalar(select(Registration))
-        assert (reg.session_id, reg.participant_id, reg.status.value) == (session, people[0].id, "confirmed")
+        assert (reg.session_id, reg.participant_id, reg.status.value) == (
+            session,
+            people[0].id,
+            "confirmed",
+        )
         event = db.scalar(select(AuditEvent).where(AuditEvent.action == "import.residents"))
         assert event.details == {"rows": 3, "created": 2, "registrations": 1}
 
@@ -73,10 +81,10 @@ def test_one_bad_row_writes_nothing_and_every_error_is_named_by_line(ward, upcom
     data = sheet(
         ward,
         f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,,,はい,intro-iphone,{start}",
-        "鈴木,一郎,Suzuki,03-1111,1800,iPhone,,,はい,,",      # reading, phone, year
-        "佐藤,,サトウ,,,,,,いいえ,,",                            # no consent
+        "鈴木,一郎,Suzuki,03-1111,1800,iPhone,,,はい,,",  # reading, phone, year
+        "佐藤,,サトウ,,,,,,いいえ,,",  # no consent
         "田中,,タナカ,,,,,,はい,no-such-course,2026-01-01 10:00",
-        "高橋,,タカハシ,,,ガラケー,,,はい,,",                      # unknown device word
+        "高橋,,タカハシ,,,ガラケー,,,はい,,",  # unknown device word
     )
     for apply in (False, True):
         result = run(ward, data, apply=apply)
@@ -105,7 +113,9 @@ def test_control_characters_and_impossible_numbers_are_row_errors_not_crashes(wa
         result = run(ward, data, apply=apply)
         assert not result.ok and not result.applied
         assert {r.line: sorted(f for f, _ in r.errors) for r in result.error_rows} == {
-            2: ["reading"], 3: ["course_code"], 4: ["birth_year"],
+            2: ["reading"],
+            3: ["course_code"],
+            4: ["birth_year"],
         }
         assert "制御文字" in result.error_rows[0].errors[0][1]  # the message, in Japanese
         assert count(ward, Participant) == 0

@@ -39,7 +39,10 @@ def test_a_token_is_random_shown_once_and_stored_only_as_its_sha256(database):
         stored = db.get(Kiosk, kiosk_id)
         assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
         assert token not in {stored.token_hash, stored.name, stored.location}
-        assert db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "kiosk.create")) == 2
+        assert (
+            db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "kiosk.create"))
+            == 2
+        )
     assert kiosk_of(database, token) == kiosk_id
 
 
@@ -90,14 +93,19 @@ def test_heartbeat_records_versions_and_online_means_seen_within_three_minutes(d
 def test_heartbeat_refuses_odd_versions(database, version):
     kiosk_id, _ = add(database)
     with database.write() as db, pytest.raises(InvalidInput) as caught:
-        kiosks.record_heartbeat(db, db.get(Kiosk, kiosk_id), app_version=version, content_version="")
+        kiosks.record_heartbeat(
+            db, db.get(Kiosk, kiosk_id), app_version=version, content_version=""
+        )
     assert set(caught.value.errors) == {"app_version"}
 
 
 def test_a_help_request_is_opened_once_per_client_id_taken_and_closed(database, ward):
     kiosk_id, _ = add(database)
-    data = {"client_id": "6f1c7c0e-0000-4000-8000-000000000001", "screen": "guide:juminhyo:3",
-            "language": "ja"}
+    data = {
+        "client_id": "6f1c7c0e-0000-4000-8000-000000000001",
+        "screen": "guide:juminhyo:3",
+        "language": "ja",
+    }
     with database.write() as db:
         first, created = kiosks.open_help_request(db, db.get(Kiosk, kiosk_id), data)
         again, created_again = kiosks.open_help_request(db, db.get(Kiosk, kiosk_id), data)
@@ -120,14 +128,17 @@ def test_a_help_request_is_opened_once_per_client_id_taken_and_closed(database, 
         assert db.scalar(select(func.count(HelpRequest.id))) == 1
 
 
-@pytest.mark.parametrize("data, field", [
-    ({}, "client_id"),
-    ({"client_id": 5}, "client_id"),
-    ({"client_id": "a b"}, "client_id"),
-    ({"client_id": "abc", "language": "fr"}, "language"),
-    ({"client_id": "abc", "screen": "<script>"}, "screen"),
-    ({"client_id": "abc", "name": "ヤマダ"}, "name"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({}, "client_id"),
+        ({"client_id": 5}, "client_id"),
+        ({"client_id": "a b"}, "client_id"),
+        ({"client_id": "abc", "language": "fr"}, "language"),
+        ({"client_id": "abc", "screen": "<script>"}, "screen"),
+        ({"client_id": "abc", "name": "ヤマダ"}, "name"),
+    ],
+)
 def test_help_requests_are_checked_field_by_field(database, data, field):
     kiosk_id, _ = add(database)
     with database.write() as db, pytest.raises(InvalidInput) as caught:
@@ -136,8 +147,16 @@ def test_help_requests_are_checked_field_by_field(database, data, field):
 
 
 def event(n, **fields):
-    return {"client_id": f"ev-{n}", "kind": "guide_viewed", "at": "2026-11-26T01:00:00Z",
-            "guide_id": "juminhyo", "step": 3, "language": "ja", "text_size": "large", **fields}
+    return {
+        "client_id": f"ev-{n}",
+        "kind": "guide_viewed",
+        "at": "2026-11-26T01:00:00Z",
+        "guide_id": "juminhyo",
+        "step": 3,
+        "language": "ja",
+        "text_size": "large",
+        **fields,
+    }
 
 
 def test_events_are_stored_once_per_client_id_even_when_resent(database):
@@ -151,31 +170,40 @@ def test_events_are_stored_once_per_client_id_even_when_resent(database):
         # another kiosk's ids are its own
         assert kiosks.record_usage_events(db, db.get(Kiosk, other_id), [event(1)]) == 1
     with database.read() as db:
-        rows = db.scalars(select(UsageEvent).order_by(UsageEvent.kiosk_id, UsageEvent.client_id)).all()
+        rows = db.scalars(
+            select(UsageEvent).order_by(UsageEvent.kiosk_id, UsageEvent.client_id)
+        ).all()
         assert [(r.kiosk_id, r.client_id) for r in rows] == [
-            (kiosk_id, "ev-1"), (kiosk_id, "ev-2"), (kiosk_id, "ev-3"), (kiosk_id, "ev-4"),
-            (other_id, "ev-1")]
+            (kiosk_id, "ev-1"),
+            (kiosk_id, "ev-2"),
+            (kiosk_id, "ev-3"),
+            (kiosk_id, "ev-4"),
+            (other_id, "ev-1"),
+        ]
         assert rows[1].kind == UsageKind.HANDOFF_SHOWN
         assert rows[0].at == NOW
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({"kind": "logged_in"}, "events[0].kind"),
-    ({"kind": 3}, "events[0].kind"),
-    ({"kind": ["guide_viewed"]}, "events[0].kind"),
-    ({"language": ["ja"]}, "events[0].language"),
-    ({"text_size": {"a": 1}}, "events[0].text_size"),
-    ({"guide_id": []}, "events[0].guide_id"),
-    ({"language": False}, "events[0].language"),
-    ({"at": "yesterday"}, "events[0].at"),
-    ({"at": "2026-11-26T01:00:00"}, "events[0].at"),
-    ({"step": -1}, "events[0].step"),
-    ({"step": True}, "events[0].step"),
-    ({"guide_id": "../etc"}, "events[0].guide_id"),
-    ({"language": "de"}, "events[0].language"),
-    ({"text_size": "huge"}, "events[0].text_size"),
-    ({"phone": "090-0000-0001"}, "events[0].phone"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"kind": "logged_in"}, "events[0].kind"),
+        ({"kind": 3}, "events[0].kind"),
+        ({"kind": ["guide_viewed"]}, "events[0].kind"),
+        ({"language": ["ja"]}, "events[0].language"),
+        ({"text_size": {"a": 1}}, "events[0].text_size"),
+        ({"guide_id": []}, "events[0].guide_id"),
+        ({"language": False}, "events[0].language"),
+        ({"at": "yesterday"}, "events[0].at"),
+        ({"at": "2026-11-26T01:00:00"}, "events[0].at"),
+        ({"step": -1}, "events[0].step"),
+        ({"step": True}, "events[0].step"),
+        ({"guide_id": "../etc"}, "events[0].guide_id"),
+        ({"language": "de"}, "events[0].language"),
+        ({"text_size": "huge"}, "events[0].text_size"),
+        ({"phone": "090-0000-0001"}, "events[0].phone"),
+    ],
+)
 def test_a_batch_with_a_wrong_event_is_refused_whole(database, bad, field):
     kiosk_id, _ = add(database)
     with database.write() as db, pytest.raises(InvalidInput) as caught:

@@ -39,8 +39,14 @@ def seated(ward, session_id, count):
 
 def lend(ward, session_id, participant_id, label):
     with ward.database.write() as db:
-        return loans.lend(db, session_id=session_id, participant_id=participant_id,
-                          phone_label=label, actor=ward.coordinator.actor, now=NOW).id
+        return loans.lend(
+            db,
+            session_id=session_id,
+            participant_id=participant_id,
+            phone_label=label,
+            actor=ward.coordinator.actor,
+            now=NOW,
+        ).id
 
 
 def give_back(ward, loan_id):
@@ -106,8 +112,14 @@ def test_only_participants_of_the_class_borrow(ward, venue_with_phones):
     with pytest.raises(NotTakingPart):
         lend(ward, session, waiting, "1")
     with ward.database.write() as db:
-        attendance.mark_attendance(db, session_id=session, participant_id=walk_in,
-                                   status="present", actor=ward.coordinator.actor, now=NOW)
+        attendance.mark_attendance(
+            db,
+            session_id=session,
+            participant_id=walk_in,
+            status="present",
+            actor=ward.coordinator.actor,
+            now=NOW,
+        )
     lend(ward, session, walk_in, "1")
 
 
@@ -133,7 +145,9 @@ def test_unknown_or_cancelled_things_are_refused(ward, venue_with_phones):
         lend(ward, session, person, "1")
 
 
-def test_a_twin_that_slips_past_the_checks_gets_the_same_clear_message(ward, venue_with_phones, monkeypatch):
+def test_a_twin_that_slips_past_the_checks_gets_the_same_clear_message(
+    ward, venue_with_phones, monkeypatch
+):
     """The partial unique indexes catch what the checks missed; the IntegrityError is
     answered with the rule's own message and nothing is written."""
     session = ward.session()
@@ -156,7 +170,9 @@ def test_a_twin_that_slips_past_the_checks_gets_the_same_clear_message(ward, ven
         assert db.query(PhoneLoan).count() == 1
 
 
-def test_lending_at_once_never_hands_out_more_phones_than_the_venue_keeps(engine_name, tmp_path, request):
+def test_lending_at_once_never_hands_out_more_phones_than_the_venue_keeps(
+    engine_name, tmp_path, request
+):
     from sqlalchemy.pool import NullPool
 
     from classroom.services.errors import DomainError

@@ -50,7 +50,9 @@ def test_the_draw_confirms_winners_and_waitlists_the_rest_in_drawn_order(ward):
     assert ward.seats_taken(session) == 3
     with ward.database.read() as db:
         reasons = sorted(c.reason.value for c in db.query(CallTask).all())
-    assert reasons == sorted([CallReason.LOTTERY_WON.value] * 3 + [CallReason.LOTTERY_WAITLISTED.value] * 4)
+    assert reasons == sorted(
+        [CallReason.LOTTERY_WON.value] * 3 + [CallReason.LOTTERY_WAITLISTED.value] * 4
+    )
 
 
 def test_the_same_seed_gives_the_same_winners(ward):

@@ -25,12 +25,27 @@ from classroom.services.reports import report
 from classroom.services.spreadsheet import encode_csv
 from tests.classroom.ward import NOW
 
-SECRET = dict(family_name="鳩ノ巣", given_name="珠緒", reading="ハトノス タマオ",
-              phone="03-9876-5432", birth_year=1931, note="左耳が聞こえにくい（鳩ノ巣さん）",
-              needs=["hearing_aid"])
+SECRET = dict(
+    family_name="鳩ノ巣",
+    given_name="珠緒",
+    reading="ハトノス タマオ",
+    phone="03-9876-5432",
+    birth_year=1931,
+    note="左耳が聞こえにくい（鳩ノ巣さん）",
+    needs=["hearing_aid"],
+)
 #: what must not be found anywhere after the erase
-NEEDLES = ["鳩ノ巣", "珠緒", "ハトノス", "タマオ", "はとのす", "たまお", "03-9876-5432", "0398765432",
-           "左耳が聞こえにくい"]
+NEEDLES = [
+    "鳩ノ巣",
+    "珠緒",
+    "ハトノス",
+    "タマオ",
+    "はとのす",
+    "たまお",
+    "03-9876-5432",
+    "0398765432",
+    "左耳が聞こえにくい",
+]
 
 
 def rows_holding(database, needles: list[str]) -> list[str]:
@@ -42,7 +57,9 @@ def rows_holding(database, needles: list[str]) -> list[str]:
                 if not isinstance(column.type, String | Text | JSON):
                     continue
                 for (value,) in db.execute(select(column).where(column.is_not(None))):
-                    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    text = (
+                        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    )
                     found += [f"{table.name}.{column.name}: {n}" for n in needles if n in text]
     return found
 
@@ -54,17 +71,38 @@ def a_used_resident(ward) -> tuple[int, int]:
     ward.coordinator.registers(pid, held, now=NOW - timedelta(days=40))
     with ward.database.write() as db:
         reg = db.scalar(select(Registration).where(Registration.participant_id == pid))
-        attendance.mark_attendance(db, session_id=held, participant_id=pid,
-                                   status=AttendanceStatus.PRESENT, actor=Actor.system())
+        attendance.mark_attendance(
+            db,
+            session_id=held,
+            participant_id=pid,
+            status=AttendanceStatus.PRESENT,
+            actor=Actor.system(),
+        )
         sessions.mark_held(db, held, actor=Actor.system())
-        db.add(CallTask(participant_id=pid, session_id=held, registration_id=reg.id,
-                        reason=CallReason.REMINDER, note="鳩ノ巣さんの娘さんに伝言 03-9876-5432"))
+        db.add(
+            CallTask(
+                participant_id=pid,
+                session_id=held,
+                registration_id=reg.id,
+                reason=CallReason.REMINDER,
+                note="鳩ノ巣さんの娘さんに伝言 03-9876-5432",
+            )
+        )
         db.add(PhoneLoan(session_id=held, participant_id=pid, phone_label="貸出-1"))
         # an event whose details hold personal values (a search, another area's record)
-        audit.record(db, Actor.system(), "participant.search",
-                     details={"query": "ハトノス", "matches": [{"phone": "0398765432", "birth_year": 1931}]})
-        audit.record(db, Actor.system(), "import.row", participant_id=pid,
-                     details={"row": {"姓": "鳩ノ巣", "名": "珠緒"}})
+        audit.record(
+            db,
+            Actor.system(),
+            "participant.search",
+            details={"query": "ハトノス", "matches": [{"phone": "0398765432", "birth_year": 1931}]},
+        )
+        audit.record(
+            db,
+            Actor.system(),
+            "import.row",
+            participant_id=pid,
+            details={"row": {"姓": "鳩ノ巣", "名": "珠緒"}},
+        )
     return pid, held
 
 
@@ -81,7 +119,9 @@ def test_export_holds_everything_and_is_audited(ward):
     body = encode_csv(privacy.export_rows(data)).decode("utf-8-sig")
     assert "鳩ノ巣" in body and "registrations" in body and "貸出-1" in body
     with ward.database.read() as db:
-        exports = db.scalars(select(AuditEvent).where(AuditEvent.action == "participant.export")).all()
+        exports = db.scalars(
+            select(AuditEvent).where(AuditEvent.action == "participant.export")
+        ).all()
     assert [(e.participant_id, e.actor_id) for e in exports] == [(pid, ward.staff_id)]
 
 
@@ -108,8 +148,11 @@ def test_erase_leaves_no_personal_value_in_any_column_but_keeps_the_counts(ward)
         search = db.scalar(select(AuditEvent).where(AuditEvent.action == "participant.search"))
         assert search.details == {"query": "", "matches": [{"phone": "", "birth_year": None}]}
         assert db.scalar(select(PhoneLoan.phone_label)) == "貸出-1"
-    assert (after.sessions_held, after.attendances, after.participants) == (
-        before.sessions_held, before.attendances, before.participants) == (1, 1, 1)
+    assert (
+        (after.sessions_held, after.attendances, after.participants)
+        == (before.sessions_held, before.attendances, before.participants)
+        == (1, 1, 1)
+    )
     with ward.database.write() as db, pytest.raises(NotFound):
         privacy.export_resident(db, pid, actor=ward.coordinator.actor)
 
@@ -133,7 +176,9 @@ def test_purge_is_a_dry_run_unless_applied(ward):
         assert privacy.expired_residents(db, now=NOW) == []
     # a shorter period catches the recent one too
     with ward.database.read() as db:
-        assert [e.participant_id for e in privacy.expired_residents(db, days=7, now=NOW)] == [recent]
+        assert [e.participant_id for e in privacy.expired_residents(db, days=7, now=NOW)] == [
+            recent
+        ]
 
 
 def test_retention_setting():

@@ -61,4 +61,5 @@ def test_a_reminder_that_no_longer_holds_leaves_the_list(ward):
     with ward.database.read() as db:
         # and once the class has started, its reminders are not shown either
         assert calls.open_calls(db, NOW + timedelta(days=2)) == [
-            c for c in calls.open_calls(db, NOW) if c.reason != CallReason.REMINDER]
+            c for c in calls.open_calls(db, NOW) if c.reason != CallReason.REMINDER
+        ]

@@ -32,11 +32,16 @@ def cli_ward(database, request, monkeypatch, tmp_path):
     monkeypatch.setenv("TSUNAGU_LANGUAGE", "en")
     ward = Ward(database)
     a, b = ward.residents(2)
-    held = ward.session(starts_in=timedelta(days=-300))   # 1 Feb 2026: FY2025
+    held = ward.session(starts_in=timedelta(days=-300))  # 1 Feb 2026: FY2025
     with database.write() as db:
         for p in (a, b):
-            attendance.mark_attendance(db, session_id=held, participant_id=p,
-                                       status=AttendanceStatus.PRESENT, actor=Actor.system())
+            attendance.mark_attendance(
+                db,
+                session_id=held,
+                participant_id=p,
+                status=AttendanceStatus.PRESENT,
+                actor=Actor.system(),
+            )
         sessions.mark_held(db, held, actor=Actor.system())
     return ward
 
@@ -50,14 +55,23 @@ def test_report_prints_the_same_numbers_as_json_and_csv(cli_ward):
     result = run("report", "--fiscal-year", "2025", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert (data["fiscal_year"], data["sessions_held"], data["attendances"], data["participants"]) == (
-        2025, 1, 2, 2)
+    assert (
+        data["fiscal_year"],
+        data["sessions_held"],
+        data["attendances"],
+        data["participants"],
+    ) == (2025, 1, 2, 2)
     result = run("report", "--fiscal-year", "2025", "--format", "csv")
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
     assert ["Sessions held", "1"] in rows and ["Attendances", "2"] in rows
-    assert run("report", "--fiscal-year", "2024", "--format", "json").output.count('"sessions_held": 0') == 1
+    assert (
+        run("report", "--fiscal-year", "2024", "--format", "json").output.count(
+            '"sessions_held": 0'
+        )
+        == 1
+    )
     text = run("report", "--from", "2026-01-01", "--until", "2026-03-01").output
     assert "1 sessions held, 2 participants in total (2 people)" in text
     assert run("report").exit_code != 0

@@ -57,11 +57,21 @@ def test_sessions_held_attendances_and_distinct_people(ward, in_english):
         session = ward.session(starts_in=when - datetime(2026, 11, 26, 1, tzinfo=UTC))
         with ward.database.write() as db:
             for p in people:
-                attendance.mark_attendance(db, session_id=session, participant_id=p,
-                                           status=AttendanceStatus.PRESENT, actor=Actor.system())
+                attendance.mark_attendance(
+                    db,
+                    session_id=session,
+                    participant_id=p,
+                    status=AttendanceStatus.PRESENT,
+                    actor=Actor.system(),
+                )
             for p in absent:
-                attendance.mark_attendance(db, session_id=session, participant_id=p,
-                                           status=AttendanceStatus.ABSENT, actor=Actor.system())
+                attendance.mark_attendance(
+                    db,
+                    session_id=session,
+                    participant_id=p,
+                    status=AttendanceStatus.ABSENT,
+                    actor=Actor.system(),
+                )
             sessions.mark_held(db, session, actor=Actor.system())
         return session
 
@@ -69,7 +79,9 @@ def test_sessions_held_attendances_and_distinct_people(ward, in_english):
     held_class(datetime(2025, 5, 10, 1, tzinfo=UTC), [a, b, c], absent=[d])
     # 31 January 16:00 UTC is 1 February in Tokyo
     held_class(datetime(2026, 1, 31, 16, tzinfo=UTC), [a, d])
-    cancelled = ward.session(starts_in=datetime(2025, 6, 1, 1, tzinfo=UTC) - datetime(2026, 11, 26, 1, tzinfo=UTC))
+    cancelled = ward.session(
+        starts_in=datetime(2025, 6, 1, 1, tzinfo=UTC) - datetime(2026, 11, 26, 1, tzinfo=UTC)
+    )
     with ward.database.write() as db:
         sessions.cancel_session(db, cancelled, actor=Actor.system())
     held_class(datetime(2026, 4, 2, 1, tzinfo=UTC), [b])
@@ -77,7 +89,9 @@ def test_sessions_held_attendances_and_distinct_people(ward, in_english):
     with ward.database.read() as db:
         report = fiscal_year_report(db, 2025)
     assert (report.sessions_held, report.attendances, report.participants) == (2, 5, 4)
-    assert report.headline() == "FY2025 (Reiwa 7): 2 sessions held, 5 participants in total (4 people)"
+    assert (
+        report.headline() == "FY2025 (Reiwa 7): 2 sessions held, 5 participants in total (4 people)"
+    )
     assert [(r.key, r.attendances) for r in report.by_month] == [("2", 2), ("5", 3)]
     assert [(r.key, r.sessions, r.attendances, r.participants) for r in report.by_course] == [
         ("intro-iphone", 2, 5, 4)

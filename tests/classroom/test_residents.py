@@ -13,7 +13,9 @@ from classroom.services.text import reading_key
 
 
 def _create(db, **fields):
-    defaults = dict(reading="ヤマダ ハナコ", source=Source.COUNTER, actor=Actor.system(), consent=True)
+    defaults = dict(
+        reading="ヤマダ ハナコ", source=Source.COUNTER, actor=Actor.system(), consent=True
+    )
     return residents.create_participant(db, **{**defaults, **fields})
 
 
@@ -95,7 +97,9 @@ def test_correcting_a_resident_records_which_fields_changed_not_the_values(datab
     with database.write() as db:
         residents.update_participant(db, person.id, actor=Actor.system(), phone="03-1111-2222")
     with database.read() as db:
-        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "participant.update")).one()
+        event = db.scalars(
+            select(AuditEvent).where(AuditEvent.action == "participant.update")
+        ).one()
         assert event.details == {"fields": ["phone", "phone_digits"]}
         assert "1111" not in str(event.details)
 

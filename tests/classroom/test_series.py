@@ -23,9 +23,16 @@ def tokyo(*args) -> datetime:
 def schedule(ward, starts_at, *, repeat, occurrences, capacity=10, **extra):
     with ward.database.write() as db:
         created = sessions.create_series(
-            db, course_id=ward.course_id, venue_id=ward.venue_id, starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=1, minutes=30), capacity=capacity,
-            repeat=repeat, occurrences=occurrences, actor=ward.coordinator.actor, **extra,
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1, minutes=30),
+            capacity=capacity,
+            repeat=repeat,
+            occurrences=occurrences,
+            actor=ward.coordinator.actor,
+            **extra,
         )
         return [s.id for s in created]
 
@@ -39,7 +46,11 @@ def test_a_weekly_series_keeps_the_weekday_and_the_time(ward):
     ids = schedule(ward, tokyo(2026, 11, 26, 14, 0), repeat=Repeat.WEEKLY, occurrences=4)
     starts = local_starts(ward, ids)
     assert [s.date().isoformat() for s in starts] == [
-        "2026-11-26", "2026-12-03", "2026-12-10", "2026-12-17"]
+        "2026-11-26",
+        "2026-12-03",
+        "2026-12-10",
+        "2026-12-17",
+    ]
     assert {(s.weekday(), s.hour, s.minute) for s in starts} == {(3, 14, 0)}
 
 
@@ -48,7 +59,11 @@ def test_a_monthly_series_keeps_the_weekday_of_the_month_across_the_new_year(war
     ids = schedule(ward, tokyo(2026, 11, 12, 10, 0), repeat=Repeat.MONTHLY, occurrences=4)
     starts = local_starts(ward, ids)
     assert [s.date().isoformat() for s in starts] == [
-        "2026-11-12", "2026-12-10", "2027-01-14", "2027-02-11"]
+        "2026-11-12",
+        "2026-12-10",
+        "2027-01-14",
+        "2027-02-11",
+    ]
     assert all(s.weekday() == 3 and s.hour == 10 for s in starts)
 
 
@@ -58,8 +73,14 @@ def test_once_is_one_session_whatever_the_count_says():
 
 def test_a_lottery_series_keeps_the_deadline_the_same_distance_before_each_class(ward):
     first = tokyo(2026, 12, 1, 14, 0)
-    ids = schedule(ward, first, repeat=Repeat.WEEKLY, occurrences=3, booking_mode="lottery",
-                   application_deadline=first - timedelta(days=7))
+    ids = schedule(
+        ward,
+        first,
+        repeat=Repeat.WEEKLY,
+        occurrences=3,
+        booking_mode="lottery",
+        application_deadline=first - timedelta(days=7),
+    )
     with ward.database.read() as db:
         for i in ids:
             s = db.get(ClassSession, i)
@@ -84,9 +105,15 @@ def test_a_series_that_breaks_a_rule_creates_nothing_even_if_the_caller_commits(
     with ward.database.write() as db:
         with pytest.raises(InvalidInput) as caught:
             sessions.create_series(
-                db, course_id=ward.course_id, venue_id=ward.venue_id,
-                starts_at=tokyo(2026, 12, 1, 14, 0), ends_at=tokyo(2026, 12, 1, 15, 30),
-                capacity=21, repeat=Repeat.WEEKLY, occurrences=3, actor=Actor.system(),
+                db,
+                course_id=ward.course_id,
+                venue_id=ward.venue_id,
+                starts_at=tokyo(2026, 12, 1, 14, 0),
+                ends_at=tokyo(2026, 12, 1, 15, 30),
+                capacity=21,
+                repeat=Repeat.WEEKLY,
+                occurrences=3,
+                actor=Actor.system(),
             )
         assert "capacity" in caught.value.errors  # the venue holds 20
     with ward.database.read() as db:

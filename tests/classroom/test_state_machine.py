@@ -85,7 +85,9 @@ class Registrations(RuleBasedStateMachine):
 
 
 Registrations.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=20, deadline=None,
+    max_examples=25,
+    stateful_step_count=20,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_registration_state_machine = Registrations.TestCase

@@ -34,14 +34,18 @@ def test_every_active_guide_has_at_least_two_illustrated_steps() -> None:
 
 
 @pytest.mark.parametrize("guide_id, step, illustration", illustrated_steps())
-def test_each_illustrated_step_has_a_usable_svg(guide_id: str, step: int, illustration: str) -> None:
+def test_each_illustrated_step_has_a_usable_svg(
+    guide_id: str, step: int, illustration: str
+) -> None:
     path = CONTENT_DIR / illustration
     assert path.is_file(), f"{guide_id} step {step}: {illustration}"
     assert svg_problem(path) is None
     assert svg_title(path)
 
 
-@pytest.mark.parametrize("path", sorted((CONTENT_DIR / "media").glob("*.svg")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((CONTENT_DIR / "media").glob("*.svg")), ids=lambda p: p.name
+)
 def test_each_picture_is_small_wordless_4_by_3_and_draws(path: Path) -> None:
     assert path.stat().st_size < 6 * 1024
     root = ET.parse(path).getroot()

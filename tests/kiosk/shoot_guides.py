@@ -49,7 +49,7 @@ def overlaps(root) -> list[str]:
             boxes.append((widget, left, bottom, right, top))
     found = []
     for i, (a, al, ab, ar, at) in enumerate(boxes):
-        for b, bl, bb, br, bt in boxes[i + 1:]:
+        for b, bl, bb, br, bt in boxes[i + 1 :]:
             if min(ar, br) - max(al, bl) > 2 and min(at, bt) - max(ab, bb) > 2:
                 names = [f"{type(w).__name__} {getattr(w, 'source', '')[:20]!r}" for w in (a, b)]
                 found.append(f"{names[0]} overlaps {names[1]}")
@@ -68,7 +68,9 @@ def shots(out: Path, cases: list[str], catalog) -> list[Shot]:
         for name, screen, params in SCREENS:
             params = dict(params)
             if name == "faq-answer":
-                params["question_id"] = max(topic.questions, key=lambda q: len(q.a.get(language))).id
+                params["question_id"] = max(
+                    topic.questions, key=lambda q: len(q.a.get(language))
+                ).id
             printer = "kiosk-printer" if name == "handoff-printer" else "none"
             batch.append(Shot(out / f"guides-{name}-{language}-{size}.png", screen, params,
                               language, size, setup=lambda app, p=printer: set_printer(app, p)))  # fmt: skip

@@ -42,14 +42,25 @@ def live(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
     Base.metadata.create_all(database.engine)
     with database.write() as db:
-        course = courses.create_course(db, code="intro-iphone", title="スマホ入門（iPhone）",
-                                       kind="intro", device_track="iphone", actor=Actor.cli())
+        course = courses.create_course(
+            db,
+            code="intro-iphone",
+            title="スマホ入門（iPhone）",
+            kind="intro",
+            device_track="iphone",
+            actor=Actor.cli(),
+        )
         venue = venues.create_venue(db, name="中央図書館", kind="library", capacity=20,
                                     actor=Actor.cli())  # fmt: skip
         starts = utcnow() + timedelta(days=7)
         session_id = sessions.create_session(
-            db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-            ends_at=starts + timedelta(hours=1, minutes=30), capacity=10, actor=Actor.cli(),
+            db,
+            course_id=course.id,
+            venue_id=venue.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1, minutes=30),
+            capacity=10,
+            actor=Actor.cli(),
         ).id
         token = kiosk_service.create_kiosk(db, name="lib-1", location="中央図書館",
                                            actor=Actor.cli())[1]  # fmt: skip
@@ -71,9 +82,23 @@ def test_a_touch_booking_lands_in_the_database_once_with_the_code_shown(live, tm
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.walk_booking", str(out), url, token],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=90, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.walk_booking",
+            str(out),
+            url,
+            token,
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     seen = json.loads(out.read_text())

@@ -23,9 +23,21 @@ def walk(tmp_path_factory):
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out.parent / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.walk_booking", str(out)],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=90, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.walk_booking",
+            str(out),
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     return json.loads(out.read_text())

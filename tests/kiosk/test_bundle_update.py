@@ -68,8 +68,11 @@ class BundleServer:
     def offer(self, version: str, files: dict[str, bytes] | None = None, *,
               sha256: str | None = None, zip_bytes: bytes | None = None) -> None:  # fmt: skip
         self.version = version
-        self.zip = zip_bytes if zip_bytes is not None else make_zip(
-            files or {"guides/a.yaml": f"version {version}\n".encode()})
+        self.zip = (
+            zip_bytes
+            if zip_bytes is not None
+            else make_zip(files or {"guides/a.yaml": f"version {version}\n".encode()})
+        )
         self.size = len(self.zip)
         self.sha256 = sha256 or hashlib.sha256(self.zip).hexdigest()
 
@@ -99,17 +102,25 @@ def test_newer_version_installed_and_previous_kept(server, tmp_path):
     result = up.update()
     assert (result.outcome, result.version) == ("installed", "aaaaaaaaaaaaaaa1")
     assert up.store.current_version() == "aaaaaaaaaaaaaaa1"
-    assert (up.store.current_dir() / "guides" / "a.yaml").read_text() == "version aaaaaaaaaaaaaaa1\n"
+    assert (
+        up.store.current_dir() / "guides" / "a.yaml"
+    ).read_text() == "version aaaaaaaaaaaaaaa1\n"
 
     server.offer("bbbbbbbbbbbbbbb2")
     assert up.update().outcome == "installed"
     assert up.store.current_version() == "bbbbbbbbbbbbbbb2"
     # the previous version stays until the next switch (a loaded catalog may still use it)
-    assert sorted(p.name for p in up.store.versions.iterdir()) == ["aaaaaaaaaaaaaaa1", "bbbbbbbbbbbbbbb2"]
+    assert sorted(p.name for p in up.store.versions.iterdir()) == [
+        "aaaaaaaaaaaaaaa1",
+        "bbbbbbbbbbbbbbb2",
+    ]
 
     server.offer("ccccccccccccccc3")
     up.update()
-    assert sorted(p.name for p in up.store.versions.iterdir()) == ["bbbbbbbbbbbbbbb2", "ccccccccccccccc3"]
+    assert sorted(p.name for p in up.store.versions.iterdir()) == [
+        "bbbbbbbbbbbbbbb2",
+        "ccccccccccccccc3",
+    ]
     # nothing half-written is left beside them
     assert sorted(p.name for p in up.store.root.iterdir()) == ["current", "versions"]
 

@@ -89,6 +89,7 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
     if mode == "step":
         (work / "audio").write_text("not a directory")  # where the audio cache should be
     else:
+
         def full(target):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
@@ -224,9 +225,19 @@ def free_port() -> int:
 
 def start_server(url: str, port: int, slow: float, workdir: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.kiosk.test_faults", "serve", url, str(port), str(slow),
-         str(workdir)],  # fmt: skip
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "tests.kiosk.test_faults",
+            "serve",
+            url,
+            str(port),
+            str(slow),
+            str(workdir),
+        ],  # fmt: skip
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -264,9 +275,12 @@ def test_the_server_killed_during_five_bookings_from_two_kiosks_books_each_once(
         database, tmp_path, request):  # fmt: skip
     town = request.getfixturevalue("ward")
     with database.write() as db:
-        tokens = {name: kiosk_service.create_kiosk(db, name=name, location="中央図書館",
-                                                   actor=Actor.cli())[1]  # fmt: skip
-                  for name in ("lib-1", "lib-2")}
+        tokens = {
+            name: kiosk_service.create_kiosk(
+                db, name=name, location="中央図書館", actor=Actor.cli()
+            )[1]  # fmt: skip
+            for name in ("lib-1", "lib-2")
+        }
         db.get(ClassSession, town.session_id).capacity = 10  # a seat for each of the five
     url, port = server_url(database, request), free_port()
     base = f"http://127.0.0.1:{port}"
@@ -433,9 +447,24 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.test_faults", "speech-window", mode, str(out), str(shot)],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=90, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.test_faults",
+            "speech-window",
+            mode,
+            str(out),
+            str(shot),
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     assert shot.is_file()
@@ -443,7 +472,9 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
 
 
 NOTICE_JA = "いまは読み上げが使えません。"
-needs_xvfb = pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+needs_xvfb = pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed"
+)
 
 
 @needs_xvfb

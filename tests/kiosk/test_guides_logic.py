@@ -19,7 +19,9 @@ def catalog():
 
 
 def guide(gid, category, status="active"):
-    return SimpleNamespace(id=gid, category=category, status=status, withdrawn=status == "withdrawn")
+    return SimpleNamespace(
+        id=gid, category=category, status=status, withdrawn=status == "withdrawn"
+    )
 
 
 def test_finder_groups_by_category_in_order_and_leaves_withdrawn_out():
@@ -102,7 +104,9 @@ def test_stuck_leads_to_the_sessions_whose_course_teaches_the_guides_lessons(cat
     assert [s["id"] for s in guide_flow.sessions_teaching(sessions, kinds, lessons)] == [2, 3]
     # lessons named, none of this guide's: the whole list rather than an empty one
     assert guide_flow.sessions_teaching([sessions[0], sessions[3]], kinds, lessons) == [
-        sessions[0], sessions[3]]
+        sessions[0],
+        sessions[3],
+    ]
     assert guide_flow.sessions_teaching(sessions[:1], kinds, lessons) == sessions[:1]
 
 
@@ -111,7 +115,10 @@ def test_without_lesson_ids_stuck_falls_back_to_the_course_kind():
     older = [{"id": 1, "course": course("intro")}, {"id": 2, "course": course("one_point")}]
     assert [s["id"] for s in guide_flow.sessions_teaching(older, ["one_point"], lessons)] == [2]
     # a server that sends lesson_ids but maps no course to a lesson: the kind too
-    unmapped = [{"id": 1, "course": course("intro", [])}, {"id": 2, "course": course("one_point", [])}]
+    unmapped = [
+        {"id": 1, "course": course("intro", [])},
+        {"id": 2, "course": course("one_point", [])},
+    ]
     assert [s["id"] for s in guide_flow.sessions_teaching(unmapped, ["one_point"], lessons)] == [2]
     # odd values are no lesson ids; no lessons to match: the kind
     odd = [{"id": 1, "course": {"kind": "intro", "lesson_ids": None}}, {"id": 2, "course": None}]
@@ -148,7 +155,9 @@ def test_a_walk_emits_its_events_and_nothing_personal(catalog, tmp_path):
     outbox = FakeOutbox()
 
     def record(kind, **fields):  # as KioskApp.record does it
-        outbox.put("event", event_payload(kind, "2026-11-26T01:00:00Z", "ja", "extra-large", **fields))
+        outbox.put(
+            "event", event_payload(kind, "2026-11-26T01:00:00Z", "ja", "extra-large", **fields)
+        )
 
     events = GuideEvents(record)
     walk = catalog.guide("juminhyo")
@@ -177,7 +186,9 @@ def test_a_walk_emits_its_events_and_nothing_personal(catalog, tmp_path):
 def test_an_unknown_event_kind_is_refused():
     with pytest.raises(ValueError):
         event_payload("resident_name", "2026-11-26T01:00:00Z", "ja", "large")
-    assert "step" not in event_payload("guide_viewed", "2026-11-26T01:00:00Z", "ja", "large", step=None)
+    assert "step" not in event_payload(
+        "guide_viewed", "2026-11-26T01:00:00Z", "ja", "large", step=None
+    )
 
 
 def test_ruby_cells_keep_phrases_and_compounds_whole():

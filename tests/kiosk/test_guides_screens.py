@@ -28,9 +28,22 @@ def test_guide_screens_are_drawn_and_pass_the_checks(tmp_path):
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.shoot_guides", str(tmp_path), *CASES],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=240, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.shoot_guides",
+            str(tmp_path),
+            *CASES,
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -55,9 +55,22 @@ def test_illustrated_steps_show_their_picture_without_breaking_the_screen(tmp_pa
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.shoot_illustrations", str(tmp_path), *CASES],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=240, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.shoot_illustrations",
+            str(tmp_path),
+            *CASES,
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     seen = json.loads((tmp_path / "pictures.json").read_text(encoding="utf-8"))

@@ -69,11 +69,17 @@ def test_english_wraps_on_spaces_and_drops_trailing_spaces():
 def test_easy_japanese_breaks_at_its_word_spaces_not_inside_words():
     text = "じゅうみんひょうを\u3000スマホで\u3000もうしこむ"
     lines = layout(text, "ja-easy", 90, monospace).split("\n")
-    assert [line.strip("\u3000") for line in lines] == ["じゅうみんひょうを", "スマホで", "もうしこむ"]
+    assert [line.strip("\u3000") for line in lines] == [
+        "じゅうみんひょうを",
+        "スマホで",
+        "もうしこむ",
+    ]
 
 
 def test_paragraph_breaks_are_kept():
-    assert layout("一行目です。\n二行目です。", "ja", 1000, monospace) == "一行目です。\n二行目です。"
+    assert (
+        layout("一行目です。\n二行目です。", "ja", 1000, monospace) == "一行目です。\n二行目です。"
+    )
 
 
 def test_an_option_mark_stays_with_its_caption():

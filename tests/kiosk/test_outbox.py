@@ -80,7 +80,9 @@ def test_entries_are_sent_in_order_and_deleted_on_delivery(tmp_path, api, client
     assert len(api.registrations) == 1 and len(api.help_requests) == 1 and len(api.events) == 2
 
 
-def test_a_server_down_keeps_the_entry_with_backoff_then_delivers_exactly_once(tmp_path, api, client):
+def test_a_server_down_keeps_the_entry_with_backoff_then_delivers_exactly_once(
+    tmp_path, api, client
+):
     clock = FakeClock()
     box = Outbox(tmp_path, clock=clock)
     box.put("booking", BOOKING, key="attempt-key-1")

@@ -85,17 +85,43 @@ def test_a_violation_fails_the_command(tmp_path):
     env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
            "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
     result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, str(script),
-         "--screenshot", str(target), "--screen", "home"],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            str(script),
+            "--screenshot",
+            str(target),
+            "--screen",
+            "home",
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert result.returncode != 0
     assert "touch target" in result.stderr
 
 
 BOOKING_SCREENS = (
-    "sessions", "sessions-offline", "consent", "name", "phone", "birth", "device", "confirm",
-    "result", "waitlisted", "pending", "idle", "please-wait", "staff-pin",
+    "sessions",
+    "sessions-offline",
+    "consent",
+    "name",
+    "phone",
+    "birth",
+    "device",
+    "confirm",
+    "result",
+    "waitlisted",
+    "pending",
+    "idle",
+    "please-wait",
+    "staff-pin",
 )
 #: every booking screen in ja and en at both text sizes (the issue's floor)
 BOOKING_CASES = [

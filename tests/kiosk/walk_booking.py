@@ -60,14 +60,21 @@ def steps(app: KioskApp, api: FakeApi):
         yield 0.0, confirm.book
         yield 0.0, confirm.book
         yield UNTIL, lambda: app.root.current == "result"
-        yield 0.2, lambda r=round_: seen.update({
-            f"{r}_screen": app.root.current,
-            f"{r}_result": dict(app.root.get_screen("result").result),
-            f"{r}_reading_sent": [b.get("reading") for b in api.bookings.values()],
-            f"{r}_registrations": len(api.registrations),
-            f"{r}_outbox": app.outbox.pending("booking"),
-            f"{r}_keys": sorted({k for _m, p, k in api.requests if p.endswith("registrations")}),
-        })
+        yield (
+            0.2,
+            lambda r=round_: seen.update(
+                {
+                    f"{r}_screen": app.root.current,
+                    f"{r}_result": dict(app.root.get_screen("result").result),
+                    f"{r}_reading_sent": [b.get("reading") for b in api.bookings.values()],
+                    f"{r}_registrations": len(api.registrations),
+                    f"{r}_outbox": app.outbox.pending("booking"),
+                    f"{r}_keys": sorted(
+                        {k for _m, p, k in api.requests if p.endswith("registrations")}
+                    ),
+                }
+            ),
+        )
     # the server is back: the next heartbeat sends the pending booking, once
     yield 0.0, lambda: setattr(api, "fail_next", 0)
     yield 0.0, app.heartbeat
@@ -81,19 +88,29 @@ def steps(app: KioskApp, api: FakeApi):
                                     "help_message": app.root.get_screen("notice").message})  # fmt: skip
     # the visit is forgotten on はじめにもどる
     yield 0.0, app.go_home
-    yield 0.2, lambda: seen.update({
-        "visit_empty": app.visit.empty,
-        "name_after": app.root.get_screen("name").reading,
-        "phone_after": app.root.get_screen("phone").digits,
-        "result_after": dict(app.root.get_screen("result").result),
-        "screen_after": app.root.current,
-    })
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "visit_empty": app.visit.empty,
+                "name_after": app.root.get_screen("name").reading,
+                "phone_after": app.root.get_screen("phone").digits,
+                "result_after": dict(app.root.get_screen("result").result),
+                "screen_after": app.root.current,
+            }
+        ),
+    )
     # lock-down: closing, Escape and F1 do nothing
-    yield 0.0, lambda: seen.update({
-        "close_refused": bool(Window.dispatch("on_request_close")),
-        "escape_swallowed": bool(Window.dispatch("on_keyboard", 27, 0, None, [])),
-        "f1_swallowed": bool(Window.dispatch("on_keyboard", 282, 0, None, [])),
-    })
+    yield (
+        0.0,
+        lambda: seen.update(
+            {
+                "close_refused": bool(Window.dispatch("on_request_close")),
+                "escape_swallowed": bool(Window.dispatch("on_keyboard", 27, 0, None, [])),
+                "f1_swallowed": bool(Window.dispatch("on_keyboard", 282, 0, None, [])),
+            }
+        ),
+    )
     # an error in a callback: a calm screen, a log without what was typed, then home
     yield 0.0, lambda: setattr(app.visit, "reading", "ヤマダ")
     yield 0.0, lambda: Clock.schedule_once(lambda _dt: int(app.visit.reading))
@@ -153,14 +170,21 @@ def live_steps(app: KioskApp):
     yield 0.0, confirm.book
     yield 0.0, confirm.book
     yield UNTIL, lambda: app.root.current == "result"
-    yield 0.2, lambda: seen.update({
-        "screen": app.root.current,
-        "result": dict(app.root.get_screen("result").result),
-        "shown_code": app.root.get_screen("result").code,
-        "outbox": app.outbox.pending("booking"),
-        "clip_left": bool(seen.get("confirm_clip")) and Path(seen["confirm_clip"]).exists(),
-        "visit_dirs_left": [p.name for p in app.config_values.data_dir.glob("visit-speech-*")],
-    })
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "screen": app.root.current,
+                "result": dict(app.root.get_screen("result").result),
+                "shown_code": app.root.get_screen("result").code,
+                "outbox": app.outbox.pending("booking"),
+                "clip_left": bool(seen.get("confirm_clip")) and Path(seen["confirm_clip"]).exists(),
+                "visit_dirs_left": [
+                    p.name for p in app.config_values.data_dir.glob("visit-speech-*")
+                ],
+            }
+        ),
+    )
     yield 0.0, lambda: (OUT.write_text(json.dumps(seen)), app.stop())
 
 

@@ -48,7 +48,9 @@ def fake_audio_cache(texts: list[tuple[str, float]]) -> Path:
             clip.writeframes(b"\0\0" * int(16000 * seconds))
         clips[name] = {"text": text, "language": "ja", "speed": "normal", "engine": "offline",
                        "voice": "mei_normal"}  # fmt: skip
-    (root / "manifest.json").write_text(json.dumps({"version": 1, "clips": clips}, ensure_ascii=False))
+    (root / "manifest.json").write_text(
+        json.dumps({"version": 1, "clips": clips}, ensure_ascii=False)
+    )
     return root
 
 
@@ -94,17 +96,27 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     for _ in range(8):  # the overview's pages, then 手順を始める
         yield 0.2, lambda: (check(app), app.root.current == "guide_overview"
                             and tap(button(app, "→")))  # fmt: skip
-    yield 0.3, lambda: seen.update({
-        "step_screen": app.root.current,
-        "step_counter": app.root.current_screen.counter,
-        "spoke_on_entering": app.sound is not None,
-    })
+    yield (
+        0.3,
+        lambda: seen.update(
+            {
+                "step_screen": app.root.current,
+                "step_counter": app.root.current_screen.counter,
+                "spoke_on_entering": app.sound is not None,
+            }
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "ふりがな"))
     yield 0.4, lambda: (check(app), seen.update({"furigana": app.root.current_screen.furigana}),
                         shoot("guides-walk-step-speech-ja-large.png"))  # fmt: skip
     yield 0.1, lambda: tap(button(app, "止める"))
     yield 0.1, lambda: seen.update({"stopped": app.sound is None})
-    yield 0.1, lambda: tap([b for b in buttons(app) if b.caption.startswith("音量") and "＋" in b.caption][0])
+    yield (
+        0.1,
+        lambda: tap(
+            [b for b in buttons(app) if b.caption.startswith("音量") and "＋" in b.caption][0]
+        ),
+    )
     yield 0.1, lambda: seen.update({"volume": app.volume})
     yield 0.1, lambda: tap(button(app, "読み上げ"))
     yield 0.1, lambda: seen.update({"replayed": app.sound is not None})
@@ -115,13 +127,24 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     yield 0.1, lambda: tap(button(app, "出かける前に"))
     yield 0.3, lambda: (check(app), seen.update({"checklist": app.root.current}))
     yield 0.1, lambda: tap(button(app, "読み上げ"))
-    yield 0.1, lambda: seen.update({"checklist_clip_1": Path(app.sound.source).name if app.sound else ""})
-    yield 0.9, lambda: seen.update({"checklist_clip_2": Path(app.sound.source).name if app.sound else ""})
+    yield (
+        0.1,
+        lambda: seen.update({"checklist_clip_1": Path(app.sound.source).name if app.sound else ""}),
+    )
+    yield (
+        0.9,
+        lambda: seen.update({"checklist_clip_2": Path(app.sound.source).name if app.sound else ""}),
+    )
     yield 0.1, lambda: tap(buttons(app)[0])
-    yield 0.2, lambda: seen.update({
-        "checked": list(app.root.current_screen.checked),
-        "first_check_caption": buttons(app)[0].caption,
-    })
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "checked": list(app.root.current_screen.checked),
+                "first_check_caption": buttons(app)[0].caption,
+            }
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "QRコード"))
     yield 0.3, lambda: (check(app), seen.update({
         "handoff": app.root.current, "url": app.root.current_screen.url,
@@ -150,13 +173,19 @@ def steps(app: KioskApp, api: FakeApi, catalog):
                                                  "home_text_size": app.text_size}))  # fmt: skip
     yield 0.0, app.heartbeat
     yield "until", lambda: len(app.outbox) == 0
-    yield 0.2, lambda: seen.update({
-        "events": [e["kind"] for e in api.events.values()],
-        "event_sizes": sorted({e.get("text_size") for e in api.events.values()}),
-        "event_fields": sorted({k for e in api.events.values() for k in e}),
-        "event_steps": sorted({e.get("step") for e in api.events.values()
-                               if e["kind"] == "step_reached"}),  # fmt: skip
-    })
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "events": [e["kind"] for e in api.events.values()],
+                "event_sizes": sorted({e.get("text_size") for e in api.events.values()}),
+                "event_fields": sorted({k for e in api.events.values() for k in e}),
+                "event_steps": sorted(
+                    {e.get("step") for e in api.events.values() if e["kind"] == "step_reached"}
+                ),  # fmt: skip
+            }
+        ),
+    )
     yield 0.0, lambda: (OUT.write_text(json.dumps(seen, ensure_ascii=False)), app.stop())
 
 

@@ -69,8 +69,13 @@ def staff(database) -> Staff:
             ("other_instructor", Role.INSTRUCTOR),
         ]:
             ids[login] = accounts.create_user(
-                db, login=login, role=role, password=PASSWORD, display_name=login.title(),
-                language="en", actor=Actor.cli(),
+                db,
+                login=login,
+                role=role,
+                password=PASSWORD,
+                display_name=login.title(),
+                language="en",
+                actor=Actor.cli(),
             ).id
     return Staff(**ids)
 
@@ -79,9 +84,9 @@ def staff(database) -> Staff:
 class Ward:
     course_id: int
     venue_id: int
-    session_id: int          # taught by `instructor`, a week ahead, 2 seats
-    other_session_id: int    # taught by `other_instructor`
-    today_session_id: int    # taught by `instructor`, in an hour
+    session_id: int  # taught by `instructor`, a week ahead, 2 seats
+    other_session_id: int  # taught by `other_instructor`
+    today_session_id: int  # taught by `instructor`, in an hour
     resident_id: int
 
 
@@ -89,17 +94,28 @@ class Ward:
 def ward(database, staff) -> Ward:
     now = utcnow()
     with database.write() as db:
-        course = Course(code="intro-iphone", title="スマホ入門（iPhone）", kind=CourseKind.INTRO,
-                        device_track=DeviceTrack.IPHONE, title_translations={}, lesson_ids=[])
+        course = Course(
+            code="intro-iphone",
+            title="スマホ入門（iPhone）",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.IPHONE,
+            title_translations={},
+            lesson_ids=[],
+        )
         venue = Venue(name="中央図書館", kind=VenueKind.LIBRARY, capacity=20, name_translations={})
         db.add_all([course, venue])
         db.flush()
 
         def session(starts, instructor, capacity=2):
             return sessions.create_session(
-                db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-                ends_at=starts + timedelta(hours=1, minutes=30), capacity=capacity,
-                instructor_ids=[instructor], actor=Actor.system(),
+                db,
+                course_id=course.id,
+                venue_id=venue.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1, minutes=30),
+                capacity=capacity,
+                instructor_ids=[instructor],
+                actor=Actor.system(),
             ).id
 
         week = now + timedelta(days=7)
@@ -111,8 +127,14 @@ def ward(database, staff) -> Ward:
             today_session_id=session(now + timedelta(hours=1), staff.instructor),
         )
         ids["resident_id"] = residents.create_participant(
-            db, family_name="山田", given_name="花子", reading="ヤマダ ハナコ",
-            phone="090-1234-5678", birth_year=1948, consent=True, source=Source.PHONE,
+            db,
+            family_name="山田",
+            given_name="花子",
+            reading="ヤマダ ハナコ",
+            phone="090-1234-5678",
+            birth_year=1948,
+            consent=True,
+            source=Source.PHONE,
             actor=Actor.system(),
         ).id
     return Ward(**ids)

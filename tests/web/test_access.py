@@ -108,8 +108,14 @@ TABLE = [
 #: routes that need no login
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/static/{f}")}
 #: the public pages (web/public): "/" is the class schedule
-PUBLIC |= {("GET", "/"), ("GET", "/classes/{x}"), ("GET", "/guides"), ("GET", "/guides/{x}"),
-           ("GET", "/accessibility"), ("GET", "/language/{x}")}
+PUBLIC |= {
+    ("GET", "/"),
+    ("GET", "/classes/{x}"),
+    ("GET", "/guides"),
+    ("GET", "/guides/{x}"),
+    ("GET", "/accessibility"),
+    ("GET", "/language/{x}"),
+}
 #: guide step pictures (web/public): our own SVG files, public like the guide pages
 PUBLIC |= {("GET", "/guides/media/{x}")}
 
@@ -119,11 +125,24 @@ def ids(database, ward, staff):
     with database.write() as db:
         # two seats: one confirmed, then a waitlisted one who is promoted on cancel → a call
         first = registration.register(
-            db, session_id=ward.session_id, participant_id=ward.resident_id, source=Source.PHONE,
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
             actor=Actor.system(),
         ).registration.id
-    return {"r": ward.resident_id, "s": ward.session_id, "o": ward.other_session_id,
-            "g": first, "c": 1, "n": 1, "v": ward.venue_id, "k": ward.course_id, "l": "intro-01-power", "h": "juminhyo"}
+    return {
+        "r": ward.resident_id,
+        "s": ward.session_id,
+        "o": ward.other_session_id,
+        "g": first,
+        "c": 1,
+        "n": 1,
+        "v": ward.venue_id,
+        "k": ward.course_id,
+        "l": "intro-01-power",
+        "h": "juminhyo",
+    }
 
 
 def _rule_key(rule) -> set[tuple[str, str]]:

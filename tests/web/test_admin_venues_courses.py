@@ -19,17 +19,27 @@ def admin(as_role, ward):
 
 
 def venue_form(**overrides):
-    data = {"name": "つなぐ区 北地域センター 集会室", "kind": "community_centre",
-            "address": "つなぐ区北1-1-1", "access": "北駅から徒歩3分", "capacity": "12",
-            "loaner_phones": "3"}
+    data = {
+        "name": "つなぐ区 北地域センター 集会室",
+        "kind": "community_centre",
+        "address": "つなぐ区北1-1-1",
+        "access": "北駅から徒歩3分",
+        "capacity": "12",
+        "loaner_phones": "3",
+    }
     data.update(overrides)
     return data
 
 
 def course_form(**overrides):
-    data = {"code": "one-point-line", "title": "スマホワンポイント教室（LINE）",
-            "title_en": "One-point class (LINE)", "kind": "one_point", "device_track": "any",
-            "description": "LINEの使い方"}
+    data = {
+        "code": "one-point-line",
+        "title": "スマホワンポイント教室（LINE）",
+        "title_en": "One-point class (LINE)",
+        "kind": "one_point",
+        "device_track": "any",
+        "description": "LINEの使い方",
+    }
     data.update(overrides)
     return data
 
@@ -62,11 +72,18 @@ def test_an_administrator_adds_and_edits_a_course(admin, database):
         assert course.title_translations == {"en": "One-point class (LINE)"}
     path = f"/admin/courses/{course.id}/edit"
     assert 'value="One-point class (LINE)"' in admin.get(path).get_data(as_text=True)
-    assert admin.post(path, data=course_form(title="スマホワンポイント教室（LINE入門）",
-                                             title_en="")).status_code == 302
+    assert (
+        admin.post(
+            path, data=course_form(title="スマホワンポイント教室（LINE入門）", title_en="")
+        ).status_code
+        == 302
+    )
     with database.read() as db:
         course = db.get(Course, course.id)
-        assert (course.title, course.title_translations) == ("スマホワンポイント教室（LINE入門）", {})
+        assert (course.title, course.title_translations) == (
+            "スマホワンポイント教室（LINE入門）",
+            {},
+        )
 
 
 def test_an_administrator_chooses_the_lessons_a_course_teaches(admin, app, database, ward):
@@ -77,29 +94,40 @@ def test_an_administrator_chooses_the_lessons_a_course_teaches(admin, app, datab
     # intro lessons by their order, then the one-point lessons
     assert html.index("intro-01-power") < html.index("intro-02-touch") < html.index("app-install")
     assert re.findall(r'<input checked[^>]*value="([^"]+)"', html) == []
-    base = course_form(code="intro-iphone", title="スマホ入門（iPhone）", kind="intro",
-                       device_track="iphone")
+    base = course_form(
+        code="intro-iphone", title="スマホ入門（iPhone）", kind="intro", device_track="iphone"
+    )
     chosen = ["intro-02-touch", "intro-01-power", "intro-02-touch"]
     assert admin.post(path, data={**base, "lesson_ids": chosen}).status_code == 302
     with database.read() as db:
         assert db.get(Course, ward.course_id).lesson_ids == ["intro-02-touch", "intro-01-power"]
     html = admin.get(path).get_data(as_text=True)
     assert re.findall(r'<input checked[^>]*value="([^"]+)"', html) == [
-        "intro-01-power", "intro-02-touch"]  # shown in the list's order
+        "intro-01-power",
+        "intro-02-touch",
+    ]  # shown in the list's order
     # the kiosk API names them, in the same order
     kiosk = KioskClient(app, add_kiosk(database))
     found = kiosk.get("/api/v1/sessions").json["sessions"]
     assert {s["id"] for s in found} >= {ward.session_id}
-    assert all(s["course"]["lesson_ids"] == ["intro-02-touch", "intro-01-power"] for s in found
-               if s["course"]["code"] == "intro-iphone")
+    assert all(
+        s["course"]["lesson_ids"] == ["intro-02-touch", "intro-01-power"]
+        for s in found
+        if s["course"]["code"] == "intro-iphone"
+    )
 
 
 def test_an_unknown_lesson_is_refused_and_nothing_changes(admin, database, ward):
     with database.write() as db:
         db.get(Course, ward.course_id).lesson_ids = ["intro-01-power"]
     before = count(database, AuditEvent)
-    data = course_form(code="intro-iphone", title="スマホ入門（新）", kind="intro",
-                       device_track="iphone", lesson_ids=["intro-02-touch", "no-such-lesson"])
+    data = course_form(
+        code="intro-iphone",
+        title="スマホ入門（新）",
+        kind="intro",
+        device_track="iphone",
+        lesson_ids=["intro-02-touch", "no-such-lesson"],
+    )
     response = admin.post(f"/admin/courses/{ward.course_id}/edit", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -167,10 +195,20 @@ def test_a_room_cannot_shrink_below_a_scheduled_class_nor_keep_fewer_phones_than
     assert "has 2 seats; the room cannot hold fewer." in html and "+00:00" not in html
     with database.write() as db:
         db.get(Venue, ward.venue_id).loaner_phones = 2
-        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
-                              source=Source.PHONE, actor=Actor.system())
-        loans.lend(db, session_id=ward.session_id, participant_id=ward.resident_id,
-                   phone_label="1", actor=Actor.system())
+        registration.register(
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
+        loans.lend(
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            phone_label="1",
+            actor=Actor.system(),
+        )
     response = admin.post(path, data={**base, "loaner_phones": "0"})
     assert response.status_code == 422
     assert "1 loaner phones are out now" in response.get_data(as_text=True)

@@ -53,8 +53,12 @@ READING, PHONE, BIRTH_YEAR = "ヤマダ タロウ", "090-4321-8765", 1951
 
 @pytest.fixture
 def api_app(database, tmp_path):
-    return build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                     AUDIO_CACHE_DIR=str(tmp_path / "audio"))
+    return build_app(
+        database,
+        tmp_path,
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
 
 
 def add_kiosk(database, name="lib-1", location="中央図書館 1階 入口") -> str:
@@ -70,18 +74,36 @@ class KioskClient:
         self.headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
 
     def get(self, path, **kwargs):
-        return self.client.get(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+        return self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
 
     def post(self, path, body=None, **kwargs):
-        return self.client.post(path, json=body, headers={**self.headers, **kwargs.pop("headers", {})},
-                                **kwargs)
+        return self.client.post(
+            path, json=body, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
 
-    def books(self, session_id, key=None, reading=READING, phone=PHONE, birth_year=BIRTH_YEAR,
-              device="iphone", **extra):
-        body = {"session_id": session_id, "reading": reading, "phone": phone,
-                "birth_year": birth_year, "device": device, **extra}
-        return self.post("/api/v1/registrations", body,
-                         headers={"Idempotency-Key": key or str(uuid.uuid4())})
+    def books(
+        self,
+        session_id,
+        key=None,
+        reading=READING,
+        phone=PHONE,
+        birth_year=BIRTH_YEAR,
+        device="iphone",
+        **extra,
+    ):
+        body = {
+            "session_id": session_id,
+            "reading": reading,
+            "phone": phone,
+            "birth_year": birth_year,
+            "device": device,
+            **extra,
+        }
+        return self.post(
+            "/api/v1/registrations", body, headers={"Idempotency-Key": key or str(uuid.uuid4())}
+        )
 
 
 @pytest.fixture
@@ -93,8 +115,13 @@ def session_with(database, ward, capacity):
     with database.write() as db:
         starts = utcnow() + timedelta(days=10)
         return sessions.create_session(
-            db, course_id=ward.course_id, venue_id=ward.venue_id, starts_at=starts,
-            ends_at=starts + timedelta(hours=1), capacity=capacity, actor=Actor.system(),
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=capacity,
+            actor=Actor.system(),
         ).id
 
 
@@ -104,18 +131,25 @@ def count(database, model, *where):
 
 
 def test_every_api_route_is_in_the_table(api_app):
-    routes = {(m, r.rule) for r in api_app.url_map.iter_rules() if r.rule.startswith("/api/")
-              for m in r.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (m, r.rule)
+        for r in api_app.url_map.iter_rules()
+        if r.rule.startswith("/api/")
+        for m in r.methods - {"HEAD", "OPTIONS"}
+    }
     assert routes == set(API_ROUTES)
 
 
 @pytest.mark.parametrize("method, path", API_ROUTES[:-1])
 @pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer not-a-token", "Basic abc"])
-def test_every_route_but_openapi_needs_a_kiosk_token(api_app, database, method, path, authorization):
+def test_every_route_but_openapi_needs_a_kiosk_token(
+    api_app, database, method, path, authorization
+):
     add_kiosk(database)
     headers = {"Authorization": authorization} if authorization else {}
-    response = api_app.test_client().open(path.replace("<version>", "0" * 16), method=method,
-                                          headers=headers, json={})
+    response = api_app.test_client().open(
+        path.replace("<version>", "0" * 16), method=method, headers=headers, json={}
+    )
     assert response.status_code == 401
     assert response.json["error"] == "unauthorized" and response.json["message"]
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -137,8 +171,7 @@ def test_a_kiosk_token_is_not_a_login(api_app, database, staff):
         assert response.status_code in (302, 401), path
         if response.status_code == 302:
             assert response.location.startswith("/login")
-    response = kiosk.client.post("/office/kiosks/help-requests/1/close",
-                                 headers=kiosk.headers)
+    response = kiosk.client.post("/office/kiosks/help-requests/1/close", headers=kiosk.headers)
     assert response.status_code in (302, 400, 401)
     assert count(database, HelpRequest) == 0
 
@@ -156,7 +189,11 @@ def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(
     response = kiosk.get("/api/v1/sessions?device=iphone")
     assert response.status_code == 200
     found = response.json["sessions"]
-    assert [s["id"] for s in found] == [ward.today_session_id, ward.session_id, ward.other_session_id]
+    assert [s["id"] for s in found] == [
+        ward.today_session_id,
+        ward.session_id,
+        ward.other_session_id,
+    ]
     first = found[1]
     assert first["seats_left"] == 1 and first["capacity"] == 2
     assert first["course"]["code"] == "intro-iphone" and first["booking_mode"] == "first_come"
@@ -169,13 +206,17 @@ def test_sessions_are_listed_soonest_first_with_seats_and_nothing_personal(
     # the kiosk asks by the date on the wall in Tokyo, which is not UTC's from 15:00 UTC
     later = (utcnow() + timedelta(days=8)).astimezone(TOKYO).strftime("%Y-%m-%d")
     assert [s["id"] for s in kiosk.get(f"/api/v1/sessions?from={later}").json["sessions"]] == [
-        ward.other_session_id]
+        ward.other_session_id
+    ]
 
 
 def test_sessions_name_the_lessons_their_course_teaches(kiosk, database, ward):
     response = kiosk.get("/api/v1/sessions")
     assert {s["id"]: s["course"]["lesson_ids"] for s in response.json["sessions"]} == {
-        ward.today_session_id: [], ward.session_id: [], ward.other_session_id: []}
+        ward.today_session_id: [],
+        ward.session_id: [],
+        ward.other_session_id: [],
+    }
     with database.write() as db:
         db.get(Course, ward.course_id).lesson_ids = ["intro-01-power", "intro-02-touch"]
     found = kiosk.get("/api/v1/sessions").json["sessions"]
@@ -215,7 +256,8 @@ def test_a_key_is_the_kiosks_own(api_app, database, ward):
     key = str(uuid.uuid4())
     one = KioskClient(api_app, add_kiosk(database, "lib-1")).books(ward.session_id, key)
     two = KioskClient(api_app, add_kiosk(database, "lib-2")).books(
-        ward.session_id, key, reading="スズキ イチロウ", phone="090-1111-2222")
+        ward.session_id, key, reading="スズキ イチロウ", phone="090-1111-2222"
+    )
     assert one.status_code == two.status_code == 201 and one.json["code"] != two.json["code"]
 
 
@@ -229,9 +271,14 @@ def test_the_same_key_with_another_person_is_refused_and_stores_nothing(kiosk, d
 
 def test_fifty_kiosk_bookings_for_ten_seats_confirm_ten_and_waitlist_forty(kiosk, database, ward):
     session_id = session_with(database, ward, capacity=10)
-    answers = [kiosk.books(session_id, reading="テスト " + "アイウエオカキクケコ"[n // 10]
-                           + "アイウエオカキクケコ"[n % 10], phone=f"090-0000-{n:04d}")
-               for n in range(50)]
+    answers = [
+        kiosk.books(
+            session_id,
+            reading="テスト " + "アイウエオカキクケコ"[n // 10] + "アイウエオカキクケコ"[n % 10],
+            phone=f"090-0000-{n:04d}",
+        )
+        for n in range(50)
+    ]
     assert {a.status_code for a in answers} == {201}
     statuses = [a.json["status"] for a in answers]
     assert statuses.count("confirmed") == 10 and statuses.count("waitlisted") == 40
@@ -243,13 +290,15 @@ def test_fifty_kiosk_bookings_for_ten_seats_confirm_ten_and_waitlist_forty(kiosk
 
 
 def test_no_answer_of_the_api_holds_the_personal_data_sent(kiosk, database, ward):
-    answers = [kiosk.books(ward.session_id, device="android"),
-               kiosk.books(ward.session_id),  # already registered
-               kiosk.books(ward.session_id, reading="ヤマダ タロウX"),  # invalid
-               kiosk.get("/api/v1/sessions"),
-               kiosk.post("/api/v1/heartbeat", {"app_version": "1.0", "content_version": ""}),
-               kiosk.post("/api/v1/help-requests", {"client_id": "h-1", "screen": "booking:name"}),
-               kiosk.post("/api/v1/events", {"events": []})]
+    answers = [
+        kiosk.books(ward.session_id, device="android"),
+        kiosk.books(ward.session_id),  # already registered
+        kiosk.books(ward.session_id, reading="ヤマダ タロウX"),  # invalid
+        kiosk.get("/api/v1/sessions"),
+        kiosk.post("/api/v1/heartbeat", {"app_version": "1.0", "content_version": ""}),
+        kiosk.post("/api/v1/help-requests", {"client_id": "h-1", "screen": "booking:name"}),
+        kiosk.post("/api/v1/events", {"events": []}),
+    ]
     for answer in answers:
         text = answer.get_data(as_text=True)
         for personal in (READING, "ヤマダ", PHONE, "09043218765", "4321", str(BIRTH_YEAR)):
@@ -259,26 +308,35 @@ def test_no_answer_of_the_api_holds_the_personal_data_sent(kiosk, database, ward
         assert answer.content_type == "application/json"
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"reading": "Yamada"}, "reading"),
-    ({"reading": "山田"}, "reading"),
-    ({"reading": 12}, "reading"),
-    ({"phone": "090-123"}, "phone"),
-    ({"phone": ""}, "phone"),
-    ({"phone": 9012345678}, "phone"),
-    ({"birth_year": 1800}, "birth_year"),
-    ({"birth_year": 2999}, "birth_year"),
-    ({"birth_year": "1948"}, "birth_year"),
-    ({"birth_year": True}, "birth_year"),
-    ({"device": "nokia"}, "device"),
-    ({"device": None}, "device"),
-    ({"session_id": "12"}, "session_id"),
-    ({"session_id": 2**40}, "session_id"),
-    ({"surname": "山田"}, "surname"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"reading": "Yamada"}, "reading"),
+        ({"reading": "山田"}, "reading"),
+        ({"reading": 12}, "reading"),
+        ({"phone": "090-123"}, "phone"),
+        ({"phone": ""}, "phone"),
+        ({"phone": 9012345678}, "phone"),
+        ({"birth_year": 1800}, "birth_year"),
+        ({"birth_year": 2999}, "birth_year"),
+        ({"birth_year": "1948"}, "birth_year"),
+        ({"birth_year": True}, "birth_year"),
+        ({"device": "nokia"}, "device"),
+        ({"device": None}, "device"),
+        ({"session_id": "12"}, "session_id"),
+        ({"session_id": 2**40}, "session_id"),
+        ({"surname": "山田"}, "surname"),
+    ],
+)
 def test_wrong_input_is_422_with_a_message_per_field(kiosk, database, ward, changes, field):
-    body = {"session_id": ward.session_id, "reading": READING, "phone": PHONE,
-            "birth_year": BIRTH_YEAR, "device": "iphone", **changes}
+    body = {
+        "session_id": ward.session_id,
+        "reading": READING,
+        "phone": PHONE,
+        "birth_year": BIRTH_YEAR,
+        "device": "iphone",
+        **changes,
+    }
     response = kiosk.post("/api/v1/registrations", body, headers={"Idempotency-Key": "k" * 12})
     assert response.status_code == 422, response.json
     assert response.json["error"] == "invalid"
@@ -286,12 +344,21 @@ def test_wrong_input_is_422_with_a_message_per_field(kiosk, database, ward, chan
     assert count(database, Registration) == 0 and count(database, Participant) == 1  # ward's own
 
 
-@pytest.mark.parametrize("path, body, field", [
-    ("/api/v1/heartbeat", {"app_version": "1.0\x00"}, "app_version"),
-    ("/api/v1/help-requests", {"client_id": "c" * 12, "screen": "home\x1b"}, "screen"),
-    ("/api/v1/events", {"events": [{"client_id": "e" * 12, "kind": "guide_viewed\x00"}]}, "events"),
-])
-def test_control_characters_anywhere_in_a_body_are_422_and_store_nothing(kiosk, database, path, body, field):
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/api/v1/heartbeat", {"app_version": "1.0\x00"}, "app_version"),
+        ("/api/v1/help-requests", {"client_id": "c" * 12, "screen": "home\x1b"}, "screen"),
+        (
+            "/api/v1/events",
+            {"events": [{"client_id": "e" * 12, "kind": "guide_viewed\x00"}]},
+            "events",
+        ),
+    ],
+)
+def test_control_characters_anywhere_in_a_body_are_422_and_store_nothing(
+    kiosk, database, path, body, field
+):
     response = kiosk.post(path, body, headers={"Idempotency-Key": "k" * 12})
     assert response.status_code == 422 and set(response.json["errors"]) == {field}
     assert "control characters" in response.json["errors"][field]
@@ -306,20 +373,29 @@ def test_a_nul_in_the_course_filter_is_422_not_a_crash(kiosk, ward):
 def test_missing_fields_and_a_missing_idempotency_key(kiosk, ward):
     response = kiosk.post("/api/v1/registrations", {}, headers={})
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"session_id", "reading", "phone", "birth_year",
-                                            "device", "Idempotency-Key"}
+    assert set(response.json["errors"]) == {
+        "session_id",
+        "reading",
+        "phone",
+        "birth_year",
+        "device",
+        "Idempotency-Key",
+    }
     short = kiosk.books(ward.session_id, key="short")
     assert short.status_code == 422 and set(short.json["errors"]) == {"Idempotency-Key"}
 
 
-@pytest.mark.parametrize("language, expected", [
-    ("ja", "ひらがなまたはカタカナ"),
-    ("ja-easy", "ひらがなまたはカタカナ"),
-    ("en", "must be written in kana"),
-    ("ko, en;q=0.5", None),
-    ("zh-Hans", None),
-    ("", "ひらがなまたはカタカナ"),
-])
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("ja", "ひらがなまたはカタカナ"),
+        ("ja-easy", "ひらがなまたはカタカナ"),
+        ("en", "must be written in kana"),
+        ("ko, en;q=0.5", None),
+        ("zh-Hans", None),
+        ("", "ひらがなまたはカタカナ"),
+    ],
+)
 def test_field_messages_come_in_the_language_asked(api_app, database, ward, language, expected):
     kiosk = KioskClient(api_app, add_kiosk(database), language=language)
     response = kiosk.books(ward.session_id, reading="Yamada")
@@ -339,32 +415,41 @@ def test_unknown_session_is_404_and_a_cancelled_one_409(kiosk, database, ward):
     assert count(database, Participant, Participant.source == Source.KIOSK) == 0
 
 
-@pytest.mark.parametrize("send", [
-    dict(data="{not json", content_type="application/json"),
-    dict(data=b"\xff\xfe", content_type="application/json"),
-    dict(data="[]", content_type="application/json"),
-    dict(data="a=1", content_type="application/x-www-form-urlencoded"),
-    dict(data="{}", content_type="text/plain"),
-])
-@pytest.mark.parametrize("path", ["/api/v1/registrations", "/api/v1/heartbeat",
-                                  "/api/v1/help-requests", "/api/v1/events"])
+@pytest.mark.parametrize(
+    "send",
+    [
+        dict(data="{not json", content_type="application/json"),
+        dict(data=b"\xff\xfe", content_type="application/json"),
+        dict(data="[]", content_type="application/json"),
+        dict(data="a=1", content_type="application/x-www-form-urlencoded"),
+        dict(data="{}", content_type="text/plain"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/registrations", "/api/v1/heartbeat", "/api/v1/help-requests", "/api/v1/events"],
+)
 def test_bodies_that_are_not_a_json_object_get_a_json_error(kiosk, path, send):
-    response = kiosk.client.post(path, headers={**kiosk.headers, "Idempotency-Key": "k" * 10},
-                                 **send)
+    response = kiosk.client.post(
+        path, headers={**kiosk.headers, "Idempotency-Key": "k" * 10}, **send
+    )
     assert response.status_code in (400, 415, 422)
     assert response.is_json and {"error", "message"} <= set(response.json)
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/api/v1/nowhere", 404),
-    ("POST", "/api/v1/nowhere", 404),
-    ("GET", "/api/v2/sessions", 404),
-    ("DELETE", "/api/v1/sessions", 405),
-    ("GET", "/api/v1/registrations", 405),
-    ("PUT", "/api/v1/events", 405),
-    ("GET", "/api/v1/content/bundle/0123456789abcdef.zip", 404),
-    ("GET", "/api/v1/content/bundle/..%2f..%2fsecret_key.zip", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/api/v1/nowhere", 404),
+        ("POST", "/api/v1/nowhere", 404),
+        ("GET", "/api/v2/sessions", 404),
+        ("DELETE", "/api/v1/sessions", 405),
+        ("GET", "/api/v1/registrations", 405),
+        ("PUT", "/api/v1/events", 405),
+        ("GET", "/api/v1/content/bundle/0123456789abcdef.zip", 404),
+        ("GET", "/api/v1/content/bundle/..%2f..%2fsecret_key.zip", 404),
+    ],
+)
 def test_routing_errors_are_json_too(kiosk, method, path, status):
     response = kiosk.client.open(path, method=method, headers=kiosk.headers)
     assert response.status_code == status
@@ -395,6 +480,7 @@ def test_the_content_bundle_is_built_once_and_served(kiosk, api_app, tmp_path, m
     assert info.json["url"] == f"/api/v1/content/bundle/{version}.zip"
     # the next requests reuse it: nothing is built again
     from web.api import bundles
+
     monkeypatch.setattr(bundles, "build_bundle", lambda *a, **k: pytest.fail("rebuilt"))
     api_app.extensions["tsunagu_bundles"].recheck_seconds = 0
     assert kiosk.get("/api/v1/content/bundle").json == info.json
@@ -405,7 +491,8 @@ def test_the_content_bundle_is_built_once_and_served(kiosk, api_app, tmp_path, m
     with zipfile.ZipFile(BytesIO(download.data)) as archive:
         assert json.loads(archive.read("manifest.json"))["version"] == version
     assert list((tmp_path / "bundles").glob("*.zip")) == [
-        tmp_path / "bundles" / f"tsunagu-content-{version}.zip"]
+        tmp_path / "bundles" / f"tsunagu-content-{version}.zip"
+    ]
 
 
 def test_heartbeat_records_versions_and_answers_the_newest_content(kiosk, database):
@@ -433,9 +520,18 @@ def test_a_help_request_is_one_call_however_often_it_is_sent(kiosk, database):
 
 
 def test_events_are_accepted_once_per_client_id(kiosk, database):
-    events = [{"client_id": f"e-{n}", "kind": kind, "at": "2026-11-26T01:00:00Z",
-               "guide_id": "juminhyo", "step": n, "language": "ja", "text_size": "large"}
-              for n, kind in enumerate(["guide_viewed", "step_reached", "handoff_shown"])]
+    events = [
+        {
+            "client_id": f"e-{n}",
+            "kind": kind,
+            "at": "2026-11-26T01:00:00Z",
+            "guide_id": "juminhyo",
+            "step": n,
+            "language": "ja",
+            "text_size": "large",
+        }
+        for n, kind in enumerate(["guide_viewed", "step_reached", "handoff_shown"])
+    ]
     first = kiosk.post("/api/v1/events", {"events": events})
     assert first.status_code == 200 and first.json == {"accepted": 3}
     again = kiosk.post("/api/v1/events", {"events": events})
@@ -451,6 +547,9 @@ def test_events_are_accepted_once_per_client_id(kiosk, database):
 def test_openapi_needs_no_token_and_describes_every_route(api_app):
     response = api_app.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.json["openapi"].startswith("3.1")
-    documented = {(m.upper(), "/api/v1" + re.sub(r"\{(\w+)\}", r"<\1>", p))
-                  for p, ops in response.json["paths"].items() for m in ops}
+    documented = {
+        (m.upper(), "/api/v1" + re.sub(r"\{(\w+)\}", r"<\1>", p))
+        for p, ops in response.json["paths"].items()
+        for m in ops
+    }
     assert documented == set(API_ROUTES)

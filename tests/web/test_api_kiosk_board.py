@@ -20,8 +20,10 @@ def test_a_help_request_from_a_kiosk_appears_on_the_board_and_is_taken_then_clos
     kiosk = KioskClient(app, add_kiosk(database, "lib-1", "中央図書館 1階 入口"))
     kiosk.post("/api/v1/heartbeat", {"app_version": "1.4.2", "content_version": "abcdef0123456789"})
     add_kiosk(database, "lib-2", "南図書館")
-    answer = kiosk.post("/api/v1/help-requests", {"client_id": str(uuid.uuid4()),
-                                                  "screen": "guide:juminhyo:3", "language": "en"})
+    answer = kiosk.post(
+        "/api/v1/help-requests",
+        {"client_id": str(uuid.uuid4()), "screen": "guide:juminhyo:3", "language": "en"},
+    )
     help_id = answer.json["id"]
     coordinator = as_role("coordinator")
     page = coordinator.get("/office/kiosks/").get_data(as_text=True)
@@ -64,12 +66,19 @@ def test_take_and_close_need_the_csrf_token(database, tmp_path, staff):
         help_id = request.id
     client = english_client(app)
     login_page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"login": "coordinator", "password": "tsunagu-test-pass",
-                                "csrf_token": csrf_token(login_page)})
+    client.post(
+        "/login",
+        data={
+            "login": "coordinator",
+            "password": "tsunagu-test-pass",
+            "csrf_token": csrf_token(login_page),
+        },
+    )
     assert client.post(f"/office/kiosks/help-requests/{help_id}/take").status_code == 400
     token = csrf_token(client.get("/office/kiosks/").get_data(as_text=True))
-    response = client.post(f"/office/kiosks/help-requests/{help_id}/take",
-                           data={"csrf_token": token})
+    response = client.post(
+        f"/office/kiosks/help-requests/{help_id}/take", data={"csrf_token": token}
+    )
     assert response.status_code == 302
     with database.read() as db:
         assert db.get(HelpRequest, help_id).taken_at is not None

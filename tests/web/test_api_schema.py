@@ -21,9 +21,13 @@ EXAMPLES = 10
 
 @pytest.fixture
 def api_schema(database, tmp_path, ward):
-    app = build_app(database, tmp_path, API_RATE_LIMIT=(100_000, 60),
-                    CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                    AUDIO_CACHE_DIR=str(tmp_path / "audio"))
+    app = build_app(
+        database,
+        tmp_path,
+        API_RATE_LIMIT=(100_000, 60),
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
@@ -41,8 +45,12 @@ def test_the_api_keeps_its_documented_promises(api_schema, database, mode):
     for operation in operations(api_schema):
 
         @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             response = case.call_and_validate(headers=headers)
             assert response.status_code < 500 or (

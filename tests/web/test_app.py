@@ -21,13 +21,17 @@ def test_pages_are_japanese_first(app):
     client = app.test_client()
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="ja">' in html
-    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert '<html lang="en">' in html
     html = client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="ja">' in html
 
 
-def test_a_logged_in_member_of_staff_sees_pages_in_their_own_language(app, database, staff, as_role):
+def test_a_logged_in_member_of_staff_sees_pages_in_their_own_language(
+    app, database, staff, as_role
+):
     from classroom.models import User
 
     coordinator = as_role("coordinator")
@@ -35,14 +39,23 @@ def test_a_logged_in_member_of_staff_sees_pages_in_their_own_language(app, datab
     assert '<html lang="en">' in response.get_data(as_text=True)  # her own setting wins
     with database.write() as db:
         db.get(User, staff.coordinator).language = "ja"
-    html = coordinator.get("/office/residents", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    html = coordinator.get("/office/residents", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert '<html lang="ja">' in html and "参加者" in html
 
 
 def test_no_inline_script_or_style_in_any_page(as_role, ward):
     client = as_role("admin")
-    for path in ("/login", "/office/residents?q=やまだ", "/office/sessions", "/teach/", "/admin/staff",
-                 "/office/residents/new", f"/teach/sessions/{ward.session_id}"):
+    for path in (
+        "/login",
+        "/office/residents?q=やまだ",
+        "/office/sessions",
+        "/teach/",
+        "/admin/staff",
+        "/office/residents/new",
+        f"/teach/sessions/{ward.session_id}",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert "<script>" not in html and " style=" not in html and "<style" not in html, path
         assert "http://" not in html and "https://" not in html, f"{path} loads from outside"

@@ -24,7 +24,8 @@ def env(tmp_path, monkeypatch):
 
 def test_users_create_reads_the_password_from_stdin(env):
     result = CliRunner().invoke(
-        main, ["users", "create", "--role", "admin", "--login", "kanri", "--name", "管理 太郎"],
+        main,
+        ["users", "create", "--role", "admin", "--login", "kanri", "--name", "管理 太郎"],
         input="a-long-ward-password\n",
     )
     assert result.exit_code == 0, result.output
@@ -46,15 +47,22 @@ def test_users_create_refuses_a_common_password_and_creates_nothing(env):
 
 
 def test_users_create_needs_a_known_role(env):
-    result = CliRunner().invoke(main, ["users", "create", "--role", "janitor", "--login", "x"], input="x\n")
+    result = CliRunner().invoke(
+        main, ["users", "create", "--role", "janitor", "--login", "x"], input="x\n"
+    )
     assert result.exit_code == 2
 
 
 def test_users_list_and_password(env):
     runner = CliRunner()
-    runner.invoke(main, ["users", "create", "--role", "instructor", "--login", "tanaka"],
-                  input="first-long-password\n")
-    result = runner.invoke(main, ["users", "password", "--login", "tanaka"], input="second-long-password\n")
+    runner.invoke(
+        main,
+        ["users", "create", "--role", "instructor", "--login", "tanaka"],
+        input="first-long-password\n",
+    )
+    result = runner.invoke(
+        main, ["users", "password", "--login", "tanaka"], input="second-long-password\n"
+    )
     assert result.exit_code == 0, result.output
     assert "tanaka\tinstructor" in runner.invoke(main, ["users", "list"]).output
     with env.write() as db:

@@ -16,7 +16,9 @@ def csrf_app(database, tmp_path):
 def logged_in(app, login="admin"):
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": login, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     return client
 
@@ -32,14 +34,24 @@ POSTS = sorted({path for method, path, _ in TABLE if method == "POST"} | {"/logo
 
 
 @pytest.mark.parametrize("template", POSTS)
-def test_every_post_without_a_token_is_refused_and_writes_nothing(csrf_app, staff, ward, database, template):
+def test_every_post_without_a_token_is_refused_and_writes_nothing(
+    csrf_app, staff, ward, database, template
+):
     from classroom.models import AuditEvent
 
     client = logged_in(csrf_app)
     with database.read() as db:
         before = db.query(AuditEvent).count()
-    path = template.format(r=ward.resident_id, s=ward.session_id, o=ward.other_session_id, g=1, c=1, n=1,
-                           v=ward.venue_id, k=ward.course_id)
+    path = template.format(
+        r=ward.resident_id,
+        s=ward.session_id,
+        o=ward.other_session_id,
+        g=1,
+        c=1,
+        n=1,
+        v=ward.venue_id,
+        k=ward.course_id,
+    )
     response = client.post(path, data={"reading": "ヤマダ", "consent": "y", "code": "X"})
     assert response.status_code == 400, path
     with database.read() as db:

@@ -69,8 +69,13 @@ ACTION_ONLY = {
 NOT_FUZZED = {"/logout"}
 
 #: audit actions that record a view of personal data, not a change (see the docstring)
-ACTIONS_NOT_WRITES = {"participant.view", "participant.search", "participant.export",
-                      "calls.view", "calls.print"}
+ACTIONS_NOT_WRITES = {
+    "participant.view",
+    "participant.search",
+    "participant.export",
+    "calls.view",
+    "calls.print",
+}
 
 #: per form and engine; TSUNAGU_FUZZ_EXAMPLES=200 hunts longer (the default keeps the file fast)
 EXAMPLES = int(os.environ.get("TSUNAGU_FUZZ_EXAMPLES", "20"))
@@ -79,38 +84,71 @@ DERANDOMIZE = os.environ.get("TSUNAGU_FUZZ_RANDOM") != "1"
 
 HUGE = "あ" * 50_000 + "x" * 50_000
 SCRIPT = "<script>alert(1)</script>"
-IMG = "\"><img src=x onerror=alert(1)>"
+IMG = '"><img src=x onerror=alert(1)>'
 #: bad input by kind; a kind is drawn first, so that each kind comes up as often
 KINDS = {
     "empty": ["", " ", "\u3000\t "],
     "huge": [HUGE],
-    "control": ["\x00", "山田\x00花子", "\x1b[31m赤\x1b[0m", "\u202eコバヤシ", "一行目\r\n二行目",
-                "\x7f\x85\x9f"],
+    "control": [
+        "\x00",
+        "山田\x00花子",
+        "\x1b[31m赤\x1b[0m",
+        "\u202eコバヤシ",
+        "一行目\r\n二行目",
+        "\x7f\x85\x9f",
+    ],
     "widths": ["０９０-１２３４-５６７８", "ｱｲｳ ﾔﾏﾀﾞ", "ＡＢＣ１２３", "ヤマダ　ハナコ"],
     "emoji": ["😀👨‍👩‍👧", "𠮷野家", "\U0010ffff", "\ufffd"],
     "sql": ["'; DROP TABLE residents; --", "1 OR 1=1", "' OR '1'='1", "%", "_", "\\"],
     "html": [SCRIPT, IMG, "{{ 7*7 }}", "%(name)s %s %n"],
     "numbers": ["-1", "0", "1", str(10**20), "1e309", "NaN", "inf", "99999999999"],
-    "dates": ["2025-02-30", "令和99年", "0000-00-00", "9999-12-31T23:59", "25:61",
-              "2025-13-01T10:00"],
+    "dates": [
+        "2025-02-30",
+        "令和99年",
+        "0000-00-00",
+        "9999-12-31T23:59",
+        "25:61",
+        "2025-13-01T10:00",
+    ],
 }
 BAD = st.sampled_from(list(KINDS.values())).flatmap(st.sampled_from)
 #: characters random text is drawn from: the categories above, mixed
-ALPHABET = st.sampled_from(list("aZ9 -'\"<>&;%_\\/=\x00\x01\x1b\r\n\t\u202e\u3000あアｱ０９漢😀𠮷ー・\ufeff"))
+ALPHABET = st.sampled_from(
+    list("aZ9 -'\"<>&;%_\\/=\x00\x01\x1b\r\n\t\u202e\u3000あアｱ０９漢😀𠮷ー・\ufeff")
+)
 
 #: a plausible value for fields the page leaves empty, so that many examples are partly
 #: (or wholly) valid and the accepted path is exercised too
 _FUTURE = date.today() + timedelta(days=30)
 PLAUSIBLE = {
-    "reading": "フズ タロウ", "family_name": "布頭", "given_name": "太郎", "phone": "03-1234-5678",
-    "birth_year": "1950", "note": "メモ", "login": "fuzz.user", "display_name": "布頭",
-    "password": "correct horse battery staple", "password_again": "correct horse battery staple",
-    "name": "布頭公民館", "address": "1-2-3", "capacity": "10", "loaner_phones": "2",
-    "code": "fuzz-course", "title": "スマホ入門", "title_en": "Smartphone basics",
-    "date": _FUTURE.isoformat(), "starts_at": "10:00", "ends_at": "11:30", "occurrences": "1",
+    "reading": "フズ タロウ",
+    "family_name": "布頭",
+    "given_name": "太郎",
+    "phone": "03-1234-5678",
+    "birth_year": "1950",
+    "note": "メモ",
+    "login": "fuzz.user",
+    "display_name": "布頭",
+    "password": "correct horse battery staple",
+    "password_again": "correct horse battery staple",
+    "name": "布頭公民館",
+    "address": "1-2-3",
+    "capacity": "10",
+    "loaner_phones": "2",
+    "code": "fuzz-course",
+    "title": "スマホ入門",
+    "title_en": "Smartphone basics",
+    "date": _FUTURE.isoformat(),
+    "starts_at": "10:00",
+    "ends_at": "11:30",
+    "occurrences": "1",
     "application_deadline": f"{(_FUTURE - timedelta(days=7)).isoformat()}T17:00",
-    "phone_label": "貸出-1", "satisfaction": "4", "comment": "よかった", "q": "やまだ",
-    "consent": "y", "confirm": "y",
+    "phone_label": "貸出-1",
+    "satisfaction": "4",
+    "comment": "よかった",
+    "q": "やまだ",
+    "consent": "y",
+    "confirm": "y",
 }
 #: a file the import accepts (the columns: docs/coordinators.md)
 VALID_CSV = "ふりがな,電話番号,生まれ年,同意\r\nフズ ハナコ,03-1111-2222,1950,はい\r\n".encode()
@@ -164,8 +202,9 @@ class FormParser(HTMLParser):
         if tag == "form":
             if a.get("method", "get").lower() == "post":
                 action = urljoin(self.page, a.get("action") or self.page)
-                self._form = Form(self.page, urlsplit(action).path,
-                                  "multipart" in a.get("enctype", ""))
+                self._form = Form(
+                    self.page, urlsplit(action).path, "multipart" in a.get("enctype", "")
+                )
                 self.forms.append(self._form)
             return
         if self._form is None or not a.get("name") or a["name"] == "csrf_token":
@@ -235,8 +274,9 @@ def find_form(client, role: str, path: str, places: dict) -> Form | None:
         page, data = FORM_AFTER_POST[path]
         fields = {k: (io.BytesIO(v[0]), v[1]) for k, v in data.items()}
         response = client.post(page, data=fields, content_type="multipart/form-data")
-        return next((f for f in forms_on(page, response.get_data(as_text=True)) if f.action == path),
-                    None)
+        return next(
+            (f for f in forms_on(page, response.get_data(as_text=True)) if f.action == path), None
+        )
     pages = [t.format(**places) for m, t, allowed in TABLE if m == "GET" and role in allowed]
     if role == ANON:
         pages = [p for m, p in PUBLIC if m == "GET" and "{" not in p]
@@ -271,8 +311,11 @@ CASES = _cases()
 def test_every_post_route_of_the_app_is_fuzzed(app):
     """A POST route added to the site is a case here (through the access table)."""
     fuzzed = {re.sub(r"\{[a-z]\}", "<x>", t) for t, _role in CASES}
-    posts = {re.sub(r"<[^>]+>", "<x>", rule.rule) for rule in app.url_map.iter_rules()
-             if "POST" in rule.methods and not rule.rule.startswith("/api/")}
+    posts = {
+        re.sub(r"<[^>]+>", "<x>", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/api/")
+    }
     assert posts - fuzzed == set()
 
 
@@ -292,8 +335,10 @@ def snapshot(database, *, ignore_actions: frozenset[str]) -> dict[str, list[tupl
 
 
 def digest(tables: dict[str, list[tuple]]) -> dict[str, tuple[int, str]]:
-    return {name: (len(rows), hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest())
-            for name, rows in tables.items()}
+    return {
+        name: (len(rows), hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest())
+        for name, rows in tables.items()
+    }
 
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -305,7 +350,9 @@ def stored_controls(tables: dict[str, list[tuple]]) -> list[str]:
 
     def walk(where: str, value) -> None:
         if isinstance(value, str):
-            bad = {c for c in value if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS}
+            bad = {
+                c for c in value if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS
+            }
             if bad:
                 found.append(f"{where}: {sorted(bad)!r} in {value[:60]!r}")
         elif isinstance(value, dict):
@@ -350,8 +397,11 @@ _HEADER = _TEMPLATE[0]
 _GOOD_ROW = [*_TEMPLATE[1][:-2], "", ""]
 
 
-_CELL = st.one_of(BAD, st.text(ALPHABET, max_size=12),
-                 st.sampled_from(["intro-iphone", "2026-05-12 14:00", "はい", "iPhone"]))
+_CELL = st.one_of(
+    BAD,
+    st.text(ALPHABET, max_size=12),
+    st.sampled_from(["intro-iphone", "2026-05-12 14:00", "はい", "iPhone"]),
+)
 
 
 @st.composite
@@ -362,22 +412,35 @@ def csv_rows(draw) -> list[list[str]]:
     kinds that a database refuses (NUL in text, integers beyond its columns).
     """
     rows = []
-    values = [draw(st.sampled_from(KINDS["control"])), draw(st.sampled_from(KINDS["numbers"])),
-              *draw(st.lists(_CELL, max_size=3))]
+    values = [
+        draw(st.sampled_from(KINDS["control"])),
+        draw(st.sampled_from(KINDS["numbers"])),
+        *draw(st.lists(_CELL, max_size=3)),
+    ]
     for value in values:
         for column in range(len(_GOOD_ROW)):
             cells = list(_GOOD_ROW)
             cells[column] = value
             rows.append(cells)
-    return [*rows, *draw(st.lists(st.lists(_CELL, min_size=len(_GOOD_ROW), max_size=len(_GOOD_ROW)),
-                                  max_size=2))]
+    return [
+        *rows,
+        *draw(
+            st.lists(st.lists(_CELL, min_size=len(_GOOD_ROW), max_size=len(_GOOD_ROW)), max_size=2)
+        ),
+    ]
 
 
 @st.composite
 def csv_files(draw) -> bytes:
     """An uploaded sheet of a few fuzzed rows, in one of the encodings offices use, or junk."""
-    junk = [b"", b"\x00" * 10, b"\xff\xfe\x00\x00garbage", "ふりがな\n".encode(), VALID_CSV,
-            ("ふりがな,同意\r\n" + "ヤマダ,はい\r\n" * 3000).encode()]
+    junk = [
+        b"",
+        b"\x00" * 10,
+        b"\xff\xfe\x00\x00garbage",
+        "ふりがな\n".encode(),
+        VALID_CSV,
+        ("ふりがな,同意\r\n" + "ヤマダ,はい\r\n" * 3000).encode(),
+    ]
     if draw(st.integers(0, 5)) == 0:
         return draw(st.sampled_from(junk))
     header = list(_HEADER)
@@ -398,7 +461,9 @@ def submissions(draw, form: Form | None, path: str, database):
     """
     pairs: list[tuple[str, object]] = []
     fields = list(form.fields.values()) if form else []
-    focus = draw(st.sampled_from([None, *(f.name for f in fields)])) if draw(st.booleans()) else None
+    focus = (
+        draw(st.sampled_from([None, *(f.name for f in fields)])) if draw(st.booleans()) else None
+    )
     for form_field in fields:
         if focus is not None and form_field.name != focus and form_field.kind != "file":
             pairs.append((form_field.name, _valid(form_field, path)))
@@ -407,13 +472,28 @@ def submissions(draw, form: Form | None, path: str, database):
         for _ in range({"keep": 1, "drop": 0, "twice": 2}[presence]):
             if form_field.kind == "file":
                 content = draw(csv_files())
-                pairs.append((form_field.name, (io.BytesIO(content), draw(
-                    st.sampled_from(["residents.csv", "名簿.csv", "../../x.csv", "", "a\x00.csv"])))))
+                pairs.append(
+                    (
+                        form_field.name,
+                        (
+                            io.BytesIO(content),
+                            draw(
+                                st.sampled_from(
+                                    ["residents.csv", "名簿.csv", "../../x.csv", "", "a\x00.csv"]
+                                )
+                            ),
+                        ),
+                    )
+                )
             else:
                 pairs.append((form_field.name, draw(value_strategy(form_field, path))))
     if draw(st.booleans()) or form is None:
-        pairs.append((draw(st.sampled_from(["extra", "id", "participant_id", "__proto__", "x\x00"])),
-                      draw(BAD)))
+        pairs.append(
+            (
+                draw(st.sampled_from(["extra", "id", "participant_id", "__proto__", "x\x00"])),
+                draw(BAD),
+            )
+        )
     return pairs
 
 
@@ -433,7 +513,9 @@ def _describe(pairs) -> list[tuple[str, str]]:
             data = value[0].getvalue()
             shown.append((name, f"<file {value[1]!r}: {data[:80]!r}... {len(data)} bytes>"))
         else:
-            shown.append((name, value if len(value) < 200 else f"{value[:40]!r}... {len(value)} chars"))
+            shown.append(
+                (name, value if len(value) < 200 else f"{value[:40]!r}... {len(value)} chars")
+            )
     return shown
 
 
@@ -461,9 +543,18 @@ def test_form(app, as_role, database, world, template, role):
     ignore = frozenset(ACTIONS_NOT_WRITES | ({"auth.login_failed"} if path == "/login" else set()))
     serial = itertools.count()
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.function_scoped_fixture], print_blob=True)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=DERANDOMIZE,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+        print_blob=True,
+    )
     @given(pairs=submissions(form, path, database))
     def post(pairs):
         suffix = f"-{next(serial)}"
@@ -473,8 +564,9 @@ def test_form(app, as_role, database, world, template, role):
         _flashed_errors(poster)
         before = snapshot(database, ignore_actions=ignore)
         multipart = form is not None and form.multipart
-        response = poster.post(path, data=MultiDict(pairs),
-                               content_type="multipart/form-data" if multipart else None)
+        response = poster.post(
+            path, data=MultiDict(pairs), content_type="multipart/form-data" if multipart else None
+        )
         status = response.status_code
         assert status < 500, f"server error {status} for POST {path}"
         body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""

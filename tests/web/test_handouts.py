@@ -43,7 +43,7 @@ def test_a_guide_handout_has_its_steps_and_the_hand_off_qr_code(instructor):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="ja">' in html
     assert "<ruby>" in html
-    assert '<svg' in html and 'class="qr"' in html
+    assert "<svg" in html and 'class="qr"' in html
 
 
 def test_a_withdrawn_or_unknown_guide_has_no_handout(instructor):

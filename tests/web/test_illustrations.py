@@ -51,4 +51,3 @@ def test_the_printed_guide_handout_shows_the_pictures_too(as_role, ward):
 ])  # fmt: skip
 def test_only_svg_files_inside_media_are_served(visitor, path):
     assert visitor.get(path).status_code == 404
-

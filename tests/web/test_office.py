@@ -18,7 +18,9 @@ from classroom.services.actor import Actor
 from tests.web.conftest import count
 
 
-@pytest.mark.parametrize("typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "やまだ はな", "1234-5678", "０９０１２３４"])
+@pytest.mark.parametrize(
+    "typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "やまだ はな", "1234-5678", "０９０１２３４"]
+)
 def test_residents_are_found_by_kana_or_phone_however_typed(coordinator, typed):
     html = coordinator.get("/office/residents", query_string={"q": typed}).get_data(as_text=True)
     assert "山田 花子" in html, typed
@@ -34,9 +36,16 @@ def test_the_search_page_works_without_javascript_and_says_when_nothing_matched(
 
 
 def new_resident(**overrides):
-    data = {"reading": "すずき いちろう", "family_name": "鈴木", "given_name": "一郎",
-            "phone": "03-5555-1234", "birth_year": "1950", "device": "android",
-            "needs": ["hearing_aid"], "consent": "y"}
+    data = {
+        "reading": "すずき いちろう",
+        "family_name": "鈴木",
+        "given_name": "一郎",
+        "phone": "03-5555-1234",
+        "birth_year": "1950",
+        "device": "android",
+        "needs": ["hearing_aid"],
+        "consent": "y",
+    }
     data.update(overrides)
     return data
 
@@ -52,7 +61,11 @@ def test_a_coordinator_adds_a_resident(coordinator, database):
     assert response.status_code == 302
     with database.read() as db:
         person = db.query(Participant).filter_by(reading="すずき いちろう").one()
-        assert (person.phone_digits, person.birth_year, person.needs) == ("0355551234", 1950, ["hearing_aid"])
+        assert (person.phone_digits, person.birth_year, person.needs) == (
+            "0355551234",
+            1950,
+            ["hearing_aid"],
+        )
         assert person.consent_at is not None
     page = coordinator.get(response.location).get_data(as_text=True)
     assert "鈴木 一郎" in page
@@ -108,9 +121,17 @@ def test_a_likely_duplicate_is_shown_before_anything_is_created(coordinator, dat
 def test_editing_a_resident_keeps_what_was_not_touched(coordinator, database, ward):
     path = f"/office/residents/{ward.resident_id}/edit"
     assert "ヤマダ ハナコ" in coordinator.get(path).get_data(as_text=True)
-    response = coordinator.post(path, data={"reading": "ヤマダ ハナコ", "family_name": "山田",
-                                            "given_name": "花子", "phone": "090-9999-0000",
-                                            "birth_year": "1948", "device": "iphone"})
+    response = coordinator.post(
+        path,
+        data={
+            "reading": "ヤマダ ハナコ",
+            "family_name": "山田",
+            "given_name": "花子",
+            "phone": "090-9999-0000",
+            "birth_year": "1948",
+            "device": "iphone",
+        },
+    )
     assert response.status_code == 302
     with database.read() as db:
         assert db.get(Participant, ward.resident_id).phone == "090-9999-0000"
@@ -118,7 +139,9 @@ def test_editing_a_resident_keeps_what_was_not_touched(coordinator, database, wa
 
 def test_viewing_a_resident_is_audited(coordinator, database, ward):
     coordinator.get(f"/office/residents/{ward.resident_id}")
-    assert count(database, AuditEvent, action="participant.view", participant_id=ward.resident_id) == 1
+    assert (
+        count(database, AuditEvent, action="participant.view", participant_id=ward.resident_id) == 1
+    )
 
 
 def test_the_session_list_shows_the_seats_left(coordinator, ward):
@@ -130,14 +153,20 @@ def test_the_session_list_shows_the_seats_left(coordinator, ward):
 def add_resident(database, reading, phone):
     with database.write() as db:
         return residents.create_participant(
-            db, reading=reading, phone=phone, consent=True, source=Source.PHONE,
+            db,
+            reading=reading,
+            phone=phone,
+            consent=True,
+            source=Source.PHONE,
             actor=Actor.system(),
         ).id
 
 
 def register(client, resident_id, session_id, key):
-    return client.post(f"/office/residents/{resident_id}/register",
-                       data={"session_id": session_id, "source": "phone", "idempotency_key": key})
+    return client.post(
+        f"/office/residents/{resident_id}/register",
+        data={"session_id": session_id, "source": "phone", "idempotency_key": key},
+    )
 
 
 def test_registering_on_the_phone_answers_in_plain_words(coordinator, database, ward):
@@ -147,8 +176,10 @@ def test_registering_on_the_phone_answers_in_plain_words(coordinator, database, 
     assert response.status_code == 302
     assert "Confirmed." in coordinator.get(response.location).get_data(as_text=True)
 
-    others = [add_resident(database, f"テスト {kana}", f"090-0000-000{i}")
-              for i, kana in enumerate("アイウ")]
+    others = [
+        add_resident(database, f"テスト {kana}", f"090-0000-000{i}")
+        for i, kana in enumerate("アイウ")
+    ]
     register(coordinator, others[0], ward.session_id, "k2")  # the last seat
     register(coordinator, others[1], ward.session_id, "k3")  # waitlist 1
     response = register(coordinator, others[2], ward.session_id, "k4")
@@ -177,8 +208,9 @@ def test_cancelling_promotes_the_next_person_onto_the_call_list(coordinator, dat
     register(coordinator, a, ward.session_id, "k2")
     register(coordinator, b, ward.session_id, "k3")  # waitlisted
     registration_id = int(first.rsplit("/", 1)[1])
-    response = coordinator.post(f"/office/registrations/{registration_id}/cancel",
-                                follow_redirects=True)
+    response = coordinator.post(
+        f"/office/registrations/{registration_id}/cancel", follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "The registration was cancelled." in html
     assert "moved up from the waitlist" in html

@@ -21,21 +21,41 @@ def tomorrow_class(database, ward):
     starts = datetime.combine(day, time(14), tzinfo=TOKYO)
     with database.write() as db:
         session_id = sessions.create_session(
-            db, course_id=ward.course_id, venue_id=ward.venue_id, starts_at=starts,
-            ends_at=starts + timedelta(minutes=90), capacity=5, actor=Actor.system(),
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            capacity=5,
+            actor=Actor.system(),
         ).id
         person = residents.create_participant(
-            db, family_name="鈴木", given_name="一郎", reading="スズキ イチロウ",
-            phone="03-5555-1234", consent=True, source=Source.PHONE, actor=Actor.system(),
+            db,
+            family_name="鈴木",
+            given_name="一郎",
+            reading="スズキ イチロウ",
+            phone="03-5555-1234",
+            consent=True,
+            source=Source.PHONE,
+            actor=Actor.system(),
         )
-        registration.register(db, session_id=session_id, participant_id=person.id,
-                              source=Source.PHONE, actor=Actor.system())
+        registration.register(
+            db,
+            session_id=session_id,
+            participant_id=person.id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     return session_id
 
 
-def test_tomorrows_reminders_are_on_the_list_with_phone_numbers(coordinator, database, tomorrow_class):
+def test_tomorrows_reminders_are_on_the_list_with_phone_numbers(
+    coordinator, database, tomorrow_class
+):
     html = coordinator.get("/office/calls").get_data(as_text=True)
-    assert "Reminders for tomorrow&#39;s classes" in html or "Reminders for tomorrow's classes" in html
+    assert (
+        "Reminders for tomorrow&#39;s classes" in html or "Reminders for tomorrow's classes" in html
+    )
     assert "鈴木 一郎" in html and "03-5555-1234" in html and "14:00–15:30" in html
     coordinator.get("/office/calls")  # showing the list twice adds nothing
     with database.read() as db:
@@ -46,7 +66,9 @@ def test_ticking_a_reminder_removes_it_for_good(coordinator, database, tomorrow_
     coordinator.get("/office/calls")
     with database.read() as db:
         call_id = db.query(CallTask).one().id
-    html = coordinator.post(f"/office/calls/{call_id}/informed", follow_redirects=True).get_data(as_text=True)
+    html = coordinator.post(f"/office/calls/{call_id}/informed", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Marked as informed." in html
     assert "03-5555-1234" not in html
     with database.read() as db:
@@ -59,7 +81,7 @@ def test_the_print_view_has_no_menus_no_inline_script_and_a_print_button(
     html = coordinator.get("/office/calls/print").get_data(as_text=True)
     assert "03-5555-1234" in html and "鈴木 一郎" in html
     assert "site-nav" not in html and "Log out" not in html
-    assert 'data-print hidden' in html and 'src="/static/js/print.js"' in html
+    assert "data-print hidden" in html and 'src="/static/js/print.js"' in html
     assert "/static/css/page-a4.css" in html
     assert "<script>" not in html and " style=" not in html and "<style" not in html
     with database.read() as db:

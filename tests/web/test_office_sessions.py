@@ -35,10 +35,18 @@ def a_thursday(weeks_ahead: int = 3) -> date:
 
 def class_form(ward, staff, **overrides):
     data = {
-        "course_id": ward.course_id, "venue_id": ward.venue_id,
-        "date": a_thursday().isoformat(), "starts_at": "14:00", "ends_at": "15:30",
-        "capacity": "12", "instructor_ids": [staff.instructor], "booking_mode": "first_come",
-        "application_deadline": "", "repeat": "once", "occurrences": "1", "note": "",
+        "course_id": ward.course_id,
+        "venue_id": ward.venue_id,
+        "date": a_thursday().isoformat(),
+        "starts_at": "14:00",
+        "ends_at": "15:30",
+        "capacity": "12",
+        "instructor_ids": [staff.instructor],
+        "booking_mode": "first_come",
+        "application_deadline": "",
+        "repeat": "once",
+        "occurrences": "1",
+        "note": "",
     }
     data.update(overrides)
     return data
@@ -67,8 +75,11 @@ def test_scheduling_one_class_in_tokyo_time(coordinator, database, ward, staff):
 
 def test_scheduling_a_weekly_series(coordinator, database, ward, staff):
     before = count(database, ClassSession)
-    response = coordinator.post("/office/sessions/new", data=class_form(
-        ward, staff, repeat="weekly", occurrences="6"), follow_redirects=True)
+    response = coordinator.post(
+        "/office/sessions/new",
+        data=class_form(ward, staff, repeat="weekly", occurrences="6"),
+        follow_redirects=True,
+    )
     assert "6 classes were scheduled" in response.get_data(as_text=True)
     with database.read() as db:
         new = db.query(ClassSession).order_by(ClassSession.id).all()[before:]
@@ -80,9 +91,17 @@ def test_scheduling_a_monthly_lottery_series(coordinator, database, ward, staff)
     first = a_thursday()
     deadline = f"{(first - timedelta(days=7)).isoformat()}T17:00"
     before = count(database, ClassSession)
-    response = coordinator.post("/office/sessions/new", data=class_form(
-        ward, staff, repeat="monthly", occurrences="3", booking_mode="lottery",
-        application_deadline=deadline))
+    response = coordinator.post(
+        "/office/sessions/new",
+        data=class_form(
+            ward,
+            staff,
+            repeat="monthly",
+            occurrences="3",
+            booking_mode="lottery",
+            application_deadline=deadline,
+        ),
+    )
     assert response.status_code == 302
     with database.read() as db:
         new = db.query(ClassSession).order_by(ClassSession.id).all()[before:]
@@ -102,9 +121,21 @@ def test_scheduling_a_monthly_lottery_series(coordinator, database, ward, staff)
         ({"capacity": ""}, "capacity", "Please enter the number of seats."),
         ({"ends_at": "13:00"}, "ends_at", "The class must end after it starts."),
         ({"date": ""}, "date", "Please enter the date."),
-        ({"booking_mode": "lottery"}, "application_deadline", "A lottery needs an application deadline."),
-        ({"repeat": "weekly", "occurrences": "60"}, "occurrences", "A series has from 1 to 52 classes."),
-        ({"instructor_ids": ["1"]}, "instructor_ids", "not a valid choice"),  # an admin: not offered
+        (
+            {"booking_mode": "lottery"},
+            "application_deadline",
+            "A lottery needs an application deadline.",
+        ),
+        (
+            {"repeat": "weekly", "occurrences": "60"},
+            "occurrences",
+            "A series has from 1 to 52 classes.",
+        ),
+        (
+            {"instructor_ids": ["1"]},
+            "instructor_ids",
+            "not a valid choice",
+        ),  # an admin: not offered
     ],
 )
 def test_bad_input_re_renders_with_messages_and_writes_nothing(
@@ -124,8 +155,10 @@ def test_a_monthly_series_from_a_fifth_week_is_refused(coordinator, database, wa
     while day.day <= 28 or day.weekday() != 3:
         day += timedelta(days=1)
     before = count(database, ClassSession)
-    response = coordinator.post("/office/sessions/new", data=class_form(
-        ward, staff, date=day.isoformat(), repeat="monthly", occurrences="3"))
+    response = coordinator.post(
+        "/office/sessions/new",
+        data=class_form(ward, staff, date=day.isoformat(), repeat="monthly", occurrences="3"),
+    )
     assert response.status_code == 422
     assert "Not every month has a 5th Thursday" in response.get_data(as_text=True)
     assert count(database, ClassSession) == before
@@ -135,15 +168,23 @@ def test_cancelling_a_class_asks_first_then_puts_everyone_on_the_call_list(
     coordinator, database, ward
 ):
     with database.write() as db:
-        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
-                              source=Source.PHONE, actor=Actor.system())
+        registration.register(
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     page = coordinator.get(f"/office/sessions/{ward.session_id}/cancel").get_data(as_text=True)
     assert "Cancel this class?" in page and "1 person is registered" in page
     assert "山田 花子" in page and "090-1234-5678" in page
-    assert count(database, ClassSession, state=SessionState.CANCELLED) == 0  # asking changed nothing
+    assert (
+        count(database, ClassSession, state=SessionState.CANCELLED) == 0
+    )  # asking changed nothing
 
-    html = coordinator.post(f"/office/sessions/{ward.session_id}/cancel",
-                            follow_redirects=True).get_data(as_text=True)
+    html = coordinator.post(
+        f"/office/sessions/{ward.session_id}/cancel", follow_redirects=True
+    ).get_data(as_text=True)
     assert "The class was cancelled. 1 person was added to the list to call." in html
     with database.read() as db:
         assert db.get(ClassSession, ward.session_id).state == SessionState.CANCELLED
@@ -153,7 +194,8 @@ def test_cancelling_a_class_asks_first_then_puts_everyone_on_the_call_list(
     assert "山田 花子" in calls and "Class cancelled" in calls
     # the button is gone and asking again only says why not
     assert "Cancel this class" not in coordinator.get(
-        f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+        f"/office/sessions/{ward.session_id}"
+    ).get_data(as_text=True)
     again = coordinator.get(f"/office/sessions/{ward.session_id}/cancel", follow_redirects=True)
     assert "it cannot be cancelled" in again.get_data(as_text=True)
 
@@ -163,7 +205,8 @@ def test_a_held_class_cannot_be_cancelled(coordinator, database, ward):
 
     with database.write() as db:
         sessions.mark_held(db, ward.today_session_id, actor=Actor.system())
-    html = coordinator.post(f"/office/sessions/{ward.today_session_id}/cancel",
-                            follow_redirects=True).get_data(as_text=True)
+    html = coordinator.post(
+        f"/office/sessions/{ward.today_session_id}/cancel", follow_redirects=True
+    ).get_data(as_text=True)
     assert "not open for registration (already held)" in html or "already held" in html
     assert count(database, ClassSession, state=SessionState.CANCELLED) == 0

@@ -25,8 +25,11 @@ def booked(database, ward) -> Registration:
         venue.address = "つなぐ区中央1-2-3"
         venue.access = "つなぐ駅 東口から徒歩5分"
         return registration.register(
-            db, session_id=ward.session_id, participant_id=ward.resident_id,
-            source=Source.PHONE, actor=Actor.system(),
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
         ).registration
 
 
@@ -34,8 +37,7 @@ def japanese_when(database, registration_id) -> str:
     with database.read() as db:
         s = db.get(Registration, registration_id).session
         start, end = s.starts_at.astimezone(TOKYO), s.ends_at.astimezone(TOKYO)
-    return (f"{start.month}月{start.day}日（{WEEKDAYS[start.weekday()]}）"
-            f"{start:%H:%M}〜{end:%H:%M}")
+    return f"{start.month}月{start.day}日（{WEEKDAYS[start.weekday()]}）{start:%H:%M}〜{end:%H:%M}"
 
 
 def test_the_slip_has_everything_a_resident_needs_in_japanese(coordinator, database, booked):
@@ -102,5 +104,3 @@ def test_the_registration_and_session_pages_link_to_the_slip(coordinator, ward, 
 def test_a_slip_for_nobody_is_not_found(coordinator):
     assert coordinator.get("/office/registrations/999/slip").status_code == 404
     assert coordinator.get("/office/registrations/999/qr.svg").status_code == 404
-
-

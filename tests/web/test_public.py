@@ -57,29 +57,56 @@ def more_classes(database, ward, staff):
     """An Android course at a second venue and a lottery class, a month and more ahead."""
     now = utcnow()
     with database.write() as db:
-        android = Course(code="intro-android", title="スマホ入門（Android）", kind=CourseKind.INTRO,
-                         device_track=DeviceTrack.ANDROID,
-                         title_translations={"en": "Smartphone introduction (Android)"},
-                         lesson_ids=["intro-01-power"])
-        scams = Course(code="op-scam", title="ワンポイント教室：詐欺から身を守る",
-                       kind=CourseKind.ONE_POINT, device_track=DeviceTrack.ANY,
-                       title_translations={"en": "One-point class: scams"}, lesson_ids=[])
-        east = Venue(name="東つなぐ地域センター", kind=VenueKind.COMMUNITY_CENTRE, capacity=12,
-                     name_translations={"en": "East Tsunagu Community Centre"}, loaner_phones=2,
-                     address="つなぐ区東4-5-6")
+        android = Course(
+            code="intro-android",
+            title="スマホ入門（Android）",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.ANDROID,
+            title_translations={"en": "Smartphone introduction (Android)"},
+            lesson_ids=["intro-01-power"],
+        )
+        scams = Course(
+            code="op-scam",
+            title="ワンポイント教室：詐欺から身を守る",
+            kind=CourseKind.ONE_POINT,
+            device_track=DeviceTrack.ANY,
+            title_translations={"en": "One-point class: scams"},
+            lesson_ids=[],
+        )
+        east = Venue(
+            name="東つなぐ地域センター",
+            kind=VenueKind.COMMUNITY_CENTRE,
+            capacity=12,
+            name_translations={"en": "East Tsunagu Community Centre"},
+            loaner_phones=2,
+            address="つなぐ区東4-5-6",
+        )
         db.add_all([android, scams, east])
         db.flush()
         starts = now + timedelta(days=40)
         ids = {
             "android": sessions.create_session(
-                db, course_id=android.id, venue_id=east.id, starts_at=starts,
-                ends_at=starts + timedelta(hours=1), capacity=10, actor=Actor.system()).id,
+                db,
+                course_id=android.id,
+                venue_id=east.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                capacity=10,
+                actor=Actor.system(),
+            ).id,
             "lottery": sessions.create_session(
-                db, course_id=scams.id, venue_id=ward.venue_id, starts_at=starts + timedelta(days=1),
-                ends_at=starts + timedelta(days=1, hours=1), capacity=10,
-                booking_mode=BookingMode.LOTTERY, application_deadline=now + timedelta(days=20),
-                actor=Actor.system()).id,
-            "android_course": android.id, "east": east.id,
+                db,
+                course_id=scams.id,
+                venue_id=ward.venue_id,
+                starts_at=starts + timedelta(days=1),
+                ends_at=starts + timedelta(days=1, hours=1),
+                capacity=10,
+                booking_mode=BookingMode.LOTTERY,
+                application_deadline=now + timedelta(days=20),
+                actor=Actor.system(),
+            ).id,
+            "android_course": android.id,
+            "east": east.id,
         }
     return ids
 
@@ -119,7 +146,9 @@ def test_each_class_says_seats_left_or_lottery_deadline_in_words(visitor, ward, 
 
 def test_the_schedule_filters_by_course_venue_device_and_month(visitor, ward, more_classes):
     everything = page(visitor, "/", lang="en")
-    assert "Smartphone introduction (Android)" in everything and "スマホ入門（iPhone）" in everything
+    assert (
+        "Smartphone introduction (Android)" in everything and "スマホ入門（iPhone）" in everything
+    )
 
     by_course = page(visitor, f"/?course={more_classes['android_course']}")
     assert "Smartphone introduction (Android)" in by_course
@@ -132,13 +161,13 @@ def test_the_schedule_filters_by_course_venue_device_and_month(visitor, ward, mo
     android = page(visitor, "/?device=android")
     assert f"/classes/{more_classes['android']}" in android
     assert f"/classes/{more_classes['lottery']}" in android  # any phone
-    assert f"/classes/{ward.session_id}" not in android       # iPhone only
+    assert f"/classes/{ward.session_id}" not in android  # iPhone only
 
     in_40_days = (utcnow() + timedelta(days=40, hours=9)).strftime("%Y-%m")
     by_month = page(visitor, f"/?month={in_40_days}")
     assert f"/classes/{more_classes['android']}" in by_month
     assert f"/classes/{ward.session_id}" not in by_month or in_40_days == utcnow().strftime("%Y-%m")
-    assert 'selected>' in by_month
+    assert "selected>" in by_month
 
     nonsense = page(visitor, "/?course=x&venue=-1&device=fax&month=soon")
     assert f"/classes/{ward.session_id}" in nonsense
@@ -244,18 +273,31 @@ def test_the_switch_never_sends_a_visitor_elsewhere(visitor):
 
 def test_every_page_shows_the_switch_with_each_language_in_itself(visitor):
     html = page(visitor, "/accessibility")
-    for code, lang, name in [("ja", "ja", "日本語"), ("ja-easy", "ja", "やさしい日本語"),
-                             ("en", "en", "English"), ("zh-Hans", "zh-Hans", "中文"),
-                             ("ko", "ko", "한국어")]:
-        assert re.search(rf'href="/language/{code}\?next=[^"]*" lang="{lang}" hreflang="{lang}"'
-                         rf'[^>]*>{name}</a>', html), code
+    for code, lang, name in [
+        ("ja", "ja", "日本語"),
+        ("ja-easy", "ja", "やさしい日本語"),
+        ("en", "en", "English"),
+        ("zh-Hans", "zh-Hans", "中文"),
+        ("ko", "ko", "한국어"),
+    ]:
+        assert re.search(
+            rf'href="/language/{code}\?next=[^"]*" lang="{lang}" hreflang="{lang}"'
+            rf"[^>]*>{name}</a>",
+            html,
+        ), code
     assert 'aria-current="true">日本語<' in html
 
 
-@pytest.mark.parametrize("cookie, lang, title_code", [
-    ("ja", "ja", "ja"), ("ja-easy", "ja", "ja-easy"), ("en", "en", "en"),
-    ("zh-Hans", "zh-Hans", "zh-Hans"), ("ko", "ko", "ko"),
-])
+@pytest.mark.parametrize(
+    "cookie, lang, title_code",
+    [
+        ("ja", "ja", "ja"),
+        ("ja-easy", "ja", "ja-easy"),
+        ("en", "en", "en"),
+        ("zh-Hans", "zh-Hans", "zh-Hans"),
+        ("ko", "ko", "ko"),
+    ],
+)
 def test_the_cookie_sets_html_lang_and_the_guide_headings(visitor, cookie, lang, title_code):
     html = page(visitor, "/guides/juminhyo", lang=cookie)
     assert html_lang(html) == lang
@@ -268,8 +310,9 @@ def test_text_missing_in_a_language_falls_back_and_says_its_own_language(visitor
     assert f'<span lang="en">{english}</span>' in html
 
 
-@pytest.mark.parametrize("code, locale", [("ja", "ja"), ("en", "en"), ("zh-Hans", "zh_Hans"),
-                                          ("ko", "ko")])
+@pytest.mark.parametrize(
+    "code, locale", [("ja", "ja"), ("en", "en"), ("zh-Hans", "zh_Hans"), ("ko", "ko")]
+)
 def test_the_schedule_heading_follows_the_language_catalog(visitor, ward, code, locale):
     html = page(visitor, "/", lang=code)
     expected = Translations.load(str(LOCALES_DIR), [locale]).gettext("Smartphone class schedule")
@@ -277,8 +320,16 @@ def test_the_schedule_heading_follows_the_language_catalog(visitor, ward, code, 
     assert html_lang(html) == {"zh_Hans": "zh-Hans"}.get(locale, locale)
 
 
-@pytest.mark.parametrize("accept, lang", [("en-GB,en;q=0.9", "en"), ("zh-CN,zh;q=0.9", "zh-Hans"),
-                                          ("ko-KR", "ko"), ("fr", "ja"), ("", "ja")])
+@pytest.mark.parametrize(
+    "accept, lang",
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("zh-CN,zh;q=0.9", "zh-Hans"),
+        ("ko-KR", "ko"),
+        ("fr", "ja"),
+        ("", "ja"),
+    ],
+)
 def test_without_a_cookie_the_browser_language_is_used(visitor, accept, lang):
     headers = {"Accept-Language": accept} if accept else {}
     assert html_lang(page(visitor, "/accessibility", **headers)) == lang
@@ -300,16 +351,39 @@ def test_staff_pages_keep_the_staff_members_own_language(as_role, ward):
 
 
 def public_paths(ward, extra=()) -> list[str]:
-    return ["/", "/?device=iphone", f"/classes/{ward.session_id}", f"/classes/{ward.other_session_id}",
-            "/guides", "/guides/juminhyo", "/guides/juminhyo?furigana=1", "/accessibility",
-            "/classes/999999", *extra]
+    return [
+        "/",
+        "/?device=iphone",
+        f"/classes/{ward.session_id}",
+        f"/classes/{ward.other_session_id}",
+        "/guides",
+        "/guides/juminhyo",
+        "/guides/juminhyo?furigana=1",
+        "/accessibility",
+        "/classes/999999",
+        *extra,
+    ]
 
 
 def test_no_resident_or_instructor_data_on_any_public_page(app, database, ward, staff):
     with database.write() as db:
-        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
-                              source=Source.PHONE, actor=Actor.system())
-        secrets = ["山田", "花子", "ヤマダ", "ハナコ", "やまだ", "090-1234-5678", "09012345678", "1948"]
+        registration.register(
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
+        secrets = [
+            "山田",
+            "花子",
+            "ヤマダ",
+            "ハナコ",
+            "やまだ",
+            "090-1234-5678",
+            "09012345678",
+            "1948",
+        ]
         secrets += [db.get(ClassSession, ward.session_id).instructors[0].display_name]
     for lang in ("ja", "ja-easy", "en", "zh-Hans", "ko"):
         client = app.test_client()

@@ -52,7 +52,9 @@ def test_forwarded_headers_are_ignored_unless_a_proxy_is_trusted(database, tmp_p
     with database.read() as db:
         addresses = [
             e.remote_addr
-            for e in db.query(AuditEvent).filter_by(action="auth.login_failed").order_by(AuditEvent.id)
+            for e in db.query(AuditEvent)
+            .filter_by(action="auth.login_failed")
+            .order_by(AuditEvent.id)
         ]
     # a client cannot put an address of its choosing into the audit trail by sending the header
     assert addresses == ["127.0.0.1", "203.0.113.9"]
@@ -71,7 +73,9 @@ def test_a_wrong_trusted_proxies_setting_is_refused_at_start(raw):
 
 def test_a_kiosk_token_opens_no_staff_route(app, database, ids):
     with database.write() as db:
-        _kiosk, token = kiosk_service.create_kiosk(db, name="counter-1", location="1F", actor=Actor.cli())
+        _kiosk, token = kiosk_service.create_kiosk(
+            db, name="counter-1", location="1F", actor=Actor.cli()
+        )
     client = app.test_client()
     bearer = {"Authorization": f"Bearer {token}"}
     for method, template, _roles in test_access.TABLE:
@@ -91,13 +95,24 @@ def test_database_errors_do_not_carry_the_values_sent(database):
 # -- the server's own output while personal data passes through it ------------------------
 
 RESIDENT = {
-    "family_name": "蓮見", "given_name": "朔太郎", "reading": "はすみ さくたろう",
-    "phone": "090-7345-2618", "birth_year": "1939",
+    "family_name": "蓮見",
+    "given_name": "朔太郎",
+    "reading": "はすみ さくたろう",
+    "phone": "090-7345-2618",
+    "birth_year": "1939",
 }
 KIOSK_RESIDENT = {"reading": "かざま ちよこ", "phone": "080-5521-9043", "birth_year": 1944}
 #: what must never appear in a log; the phone numbers also without hyphens
 SECRETS = [
-    "蓮見", "朔太郎", "はすみ", "7345", "2618", "かざま", "ちよこ", "5521", "9043",
+    "蓮見",
+    "朔太郎",
+    "はすみ",
+    "7345",
+    "2618",
+    "かざま",
+    "ちよこ",
+    "5521",
+    "9043",
     "%E3%81%AF%E3%81%99%E3%81%BF",  # はすみ, percent-encoded as it travels in a query
 ]
 
@@ -110,8 +125,13 @@ def _free_port() -> int:
 
 def _tsunagu(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "tsunagu.cli", *args], env=env, input=stdin,
-        capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-m", "tsunagu.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return done.stdout
 
@@ -131,14 +151,25 @@ def _first_option(html: str, name: str) -> str:
 def _staff_and_kiosk_handle_personal_data(base: str, login: str, password: str, token: str) -> None:
     web = requests.Session()
     page = web.get(f"{base}/login", timeout=30).text
-    r = web.post(f"{base}/login", data={"csrf_token": _csrf(page), "login": login, "password": password},
-                 timeout=30)
+    r = web.post(
+        f"{base}/login",
+        data={"csrf_token": _csrf(page), "login": login, "password": password},
+        timeout=30,
+    )
     assert r.url.endswith("/office/residents"), r.url
     form = web.get(f"{base}/office/residents/new", timeout=30).text
-    r = web.post(f"{base}/office/residents/new", timeout=30, data={
-        **RESIDENT, "csrf_token": _csrf(form), "device": _first_option(form, "device"),
-        "consent": "y", "not_a_duplicate": "y", "note": "耳が遠い 090-7345-2618",
-    })
+    r = web.post(
+        f"{base}/office/residents/new",
+        timeout=30,
+        data={
+            **RESIDENT,
+            "csrf_token": _csrf(form),
+            "device": _first_option(form, "device"),
+            "consent": "y",
+            "not_a_duplicate": "y",
+            "note": "耳が遠い 090-7345-2618",
+        },
+    )
     resident_page = r.url
     assert re.search(r"/office/residents/\d+$", resident_page), r.status_code
     for q in ("はすみ", "7345", "蓮見"):
@@ -146,33 +177,53 @@ def _staff_and_kiosk_handle_personal_data(base: str, login: str, password: str, 
         assert [r["reading"] for r in found["results"]] == [RESIDENT["reading"]], q
         web.get(f"{base}/office/residents", params={"q": q}, timeout=30)
     page = web.get(f"{resident_page}/register", timeout=30).text
-    web.post(f"{resident_page}/register", timeout=30, data={
-        "csrf_token": _csrf(page), "session_id": _first_option(page, "session_id"),
-        "source": _first_option(page, "source"),
-        "idempotency_key": re.search(r'name="idempotency_key"[^>]*value="([^"]*)"', page).group(1),
-    })
+    web.post(
+        f"{resident_page}/register",
+        timeout=30,
+        data={
+            "csrf_token": _csrf(page),
+            "session_id": _first_option(page, "session_id"),
+            "source": _first_option(page, "source"),
+            "idempotency_key": re.search(r'name="idempotency_key"[^>]*value="([^"]*)"', page).group(
+                1
+            ),
+        },
+    )
     web.get(f"{resident_page}/edit", timeout=30)
 
     api = requests.Session()
     api.headers["Authorization"] = f"Bearer {token}"
     session_id = api.get(f"{base}/api/v1/sessions", timeout=30).json()["sessions"][0]["id"]
-    booked = api.post(f"{base}/api/v1/registrations", timeout=30,
-                      headers={"Idempotency-Key": "log-scan-0001"},
-                      json={"session_id": session_id, "device": "android", **KIOSK_RESIDENT})
+    booked = api.post(
+        f"{base}/api/v1/registrations",
+        timeout=30,
+        headers={"Idempotency-Key": "log-scan-0001"},
+        json={"session_id": session_id, "device": "android", **KIOSK_RESIDENT},
+    )
     assert booked.status_code == 201, booked.text
     # bad input echoes nothing either: a phone with letters, a reading in kanji
-    bad = api.post(f"{base}/api/v1/registrations", timeout=30,
-                   headers={"Idempotency-Key": "log-scan-0002"},
-                   json={"session_id": session_id, "device": "android", "reading": "風間千代子",
-                         "phone": "080-5521-9043x", "birth_year": 1944})
+    bad = api.post(
+        f"{base}/api/v1/registrations",
+        timeout=30,
+        headers={"Idempotency-Key": "log-scan-0002"},
+        json={
+            "session_id": session_id,
+            "device": "android",
+            "reading": "風間千代子",
+            "phone": "080-5521-9043x",
+            "birth_year": 1944,
+        },
+    )
     assert bad.status_code == 422
 
 
 @pytest.mark.parametrize("mode", ["serve", "serve --prod"])
 def test_no_personal_data_in_the_servers_output(tmp_path: Path, mode: str):
     env = {
-        **os.environ, "TSUNAGU_INSTANCE_DIR": str(tmp_path),
-        "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.sqlite3'}", "PYTHONUNBUFFERED": "1",
+        **os.environ,
+        "TSUNAGU_INSTANCE_DIR": str(tmp_path),
+        "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
     }
     _tsunagu(env, "db", "upgrade")
     _tsunagu(env, "demo", "--if-empty", "--logins")
@@ -182,8 +233,13 @@ def test_no_personal_data_in_the_servers_output(tmp_path: Path, mode: str):
     args = mode.split() + ["--port", str(port)] + (["--workers", "2"] if "--prod" in mode else [])
     log_file = tmp_path / "server.log"
     with log_file.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "tsunagu.cli", *args], env=env,
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tsunagu.cli", *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

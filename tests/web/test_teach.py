@@ -17,14 +17,23 @@ def instructor(as_role, ward):
 
 def book(database, session_id, participant_id):
     with database.write() as db:
-        r = registration.register(db, session_id=session_id, participant_id=participant_id,
-                                  source=Source.PHONE, actor=Actor.system()).registration
+        r = registration.register(
+            db,
+            session_id=session_id,
+            participant_id=participant_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        ).registration
         return r.code, r.qr_token
 
 
 def attendance(database, session_id, participant_id):
     with database.read() as db:
-        a = db.query(Attendance).filter_by(session_id=session_id, participant_id=participant_id).one_or_none()
+        a = (
+            db.query(Attendance)
+            .filter_by(session_id=session_id, participant_id=participant_id)
+            .one_or_none()
+        )
         return a and (a.status, a.method.value)
 
 
@@ -44,30 +53,42 @@ def test_the_roster_shows_name_kana_device_needs_but_never_the_phone(instructor,
 
 def test_the_check_in_input_is_focused_for_the_scanner(instructor, ward):
     html = instructor.get(f"/teach/sessions/{ward.today_session_id}").get_data(as_text=True)
-    field = html[html.index('id="code"') - 200: html.index('id="code"') + 200]
+    field = html[html.index('id="code"') - 200 : html.index('id="code"') + 200]
     assert "autofocus" in field and 'autocomplete="off"' in field
 
 
 @pytest.mark.parametrize("how", ["typed", "typed with a dash in lower case", "scanned"])
 def test_a_slip_checks_its_holder_in(instructor, database, ward, how):
     code, token = book(database, ward.today_session_id, ward.resident_id)
-    typed = {"typed": code, "typed with a dash in lower case": format_code(code).lower(),
-             "scanned": token}[how]
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/check-in",
-                               data={"code": typed}, follow_redirects=True)
+    typed = {
+        "typed": code,
+        "typed with a dash in lower case": format_code(code).lower(),
+        "scanned": token,
+    }[how]
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/check-in",
+        data={"code": typed},
+        follow_redirects=True,
+    )
     assert "山田 花子: checked in." in response.get_data(as_text=True)
     expected_method = "scan" if how == "scanned" else "code"
     assert attendance(database, ward.today_session_id, ward.resident_id) == (
-        AttendanceStatus.PRESENT, expected_method)
-    again = instructor.post(f"/teach/sessions/{ward.today_session_id}/check-in",
-                            data={"code": typed}, follow_redirects=True)
+        AttendanceStatus.PRESENT,
+        expected_method,
+    )
+    again = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/check-in",
+        data={"code": typed},
+        follow_redirects=True,
+    )
     assert "was already checked in" in again.get_data(as_text=True)
 
 
 def test_a_slip_for_another_class_is_refused_with_where_it_belongs(instructor, database, ward):
     code, _ = book(database, ward.session_id, ward.resident_id)
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/check-in",
-                               data={"code": code})
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/check-in", data={"code": code}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "This slip is for another class" in html and "中央図書館" in html
@@ -75,8 +96,9 @@ def test_a_slip_for_another_class_is_refused_with_where_it_belongs(instructor, d
 
 
 def test_an_unknown_code_says_so(instructor, ward):
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/check-in",
-                               data={"code": "ZZZZZZ"})
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/check-in", data={"code": "ZZZZZZ"}
+    )
     assert response.status_code == 422
     assert "No reservation has the code" in response.get_data(as_text=True)
 
@@ -86,15 +108,19 @@ def test_a_tap_on_the_roster_marks_and_undo_removes(instructor, database, ward):
     path = f"/teach/sessions/{ward.today_session_id}/attendance"
     instructor.post(path, data={"participant_id": ward.resident_id, "status": "late"})
     assert attendance(database, ward.today_session_id, ward.resident_id) == (
-        AttendanceStatus.LATE, "roster")
+        AttendanceStatus.LATE,
+        "roster",
+    )
     instructor.post(path, data={"participant_id": ward.resident_id, "status": "undo"})
     assert attendance(database, ward.today_session_id, ward.resident_id) is None
 
 
 def test_an_instructor_cannot_mark_someone_who_is_not_on_the_roster(instructor, database, ward):
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/attendance",
-                               data={"participant_id": ward.resident_id, "status": "present"},
-                               follow_redirects=True)
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/attendance",
+        data={"participant_id": ward.resident_id, "status": "present"},
+        follow_redirects=True,
+    )
     assert "not on this class" in response.get_data(as_text=True)
     assert attendance(database, ward.today_session_id, ward.resident_id) is None
 

@@ -29,20 +29,42 @@ def planned_class(database, ward, staff):
         db.get(Course, ward.course_id).lesson_ids = ["intro-01-power", "no-such-lesson"]
         starts = utcnow() + timedelta(hours=2)
         session_id = sessions.create_session(
-            db, course_id=ward.course_id, venue_id=ward.venue_id, starts_at=starts,
-            ends_at=starts + timedelta(hours=1), capacity=5, instructor_ids=[staff.instructor],
-            actor=Actor.system()).id
-        for reading, device in (("サトウ イチロウ", Device.ANDROID), ("タナカ ジロウ", Device.NONE)):
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=5,
+            instructor_ids=[staff.instructor],
+            actor=Actor.system(),
+        ).id
+        for reading, device in (
+            ("サトウ イチロウ", Device.ANDROID),
+            ("タナカ ジロウ", Device.NONE),
+        ):
             person = residents.create_participant(
-                db, reading=reading, device=device, consent=True, source=Source.PHONE,
-                actor=Actor.system())
-            registration.register(db, session_id=session_id,
-                                  participant_id=person.id, source=Source.PHONE,
-                                  actor=Actor.system())
+                db,
+                reading=reading,
+                device=device,
+                consent=True,
+                source=Source.PHONE,
+                actor=Actor.system(),
+            )
+            registration.register(
+                db,
+                session_id=session_id,
+                participant_id=person.id,
+                source=Source.PHONE,
+                actor=Actor.system(),
+            )
         db.get(type(person), ward.resident_id).device = Device.IPHONE
-        registration.register(db, session_id=session_id,
-                              participant_id=ward.resident_id, source=Source.PHONE,
-                              actor=Actor.system())
+        registration.register(
+            db,
+            session_id=session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     return session_id
 
 
@@ -51,9 +73,9 @@ def test_the_plan_shows_the_variants_for_the_phones_in_the_class(instructor, pla
     assert "Power and buttons" in html
     assert "Press and hold the power button to turn the phone on." in html
     iphone = html.index(IPHONE_VARIANT)
-    assert "山田 花子" in html[iphone - 200: iphone]  # the variant says whose phone it is
+    assert "山田 花子" in html[iphone - 200 : iphone]  # the variant says whose phone it is
     android = html.index(str(escape(ANDROID_VARIANT)))
-    assert "サトウ イチロウ" in html[android - 200: android]
+    assert "サトウ イチロウ" in html[android - 200 : android]
     # nobody in this class has a senior phone: its wording would only be noise
     assert SENIOR_VARIANT not in html
 
@@ -62,7 +84,7 @@ def test_the_plan_has_an_i_can_checklist_for_each_participant(instructor, planne
     html = instructor.get(f"/teach/sessions/{planned_class}/plan").get_data(as_text=True)
     assert html.count("I can turn the phone off") == 3
     for name in ("山田 花子", "サトウ イチロウ", "タナカ ジロウ"):
-        assert f'<h4>{name} ' in html
+        assert f"<h4>{name} " in html
     assert html.count('type="checkbox"') == 3 * 5
 
 
@@ -84,7 +106,8 @@ def test_the_plan_links_to_the_handouts_for_each_phone(instructor, planned_class
 
 
 def test_the_plan_is_in_japanese_for_a_japanese_speaking_instructor(
-        instructor, database, staff, planned_class):
+    instructor, database, staff, planned_class
+):
     from classroom.models import User
 
     with database.write() as db:

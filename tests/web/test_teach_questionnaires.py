@@ -17,9 +17,12 @@ def instructor(as_role, ward):
 
 def stored(database, session_id):
     with database.read() as db:
-        return [(r.satisfaction, r.comment) for r in
-                db.query(QuestionnaireResponse).filter_by(session_id=session_id)
-                .order_by(QuestionnaireResponse.id)]
+        return [
+            (r.satisfaction, r.comment)
+            for r in db.query(QuestionnaireResponse)
+            .filter_by(session_id=session_id)
+            .order_by(QuestionnaireResponse.id)
+        ]
 
 
 # the service, on each engine
@@ -28,8 +31,13 @@ def stored(database, session_id):
 def test_the_service_stores_a_response_and_averages_to_one_decimal(database, ward):
     with database.write() as db:
         for score in (5, 4, 4):
-            questionnaires.add_response(db, session_id=ward.session_id, satisfaction=score,
-                                        comment=" とても分かりやすかった ", actor=Actor.system())
+            questionnaires.add_response(
+                db,
+                session_id=ward.session_id,
+                satisfaction=score,
+                comment=" とても分かりやすかった ",
+                actor=Actor.system(),
+            )
     with database.read() as db:
         summary = questionnaires.summary(db, ward.session_id)
         assert (summary.count, summary.average) == (3, 4.3)
@@ -40,19 +48,30 @@ def test_the_service_stores_a_response_and_averages_to_one_decimal(database, war
 @pytest.mark.parametrize("satisfaction", [0, 6, "", None, "five", "3.5"])
 def test_the_service_refuses_a_satisfaction_outside_1_to_5(database, ward, satisfaction):
     with pytest.raises(InvalidInput) as caught, database.write() as db:
-        questionnaires.add_response(db, session_id=ward.session_id, satisfaction=satisfaction,
-                                    actor=Actor.system())
+        questionnaires.add_response(
+            db, session_id=ward.session_id, satisfaction=satisfaction, actor=Actor.system()
+        )
     assert set(caught.value.errors) == {"satisfaction"}
     assert stored(database, ward.session_id) == []
 
 
 def test_the_service_takes_a_comment_of_1000_characters_but_not_1001(database, ward):
     with database.write() as db:
-        questionnaires.add_response(db, session_id=ward.session_id, satisfaction=3,
-                                    comment="あ" * 1000, actor=Actor.system())
+        questionnaires.add_response(
+            db,
+            session_id=ward.session_id,
+            satisfaction=3,
+            comment="あ" * 1000,
+            actor=Actor.system(),
+        )
     with pytest.raises(InvalidInput) as caught, database.write() as db:
-        questionnaires.add_response(db, session_id=ward.session_id, satisfaction=3,
-                                    comment="あ" * 1001, actor=Actor.system())
+        questionnaires.add_response(
+            db,
+            session_id=ward.session_id,
+            satisfaction=3,
+            comment="あ" * 1001,
+            actor=Actor.system(),
+        )
     assert set(caught.value.errors) == {"comment"}
     assert len(stored(database, ward.session_id)) == 1
 
@@ -61,8 +80,9 @@ def test_the_service_refuses_a_cancelled_or_unknown_session(database, ward):
     with database.write() as db:
         sessions.cancel_session(db, ward.session_id, actor=Actor.system())
     with pytest.raises(SessionNotOpen), database.write() as db:
-        questionnaires.add_response(db, session_id=ward.session_id, satisfaction=4,
-                                    actor=Actor.system())
+        questionnaires.add_response(
+            db, session_id=ward.session_id, satisfaction=4, actor=Actor.system()
+        )
     with pytest.raises(NotFound), database.write() as db:
         questionnaires.add_response(db, session_id=999999, satisfaction=4, actor=Actor.system())
     assert stored(database, ward.session_id) == []
@@ -82,23 +102,27 @@ def test_an_instructor_enters_questionnaires_and_sees_the_average(instructor, da
     assert stored(database, ward.today_session_id) == [(5, "楽しかった"), (4, ""), (3, "")]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"comment": "no score"}, "Please choose a satisfaction from 1 to 5."),
-    ({"satisfaction": "9"}, "Please choose a satisfaction from 1 to 5."),
-    ({"satisfaction": "4", "comment": "x" * 1001}, "The comment is too long"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"comment": "no score"}, "Please choose a satisfaction from 1 to 5."),
+        ({"satisfaction": "9"}, "Please choose a satisfaction from 1 to 5."),
+        ({"satisfaction": "4", "comment": "x" * 1001}, "The comment is too long"),
+    ],
+)
 def test_a_wrong_questionnaire_is_shown_again_and_nothing_is_stored(
-        instructor, database, ward, data, message):
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/questionnaires",
-                               data=data)
+    instructor, database, ward, data, message
+):
+    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/questionnaires", data=data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert stored(database, ward.today_session_id) == []
 
 
 def test_an_instructor_marks_the_class_held(instructor, database, ward):
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/held",
-                               follow_redirects=True)
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/held", follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "The class is marked as held." in html
     assert "Mark this class as held" not in html
@@ -106,15 +130,16 @@ def test_an_instructor_marks_the_class_held(instructor, database, ward):
         assert db.get(ClassSession, ward.today_session_id).state == SessionState.HELD
 
 
-def test_a_cancelled_class_cannot_be_marked_held_nor_get_questionnaires(
-        instructor, database, ward):
+def test_a_cancelled_class_cannot_be_marked_held_nor_get_questionnaires(instructor, database, ward):
     with database.write() as db:
         sessions.cancel_session(db, ward.today_session_id, actor=Actor.system())
-    html = instructor.post(f"/teach/sessions/{ward.today_session_id}/held",
-                           follow_redirects=True).get_data(as_text=True)
+    html = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/held", follow_redirects=True
+    ).get_data(as_text=True)
     assert "not open" in html
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/questionnaires",
-                               data={"satisfaction": "4"})
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/questionnaires", data={"satisfaction": "4"}
+    )
     assert response.status_code == 422 and "not open" in response.get_data(as_text=True)
     with database.read() as db:
         assert db.get(ClassSession, ward.today_session_id).state == SessionState.CANCELLED
@@ -122,7 +147,8 @@ def test_a_cancelled_class_cannot_be_marked_held_nor_get_questionnaires(
 
 
 def test_another_instructors_questionnaires_are_forbidden(instructor, database, ward):
-    response = instructor.post(f"/teach/sessions/{ward.other_session_id}/questionnaires",
-                               data={"satisfaction": "4"})
+    response = instructor.post(
+        f"/teach/sessions/{ward.other_session_id}/questionnaires", data={"satisfaction": "4"}
+    )
     assert response.status_code == 403
     assert stored(database, ward.other_session_id) == []

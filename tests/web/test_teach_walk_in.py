@@ -16,8 +16,11 @@ def instructor(as_role, ward):
 
 def attendance_of(database, session_id, participant_id):
     with database.read() as db:
-        a = db.query(Attendance).filter_by(
-            session_id=session_id, participant_id=participant_id).one_or_none()
+        a = (
+            db.query(Attendance)
+            .filter_by(session_id=session_id, participant_id=participant_id)
+            .one_or_none()
+        )
         return a and (a.status, a.walk_in, a.method.value)
 
 
@@ -30,14 +33,16 @@ def test_a_walk_in_is_found_by_kana_without_showing_the_phone(instructor, ward):
 
 
 def test_a_walk_in_is_found_by_phone_digits_and_the_phone_still_not_shown(instructor, ward):
-    html = instructor.get(
-        f"/teach/sessions/{ward.today_session_id}/walk-in?q=090-1234").get_data(as_text=True)
+    html = instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=090-1234").get_data(
+        as_text=True
+    )
     assert "山田 花子" in html
     assert "090-1234-5678" not in html and "5678" not in html
 
 
 def test_the_search_is_audited_with_who_was_shown_but_not_what_was_typed(
-        instructor, database, ward):
+    instructor, database, ward
+):
     instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=090-1234")
     with database.read() as db:
         event = db.query(AuditEvent).filter_by(action="participant.search").one()
@@ -52,40 +57,58 @@ def test_an_empty_search_says_what_to_type(instructor, ward):
 
 
 def test_nobody_found_says_so_and_offers_to_add(instructor, ward):
-    html = instructor.get(
-        f"/teach/sessions/{ward.today_session_id}/walk-in?q=わたなべ").get_data(as_text=True)
+    html = instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=わたなべ").get_data(
+        as_text=True
+    )
     assert "Nobody found" in html and "Add and check in" in html
 
 
 def test_a_found_walk_in_is_checked_in_as_a_walk_in(instructor, database, ward):
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/walk-in",
-                               data={"participant_id": ward.resident_id}, follow_redirects=True)
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in",
+        data={"participant_id": ward.resident_id},
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "山田 花子: checked in." in html
     assert "Walk-in" in html  # the roster shows them, marked as a walk-in
     assert attendance_of(database, ward.today_session_id, ward.resident_id) == (
-        AttendanceStatus.PRESENT, True, "walk_in")
+        AttendanceStatus.PRESENT,
+        True,
+        "walk_in",
+    )
 
 
 @pytest.mark.parametrize("participant_id", ["99999999999", "0", "-1", "x"])
 def test_a_walk_in_with_an_impossible_id_asks_to_search_again(
-        instructor, database, ward, participant_id):
+    instructor, database, ward, participant_id
+):
     """An id beyond a database integer was a server error on PostgreSQL."""
-    response = instructor.post(f"/teach/sessions/{ward.today_session_id}/walk-in",
-                               data={"participant_id": participant_id}, follow_redirects=True)
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in",
+        data={"participant_id": participant_id},
+        follow_redirects=True,
+    )
     assert "Please search for the resident again." in response.get_data(as_text=True)
     with database.read() as db:
         assert db.query(Attendance).count() == 0
 
 
 def test_a_resident_with_a_seat_checked_in_from_the_search_is_not_a_walk_in(
-        instructor, database, ward):
+    instructor, database, ward
+):
     with database.write() as db:
-        registration.register(db, session_id=ward.today_session_id,
-                              participant_id=ward.resident_id, source=Source.PHONE,
-                              actor=Actor.system())
-    instructor.post(f"/teach/sessions/{ward.today_session_id}/walk-in",
-                    data={"participant_id": ward.resident_id})
+        registration.register(
+            db,
+            session_id=ward.today_session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
+    instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in",
+        data={"participant_id": ward.resident_id},
+    )
     status, walk_in, _method = attendance_of(database, ward.today_session_id, ward.resident_id)
     assert status == AttendanceStatus.PRESENT and walk_in is False
 
@@ -93,9 +116,14 @@ def test_a_resident_with_a_seat_checked_in_from_the_search_is_not_a_walk_in(
 def test_a_new_walk_in_is_added_with_consent_and_checked_in(instructor, database, ward):
     response = instructor.post(
         f"/teach/sessions/{ward.today_session_id}/walk-in/new",
-        data={"reading": "すずき いちろう", "phone": "080-2222-3333", "device": "android",
-              "consent": "y"},
-        follow_redirects=True)
+        data={
+            "reading": "すずき いちろう",
+            "phone": "080-2222-3333",
+            "device": "android",
+            "consent": "y",
+        },
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "すずき いちろう: checked in." in html
     assert "080-2222-3333" not in html
@@ -105,17 +133,29 @@ def test_a_new_walk_in_is_added_with_consent_and_checked_in(instructor, database
         assert person.phone_digits == "08022223333"
         person_id = person.id
     assert attendance_of(database, ward.today_session_id, person_id) == (
-        AttendanceStatus.PRESENT, True, "walk_in")
+        AttendanceStatus.PRESENT,
+        True,
+        "walk_in",
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"reading": "すずき", "phone": "080-2222-3333", "device": "android"},
-     "Please confirm that the resident agreed"),
-    ({"reading": "Suzuki", "phone": "080-2222-3333", "device": "android", "consent": "y"},
-     "must be written in kana"),
-    ({"reading": "すずき", "phone": "12", "device": "android", "consent": "y"},
-     "A phone number has 10 or 11 digits"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"reading": "すずき", "phone": "080-2222-3333", "device": "android"},
+            "Please confirm that the resident agreed",
+        ),
+        (
+            {"reading": "Suzuki", "phone": "080-2222-3333", "device": "android", "consent": "y"},
+            "must be written in kana",
+        ),
+        (
+            {"reading": "すずき", "phone": "12", "device": "android", "consent": "y"},
+            "A phone number has 10 or 11 digits",
+        ),
+    ],
+)
 def test_a_wrong_quick_add_says_why_and_writes_nothing(instructor, database, ward, data, message):
     with database.read() as db:
         before = db.query(Participant).count()
@@ -129,8 +169,12 @@ def test_a_wrong_quick_add_says_why_and_writes_nothing(instructor, database, war
 
 def test_a_likely_duplicate_is_offered_instead_of_a_second_record(instructor, database, ward):
     path = f"/teach/sessions/{ward.today_session_id}/walk-in/new"
-    data = {"reading": "やまだ はなこ", "phone": "090-1234-5678", "device": "iphone",
-            "consent": "y"}
+    data = {
+        "reading": "やまだ はなこ",
+        "phone": "090-1234-5678",
+        "device": "iphone",
+        "consent": "y",
+    }
     response = instructor.post(path, data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -145,34 +189,46 @@ def test_a_likely_duplicate_is_offered_instead_of_a_second_record(instructor, da
         assert db.query(Participant).count() == 2
 
 
-def test_the_roster_statuses_late_absent_excused_and_undo_for_a_walk_in(
-        instructor, database, ward):
+def test_the_roster_statuses_late_absent_excused_and_undo_for_a_walk_in(instructor, database, ward):
     sid = ward.today_session_id
     instructor.post(f"/teach/sessions/{sid}/walk-in", data={"participant_id": ward.resident_id})
     for status in ("late", "absent", "excused", "present"):
-        instructor.post(f"/teach/sessions/{sid}/attendance",
-                        data={"participant_id": ward.resident_id, "status": status})
+        instructor.post(
+            f"/teach/sessions/{sid}/attendance",
+            data={"participant_id": ward.resident_id, "status": status},
+        )
         assert attendance_of(database, sid, ward.resident_id)[0] == AttendanceStatus(status)
-    instructor.post(f"/teach/sessions/{sid}/attendance",
-                    data={"participant_id": ward.resident_id, "status": "undo"})
+    instructor.post(
+        f"/teach/sessions/{sid}/attendance",
+        data={"participant_id": ward.resident_id, "status": "undo"},
+    )
     assert attendance_of(database, sid, ward.resident_id) is None
 
 
 def test_a_walk_in_cannot_be_added_to_another_instructors_class(instructor, database, ward):
-    response = instructor.post(f"/teach/sessions/{ward.other_session_id}/walk-in",
-                               data={"participant_id": ward.resident_id})
+    response = instructor.post(
+        f"/teach/sessions/{ward.other_session_id}/walk-in",
+        data={"participant_id": ward.resident_id},
+    )
     assert response.status_code == 403
     assert attendance_of(database, ward.other_session_id, ward.resident_id) is None
 
 
 def test_after_a_check_in_the_scanner_input_has_the_focus_again(instructor, database, ward):
     with database.write() as db:
-        code = registration.register(db, session_id=ward.today_session_id,
-                                     participant_id=ward.resident_id, source=Source.PHONE,
-                                     actor=Actor.system()).registration.code
-    html = instructor.post(f"/teach/sessions/{ward.today_session_id}/check-in",
-                           data={"code": code}, follow_redirects=True).get_data(as_text=True)
-    tag = html[html.rindex("<input", 0, html.index('id="code"')): html.index('id="code"') + 200]
+        code = registration.register(
+            db,
+            session_id=ward.today_session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        ).registration.code
+    html = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/check-in",
+        data={"code": code},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    tag = html[html.rindex("<input", 0, html.index('id="code"')) : html.index('id="code"') + 200]
     assert "autofocus" in tag
     assert html.count("autofocus") == 1
     assert "js/checkin.js" in html

@@ -13,15 +13,20 @@ class VenueForm(Form):
     kind = SelectField(_l("Kind of venue"))
     address = StringField(_l("Address"), render_kw={"autocomplete": "off"})
     access = TextAreaField(_l("How to get there"))
-    capacity = StringField(_l("Seats in the room"),
-                           render_kw={"inputmode": "numeric", "autocomplete": "off", "required": True})
-    loaner_phones = StringField(_l("Loaner phones kept there"),
-                                render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    capacity = StringField(
+        _l("Seats in the room"),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "required": True},
+    )
+    loaner_phones = StringField(
+        _l("Loaner phones kept there"), render_kw={"inputmode": "numeric", "autocomplete": "off"}
+    )
 
 
 class CourseForm(Form):
-    code = StringField(_l("Course code"), render_kw={"autocomplete": "off", "required": True,
-                                             "spellcheck": "false"})
+    code = StringField(
+        _l("Course code"),
+        render_kw={"autocomplete": "off", "required": True, "spellcheck": "false"},
+    )
     title = StringField(_l("Title (Japanese)"), render_kw={"autocomplete": "off", "required": True})
     title_en = StringField(_l("Title in English"), render_kw={"autocomplete": "off"})
     kind = SelectField(_l("Kind of course"))
@@ -29,4 +34,6 @@ class CourseForm(Form):
     description = TextAreaField(_l("Description"))
     # the service refuses ids the content does not have, with its own message
     lesson_ids = MultiCheckboxField(_l("Lessons taught"), validate_choice=False)
-    lesson_ids_hint = _l("Tick the lessons this course teaches; classes take them in the order of this list.")
+    lesson_ids_hint = _l(
+        "Tick the lessons this course teaches; classes take them in the order of this list."
+    )

@@ -45,8 +45,9 @@ def _upcoming_counts(column) -> dict[int, int]:
 @bp.route("/venues")
 def venues():
     found = db_session().scalars(select(Venue).order_by(Venue.name)).all()
-    return render_template("admin/venues.html", venues=found,
-                           upcoming=_upcoming_counts(ClassSession.venue_id))
+    return render_template(
+        "admin/venues.html", venues=found, upcoming=_upcoming_counts(ClassSession.venue_id)
+    )
 
 
 def _venue_form(venue: Venue | None = None) -> VenueForm:
@@ -63,9 +64,15 @@ def _venue_page(venue: Venue | None):
     if form.is_submitted():
         status = 422
         if form.validate():
-            fields = dict(name=form.name.data, kind=form.kind.data, address=form.address.data,
-                          access=form.access.data, capacity=form.capacity.data,
-                          loaner_phones=form.loaner_phones.data, actor=_actor())
+            fields = dict(
+                name=form.name.data,
+                kind=form.kind.data,
+                address=form.address.data,
+                access=form.access.data,
+                capacity=form.capacity.data,
+                loaner_phones=form.loaner_phones.data,
+                actor=_actor(),
+            )
             try:
                 if venue is None:
                     venue_service.create_venue(db_session(), **fields)
@@ -95,19 +102,24 @@ def venue_edit(venue_id: int):
 @bp.route("/courses")
 def courses():
     found = db_session().scalars(select(Course).order_by(Course.code)).all()
-    return render_template("admin/courses.html", courses=found,
-                           upcoming=_upcoming_counts(ClassSession.course_id))
+    return render_template(
+        "admin/courses.html", courses=found, upcoming=_upcoming_counts(ClassSession.course_id)
+    )
 
 
 def _lesson_choices(catalog: Catalog) -> list[tuple[str, str]]:
     """The content's lessons: the intro lessons by their order, then the others by id."""
-    lessons = sorted(catalog.lessons.values(),
-                     key=lambda lesson: (lesson.course != "intro", lesson.order or 0, lesson.id))
+    lessons = sorted(
+        catalog.lessons.values(),
+        key=lambda lesson: (lesson.course != "intro", lesson.order or 0, lesson.id),
+    )
     return [(lesson.id, f"{lesson.title.get('ja')}（{lesson.id}）") for lesson in lessons]
 
 
 def _course_form(course: Course | None, catalog: Catalog) -> CourseForm:
-    form = CourseForm(obj=course) if course is not None and request.method == "GET" else CourseForm()
+    form = (
+        CourseForm(obj=course) if course is not None and request.method == "GET" else CourseForm()
+    )
     form.kind.choices = choices(CourseKind)
     form.device_track.choices = choices(DeviceTrack)
     form.lesson_ids.choices = _lesson_choices(catalog)
@@ -123,11 +135,17 @@ def _course_page(course: Course | None):
     if form.is_submitted():
         status = 422
         if form.validate():
-            fields = dict(code=form.code.data, title=form.title.data, title_en=form.title_en.data,
-                          kind=form.kind.data, device_track=form.device_track.data,
-                          description=form.description.data,
-                          lesson_ids=form.lesson_ids.data or [],
-                          known_lessons=catalog.lessons.keys(), actor=_actor())
+            fields = dict(
+                code=form.code.data,
+                title=form.title.data,
+                title_en=form.title_en.data,
+                kind=form.kind.data,
+                device_track=form.device_track.data,
+                description=form.description.data,
+                lesson_ids=form.lesson_ids.data or [],
+                known_lessons=catalog.lessons.keys(),
+                actor=_actor(),
+            )
             try:
                 if course is None:
                     saved = course_service.create_course(db_session(), **fields)

@@ -22,7 +22,9 @@ class StaffForm(Form):
     login = StringField(_l("Login name"), render_kw={"autocomplete": "off"})
     display_name = StringField(_l("Name shown on pages"))
     role = SelectField(_l("Role"))
-    language = SelectField(_l("Language of the pages"), choices=[option("ja", "日本語"), option("en", "English")])
+    language = SelectField(
+        _l("Language of the pages"), choices=[option("ja", "日本語"), option("en", "English")]
+    )
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
     password_again = PasswordField(
         _l("Password again"),
@@ -52,8 +54,11 @@ def staff_new():
         if form.validate():
             try:
                 user = accounts.create_user(
-                    db_session(), login=form.login.data, role=form.role.data,
-                    password=form.password.data, display_name=form.display_name.data,
+                    db_session(),
+                    login=form.login.data,
+                    role=form.role.data,
+                    password=form.password.data,
+                    display_name=form.display_name.data,
                     language=form.language.data,
                     actor=Actor.for_user(current_user, request.remote_addr or ""),
                 )

@@ -32,8 +32,13 @@ class Bundle:
 
 
 class ContentBundles:
-    def __init__(self, out_dir: Path, content_dir: Path | None = None,
-                 audio_dir: Path | None = None, recheck_seconds: float = 60) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        content_dir: Path | None = None,
+        audio_dir: Path | None = None,
+        recheck_seconds: float = 60,
+    ) -> None:
         self.out_dir, self.content_dir, self.audio_dir = out_dir, content_dir, audio_dir
         self.recheck_seconds = recheck_seconds
         self._current: Bundle | None = None

@@ -63,8 +63,10 @@ def api_error(status: int, code: str | None = None, message: str | None = None, 
     """The JSON error answer, in the request's language."""
 
     def build():
-        body = {"error": code or CODES.get(status, "error"),
-                "message": message or _messages().get(status) or _("An error occurred.")}
+        body = {
+            "error": code or CODES.get(status, "error"),
+            "message": message or _messages().get(status) or _("An error occurred."),
+        }
         body.update(extra)
         return body
 

@@ -56,8 +56,17 @@ _SCHEMAS = {
     "Session": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "course", "venue", "starts_at", "ends_at", "capacity", "seats_left",
-                     "booking_mode", "application_deadline"],
+        "required": [
+            "id",
+            "course",
+            "venue",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "seats_left",
+            "booking_mode",
+            "application_deadline",
+        ],
         "properties": {
             "id": _ID,
             "course": {
@@ -67,13 +76,19 @@ _SCHEMAS = {
                 "properties": {
                     "code": {"type": "string"},
                     "title": {"type": "string", "description": "Japanese"},
-                    "titles": {"type": "object", "additionalProperties": {"type": "string"},
-                               "description": "other languages, e.g. {\"en\": ...}"},
+                    "titles": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": 'other languages, e.g. {"en": ...}',
+                    },
                     "kind": {"enum": ["intro", "one_point"]},
                     "device_track": {"enum": ["iphone", "android", "senior", "any"]},
-                    "lesson_ids": {"type": "array", "items": {"type": "string"},
-                                   "description": "the content lessons the course teaches, "
-                                                  "in course order (may be empty)"},
+                    "lesson_ids": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "the content lessons the course teaches, "
+                        "in course order (may be empty)",
+                    },
                 },
             },
             "venue": {
@@ -100,12 +115,22 @@ _SCHEMAS = {
         "required": ["session_id", "reading", "phone", "birth_year", "device"],
         "properties": {
             "session_id": _ID,
-            "reading": {"type": "string", "maxLength": 60, "pattern": READING_PATTERN,
-                        "description": "the name in kana (hiragana or katakana), e.g. ヤマダ ハナコ"},
-            "phone": {"type": "string", "pattern": PHONE_PATTERN,
-                      "description": "10 or 11 digits, e.g. 090-1234-5678 or 0312345678"},
-            "birth_year": {"type": "integer", "minimum": 1900,
-                           "description": "western year, up to the current year"},
+            "reading": {
+                "type": "string",
+                "maxLength": 60,
+                "pattern": READING_PATTERN,
+                "description": "the name in kana (hiragana or katakana), e.g. ヤマダ ハナコ",
+            },
+            "phone": {
+                "type": "string",
+                "pattern": PHONE_PATTERN,
+                "description": "10 or 11 digits, e.g. 090-1234-5678 or 0312345678",
+            },
+            "birth_year": {
+                "type": "integer",
+                "minimum": 1900,
+                "description": "western year, up to the current year",
+            },
             "device": {"enum": ["iphone", "android", "senior", "none"]},
         },
     },
@@ -115,8 +140,10 @@ _SCHEMAS = {
         "required": ["status", "position", "code", "qr_token", "session_id"],
         "properties": {
             "status": {"enum": ["confirmed", "waitlisted", "applied"]},
-            "position": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
-                         "description": "place on the waitlist; null unless waitlisted"},
+            "position": {
+                "anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+                "description": "place on the waitlist; null unless waitlisted",
+            },
             "code": {"type": "string", "pattern": "^[23456789ABCDEFGHJKMNPQRSTWXYZ]{6}$"},
             "qr_token": {"type": "string", "description": "opaque; the slip's QR code"},
             "session_id": _ID,
@@ -171,11 +198,15 @@ _SCHEMAS = {
         "properties": {
             "client_id": _CLIENT_ID,
             "kind": {"enum": [k.value for k in UsageKind]},
-            "at": {**_TIME, "pattern": "^2[0-9]{3}-",
-                   "description": "with its time zone, e.g. 2026-11-26T01:00:00Z; years 2000-2999"},
+            "at": {
+                **_TIME,
+                "pattern": "^2[0-9]{3}-",
+                "description": "with its time zone, e.g. 2026-11-26T01:00:00Z; years 2000-2999",
+            },
             "guide_id": {"type": "string", "pattern": "^([a-z0-9][a-z0-9_-]{0,59})?$"},
-            "step": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_STEP},
-                               {"type": "null"}]},
+            "step": {
+                "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_STEP}, {"type": "null"}]
+            },
             "language": {"enum": ["", *LANGUAGES]},
             "text_size": {"enum": ["", *TEXT_SIZES]},
         },
@@ -184,15 +215,22 @@ _SCHEMAS = {
         "type": "object",
         "additionalProperties": False,
         "required": ["events"],
-        "properties": {"events": {"type": "array", "maxItems": MAX_EVENTS,
-                                  "items": {"$ref": "#/components/schemas/Event"}}},
+        "properties": {
+            "events": {
+                "type": "array",
+                "maxItems": MAX_EVENTS,
+                "items": {"$ref": "#/components/schemas/Event"},
+            }
+        },
     },
 }
 
 
 def _error(description: str, schema: str = "Error") -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
 
 
 def _json(description: str, schema: dict) -> dict:
@@ -217,10 +255,12 @@ _WITH_BODY = {
     "422": {"$ref": "#/components/responses/Invalid"},
 }
 _LANGUAGE = {
-    "name": "Accept-Language", "in": "header", "required": False,
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
     "schema": {"type": "string"},
     "description": "language of the messages: ja, ja-easy (→ ja), en, zh-Hans or ko; "
-                   "Japanese by default",
+    "Japanese by default",
 }
 
 
@@ -234,7 +274,7 @@ _DOCUMENT = {
         "title": "Tsunagu kiosk API",
         "version": "1",
         "description": "What the ward's kiosks call. JSON only; every error is "
-                       "{\"error\": code, \"message\": text}. See docs/kiosk-api.md.",
+        '{"error": code, "message": text}. See docs/kiosk-api.md.',
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"kioskToken": []}],
@@ -244,21 +284,41 @@ _DOCUMENT = {
                 "operationId": "listSessions",
                 "summary": "Upcoming scheduled classes, soonest first (no personal data)",
                 "parameters": [
-                    {"name": "from", "in": "query", "required": False,
-                     "schema": {"type": "string", "format": "date"},
-                     "description": "only classes on or after this day (ward time)"},
-                    {"name": "course", "in": "query", "required": False,
-                     "schema": {"type": "string", "maxLength": 40,
-                                "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"}},
-                    {"name": "device", "in": "query", "required": False,
-                     "schema": {"enum": ["iphone", "android", "senior"]}},
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "format": "date"},
+                        "description": "only classes on or after this day (ward time)",
+                    },
+                    {
+                        "name": "course",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+                        },
+                    },
+                    {
+                        "name": "device",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"enum": ["iphone", "android", "senior"]},
+                    },
                     _LANGUAGE,
                 ],
                 "responses": {
-                    "200": _json("the classes", {
-                        "type": "object", "additionalProperties": False, "required": ["sessions"],
-                        "properties": {"sessions": {"type": "array", "items": _ref("Session")}},
-                    }),
+                    "200": _json(
+                        "the classes",
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["sessions"],
+                            "properties": {"sessions": {"type": "array", "items": _ref("Session")}},
+                        },
+                    ),
                     **_COMMON,
                     "422": {"$ref": "#/components/responses/Invalid"},
                 },
@@ -269,18 +329,24 @@ _DOCUMENT = {
                 "operationId": "createRegistration",
                 "summary": "Book a resident into a class; the same Idempotency-Key books once",
                 "parameters": [
-                    {"name": "Idempotency-Key", "in": "header", "required": True,
-                     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,64}$"},
-                     "description": "a new UUID per booking attempt; the same key again "
-                                    "returns the first answer"},
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,64}$"},
+                        "description": "a new UUID per booking attempt; the same key again "
+                        "returns the first answer",
+                    },
                     _LANGUAGE,
                 ],
                 "requestBody": _body("RegistrationRequest"),
                 "responses": {
                     "201": _json("booked (or the first answer to this key)", _ref("Registration")),
                     **_WITH_BODY,
-                    "409": _error("already_registered, session_not_open, lottery_closed or "
-                                  "idempotency_key_reused"),
+                    "409": _error(
+                        "already_registered, session_not_open, lottery_closed or "
+                        "idempotency_key_reused"
+                    ),
                 },
             }
         },
@@ -301,14 +367,21 @@ _DOCUMENT = {
                 "operationId": "contentBundleZip",
                 "summary": "The bundle zip of this version",
                 "parameters": [
-                    {"name": "version", "in": "path", "required": True,
-                     "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"}},
+                    {
+                        "name": "version",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                    },
                     _LANGUAGE,
                 ],
                 "responses": {
-                    "200": {"description": "the zip",
-                            "content": {"application/zip": {"schema": {"type": "string",
-                                                                       "format": "binary"}}}},
+                    "200": {
+                        "description": "the zip",
+                        "content": {
+                            "application/zip": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
                     "304": {"description": "not modified (If-None-Match)"},
                     **_COMMON,
                 },
@@ -320,8 +393,10 @@ _DOCUMENT = {
                 "summary": "The kiosk is alive; which app and content it runs",
                 "parameters": [_LANGUAGE],
                 "requestBody": _body("HeartbeatRequest"),
-                "responses": {"200": _json("the server's time and newest content",
-                                           _ref("Heartbeat")), **_WITH_BODY},
+                "responses": {
+                    "200": _json("the server's time and newest content", _ref("Heartbeat")),
+                    **_WITH_BODY,
+                },
             }
         },
         "/help-requests": {
@@ -340,10 +415,15 @@ _DOCUMENT = {
                 "parameters": [_LANGUAGE],
                 "requestBody": _body("EventsRequest"),
                 "responses": {
-                    "200": _json("how many were accepted", {
-                        "type": "object", "additionalProperties": False, "required": ["accepted"],
-                        "properties": {"accepted": {"type": "integer", "minimum": 0}},
-                    }),
+                    "200": _json(
+                        "how many were accepted",
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["accepted"],
+                            "properties": {"accepted": {"type": "integer", "minimum": 0}},
+                        },
+                    ),
                     **_WITH_BODY,
                 },
             }
@@ -360,23 +440,27 @@ _DOCUMENT = {
     "components": {
         "securitySchemes": {
             "kioskToken": {
-                "type": "http", "scheme": "bearer",
+                "type": "http",
+                "scheme": "bearer",
                 "description": "the kiosk's token from `tsunagu kiosks add`",
             }
         },
         "schemas": _SCHEMAS,
         "responses": {
             "BadRequest": _error("bad_request or malformed_json"),
-            "Unauthorized": {**_error("unauthorized: missing, unknown or revoked token"),
-                             "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
+            "Unauthorized": {
+                **_error("unauthorized: missing, unknown or revoked token"),
+                "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+            },
             "NotFound": _error("not_found"),
             "MethodNotAllowed": _error("method_not_allowed"),
             "TooLarge": _error("payload_too_large"),
             "UnsupportedMediaType": _error("unsupported_media_type: send application/json"),
             "Invalid": _error("invalid: one message per field", "InvalidError"),
-            "RateLimited": {**_error("rate_limited", "RateLimited"),
-                            "headers": {"Retry-After": {"required": True,
-                                                        "schema": {"type": "integer"}}}},
+            "RateLimited": {
+                **_error("rate_limited", "RateLimited"),
+                "headers": {"Retry-After": {"required": True, "schema": {"type": "integer"}}},
+            },
         },
     },
 }

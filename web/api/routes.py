@@ -132,7 +132,9 @@ def _holds_control_characters(value) -> bool:
     if isinstance(value, list):
         return any(_holds_control_characters(v) for v in value)
     if isinstance(value, dict):
-        return any(_holds_control_characters(k) or _holds_control_characters(v) for k, v in value.items())
+        return any(
+            _holds_control_characters(k) or _holds_control_characters(v) for k, v in value.items()
+        )
     return False
 
 
@@ -187,15 +189,17 @@ def sessions():
     start = now
     if (day := request.args.get("from")) is not None:
         try:
-            local = datetime.combine(date.fromisoformat(day), time(),
-                                     ZoneInfo(current_app.config["TIMEZONE"]))
+            local = datetime.combine(
+                date.fromisoformat(day), time(), ZoneInfo(current_app.config["TIMEZONE"])
+            )
             start = max(now, local.astimezone(UTC))
         except (ValueError, OverflowError):
             errors["from"] = _("A date is written like 2026-12-03.")
     device = request.args.get("device")
     if device is not None and device not in SESSION_DEVICES:
-        errors["device"] = _("The kind of phone must be one of: %(choices)s.",
-                             choices=", ".join(SESSION_DEVICES))
+        errors["device"] = _(
+            "The kind of phone must be one of: %(choices)s.", choices=", ".join(SESSION_DEVICES)
+        )
     course_code = request.args.get("course")
     if course_code is not None and has_control_characters(course_code):
         errors["course"] = _control_message()
@@ -265,19 +269,32 @@ def registrations():
     registration_service.hold_idempotency_key(db, idempotency_key)
     try:
         participant = resident_service.find_or_create_for_kiosk(
-            db, reading=data["reading"], phone=data["phone"], birth_year=data["birth_year"],
-            device=data["device"], actor=actor(),
+            db,
+            reading=data["reading"],
+            phone=data["phone"],
+            birth_year=data["birth_year"],
+            device=data["device"],
+            actor=actor(),
         )
         result = registration_service.register(
-            db, session_id=data["session_id"], participant_id=participant.id,
-            source=Source.KIOSK, actor=actor(), idempotency_key=idempotency_key,
+            db,
+            session_id=data["session_id"],
+            participant_id=participant.id,
+            source=Source.KIOSK,
+            actor=actor(),
+            idempotency_key=idempotency_key,
         )
     except DomainError as error:
         return domain_error(error)
     kiosk_service.touch(g.kiosk)
     r = result.registration
-    body = {"status": result.status.value, "position": result.position, "code": r.code,
-            "qr_token": r.qr_token, "session_id": r.session_id}
+    body = {
+        "status": result.status.value,
+        "position": result.position,
+        "code": r.code,
+        "qr_token": r.qr_token,
+        "session_id": r.session_id,
+    }
     return jsonify(body), 201
 
 
@@ -293,8 +310,12 @@ def content_bundle():
     bundle = _bundle()
     if bundle is None:
         return api_error(503, "content_unavailable", _("The content is not available yet."))
-    return jsonify(version=bundle.version, size=bundle.size, sha256=bundle.sha256,
-                   url=url_for("api.content_bundle_zip", version=bundle.version))
+    return jsonify(
+        version=bundle.version,
+        size=bundle.size,
+        sha256=bundle.sha256,
+        url=url_for("api.content_bundle_zip", version=bundle.version),
+    )
 
 
 @bp.get("/content/bundle/<version>.zip")
@@ -302,18 +323,26 @@ def content_bundle_zip(version: str):
     path = current_app.extensions["tsunagu_bundles"].path_for(version)
     if path is None:
         return api_error(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=f"tsunagu-content-{version}.zip", conditional=True,
-                     max_age=0)
+    return send_file(
+        path,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"tsunagu-content-{version}.zip",
+        conditional=True,
+        max_age=0,
+    )
 
 
 @bp.post("/heartbeat")
 def heartbeat():
     data = json_object({"app_version", "content_version"})
     try:
-        kiosk_service.record_heartbeat(db_session(), g.kiosk,
-                                       app_version=data.get("app_version"),
-                                       content_version=data.get("content_version", ""))
+        kiosk_service.record_heartbeat(
+            db_session(),
+            g.kiosk,
+            app_version=data.get("app_version"),
+            content_version=data.get("content_version", ""),
+        )
     except DomainError as error:
         return domain_error(error)
     bundle = _bundle()

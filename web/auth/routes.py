@@ -46,7 +46,9 @@ def login():
     status = 200
     if form.validate_on_submit():
         attempt = accounts.attempt_login(
-            db_session(), form.login.data, form.password.data,
+            db_session(),
+            form.login.data,
+            form.password.data,
             remote_addr=request.remote_addr or "",
         )
         if attempt.user is not None:
@@ -72,8 +74,11 @@ def login():
 def logout():
     if current_user.is_authenticated:
         audit.record(
-            db_session(), Actor.for_user(current_user, request.remote_addr or ""), "auth.logout",
-            subject_type="staff_user", subject_id=current_user.id,
+            db_session(),
+            Actor.for_user(current_user, request.remote_addr or ""),
+            "auth.logout",
+            subject_type="staff_user",
+            subject_id=current_user.id,
         )
     registry().end(db_session(), session.get("sid"))
     logout_user()

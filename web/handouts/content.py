@@ -51,5 +51,3 @@ def ruby(text: str, overrides: Mapping[str, str] | None, with_furigana: bool) ->
     if not with_furigana:
         return escape(text)
     return Markup(furigana_lib.to_html(furigana_lib.segments(text, overrides or None)))
-
-

@@ -40,10 +40,14 @@ def lesson(lesson_id: str):
     # the handout is for residents: Japanese throughout, whatever the staff member reads
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
-            "handouts/lesson.html", lesson=lesson, steps=steps, device=device,
+            "handouts/lesson.html",
+            lesson=lesson,
+            steps=steps,
+            device=device,
             device_label=_(Device(device).label) if device else "",
             devices=[(d, _(Device(d).label)) for d in lesson.devices if d in DEVICES],
-            furigana=with_furigana, lang=HANDOUT_LANGUAGE,
+            furigana=with_furigana,
+            lang=HANDOUT_LANGUAGE,
             r=lambda text: ruby(text.get(HANDOUT_LANGUAGE), lesson.furigana, with_furigana),
         )
 
@@ -55,7 +59,10 @@ def guide(guide_id: str):
     with_furigana = _furigana_requested()
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
-            "handouts/guide.html", guide=guide, furigana=with_furigana, lang=HANDOUT_LANGUAGE,
+            "handouts/guide.html",
+            guide=guide,
+            furigana=with_furigana,
+            lang=HANDOUT_LANGUAGE,
             illustration_url=illustration_url,
             r=lambda text: ruby(text.get(HANDOUT_LANGUAGE), guide.furigana, with_furigana),
             qr=qr_svg(guide.handoff.url, guide.handoff.label.get(HANDOUT_LANGUAGE)),
@@ -76,6 +83,9 @@ def index():
     )
     guides = sorted(content.active_guides, key=lambda g: g.id)
     return render_template(
-        "handouts/index.html", lessons=lessons, guides=guides, language=language,
+        "handouts/index.html",
+        lessons=lessons,
+        guides=guides,
+        language=language,
         device_labels={d: _(Device(d).label) for d in DEVICES},
     )

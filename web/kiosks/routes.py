@@ -29,8 +29,12 @@ def board():
     now = utcnow()
     kiosks = [(k, kiosk_service.is_online(k, now)) for k in kiosk_service.list_kiosks(db)]
     return render_template(
-        "kiosks/board.html", kiosks=kiosks, help_requests=kiosk_service.open_help_requests(db),
-        help_status=kiosk_service.help_status, form=ActionForm(), now=now,
+        "kiosks/board.html",
+        kiosks=kiosks,
+        help_requests=kiosk_service.open_help_requests(db),
+        help_status=kiosk_service.help_status,
+        form=ActionForm(),
+        now=now,
         refresh_seconds=current_app.config.get("KIOSK_BOARD_REFRESH_SECONDS", REFRESH_SECONDS),
     )
 
@@ -55,11 +59,13 @@ def _act(help_request_id: int, action, done: str):
 
 @bp.route("/help-requests/<int:help_request_id>/take", methods=["POST"])
 def take(help_request_id: int):
-    return _act(help_request_id, kiosk_service.take_help_request,
-                _("You are on your way: the others see that it is taken."))
+    return _act(
+        help_request_id,
+        kiosk_service.take_help_request,
+        _("You are on your way: the others see that it is taken."),
+    )
 
 
 @bp.route("/help-requests/<int:help_request_id>/close", methods=["POST"])
 def close(help_request_id: int):
-    return _act(help_request_id, kiosk_service.close_help_request,
-                _("The help request is closed."))
+    return _act(help_request_id, kiosk_service.close_help_request, _("The help request is closed."))

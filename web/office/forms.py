@@ -19,16 +19,27 @@ from ..forms import Form, MultiCheckboxField
 
 
 class ResidentForm(Form):
-    family_name = StringField(_l("Family name (kanji)"), validators=[Length(max=60)],
-                              render_kw={"autocomplete": "off"})
-    given_name = StringField(_l("Given name (kanji)"), validators=[Length(max=60)],
-                             render_kw={"autocomplete": "off"})
-    reading = StringField(_l("Name in kana"), validators=[Length(max=120)],
-                          render_kw={"autocomplete": "off", "required": True})
-    phone = StringField(_l("Phone number"), validators=[Length(max=30)],
-                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
-    birth_year = StringField(_l("Year of birth"), validators=[Optional(), Length(max=4)],
-                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    family_name = StringField(
+        _l("Family name (kanji)"), validators=[Length(max=60)], render_kw={"autocomplete": "off"}
+    )
+    given_name = StringField(
+        _l("Given name (kanji)"), validators=[Length(max=60)], render_kw={"autocomplete": "off"}
+    )
+    reading = StringField(
+        _l("Name in kana"),
+        validators=[Length(max=120)],
+        render_kw={"autocomplete": "off", "required": True},
+    )
+    phone = StringField(
+        _l("Phone number"),
+        validators=[Length(max=30)],
+        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"},
+    )
+    birth_year = StringField(
+        _l("Year of birth"),
+        validators=[Optional(), Length(max=4)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     device = SelectField(_l("Kind of phone"))
     needs = MultiCheckboxField(_l("Needs"))
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
@@ -57,12 +68,17 @@ class SessionForm(Form):
     course_id = SelectField(_l("Course"), coerce=int)
     venue_id = SelectField(_l("Venue"), coerce=int)
     date = DateField(_l("Date"), validators=[InputRequired(_l("Please enter the date."))])
-    starts_at = TimeField(_l("Starts at"),
-                          validators=[InputRequired(_l("Please enter the time it starts."))])
-    ends_at = TimeField(_l("Ends at"),
-                        validators=[InputRequired(_l("Please enter the time it ends."))])
-    capacity = IntegerField(_l("Seats"), validators=[InputRequired(_l("Please enter the number of seats."))],
-                            render_kw={"inputmode": "numeric", "min": 1})
+    starts_at = TimeField(
+        _l("Starts at"), validators=[InputRequired(_l("Please enter the time it starts."))]
+    )
+    ends_at = TimeField(
+        _l("Ends at"), validators=[InputRequired(_l("Please enter the time it ends."))]
+    )
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[InputRequired(_l("Please enter the number of seats."))],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
     instructor_ids = MultiCheckboxField(_l("Instructors"), coerce=int)
     booking_mode = RadioField(_l("Booking"))
     application_deadline = DateTimeLocalField(
@@ -70,8 +86,10 @@ class SessionForm(Form):
     )
     repeat = RadioField(_l("Repeat"))
     occurrences = IntegerField(
-        _l("Number of classes in the series"), default=1,
-        validators=[Optional()], render_kw={"inputmode": "numeric", "min": 1},
+        _l("Number of classes in the series"),
+        default=1,
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "min": 1},
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
 
@@ -80,5 +98,6 @@ class LoanForm(Form):
     """Lend a loaner phone to someone taking part in the class."""
 
     participant_id = SelectField(_l("Who borrows it"), coerce=int)
-    phone_label = StringField(_l("Label on the phone"), validators=[Length(max=40)],
-                              render_kw={"autocomplete": "off"})
+    phone_label = StringField(
+        _l("Label on the phone"), validators=[Length(max=40)], render_kw={"autocomplete": "off"}
+    )

@@ -69,14 +69,23 @@ def loan_new(session_id: int):
     if form.validate():
         try:
             loan = loan_service.lend(
-                db_session(), session_id=session_id, participant_id=form.participant_id.data,
-                phone_label=form.phone_label.data or "", actor=actor(),
+                db_session(),
+                session_id=session_id,
+                participant_id=form.participant_id.data,
+                phone_label=form.phone_label.data or "",
+                actor=actor(),
             )
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            flash(_("The phone %(label)s was lent to %(name)s.", label=loan.phone_label,
-                    name=loan.participant.display_name), "success")
+            flash(
+                _(
+                    "The phone %(label)s was lent to %(name)s.",
+                    label=loan.phone_label,
+                    name=loan.participant.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("office.session", session_id=session_id, _anchor="phones"))
     return render_session(class_session, loan_form=form, status=422)
 

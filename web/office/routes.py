@@ -74,7 +74,11 @@ def index():
 @bp.route("/residents")
 def residents():
     query = request.args.get("q", "").strip()[:60]
-    found = resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT) if query else []
+    found = (
+        resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT)
+        if query
+        else []
+    )
     return render_template("office/residents.html", query=query, found=found, limit=SEARCH_LIMIT)
 
 
@@ -82,7 +86,11 @@ def residents():
 def residents_search():
     """The search-as-you-type answer for residents.js; the page works without it."""
     query = request.args.get("q", "").strip()[:60]
-    found = resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT) if query else []
+    found = (
+        resident_service.search_participants(db_session(), query, limit=SEARCH_LIMIT)
+        if query
+        else []
+    )
     return jsonify(query=query, results=[_resident_json(p) for p in found])
 
 
@@ -96,7 +104,9 @@ def resident_new():
         if form.validate():
             db = db_session()
             duplicates = resident_service.likely_duplicates(
-                db, reading=form.reading.data, phone=form.phone.data,
+                db,
+                reading=form.reading.data,
+                phone=form.phone.data,
                 birth_year=form.birth_year.data,
             )
             if duplicates and not form.not_a_duplicate.data:
@@ -104,11 +114,18 @@ def resident_new():
             else:
                 try:
                     participant = resident_service.create_participant(
-                        db, family_name=form.family_name.data, given_name=form.given_name.data,
-                        reading=form.reading.data, phone=form.phone.data,
-                        birth_year=form.birth_year.data, device=form.device.data,
-                        needs=form.needs.data or [], note=form.note.data,
-                        consent=form.consent.data, source=Source.COUNTER, actor=actor(),
+                        db,
+                        family_name=form.family_name.data,
+                        given_name=form.given_name.data,
+                        reading=form.reading.data,
+                        phone=form.phone.data,
+                        birth_year=form.birth_year.data,
+                        device=form.device.data,
+                        needs=form.needs.data or [],
+                        note=form.note.data,
+                        consent=form.consent.data,
+                        source=Source.COUNTER,
+                        actor=actor(),
                     )
                 except DomainError as error:
                     show_domain_error(form, error)
@@ -116,7 +133,10 @@ def resident_new():
                     flash(_("%(name)s was added.", name=participant.display_name), "success")
                     return redirect(url_for("office.resident", participant_id=participant.id))
     return render_template(
-        "office/resident_form.html", form=form, duplicates=duplicates, creating=True,
+        "office/resident_form.html",
+        form=form,
+        duplicates=duplicates,
+        creating=True,
         purpose=_(resident_service.PURPOSE_OF_COLLECTION),
     ), status
 
@@ -127,8 +147,12 @@ def resident(participant_id: int):
     db = db_session()
     participant = participant_or_404(participant_id)
     audit.record(
-        db, actor(), "participant.view", participant_id=participant.id,
-        subject_type="participant", subject_id=participant.id,
+        db,
+        actor(),
+        "participant.view",
+        participant_id=participant.id,
+        subject_type="participant",
+        subject_id=participant.id,
     )
     registrations = list(
         db.scalars(
@@ -142,8 +166,11 @@ def resident(participant_id: int):
         )
     )
     return render_template(
-        "office/resident.html", participant=participant, registrations=registrations,
-        cancel_form=ConfirmForm(), needs={n.value: n for n in Need},
+        "office/resident.html",
+        participant=participant,
+        registrations=registrations,
+        cancel_form=ConfirmForm(),
+        needs={n.value: n for n in Need},
     )
 
 
@@ -161,11 +188,17 @@ def resident_edit(participant_id: int):
         if form.validate():
             try:
                 resident_service.update_participant(
-                    db_session(), participant.id, actor=actor(),
-                    family_name=form.family_name.data, given_name=form.given_name.data,
-                    reading=form.reading.data, phone=form.phone.data,
-                    birth_year=form.birth_year.data or None, device=form.device.data,
-                    needs=form.needs.data or [], note=form.note.data,
+                    db_session(),
+                    participant.id,
+                    actor=actor(),
+                    family_name=form.family_name.data,
+                    given_name=form.given_name.data,
+                    reading=form.reading.data,
+                    phone=form.phone.data,
+                    birth_year=form.birth_year.data or None,
+                    device=form.device.data,
+                    needs=form.needs.data or [],
+                    note=form.note.data,
                 )
             except DomainError as error:
                 show_domain_error(form, error)
@@ -173,8 +206,12 @@ def resident_edit(participant_id: int):
                 flash(_("The changes were saved."), "success")
                 return redirect(url_for("office.resident", participant_id=participant.id))
     return render_template(
-        "office/resident_form.html", form=form, participant=participant, creating=False,
-        duplicates=[], purpose=_(resident_service.PURPOSE_OF_COLLECTION),
+        "office/resident_form.html",
+        form=form,
+        participant=participant,
+        creating=False,
+        duplicates=[],
+        purpose=_(resident_service.PURPOSE_OF_COLLECTION),
     ), status
 
 
@@ -207,8 +244,9 @@ def session(session_id: int):
     return render_session(class_session)
 
 
-def render_session(class_session: ClassSession, loan_form: LoanForm | None = None,
-                   status: int = 200):
+def render_session(
+    class_session: ClassSession, loan_form: LoanForm | None = None, status: int = 200
+):
     """The office's page of one class: registrations and loaner phones."""
     from . import loans  # the loaner-phone part of the page lives there
 
@@ -222,9 +260,13 @@ def render_session(class_session: ClassSession, loan_form: LoanForm | None = Non
         )
     )
     return render_template(
-        "office/session.html", session=class_session, registrations=registrations,
-        cancel_form=ConfirmForm(), RegistrationStatus=RegistrationStatus,
-        phones=loans.phones_of(class_session), loan_form=loan_form or loans.loan_form(class_session),
+        "office/session.html",
+        session=class_session,
+        registrations=registrations,
+        cancel_form=ConfirmForm(),
+        RegistrationStatus=RegistrationStatus,
+        phones=loans.phones_of(class_session),
+        loan_form=loan_form or loans.loan_form(class_session),
     ), status
 
 
@@ -246,10 +288,14 @@ def register(participant_id: int):
         if form.validate():
             try:
                 result = registration_service.register(
-                    db, session_id=form.session_id.data, participant_id=participant.id,
-                    source=Source(form.source.data), actor=actor(),
+                    db,
+                    session_id=form.session_id.data,
+                    participant_id=participant.id,
+                    source=Source(form.source.data),
+                    actor=actor(),
                     idempotency_key=f"office:{form.idempotency_key.data}"
-                    if form.idempotency_key.data else None,
+                    if form.idempotency_key.data
+                    else None,
                 )
             except DomainError as error:
                 show_domain_error(form, error)
@@ -258,7 +304,10 @@ def register(participant_id: int):
                     url_for("office.registration", registration_id=result.registration.id)
                 )
     return render_template(
-        "office/register.html", form=form, participant=participant, sessions=upcoming,
+        "office/register.html",
+        form=form,
+        participant=participant,
+        sessions=upcoming,
         waiting=_waitlist_counts([s.id for s in upcoming]),
     ), status
 
@@ -271,8 +320,11 @@ def registration(registration_id: int):
         abort(404)
     position = registration_service.waitlist_position(db, reg)
     return render_template(
-        "office/registration.html", registration=reg, position=position,
-        RegistrationStatus=RegistrationStatus, cancel_form=ConfirmForm(),
+        "office/registration.html",
+        registration=reg,
+        position=position,
+        RegistrationStatus=RegistrationStatus,
+        cancel_form=ConfirmForm(),
     )
 
 
@@ -282,15 +334,19 @@ def registration_cancel(registration_id: int):
     if not form.validate():
         abort(400)
     try:
-        result = registration_service.cancel_registration(db_session(), registration_id, actor=actor())
+        result = registration_service.cancel_registration(
+            db_session(), registration_id, actor=actor()
+        )
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("office.sessions"))
     flash(_("The registration was cancelled."), "success")
     if result.promoted is not None:
         flash(
-            _("%(name)s moved up from the waitlist and was added to the list of people to call.",
-              name=result.promoted.participant.display_name),
+            _(
+                "%(name)s moved up from the waitlist and was added to the list of people to call.",
+                name=result.promoted.participant.display_name,
+            ),
             "warning",
         )
     return redirect(url_for("office.session", session_id=result.registration.session_id))
@@ -339,4 +395,3 @@ def call_informed(call_id: int):
     else:
         flash(_("Marked as informed."), "success")
     return redirect(url_for("office.calls"))
-

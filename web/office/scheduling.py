@@ -155,11 +155,18 @@ def session_cancel(session_id: int):
             )
         return redirect(url_for("office.session", session_id=session_id))
     if class_session.state != SessionState.SCHEDULED:
-        flash(_("This class is %(state)s; it cannot be cancelled.",
-                state=_(class_session.state.label).lower()), "error")
+        flash(
+            _(
+                "This class is %(state)s; it cannot be cancelled.",
+                state=_(class_session.state.label).lower(),
+            ),
+            "error",
+        )
         return redirect(url_for("office.session", session_id=session_id))
     return render_template(
-        "office/session_cancel.html", session=class_session, form=form,
+        "office/session_cancel.html",
+        session=class_session,
+        form=form,
         registrations=_active_registrations(session_id),
     )
 
@@ -170,8 +177,10 @@ def lottery(session_id: int):
     db = db_session()
     class_session = class_session_or_404(session_id)
     if class_session.booking_mode != BookingMode.LOTTERY:
-        flash(_("This class takes registrations first come, first served; there is nothing to draw."),
-              "info")
+        flash(
+            _("This class takes registrations first come, first served; there is nothing to draw."),
+            "info",
+        )
         return redirect(url_for("office.session", session_id=session_id))
     registrations = {
         r.id: r
@@ -183,11 +192,14 @@ def lottery(session_id: int):
         )
     }
     return render_template(
-        "office/lottery.html", session=class_session, registrations=registrations,
+        "office/lottery.html",
+        session=class_session,
+        registrations=registrations,
         result=registration_service.lottery_result(db, session_id),
         applications=[r for r in registrations.values() if r.status == RegistrationStatus.APPLIED],
         deadline_passed=utcnow() >= class_session.application_deadline,
-        form=ConfirmForm(), RegistrationStatus=RegistrationStatus,
+        form=ConfirmForm(),
+        RegistrationStatus=RegistrationStatus,
     )
 
 

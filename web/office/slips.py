@@ -73,20 +73,32 @@ def slip(registration_id: int) -> Response | tuple[str, int]:
     language = language if language in SLIP_LANGUAGES else SLIP_LANGUAGES[0]
     if registration.status != RegistrationStatus.CONFIRMED:
         # a slip admits to the class: only a confirmed seat gets one
-        message = _("Only a confirmed registration has a slip. This one is: %(status)s.",
-                    status=_(registration.status.label))
-        return render_template(
-            "errors/error.html", code=409, message=message
-        ), 409
+        message = _(
+            "Only a confirmed registration has a slip. This one is: %(status)s.",
+            status=_(registration.status.label),
+        )
+        return render_template("errors/error.html", code=409, message=message), 409
     audit.record(
-        db_session(), actor(), "registration.slip", participant_id=registration.participant_id,
-        subject_type="registration", subject_id=registration.id, details={"size": size},
+        db_session(),
+        actor(),
+        "registration.slip",
+        participant_id=registration.participant_id,
+        subject_type="registration",
+        subject_id=registration.id,
+        details={"size": size},
     )
     session = registration.session
     with force_locale(language):
         return render_template(
-            "office/slip.html", registration=registration, session=session,
-            venue=session.venue, size=size, sizes=SLIP_SIZES, page_language=language,
-            lang=language, contact=ward_contact(language),
-            loaner=registration.participant.device == Device.NONE and session.venue.loaner_phones > 0,
+            "office/slip.html",
+            registration=registration,
+            session=session,
+            venue=session.venue,
+            size=size,
+            sizes=SLIP_SIZES,
+            page_language=language,
+            lang=language,
+            contact=ward_contact(language),
+            loaner=registration.participant.device == Device.NONE
+            and session.venue.loaner_phones > 0,
         )

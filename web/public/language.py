@@ -18,9 +18,9 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 class Language(NamedTuple):
-    code: str       #: the content's language code, also the cookie's value
-    name: str       #: the language's name in itself (never translated: a reader must find it)
-    locale: str     #: Babel locale of the UI strings
+    code: str  #: the content's language code, also the cookie's value
+    name: str  #: the language's name in itself (never translated: a reader must find it)
+    locale: str  #: Babel locale of the UI strings
     html_lang: str  #: what `lang` attributes say
 
 
@@ -75,7 +75,11 @@ def written_in(values: dict, language: str) -> str:
 
 def set_cookie(response, language: Language):
     response.set_cookie(
-        COOKIE, language.code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+        COOKIE,
+        language.code,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response

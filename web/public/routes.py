@@ -46,7 +46,9 @@ def catalog() -> Catalog:
     return g.public_catalog
 
 
-def shown(text: Text | Mapping[str, str] | None, readings: Mapping[str, str] | None = None) -> Markup:
+def shown(
+    text: Text | Mapping[str, str] | None, readings: Mapping[str, str] | None = None
+) -> Markup:
     """`text` in the visitor's language (content fallbacks), escaped; a `lang` attribute
     where the fallback is another language; `<ruby>` readings when furigana are on."""
     if text is None:
@@ -142,7 +144,9 @@ def seats(session: ClassSession, now: datetime) -> Seats:
     if left <= 0:
         return Seats("full", "×", _("Full — you can join the waiting list"))
     if left <= 2:
-        return Seats("few", "△", ngettext("Only %(num)d seat left", "Only %(num)d seats left", left))
+        return Seats(
+            "few", "△", ngettext("Only %(num)d seat left", "Only %(num)d seats left", left)
+        )
     return Seats("open", "○", ngettext("%(num)d seat left", "%(num)d seats left", left))
 
 
@@ -178,14 +182,17 @@ def device_label(key: str) -> str:
 
 
 def _switch_url(code: str) -> str:
-    return url_for("public.switch_language", code=code,
-                   next=safe_next(request.full_path.rstrip("?")) or "/")
+    return url_for(
+        "public.switch_language", code=code, next=safe_next(request.full_path.rstrip("?")) or "/"
+    )
 
 
 @bp.before_request
 def _furigana_on():
     g.public_furigana = request.args.get("furigana") == "1" and language.current().code in (
-        "ja", "ja-easy")
+        "ja",
+        "ja-easy",
+    )
 
 
 @bp.after_request
@@ -221,11 +228,14 @@ def schedule():
 
     shown_sessions = [s for s in everything if matches(s)]
     months = []
-    for (year, mon), group in groupby(shown_sessions, key=lambda s: (local(s.starts_at).year,
-                                                                       local(s.starts_at).month)):
+    for (year, mon), group in groupby(
+        shown_sessions, key=lambda s: (local(s.starts_at).year, local(s.starts_at).month)
+    ):
         rows = [(s, seats(s, now)) for s in group]
         months.append((f"{year:04d}-{mon:02d}", month_label(year, mon), rows))
-    month_options = sorted({(local(s.starts_at).year, local(s.starts_at).month) for s in everything})
+    month_options = sorted(
+        {(local(s.starts_at).year, local(s.starts_at).month) for s in everything}
+    )
     return render_template(
         "public/schedule.html",
         months=months,
@@ -247,11 +257,16 @@ def class_page(session_id: int):
         abort(404)
     now = utcnow()
     upcoming = session.state == SessionState.SCHEDULED and session.starts_at > now
-    lessons = [catalog().lessons[i] for i in session.course.lesson_ids or [] if i in catalog().lessons]
+    lessons = [
+        catalog().lessons[i] for i in session.course.lesson_ids or [] if i in catalog().lessons
+    ]
     return render_template(
-        "public/class.html", session=session, upcoming=upcoming,
+        "public/class.html",
+        session=session,
+        upcoming=upcoming,
         cancelled=session.state == SessionState.CANCELLED,
-        seats=seats(session, now) if upcoming else None, lessons=lessons,
+        seats=seats(session, now) if upcoming else None,
+        lessons=lessons,
         bring=what_to_bring(session),
     )
 
@@ -265,8 +280,12 @@ def what_to_bring(session: ClassSession) -> list[str]:
         _("A pen and a small notebook."),
     ]
     if session.venue.loaner_phones > 0:
-        items.append(_("No smartphone? The venue can lend you one for the class. "
-                       "Please say so when you apply."))
+        items.append(
+            _(
+                "No smartphone? The venue can lend you one for the class. "
+                "Please say so when you apply."
+            )
+        )
     return items
 
 
@@ -284,14 +303,18 @@ def guide(guide_id: str):
         abort(404)
     lessons = [catalog().lessons[i] for i in found.stuck.lessons if i in catalog().lessons]
     return render_template(
-        "public/guide.html", guide=found, lessons=lessons, illustration_url=illustration_url,
-        qr=qr_svg(found.handoff.url, _("QR code: %(label)s", label=found.handoff.label.get(
-            language.current().code)), css_class="qr__image"),
+        "public/guide.html",
+        guide=found,
+        lessons=lessons,
+        illustration_url=illustration_url,
+        qr=qr_svg(
+            found.handoff.url,
+            _("QR code: %(label)s", label=found.handoff.label.get(language.current().code)),
+            css_class="qr__image",
+        ),
         furigana_on=g.public_furigana,
         furigana_offered=language.current().code in ("ja", "ja-easy"),
     )
-
-
 
 
 def illustration_url(illustration: str) -> str:

@@ -15,11 +15,13 @@ GAP = 10
 LABEL_WIDTH = 220
 CHART_WIDTH = 640
 VALUE_WIDTH = 70
-FILL = "#0b4f8a"      # the site's brand blue, 8.3:1 on white
+FILL = "#0b4f8a"  # the site's brand blue, 8.3:1 on white
 INK = "#1a1a1a"
 
 
-def bar_chart(items: Sequence[tuple[str, float]], *, title: str, value_format: str = "{:,}") -> Markup:
+def bar_chart(
+    items: Sequence[tuple[str, float]], *, title: str, value_format: str = "{:,}"
+) -> Markup:
     """A horizontal bar chart of (label, value) pairs as inline SVG, longest bar = full width."""
     items = list(items)
     height = max(1, len(items)) * (BAR_HEIGHT + GAP) + GAP

@@ -16,7 +16,9 @@ class EraseForm(Form):
 
 
 class ImportUploadForm(Form):
-    file = FileField(_l("CSV file (UTF-8 or Shift_JIS)"), validators=[FileRequired(_l("Please choose a file."))])
+    file = FileField(
+        _l("CSV file (UTF-8 or Shift_JIS)"), validators=[FileRequired(_l("Please choose a file."))]
+    )
 
 
 class ImportApplyForm(Form):

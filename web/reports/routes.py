@@ -30,8 +30,14 @@ from .forms import EraseForm, ImportApplyForm, ImportUploadForm
 AUDIT_PAGE = 100
 #: what the audit viewer can filter on
 AUDIT_ACTIONS = (
-    "participant.view", "participant.export", "participant.create", "participant.update",
-    "participant.erase", "registration.create", "registration.cancel", "attendance.mark",
+    "participant.view",
+    "participant.export",
+    "participant.create",
+    "participant.update",
+    "participant.erase",
+    "registration.create",
+    "registration.cancel",
+    "attendance.mark",
     "import.residents",
 )
 
@@ -51,8 +57,13 @@ def _period() -> tuple[datetime, datetime, int | None, str, str]:
         if until <= start:
             abort(400)
         tokyo = report_service.TOKYO
-        return (datetime.combine(start, time(), tokyo), datetime.combine(until, time(), tokyo),
-                None, start_text, until_text)
+        return (
+            datetime.combine(start, time(), tokyo),
+            datetime.combine(until, time(), tokyo),
+            None,
+            start_text,
+            until_text,
+        )
     try:
         fiscal_year = int(request.args.get("fy") or report_service.fiscal_year_of(utcnow()))
     except ValueError:
@@ -74,25 +85,39 @@ def index():
     result, start_text, until_text = _report()
     this_year = report_service.fiscal_year_of(utcnow())
     charts = {
-        "month": bar_chart([(r.label, r.attendances) for r in _months_in_order(result.by_month)],
-                           title=_("Attendances by month")),
-        "course": bar_chart([(r.label, r.attendances) for r in result.by_course],
-                            title=_("Attendances by course")),
-        "age": bar_chart([(r.label, r.participants) for r in result.by_age_band],
-                         title=_("People by age band")),
-        "kiosk": bar_chart([(r.label, r.guides_viewed) for r in result.kiosk.by_location],
-                           title=_("Guides viewed by kiosk location")),
+        "month": bar_chart(
+            [(r.label, r.attendances) for r in _months_in_order(result.by_month)],
+            title=_("Attendances by month"),
+        ),
+        "course": bar_chart(
+            [(r.label, r.attendances) for r in result.by_course], title=_("Attendances by course")
+        ),
+        "age": bar_chart(
+            [(r.label, r.participants) for r in result.by_age_band], title=_("People by age band")
+        ),
+        "kiosk": bar_chart(
+            [(r.label, r.guides_viewed) for r in result.kiosk.by_location],
+            title=_("Guides viewed by kiosk location"),
+        ),
     }
     return render_template(
-        "reports/report.html", report=result, charts=charts, start_text=start_text,
-        until_text=until_text, years=list(range(this_year, this_year - 6, -1)),
+        "reports/report.html",
+        report=result,
+        charts=charts,
+        start_text=start_text,
+        until_text=until_text,
+        years=list(range(this_year, this_year - 6, -1)),
         months=_months_in_order(result.by_month),
         query=request.args.to_dict(),
     )
 
 
 def _month_label(key: str) -> str:
-    return date(2000, int(key), 1).strftime("%b") if not str(get_locale()).startswith("ja") else f"{key}月"
+    return (
+        date(2000, int(key), 1).strftime("%b")
+        if not str(get_locale()).startswith("ja")
+        else f"{key}月"
+    )
 
 
 def _months_in_order(rows):
@@ -107,9 +132,13 @@ def _csv_response(rows, filename: str) -> Response:
         abort(400)
     body = encode_csv(rows, encoding)
     charset = "shift_jis" if encoding == "cp932" else "utf-8"
-    return Response(body, content_type=f"text/csv; charset={charset}", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    })
+    return Response(
+        body,
+        content_type=f"text/csv; charset={charset}",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @bp.route("/export.csv")
@@ -120,7 +149,9 @@ def export_csv():
         return _csv_response(report_service.report_rows(result), name)
     except DomainError as error:
         flash(error.translate(_), "error")
-        return redirect(url_for("reports.index", **{k: v for k, v in request.args.items() if k != "encoding"}))
+        return redirect(
+            url_for("reports.index", **{k: v for k, v in request.args.items() if k != "encoding"})
+        )
 
 
 # -- a resident's privacy requests ---------------------------------------------------
@@ -137,7 +168,9 @@ def _resident(participant_id: int) -> Participant:
 def privacy(participant_id: int):
     participant = _resident(participant_id)
     return render_template(
-        "reports/privacy.html", participant=participant, form=EraseForm(),
+        "reports/privacy.html",
+        participant=participant,
+        form=EraseForm(),
         retention_days=privacy_service.retention_days(),
     )
 
@@ -147,8 +180,11 @@ def privacy(participant_id: int):
 def resident_export_json(participant_id: int):
     _resident(participant_id)
     data = privacy_service.export_resident(db_session(), participant_id, actor=actor())
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="resident-{participant_id}.json"'})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="resident-{participant_id}.json"'},
+    )
 
 
 @bp.route("/residents/<int:participant_id>/export.csv")
@@ -169,12 +205,16 @@ def resident_erase(participant_id: int):
     form = EraseForm()
     if not form.validate_on_submit():
         return render_template(
-            "reports/privacy.html", participant=participant, form=form,
+            "reports/privacy.html",
+            participant=participant,
+            form=form,
             retention_days=privacy_service.retention_days(),
         ), 422
     privacy_service.erase_resident(db_session(), participant_id, actor=actor())
-    flash(_("The resident's personal data was erased. Their attendance still counts, anonymously."),
-          "success")
+    flash(
+        _("The resident's personal data was erased. Their attendance still counts, anonymously."),
+        "success",
+    )
     return redirect(url_for("office.residents"))
 
 
@@ -202,8 +242,13 @@ def audit():
     events = events[:AUDIT_PAGE]
     actors = _staff_names({e.actor_id for e in events if e.actor_id})
     return render_template(
-        "reports/audit.html", events=events, actors=actors, participant=participant,
-        action=action, actions=AUDIT_ACTIONS, more=more,
+        "reports/audit.html",
+        events=events,
+        actors=actors,
+        participant=participant,
+        action=action,
+        actions=AUDIT_ACTIONS,
+        more=more,
         next_before=events[-1].id if events and more else None,
     )
 
@@ -211,8 +256,12 @@ def audit():
 def _staff_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {uid: f"{name or login} ({login})" for uid, login, name in
-            db_session().execute(select(User.id, User.login, User.display_name).where(User.id.in_(ids)))}
+    return {
+        uid: f"{name or login} ({login})"
+        for uid, login, name in db_session().execute(
+            select(User.id, User.login, User.display_name).where(User.id.in_(ids))
+        )
+    }
 
 
 # -- importing the old spreadsheet ----------------------------------------------------
@@ -227,9 +276,14 @@ def import_upload():
         if form.validate():
             data = form.file.data.read()
             result, status = _run_import(data, apply=False)
-            payload = base64.b64encode(data).decode("ascii") if result is not None and result.ok else ""
+            payload = (
+                base64.b64encode(data).decode("ascii") if result is not None and result.ok else ""
+            )
     return render_template(
-        "reports/import.html", form=form, result=result, apply_form=ImportApplyForm(payload=payload),
+        "reports/import.html",
+        form=form,
+        result=result,
+        apply_form=ImportApplyForm(payload=payload),
         columns=import_service.COLUMNS,
     ), status
 
@@ -245,12 +299,21 @@ def import_apply():
         abort(400)
     result, status = _run_import(data, apply=True)
     if result is not None and result.applied:
-        flash(_("Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.",
-                rows=len(result.rows), created=result.created, registrations=result.registrations),
-              "success")
+        flash(
+            _(
+                "Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.",
+                rows=len(result.rows),
+                created=result.created,
+                registrations=result.registrations,
+            ),
+            "success",
+        )
         return redirect(url_for("reports.import_upload"))
     return render_template(
-        "reports/import.html", form=ImportUploadForm(), result=result, apply_form=ImportApplyForm(),
+        "reports/import.html",
+        form=ImportUploadForm(),
+        result=result,
+        apply_form=ImportApplyForm(),
         columns=import_service.COLUMNS,
     ), status
 

@@ -18,8 +18,10 @@ from ..forms import Form, option, record_id
 class CheckInForm(Form):
     code = StringField(
         _l("Reservation code or QR scan"),
-        validators=[DataRequired(message=_l("Please scan the slip or type its code.")),
-                    Length(max=80)],
+        validators=[
+            DataRequired(message=_l("Please scan the slip or type its code.")),
+            Length(max=80),
+        ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
@@ -38,8 +40,10 @@ class WalkInSearchForm(Form):
 
     q = StringField(
         _l("Kana or phone number"),
-        validators=[DataRequired(message=_l("Please type the name in kana or a phone number.")),
-                    Length(max=60)],
+        validators=[
+            DataRequired(message=_l("Please type the name in kana or a phone number.")),
+            Length(max=60),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
 
@@ -53,10 +57,16 @@ class WalkInForm(Form):
 class QuickResidentForm(Form):
     """A walk-in who is not known yet: the reading and a phone number are enough."""
 
-    reading = StringField(_l("Name in kana"), validators=[Length(max=120)],
-                          render_kw={"autocomplete": "off", "required": True})
-    phone = StringField(_l("Phone number"), validators=[Length(max=30)],
-                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
+    reading = StringField(
+        _l("Name in kana"),
+        validators=[Length(max=120)],
+        render_kw={"autocomplete": "off", "required": True},
+    )
+    phone = StringField(
+        _l("Phone number"),
+        validators=[Length(max=30)],
+        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"},
+    )
     device = SelectField(_l("Kind of phone"))
     consent = BooleanField(_l("The resident agreed to the purpose of collection above."))
     #: set after the instructor saw the likely duplicates and said "a different person"

@@ -130,7 +130,7 @@ def roster(class_session: ClassSession) -> list[dict]:
                 "attendance": attended.get(participant_id),
             }
         )
-    rows.sort(key=lambda r: (r["reading"] or r["name"]))
+    rows.sort(key=lambda r: r["reading"] or r["name"])
     return rows
 
 
@@ -170,12 +170,16 @@ def check_in(session_id: int):
     if form.validate():
         typed = form.code.data.strip()
         method = (
-            CheckInMethod.SCAN if len(normalize_code(typed)) >= _SCANNED_MIN_LENGTH
+            CheckInMethod.SCAN
+            if len(normalize_code(typed)) >= _SCANNED_MIN_LENGTH
             else CheckInMethod.CODE
         )
         try:
             result = attendance_service.check_in(
-                db_session(), session_id=class_session.id, code=typed, actor=actor(),
+                db_session(),
+                session_id=class_session.id,
+                code=typed,
+                actor=actor(),
                 method=method,
             )
         except DomainError as error:
@@ -203,20 +207,26 @@ def mark(session_id: int):
     try:
         if form.status.data == "undo":
             attendance_service.undo_attendance(
-                db_session(), session_id=class_session.id,
-                participant_id=form.participant_id.data, actor=actor(),
+                db_session(),
+                session_id=class_session.id,
+                participant_id=form.participant_id.data,
+                actor=actor(),
             )
         else:
             attendance_service.mark_attendance(
-                db_session(), session_id=class_session.id,
+                db_session(),
+                session_id=class_session.id,
                 participant_id=form.participant_id.data,
-                status=AttendanceStatus(form.status.data), actor=actor(),
+                status=AttendanceStatus(form.status.data),
+                actor=actor(),
                 method=CheckInMethod.ROSTER,
             )
     except DomainError as error:
         show_domain_error(None, error)
     return redirect(
-        url_for("teach.session", session_id=class_session.id, _anchor=f"p{form.participant_id.data}")
+        url_for(
+            "teach.session", session_id=class_session.id, _anchor=f"p{form.participant_id.data}"
+        )
     )
 
 
@@ -231,16 +241,24 @@ def walk_in_search(session_id: int):
     found = resident_service.search_participants(db_session(), form.q.data, limit=WALK_IN_LIMIT)
     # which residents an instructor saw, never what was typed (it may be a phone number)
     audit.record(
-        db_session(), actor(), "participant.search", subject_type="class_session",
-        subject_id=class_session.id, details={"shown": [p.id for p in found]},
+        db_session(),
+        actor(),
+        "participant.search",
+        subject_type="class_session",
+        subject_id=class_session.id,
+        details={"shown": [p.id for p in found]},
     )
     return render_session(class_session, search_form=form, found=found)
 
 
 def _check_in_walk_in(class_session: ClassSession, participant: Participant):
     attendance_service.mark_attendance(
-        db_session(), session_id=class_session.id, participant_id=participant.id,
-        status=AttendanceStatus.PRESENT, actor=actor(), method=CheckInMethod.WALK_IN,
+        db_session(),
+        session_id=class_session.id,
+        participant_id=participant.id,
+        status=AttendanceStatus.PRESENT,
+        actor=actor(),
+        method=CheckInMethod.WALK_IN,
     )
     flash(_("%(name)s: checked in.", name=participant.display_name), "success")
     return redirect(url_for("teach.session", session_id=class_session.id), code=303)
@@ -281,8 +299,13 @@ def walk_in_new(session_id: int):
             return render_session(class_session, 422, quick_form=form, duplicates=duplicates)
     try:
         participant = resident_service.create_participant(
-            db, reading=form.reading.data, phone=form.phone.data, device=form.device.data,
-            consent=form.consent.data, source=Source.WALK_IN, actor=actor(),
+            db,
+            reading=form.reading.data,
+            phone=form.phone.data,
+            device=form.device.data,
+            consent=form.consent.data,
+            source=Source.WALK_IN,
+            actor=actor(),
         )
         return _check_in_walk_in(class_session, participant)
     except DomainError as error:
@@ -312,8 +335,10 @@ def questionnaires(session_id: int):
     if request.method == "POST":
         try:
             questionnaire_service.add_response(
-                db_session(), session_id=class_session.id,
-                satisfaction=form.satisfaction.data, comment=form.comment.data or "",
+                db_session(),
+                session_id=class_session.id,
+                satisfaction=form.satisfaction.data,
+                comment=form.comment.data or "",
                 actor=actor(),
             )
         except DomainError as error:
@@ -321,12 +346,12 @@ def questionnaires(session_id: int):
             status = 422
         else:
             flash(_("Questionnaire saved. Enter the next one."), "success")
-            return redirect(
-                url_for("teach.questionnaires", session_id=class_session.id), code=303
-            )
+            return redirect(url_for("teach.questionnaires", session_id=class_session.id), code=303)
     db = db_session()
     return render_template(
-        "teach/questionnaires.html", session=class_session, form=form,
+        "teach/questionnaires.html",
+        session=class_session,
+        form=form,
         responses=questionnaire_service.responses(db, class_session.id),
         summary=questionnaire_service.summary(db, class_session.id),
         max_comment=questionnaire_service.MAX_COMMENT_LENGTH,
@@ -340,7 +365,10 @@ def plan(session_id: int):
     people = roster(class_session)
     language = content_language()
     return render_template(
-        "teach/plan.html", session=class_session, roster=people, language=language,
+        "teach/plan.html",
+        session=class_session,
+        roster=people,
+        language=language,
         plan=lesson_plan(class_session.course.lesson_ids or [], people, language),
         device_labels={d.value: _(d.label) for d in Device},
     )
