@@ -201,8 +201,8 @@ def _init_login(app: Flask) -> None:
     def unauthorized():
         from flask import flash, redirect, url_for
 
-        from .auth.routes import safe_next
         from .errors import error_response
+        from .redirects import safe_next
 
         if wants_json():
             return error_response(401)

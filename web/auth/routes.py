@@ -9,6 +9,7 @@ from classroom.services import accounts, audit
 from classroom.services.actor import Actor
 
 from ..database import db_session
+from ..redirects import safe_next
 from ..sessions import SessionRegistry, StaffMember
 from . import bp
 from .forms import LoginForm
@@ -16,13 +17,6 @@ from .forms import LoginForm
 
 def registry() -> SessionRegistry:
     return current_app.extensions["tsunagu_sessions"]
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never another host (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    return target
 
 
 def landing_page() -> str:

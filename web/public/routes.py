@@ -25,10 +25,10 @@ from content import load_catalog
 from content.loader import Catalog
 from content.model import Text
 
-from ..auth.routes import safe_next
 from ..database import db_session
 from ..formatting import date_label, local, time_range
 from ..qr import qr_svg
+from ..redirects import safe_next
 from . import bp, language
 
 #: device tracks a visitor can filter by; "any phone" classes show under each of them
