@@ -162,6 +162,10 @@ def register_error_handlers(app: Flask) -> None:
         if database_unavailable(error):  # e.g. met after the view, while committing
             return unavailable_response(error)
         end_unit_of_work(commit=False)
+        # the page must not need the database: the staff member's row went with the
+        # rollback (touching it again raised DetachedInstanceError and the page became a
+        # bare text), so it is drawn as for a visitor; the language was chosen already
+        g._login_user = current_app.login_manager.anonymous_user()
         try:
             return error_response(500)
         except Exception:  # the error page itself failed: still never a traceback

@@ -4,13 +4,14 @@ import base64
 import binascii
 import dataclasses
 import json
+import re
 from datetime import date, datetime, time
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from classroom.models import AuditEvent, Participant, Role, User, utcnow
 from classroom.services import imports as import_service
@@ -22,12 +23,15 @@ from classroom.services.spreadsheet import ENCODINGS, encode_csv
 
 from ..access import has_role
 from ..database import db_session, writes
-from ..forms import show_domain_error
+from ..forms import MAX_ID, show_domain_error
 from . import bp
 from .charts import bar_chart
 from .forms import EraseForm, ImportApplyForm, ImportUploadForm
 
 AUDIT_PAGE = 100
+#: a resident or entry number as typed: ASCII digits (full-width ones fold, ² does not)
+_NUMBER = re.compile(r"[0-9]{1,40}")
+_FULL_WIDTH_DIGITS = {0xFF10 + d: str(d) for d in range(10)}
 #: what the audit viewer can filter on
 AUDIT_ACTIONS = (
     "participant.view",
@@ -46,16 +50,55 @@ def actor() -> Actor:
     return Actor.for_user(current_user, request.remote_addr or "")
 
 
+#: the years a report may cover: the ward's records start well after 2000, and a date
+#: far outside would overflow the conversion to UTC (year 1 in Tokyo is before year 1 UTC)
+REPORT_YEARS = (2000, 2100)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+class PeriodError(Exception):
+    """The asked period cannot be counted: the message belongs next to `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _period_message() -> str:
+    return _(
+        "Please choose a period between %(first)s and %(last)s, as YYYY-MM-DD, "
+        "ending after it starts.",
+        first=REPORT_YEARS[0],
+        last=REPORT_YEARS[1],
+    )
+
+
+def _report_date(field: str) -> date:
+    text = request.args.get(field, "").strip()
+    if not text:
+        raise PeriodError(field, _("Please enter both dates."))
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(field, _period_message()) from None
+    if not REPORT_YEARS[0] <= day.year <= REPORT_YEARS[1]:
+        raise PeriodError(field, _period_message())
+    return day
+
+
 def _period() -> tuple[datetime, datetime, int | None, str, str]:
-    """The asked period: ?from=YYYY-MM-DD&until=YYYY-MM-DD, else ?fy=2025, else this fiscal year."""
+    """The asked period: ?from=YYYY-MM-DD&until=YYYY-MM-DD, else ?fy=2025, else this fiscal year.
+
+    Raises PeriodError for a period that cannot be counted (a page, never a 500).
+    """
     start_text, until_text = request.args.get("from", ""), request.args.get("until", "")
-    if start_text and until_text:
-        try:
-            start, until = date.fromisoformat(start_text), date.fromisoformat(until_text)
-        except ValueError:
-            abort(400)
+    if start_text or until_text:
+        start, until = _report_date("from"), _report_date("until")
         if until <= start:
-            abort(400)
+            raise PeriodError("until", _period_message())
         tokyo = report_service.TOKYO
         return (
             datetime.combine(start, time(), tokyo),
@@ -64,12 +107,15 @@ def _period() -> tuple[datetime, datetime, int | None, str, str]:
             start_text,
             until_text,
         )
-    try:
-        fiscal_year = int(request.args.get("fy") or report_service.fiscal_year_of(utcnow()))
-    except ValueError:
-        abort(400)
-    if not 2000 <= fiscal_year <= 2100:
-        abort(400)
+    fy_text = request.args.get("fy", "").strip()
+    if fy_text:
+        if not _YEAR.fullmatch(fy_text) or not (
+            REPORT_YEARS[0] <= int(fy_text) <= REPORT_YEARS[1] - 1
+        ):
+            raise PeriodError("fy", _period_message())
+        fiscal_year = int(fy_text)
+    else:
+        fiscal_year = report_service.fiscal_year_of(utcnow())
     start, end = report_service.fiscal_year_bounds(fiscal_year)
     return start, end, fiscal_year, "", ""
 
@@ -82,7 +128,28 @@ def _report():
 
 @bp.route("/")
 def index():
-    result, start_text, until_text = _report()
+    try:
+        result, start_text, until_text = _report()
+    except PeriodError as error:
+        return _period_refused(error)
+    return _report_page(result, start_text, until_text)
+
+
+def _period_refused(error: PeriodError):
+    """This fiscal year's report, the refused dates kept in their fields with the message."""
+    start, end = report_service.fiscal_year_bounds(report_service.fiscal_year_of(utcnow()))
+    result = report_service.report(
+        db_session(), start, end, fiscal_year=report_service.fiscal_year_of(utcnow())
+    )
+    return _report_page(
+        result,
+        request.args.get("from", "")[:10],
+        request.args.get("until", "")[:10],
+        errors={error.field: error.message},
+    ), 400
+
+
+def _report_page(result, start_text: str, until_text: str, errors: dict | None = None):
     this_year = report_service.fiscal_year_of(utcnow())
     charts = {
         "month": bar_chart(
@@ -108,7 +175,11 @@ def index():
         until_text=until_text,
         years=list(range(this_year, this_year - 6, -1)),
         months=_months_in_order(result.by_month),
-        query=request.args.to_dict(),
+        # the CSV links add their own encoding; a period refused is not offered for export
+        query={
+            k: v for k, v in request.args.items() if k in ("fy", "from", "until") and not errors
+        },
+        errors=errors or {},
     )
 
 
@@ -143,7 +214,10 @@ def _csv_response(rows, filename: str) -> Response:
 
 @bp.route("/export.csv")
 def export_csv():
-    result, _s, _u = _report()
+    try:
+        result, _s, _u = _report()
+    except PeriodError as error:
+        return _period_refused(error)
     name = f"tsunagu-report-{result.fiscal_year or result.start.date().isoformat()}.csv"
     try:
         return _csv_response(report_service.report_rows(result), name)
@@ -226,16 +300,28 @@ def audit():
     if not has_role(current_user, Role.ADMIN):
         abort(403)
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
-    participant = request.args.get("participant", "").strip()
+    participant = request.args.get("participant", "").translate(_FULL_WIDTH_DIGITS).strip()[:40]
     action = request.args.get("action", "").strip()
+    if participant and not _NUMBER.fullmatch(participant):
+        return render_template(
+            "reports/audit.html",
+            events=[],
+            actors={},
+            participant=participant,
+            action=action,
+            actions=AUDIT_ACTIONS,
+            more=False,
+            next_before=None,
+            participant_error=_("A resident number is written in digits, for example 123."),
+        ), 400
     if participant:
-        if not participant.isdigit():
-            abort(400)
-        query = query.where(AuditEvent.participant_id == int(participant))
+        # beyond a database integer no resident can have the number: nothing matches
+        number = int(participant)
+        query = query.where(AuditEvent.participant_id == number if number <= MAX_ID else false())
     if action:
         query = query.where(AuditEvent.action == action)
     before = request.args.get("before", "")
-    if before.isdigit():
+    if _NUMBER.fullmatch(before) and int(before) <= MAX_ID:
         query = query.where(AuditEvent.id < int(before))
     events = list(db_session().scalars(query.limit(AUDIT_PAGE + 1)))
     more = len(events) > AUDIT_PAGE
