@@ -135,6 +135,10 @@ class ClassSession(Base):
     course: Mapped[Course] = relationship(back_populates="sessions")
     venue: Mapped[Venue] = relationship(back_populates="sessions")
     instructors: Mapped[list[User]] = relationship(secondary=session_instructor)  # noqa: F821
+    #: the lottery's one draw, once made (read only: the registration service writes it)
+    lottery_draw: Mapped[LotteryDraw | None] = relationship(  # noqa: F821
+        "LotteryDraw", viewonly=True, uselist=False
+    )
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +30,51 @@ from . import audit
 from .actor import Actor
 from .errors import CapacityTooLarge, DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
 from .registration import lock_session
+from .reports import TOKYO, fiscal_year_bounds, fiscal_year_of
+
+#: classes are scheduled from the start of last fiscal year to the end of the year after
+#: next: a typo such as 0001 or 9999 is refused, not stored (nor shown to the public)
+WINDOW_YEARS_BACK, WINDOW_YEARS_AHEAD = 1, 2
+
+
+def scheduling_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[1 April of last fiscal year, 1 April three fiscal years on) in Tokyo, as UTC.
+
+    Computed from the clock in Tokyo: on 31 March and on 1 April it moves by a year.
+    """
+    fiscal_year = fiscal_year_of(now or utcnow())
+    start, _end = fiscal_year_bounds(fiscal_year - WINDOW_YEARS_BACK)
+    _start, end = fiscal_year_bounds(fiscal_year + WINDOW_YEARS_AHEAD)
+    return start, end
+
+
+def _window_days(now: datetime | None) -> tuple[date, date]:
+    """The window as the dates a coordinator reads: its first and its last day."""
+    start, end = scheduling_window(now)
+    return start.astimezone(TOKYO).date(), (end.astimezone(TOKYO) - timedelta(days=1)).date()
+
+
+def _in_window(moment: datetime | None, now: datetime | None) -> bool:
+    if moment is None:
+        return True
+    start, end = scheduling_window(now)
+    try:
+        return start <= moment < end
+    except TypeError:  # a naive datetime cannot be placed: refused
+        return False
+
+
+def _outside_window(field: str, now: datetime | None) -> DomainError:
+    first, last = _window_days(now)
+    return DomainError(
+        N_(
+            "A class can be scheduled from %(first)s to %(last)s (from last fiscal year to "
+            "two years ahead)."
+        ),
+        field=field,
+        first=first.isoformat(),
+        last=last.isoformat(),
+    )
 
 
 def create_session(
@@ -45,9 +90,22 @@ def create_session(
     application_deadline: datetime | None = None,
     instructor_ids: Iterable[int] = (),
     note: str = "",
+    now: datetime | None = None,
 ) -> ClassSession:
-    """A scheduled session whose capacity fits the venue and whose times make sense."""
+    """A scheduled session whose capacity fits the venue and whose times make sense.
+
+    Its date lies in the scheduling window (`scheduling_window`), and so does a deadline.
+    """
     errors: dict[str, DomainError] = {}
+    now = now or utcnow()
+    if not _in_window(starts_at, now):
+        errors["date"] = _outside_window("date", now)
+    if not _in_window(ends_at, now) and "date" not in errors:
+        errors["ends_at"] = _outside_window("ends_at", now)
+    if not _in_window(application_deadline, now):
+        errors["application_deadline"] = _outside_window("application_deadline", now)
+    if errors:
+        raise InvalidInput(errors)
     course = db.get(Course, course_id)
     venue = db.get(Venue, venue_id)
     if course is None:
@@ -148,13 +206,23 @@ def create_series(
     occurrences: int,
     actor: Actor,
     application_deadline: datetime | None = None,
+    now: datetime | None = None,
     **session_fields,
 ) -> list[ClassSession]:
     """`occurrences` sessions like `create_session`'s, all created or none (one savepoint).
 
     Times repeat on the wall clock of `starts_at`'s time zone (pass Tokyo-aware times);
-    a lottery's deadline keeps the same distance before each session.
+    a lottery's deadline keeps the same distance before each session. Every class of
+    the series lies in the scheduling window.
     """
+    now = now or utcnow()
+    window_errors = {
+        field: _outside_window(field, now)
+        for field, moment in (("date", starts_at), ("application_deadline", application_deadline))
+        if not _in_window(moment, now)
+    }
+    if window_errors:  # before any date arithmetic: 9999-12-31 plus a week overflows
+        raise InvalidInput(window_errors)
     repeat = Repeat(repeat)
     if repeat == Repeat.ONCE:
         occurrences = 1
@@ -175,9 +243,21 @@ def create_series(
         )
     length = ends_at - starts_at
     lead = starts_at - application_deadline if application_deadline is not None else None
+    starts = series_starts(starts_at, repeat, occurrences)
+    if not _in_window(starts[-1], now):
+        _first, last = _window_days(now)
+        raise InvalidInput.single(
+            "occurrences",
+            N_(
+                "The last class of this series would be on %(day)s, after %(last)s. "
+                "Please schedule fewer classes."
+            ),
+            day=starts[-1].date().isoformat(),
+            last=last.isoformat(),
+        )
     created: list[ClassSession] = []
     with db.begin_nested():
-        for start in series_starts(starts_at, repeat, occurrences):
+        for start in starts:
             created.append(
                 create_session(
                     db,
@@ -185,6 +265,7 @@ def create_series(
                     ends_at=start + length,
                     application_deadline=start - lead if lead is not None else None,
                     actor=actor,
+                    now=now,
                     **session_fields,
                 )
             )
@@ -280,7 +361,11 @@ def upcoming_sessions(
         select(ClassSession)
         .join(ClassSession.course)
         .where(ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > now)
-        .options(selectinload(ClassSession.course), selectinload(ClassSession.venue))
+        .options(
+            selectinload(ClassSession.course),
+            selectinload(ClassSession.venue),
+            selectinload(ClassSession.lottery_draw),
+        )
         .order_by(ClassSession.starts_at, ClassSession.id)
     )
     if course_id is not None:

@@ -66,6 +66,8 @@ _SCHEMAS = {
             "seats_left",
             "booking_mode",
             "application_deadline",
+            "availability",
+            "public_path",
         ],
         "properties": {
             "id": _ID,
@@ -94,11 +96,16 @@ _SCHEMAS = {
             "venue": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["name", "names", "access"],
+                "required": ["name", "names", "access", "address", "lends_phones"],
                 "properties": {
                     "name": {"type": "string"},
                     "names": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "access": {"type": "string"},
+                    "access": {"type": "string", "description": "how to get there"},
+                    "address": {"type": "string"},
+                    "lends_phones": {
+                        "type": "boolean",
+                        "description": "the venue lends a phone to a participant without one",
+                    },
                 },
             },
             "starts_at": _TIME,
@@ -107,6 +114,31 @@ _SCHEMAS = {
             "seats_left": {"type": "integer", "minimum": 0},
             "booking_mode": {"enum": ["first_come", "lottery"]},
             "application_deadline": {"anyOf": [_TIME, {"type": "null"}]},
+            "availability": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["state", "bookable", "reason", "deadline"],
+                "description": "what booking the class now would do, computed by the server "
+                "(the kiosk only shows it): open = a seat is free; waitlist = every seat is "
+                "taken, booking joins the waiting list (it has no limit); lottery = "
+                "applications open until `deadline`; closed = nobody can book (`reason`)",
+                "properties": {
+                    "state": {"enum": ["open", "waitlist", "lottery", "closed"]},
+                    "bookable": {"type": "boolean", "description": "false only when closed"},
+                    "reason": {
+                        "anyOf": [
+                            {"enum": ["cancelled", "held", "started", "deadline_passed"]},
+                            {"type": "null"},
+                        ]
+                    },
+                    "deadline": {"anyOf": [_TIME, {"type": "null"}]},
+                },
+            },
+            "public_path": {
+                "type": "string",
+                "pattern": "^/classes/[0-9]+$",
+                "description": "the class's public page on the ward's site (date, time, place)",
+            },
         },
     },
     "RegistrationRequest": {
@@ -406,6 +438,17 @@ _DOCUMENT = {
                 "parameters": [_LANGUAGE],
                 "requestBody": _body("HelpRequestRequest"),
                 "responses": {"201": _json("the call", _ref("HelpRequest")), **_WITH_BODY},
+            }
+        },
+        "/help-requests/{client_id}": {
+            "get": {
+                "operationId": "getHelpRequest",
+                "summary": "This kiosk's call: still open, taken (staff are coming) or closed",
+                "parameters": [
+                    {"name": "client_id", "in": "path", "required": True, "schema": _CLIENT_ID},
+                    _LANGUAGE,
+                ],
+                "responses": {"200": _json("the call", _ref("HelpRequest")), **_COMMON},
             }
         },
         "/events": {

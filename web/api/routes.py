@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
+from classroom.services import availability as availability_service
 from classroom.services import kiosks as kiosk_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
@@ -157,7 +158,18 @@ def domain_error(error: DomainError):
 # -- sessions ----------------------------------------------------------------------------
 
 
-def session_json(s: ClassSession) -> dict:
+def availability_json(s: ClassSession, now: datetime) -> dict:
+    """What booking it now would do (classroom.services.availability): the kiosk only shows it."""
+    found = availability_service.availability(s, now)
+    return {
+        "state": found.state,
+        "bookable": found.bookable,
+        "reason": found.reason or None,
+        "deadline": iso(found.deadline),
+    }
+
+
+def session_json(s: ClassSession, now: datetime) -> dict:
     return {
         "id": s.id,
         "course": {
@@ -172,6 +184,8 @@ def session_json(s: ClassSession) -> dict:
             "name": s.venue.name,
             "names": dict(s.venue.name_translations or {}),
             "access": s.venue.access or "",
+            "address": s.venue.address or "",
+            "lends_phones": s.venue.loaner_phones > 0,
         },
         "starts_at": iso(s.starts_at),
         "ends_at": iso(s.ends_at),
@@ -179,6 +193,8 @@ def session_json(s: ClassSession) -> dict:
         "seats_left": max(0, s.seats_left),
         "booking_mode": s.booking_mode.value,
         "application_deadline": iso(s.application_deadline),
+        "availability": availability_json(s, now),
+        "public_path": url_for("public.class_page", session_id=s.id),
     }
 
 
@@ -216,7 +232,7 @@ def sessions():
     found = session_service.upcoming_sessions(
         db, now=start, course_id=course_id, device=DeviceTrack(device) if device else None
     )
-    return jsonify(sessions=[session_json(s) for s in found[:MAX_SESSIONS]])
+    return jsonify(sessions=[session_json(s, now) for s in found[:MAX_SESSIONS]])
 
 
 # -- registrations -----------------------------------------------------------------------
@@ -361,6 +377,16 @@ def help_requests():
         return domain_error(error)
     kiosk_service.touch(g.kiosk)
     return jsonify(id=help_request.id, status=kiosk_service.help_status(help_request)), 201
+
+
+@bp.get("/help-requests/<client_id>")
+def help_request_status(client_id: str):
+    """Taken, closed or still open: the kiosk's waiting screen asks this until staff come."""
+    try:
+        help_request = kiosk_service.help_request_of_kiosk(db_session(), g.kiosk, client_id)
+    except NotFound:
+        return api_error(404)
+    return jsonify(id=help_request.id, status=kiosk_service.help_status(help_request))
 
 
 @bp.post("/events")

@@ -18,7 +18,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from classroom.models import BookingMode, ClassSession, DeviceTrack, SessionState, utcnow
+from classroom.models import ClassSession, DeviceTrack, SessionState, utcnow
+from classroom.services import availability as availability_service
 from classroom.services import sessions as session_service
 from content import furigana as furigana_lib
 from content import load_catalog
@@ -134,14 +135,22 @@ class Seats(NamedTuple):
 
 
 def seats(session: ClassSession, now: datetime) -> Seats:
-    """Seats left, full (waiting list), or the lottery and its deadline — in words."""
-    if session.booking_mode == BookingMode.LOTTERY:
-        deadline = session.application_deadline
-        if deadline is not None and deadline > now:
-            return Seats("lottery", "◇", _("Lottery — apply by %(date)s", date=day_label(deadline)))
-        return Seats("closed", "×", _("Lottery — applications have closed"))
-    left = session.seats_left
-    if left <= 0:
+    """Seats left, full (waiting list), or the lottery and its deadline — in words.
+
+    Whether a class can be booked is classroom.services.availability's answer, the same
+    the kiosk gets from the API.
+    """
+    found = availability_service.availability(session, now)
+    if found.state == availability_service.LOTTERY:
+        return Seats(
+            "lottery", "◇", _("Lottery — apply by %(date)s", date=day_label(found.deadline))
+        )
+    if found.state == availability_service.CLOSED:
+        if found.reason == availability_service.DEADLINE_PASSED:
+            return Seats("closed", "×", _("Lottery — applications have closed"))
+        return Seats("closed", "×", _("Applications have closed"))
+    left = found.seats_left
+    if found.state == availability_service.WAITLIST:
         return Seats("full", "×", _("Full — you can join the waiting list"))
     if left <= 2:
         return Seats(
@@ -256,7 +265,8 @@ def class_page(session_id: int):
     if session is None:
         abort(404)
     now = utcnow()
-    upcoming = session.state == SessionState.SCHEDULED and session.starts_at > now
+    found = availability_service.availability(session, now)
+    upcoming = found.reason not in availability_service.OVER
     lessons = [
         catalog().lessons[i] for i in session.course.lesson_ids or [] if i in catalog().lessons
     ]
