@@ -366,17 +366,26 @@ class _Ward:
             )
         sessions.mark_held(self.db, session.id, actor=self.actor, now=session.ends_at)
 
-    def year(self, fiscal_year: int, n_sessions: int, n_attendances: int, until: datetime) -> None:
+    def year(self, fiscal_year: int, n_sessions: int, n_attendances: int, until: datetime) -> int:
+        """Hold up to `n_sessions` classes, at most one a week, in the weeks before `until`.
+
+        A year that has only just begun holds as many as it has had weeks for (none in its
+        first week), with the same attendance per class. Returns the number held.
+        """
         start, end = fiscal_year_bounds(fiscal_year)
         end = min(end, until)
-        weeks = max(1, (end - start).days // 7)
-        chosen_weeks = sorted(self.rng.sample(range(weeks), n_sessions))
-        counts = _split(n_attendances, n_sessions, 3, 9, self.rng)
+        weeks = max(0, (end - start).days // 7)
+        held = min(n_sessions, weeks)
+        if held < n_sessions:
+            n_attendances = round(n_attendances * held / n_sessions)
+        chosen_weeks = sorted(self.rng.sample(range(weeks), held))
+        counts = _split(n_attendances, held, 3, 9, self.rng)
         for week, count in zip(chosen_weeks, counts, strict=True):
             day = start.astimezone(TOKYO).date() + timedelta(
                 weeks=week, days=self.rng.choice([1, 2, 3])
             )
             self.held_session(day, count)
+        return held
 
     def upcoming(self) -> None:
         today = self.now.astimezone(TOKYO).date()

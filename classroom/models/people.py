@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..i18n import N_
@@ -111,5 +111,11 @@ class User(Base):
     #: the staff member's own UI language
     language: Mapped[str] = mapped_column(String(10), default="ja")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the last successful login (shown to administrators on the staff page)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: set when an administrator resets the password: the next login must choose a new one
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     __table_args__ = (CheckConstraint("length(login) > 0", name="login_not_empty"),)

@@ -17,15 +17,15 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..i18n import N_
-from ..models import AuditEvent, Role, User, utcnow
+from ..models import AuditEvent, Role, StaffSession, User, utcnow
 from . import audit
 from .actor import Actor
-from .errors import DomainError, InvalidInput
+from .errors import DomainError, InvalidInput, NotFound
 from .text import nfkc
 
 MIN_PASSWORD_LENGTH = 8
@@ -141,15 +141,126 @@ def create_user(
     return user
 
 
-def set_password(db: Session, user_id: int, password: str, *, actor: Actor) -> User:
-    user = db.get(User, user_id)
+def end_sessions(db: Session, user_id: int) -> int:
+    """Log one account out everywhere at once: every server-side session row goes, so
+    every copy of its cookies, on every web server and worker, is anonymous from now."""
+    return db.execute(delete(StaffSession).where(StaffSession.user_id == user_id)).rowcount or 0
+
+
+def _account(db: Session, user_id: int, *, lock: bool = False) -> User:
+    query = select(User).where(User.id == user_id)
+    user = db.scalar(query.with_for_update() if lock else query)
     if user is None:
-        raise InvalidInput.single("login", N_("No such account."))
+        raise NotFound(N_("No such account."))
+    return user
+
+
+def set_password(
+    db: Session, user_id: int, password: str, *, actor: Actor, must_change: bool = False
+) -> User:
+    """A new password (the command line, the demo); every session of the account ends.
+
+    `must_change`: a temporary password an administrator gave; the next login must
+    choose a new one before anything else.
+    """
+    user = _account(db, user_id, lock=True)
     if problem := password_problem(password, user.login):
         raise InvalidInput({"password": problem})
     user.password_hash = hash_password(password)
-    audit.record(db, actor, "staff_user.password", subject_type="staff_user", subject_id=user.id)
+    user.must_change_password = must_change
+    ended = end_sessions(db, user.id)
+    audit.record(
+        db,
+        actor,
+        "staff_user.password_reset" if must_change else "staff_user.password",
+        subject_type="staff_user",
+        subject_id=user.id,
+        details={"sessions_ended": ended},
+    )
     return user
+
+
+def reset_password(db: Session, user_id: int, temporary: str, *, actor: Actor) -> User:
+    """An administrator sets a temporary password; its owner chooses a new one at the
+    next login. The account is logged out everywhere."""
+    return set_password(db, user_id, temporary, actor=actor, must_change=True)
+
+
+def change_own_password(db: Session, user_id: int, current: str, new: str, *, actor: Actor) -> User:
+    """A member of staff changes their own password: the current one first, then a new
+    one that follows the rules and is not the old one. Every session ends; the caller
+    starts a fresh one for the browser that made the change."""
+    user = _account(db, user_id, lock=True)
+    try:
+        hasher.verify(user.password_hash or _dummy_hash(), current or "")
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput.single(
+            "current_password", N_("The current password is not correct.")
+        ) from None
+    if problem := password_problem(new, user.login):
+        raise InvalidInput({"password": problem})
+    if new == current:
+        raise InvalidInput.single(
+            "password", N_("The new password must be different from the current one.")
+        )
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    ended = end_sessions(db, user.id)
+    audit.record(
+        db,
+        actor,
+        "staff_user.password_change",
+        subject_type="staff_user",
+        subject_id=user.id,
+        details={"sessions_ended": ended},
+    )
+    return user
+
+
+def set_active(db: Session, user_id: int, active: bool, *, actor: Actor) -> User:
+    """Disable or enable an account. Disabling logs it out everywhere at once.
+
+    Nobody disables their own account, and the last active administrator stays. Before
+    an administrator is disabled every active administrator's row is locked, in id order
+    (so two of them disabling each other at the same moment queue instead of
+    deadlocking), and the count is taken under those locks: the ward is never left with
+    none. On SQLite the write lock of the transaction does the same.
+    """
+    user = _account(db, user_id)
+    if not active and user.role == Role.ADMIN:
+        admins = db.scalars(
+            select(User.id)
+            .where(User.role == Role.ADMIN, User.active.is_(True))
+            .order_by(User.id)
+            .with_for_update()
+        ).all()
+        db.refresh(user)  # as it is now that the rows are ours
+    else:
+        admins = []
+        user = _account(db, user_id, lock=True)
+    if user.active == active:
+        return user
+    if not active:
+        if actor.user_id == user.id:
+            raise DomainError(N_("You cannot disable your own account."))
+        if user.role == Role.ADMIN and set(admins) <= {user.id}:
+            raise DomainError(N_("The last administrator cannot be disabled."))
+    user.active = active
+    ended = 0 if active else end_sessions(db, user.id)
+    audit.record(
+        db,
+        actor,
+        "staff_user.enable" if active else "staff_user.disable",
+        subject_type="staff_user",
+        subject_id=user.id,
+        details={"login": user.login, "sessions_ended": ended},
+    )
+    return user
+
+
+def staff_list(db: Session) -> list[User]:
+    """Every account, administrators first, for the staff page."""
+    return list(db.scalars(select(User).order_by(User.role, User.login)).all())
 
 
 def authenticate(db: Session, login: str, password: str) -> User | None:
@@ -165,6 +276,24 @@ def authenticate(db: Session, login: str, password: str) -> User | None:
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+#: what the audit trail says for a login name that is no account of ours
+UNKNOWN_LOGIN = "unknown"
+
+
+def failed_login_subject(db: Session, login: str) -> dict:
+    """Who a failed login was for, as the audit trail may keep it for years: the account
+    when the name is one, else just "unknown" — never the text typed, which is often a
+    password typed into the wrong box."""
+    user_id = db.scalar(select(User.id).where(User.login == normalize_login(login)))
+    if user_id is None:
+        return {"details": {"login": UNKNOWN_LOGIN}}
+    return {
+        "subject_type": "staff_user",
+        "subject_id": user_id,
+        "details": {"login": normalize_login(login)},
+    }
 
 
 @dataclass(frozen=True)
@@ -215,8 +344,9 @@ def attempt_login(
     user = authenticate(db, login, password)
     if user is None:
         anonymous = Actor(kind="anonymous", remote_addr=remote_addr[:64])
-        audit.record(db, anonymous, "auth.login_failed", details={"login": login}).at = now
+        audit.record(db, anonymous, "auth.login_failed", **failed_login_subject(db, login)).at = now
         return LoginAttempt(user=None)
+    user.last_login_at = now
     actor = Actor.for_user(user, remote_addr[:64])
     audit.record(
         db,

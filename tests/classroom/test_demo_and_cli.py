@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,10 @@ from classroom.models import (
     VenueKind,
 )
 from classroom.services.reports import fiscal_year_report
+from tests.conftest import FISCAL_YEAR_END, FISCAL_YEAR_START, LEAP_DAY, NEW_YEAR
 from tsunagu.cli import main
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def test_the_demo_ward_has_the_plans_figures(database):
@@ -56,7 +60,9 @@ def test_the_demo_ward_has_the_plans_figures(database):
         load_demo(database, now=now)
 
 
-def test_db_upgrade_then_demo_from_the_command_line(tmp_path, monkeypatch):
+def test_db_upgrade_then_demo_from_the_command_line(tmp_path, monkeypatch, frozen_clock):
+    # 1 April in Tokyo: the first day of a fiscal year, when `make run` used to crash
+    frozen_clock(FISCAL_YEAR_START + timedelta(hours=1))
     monkeypatch.setenv("TSUNAGU_INSTANCE_DIR", str(tmp_path))
     monkeypatch.delenv("TSUNAGU_DATABASE_URL", raising=False)
     runner = CliRunner()
@@ -80,3 +86,37 @@ def test_force_adds_to_an_existing_demo(tmp_path):
     load_demo(database, force=True, now=now)
     with database.read() as db:
         assert fiscal_year_report(db, 2025).sessions_held == 62
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        FISCAL_YEAR_END,  # 23:59 on 31 March
+        FISCAL_YEAR_START + timedelta(minutes=30),  # 00:30 on 1 April: a year with no week yet
+        datetime(2027, 5, 10, 3, tzinfo=UTC),
+        datetime(2027, 7, 15, 3, tzinfo=UTC),
+        NEW_YEAR,
+        LEAP_DAY,
+    ],
+    ids=["31-march", "1-april", "10-may", "15-july", "new-year", "leap-day"],
+)
+def test_the_demo_loads_a_believable_ward_year_on_any_day(tmp_path, now):
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    upgrade(database)
+    load_demo(database, now=now)
+    local = now.astimezone(TOKYO)
+    this_year = local.year if local.month >= 4 else local.year - 1
+    with database.read() as db:
+        last = fiscal_year_report(db, this_year - 1)
+        assert (last.sessions_held, last.attendances) == (31, 174)
+        current = fiscal_year_report(db, this_year)
+        # about one class a week so far this year, at most 18, none in its first week
+        weeks_so_far = (local.date() - datetime(this_year, 4, 1).date()).days // 7
+        assert weeks_so_far - 1 <= current.sessions_held <= min(18, weeks_so_far)
+        held = db.query(ClassSession).filter(ClassSession.state == SessionState.HELD).all()
+        assert all(s.starts_at < now for s in held)
+        upcoming = db.query(ClassSession).filter(ClassSession.starts_at > now).all()
+        assert len(upcoming) >= 5
+        assert any(
+            s.booking_mode == BookingMode.LOTTERY and s.application_deadline > now for s in upcoming
+        )

@@ -17,7 +17,7 @@ EVERY_STAFF = {ADMIN, COORD, INSTR}
 
 #: (method, path template, roles allowed); {r} resident, {s} the instructor's session,
 #: {o} another instructor's session, {g} a registration, {c} a call, {n} a phone loan,
-#: {v} a venue, {k} a course
+#: {v} a venue, {k} a course, {u} a staff account
 TABLE = [
     ("GET", "/home", EVERY_STAFF),
     ("GET", "/office/", OFFICE),
@@ -102,6 +102,12 @@ TABLE = [
     ("POST", "/reports/import", OFFICE),
     ("POST", "/reports/import/apply", OFFICE),
     ("GET", "/reports/import/template.csv", OFFICE),
+    # staff accounts (issue 13): {u} is the instructor's account
+    ("GET", "/admin/staff/{u}", {ADMIN}),
+    ("POST", "/admin/staff/{u}/active", {ADMIN}),
+    ("POST", "/admin/staff/{u}/password", {ADMIN}),
+    ("GET", "/account/password", EVERY_STAFF),
+    ("POST", "/account/password", EVERY_STAFF),
     # areas add their rows above this line, one contiguous block each
 ]
 
@@ -142,6 +148,7 @@ def ids(database, ward, staff):
         "k": ward.course_id,
         "l": "intro-01-power",
         "h": "juminhyo",
+        "u": staff.instructor,
     }
 
 

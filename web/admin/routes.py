@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, EqualTo
 
 from classroom.models import Role, User
 from classroom.services import accounts
@@ -38,10 +37,100 @@ def index():
     return redirect(url_for("admin.staff"))
 
 
+class ResetPasswordForm(Form):
+    """A temporary password an administrator gives; its owner chooses a new one at login."""
+
+    password = PasswordField(
+        _l("Temporary password"),
+        validators=[DataRequired(message=_l("Please enter a temporary password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Temporary password again"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _actor() -> Actor:
+    return Actor.for_user(current_user, request.remote_addr or "")
+
+
+def _staff_member(user_id: int) -> User:
+    user = db_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
 @bp.route("/staff")
 def staff():
-    people = db_session().scalars(select(User).order_by(User.role, User.login)).all()
-    return render_template("admin/staff.html", people=people)
+    return render_template("admin/staff.html", people=accounts.staff_list(db_session()))
+
+
+@bp.route("/staff/<int:user_id>", methods=["GET"])
+def staff_member(user_id: int):
+    user = _staff_member(user_id)
+    return render_template(
+        "admin/staff_member.html", person=user, form=ResetPasswordForm(), action=ActiveForm()
+    )
+
+
+@bp.route("/staff/<int:user_id>/password", methods=["POST"])
+def staff_reset_password(user_id: int):
+    user = _staff_member(user_id)
+    form = ResetPasswordForm()
+    if form.validate():
+        try:
+            accounts.reset_password(db_session(), user.id, form.password.data, actor=_actor())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(
+                _(
+                    "A temporary password was set for %(login)s and every session of the "
+                    "account was ended. Tell them the password in person or by phone; they "
+                    "choose their own at the next login.",
+                    login=user.login,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.staff_member", user_id=user.id))
+    form.password.data = form.password_again.data = ""
+    return render_template(
+        "admin/staff_member.html", person=user, form=form, action=ActiveForm()
+    ), 422
+
+
+class ActiveForm(Form):
+    """The one button that disables an active account or enables a disabled one."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+@bp.route("/staff/<int:user_id>/active", methods=["POST"])
+def staff_set_active(user_id: int):
+    user = _staff_member(user_id)
+    form = ActiveForm()
+    if not form.validate():
+        abort(400)
+    enable = form.active.data == "1"
+    try:
+        accounts.set_active(db_session(), user.id, enable, actor=_actor())
+    except DomainError as error:
+        show_domain_error(None, error)
+    else:
+        if enable:
+            flash(_("The account %(login)s can log in again.", login=user.login), "success")
+        else:
+            flash(
+                _(
+                    "The account %(login)s was disabled and logged out everywhere.",
+                    login=user.login,
+                ),
+                "success",
+            )
+    return redirect(url_for("admin.staff_member", user_id=user.id))
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
