@@ -125,13 +125,6 @@ def test_five_failures_for_one_login_lock_it_for_a_while(database):
     assert fail(database, "sato", password="kabocha-no-nimono", now=later).user is not None
 
 
-def test_unknown_logins_are_throttled_the_same_way(database):
-    now = utcnow()
-    for _ in range(accounts.MAX_FAILURES_PER_LOGIN):
-        assert not fail(database, "ghost", now=now).throttled
-    assert fail(database, "ghost", now=now).throttled
-
-
 def test_one_address_trying_many_logins_is_throttled(database):
     make_user(database)
     now = utcnow()
