@@ -28,6 +28,7 @@ from .registrations import (
     Registration,
     RegistrationStatus,
 )
+from .throttle import LoginThrottle
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -53,6 +54,7 @@ __all__ = [
     "UsageKind",
     "DeviceTrack",
     "LabelledEnum",
+    "LoginThrottle",
     "LotteryDraw",
     "Need",
     "Participant",

@@ -3,12 +3,13 @@
 Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile). A
 password has at least 8 characters, is not one of the most common passwords
 (common_passwords.txt) and is not the login itself. Failed logins are recorded in the
-audit trail, which is also what throttles them: per login name and per address, across
-every web worker, on SQLite and PostgreSQL alike.
+audit trail; throttling them (per login name and address, and per address, with back-off,
+atomic across every web worker and server) is throttle.py's.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,13 +18,13 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..i18n import N_
-from ..models import AuditEvent, Role, StaffSession, User, utcnow
-from . import audit
+from ..models import Role, StaffSession, User, utcnow
+from . import audit, throttle
 from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
 from .text import nfkc
@@ -34,12 +35,9 @@ LANGUAGES = ("ja", "en")
 _LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 _COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
-#: failed logins counted over this window
-THROTTLE_WINDOW = timedelta(minutes=15)
-#: failures for one login name (known or not, so nothing tells which names exist)
-MAX_FAILURES_PER_LOGIN = 5
-#: failures from one address: a counter's PC is shared by several staff members
-MAX_FAILURES_PER_ADDRESS = 20
+#: login throttling lives in throttle.py: per (login, address) and per address
+MAX_FAILURES_PER_LOGIN = throttle.FREE_PER_PAIR
+MAX_FAILURES_PER_ADDRESS = throttle.FREE_PER_ADDRESS
 
 hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
 
@@ -301,51 +299,40 @@ class LoginAttempt:
     user: User | None
     #: True when too many failures came before: the password was not even checked
     throttled: bool = False
+    #: when throttled: how long until the next attempt is checked
+    retry_after: timedelta = timedelta(0)
 
-
-def _failures_since(db: Session, since: datetime, **where) -> int:
-    query = select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "auth.login_failed", AuditEvent.at >= since
-    )
-    if "login" in where:
-        query = query.where(AuditEvent.details["login"].as_string() == where["login"])
-    if "remote_addr" in where:
-        query = query.where(AuditEvent.remote_addr == where["remote_addr"])
-    return db.scalar(query) or 0
-
-
-def login_throttled(db: Session, login: str, remote_addr: str, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    login = normalize_login(login)
-    window_start = now - THROTTLE_WINDOW
-    last_success = db.scalar(
-        select(func.max(AuditEvent.at)).where(
-            AuditEvent.action == "auth.login",
-            AuditEvent.details["login"].as_string() == login,
-        )
-    )
-    since_for_login = max(window_start, last_success) if last_success else window_start
-    if _failures_since(db, since_for_login, login=login) >= MAX_FAILURES_PER_LOGIN:
-        return True
-    return (
-        bool(remote_addr)
-        and _failures_since(db, window_start, remote_addr=remote_addr) >= MAX_FAILURES_PER_ADDRESS
-    )
+    @property
+    def retry_after_minutes(self) -> int:
+        """The wait in whole minutes, rounded up (what a person is told)."""
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
 
 
 def attempt_login(
-    db: Session, login: str, password: str, *, remote_addr: str = "", now: datetime | None = None
+    db: Session,
+    login: str,
+    password: str,
+    *,
+    remote_addr: str = "",
+    now: datetime | None = None,
+    throttle_secret: str | bytes = b"",
 ) -> LoginAttempt:
-    """Check a login unless throttled, and record the outcome in the audit trail."""
+    """Check a login unless throttled (throttle.py), and record the outcome in the audit trail.
+
+    `throttle_secret` keys the throttle's hashes (the web passes its SECRET_KEY).
+    """
     now = now or utcnow()
     login = normalize_login(login)[:60]
-    if login_throttled(db, login, remote_addr, now):
-        return LoginAttempt(user=None, throttled=True)
+    secret = throttle_secret.encode() if isinstance(throttle_secret, str) else throttle_secret
+    reservation = throttle.reserve(db, login, remote_addr[:64], secret=secret, now=now)
+    if not reservation.allowed:
+        return LoginAttempt(user=None, throttled=True, retry_after=reservation.retry_after)
     user = authenticate(db, login, password)
     if user is None:
         anonymous = Actor(kind="anonymous", remote_addr=remote_addr[:64])
         audit.record(db, anonymous, "auth.login_failed", **failed_login_subject(db, login)).at = now
         return LoginAttempt(user=None)
+    throttle.succeeded(db, reservation, now)
     user.last_login_at = now
     actor = Actor.for_user(user, remote_addr[:64])
     audit.record(

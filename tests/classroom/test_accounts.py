@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
-from classroom.models import AuditEvent, Role, User, utcnow
+from classroom.models import AuditEvent, Role, User
 from classroom.services import accounts
 from classroom.services.actor import Actor
 from classroom.services.errors import InvalidInput
@@ -112,35 +110,8 @@ def fail(database, login, address="192.0.2.1", now=None, password="wrong-passwor
         return accounts.attempt_login(s, login, password, remote_addr=address, now=now)
 
 
-def test_five_failures_for_one_login_lock_it_for_a_while(database):
-    make_user(database)
-    now = utcnow()
-    for i in range(accounts.MAX_FAILURES_PER_LOGIN):
-        attempt = fail(database, "sato", address=f"192.0.2.{i}", now=now)
-        assert attempt.user is None and not attempt.throttled
-    # even the right password is not checked now
-    attempt = fail(database, "sato", password="kabocha-no-nimono", now=now)
-    assert attempt.throttled and attempt.user is None
-    later = now + accounts.THROTTLE_WINDOW + timedelta(seconds=1)
-    assert fail(database, "sato", password="kabocha-no-nimono", now=later).user is not None
-
-
-def test_one_address_trying_many_logins_is_throttled(database):
-    make_user(database)
-    now = utcnow()
-    for i in range(accounts.MAX_FAILURES_PER_ADDRESS):
-        assert not fail(database, f"guess{i}", address="198.51.100.7", now=now).throttled
-    assert fail(database, "sato", address="198.51.100.7", now=now).throttled
-    assert not fail(database, "sato", address="198.51.100.8", now=now).throttled
-
-
-def test_a_successful_login_clears_the_count_for_that_login(database):
-    make_user(database)
-    now = utcnow()
-    for _ in range(accounts.MAX_FAILURES_PER_LOGIN - 1):
-        fail(database, "sato", now=now)
-    assert fail(database, "sato", password="kabocha-no-nimono", now=now).user is not None
-    assert not fail(database, "sato", now=now + timedelta(seconds=1)).throttled
+# throttling (per login name and address, and per address, with back-off, atomic):
+# tests/classroom/test_throttle.py
 
 
 def test_set_password_replaces_the_hash(database):

@@ -46,7 +46,7 @@ def test_failed_logins_are_throttled_and_recorded(client, staff, database):
         assert log_in(client, "coordinator", "guess-guess").status_code == 200
     throttled = log_in(client, "coordinator")  # even the right password
     assert throttled.status_code == 429
-    assert "Too many failed attempts" in throttled.get_data(as_text=True)
+    assert "Please try again in 1 minute." in throttled.get_data(as_text=True)
     assert client.get("/office/residents").status_code == 302
     with database.read() as db:
         failures = db.query(AuditEvent).filter_by(action="auth.login_failed").count()

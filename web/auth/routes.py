@@ -15,6 +15,7 @@ from ..redirects import safe_next
 from ..sessions import SessionRegistry, StaffMember
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
+from .throttling import throttled_headers, throttled_message
 
 
 def registry() -> SessionRegistry:
@@ -39,13 +40,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(landing_page())
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         attempt = accounts.attempt_login(
             db_session(),
             form.login.data,
             form.password.data,
             remote_addr=request.remote_addr or "",
+            throttle_secret=current_app.secret_key,
         )
         if attempt.user is not None:
             # a new session: nothing from before the login survives it
@@ -55,15 +57,15 @@ def login():
             login_user(StaffMember(attempt.user))
             return redirect(safe_next(request.args.get("next")) or landing_page())
         if attempt.throttled:
-            flash(_("Too many failed attempts. Please wait 15 minutes and try again."), "error")
-            status = 429
+            flash(throttled_message(attempt), "error")
+            status, headers = 429, throttled_headers(attempt)
         else:
             # one message for every failure: nothing tells which part was wrong
             flash(_("The login name or password is not correct."), "error")
         form.password.data = ""
     elif form.is_submitted():
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
