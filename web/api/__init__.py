@@ -19,14 +19,15 @@ def init_app(app: Flask) -> None:
     from . import routes  # noqa: F401  (registers the views on bp)
     from .bundles import ContentBundles
     from .errors import route_api_errors
-    from .ratelimit import FixedWindowLimiter
+    from .ratelimit import KioskRateLimit
 
     app.config.setdefault("API_RATE_LIMIT", (120, 60))
     app.config.setdefault("CONTENT_BUNDLE_DIR", str(Path(app.instance_path) / "bundles"))
     app.register_blueprint(bp, url_prefix="/api/v1")
     csrf.exempt(bp)
     limit, seconds = app.config["API_RATE_LIMIT"]
-    app.extensions["tsunagu_api_limiter"] = FixedWindowLimiter(limit, seconds)
+    # Flask-Limiter; Redis when TSUNAGU_REDIS_URL is set (web/api/ratelimit.py)
+    app.extensions["tsunagu_api_limiter"] = KioskRateLimit(app, limit, seconds)
     app.extensions["tsunagu_bundles"] = ContentBundles(
         out_dir=Path(app.config["CONTENT_BUNDLE_DIR"]),
         content_dir=app.config.get("CONTENT_DIR"),
