@@ -22,6 +22,7 @@ from ..models import ClassSession, Course, Device, Need, Source, utcnow
 from . import audit, registration, residents
 from .actor import Actor
 from .errors import DomainError, InvalidInput
+from .sessions import scheduling_window
 from .spreadsheet import read_rows
 from .text import has_control_characters
 
@@ -157,6 +158,9 @@ def _messages(error: DomainError) -> list[tuple[str, str]]:
 
 
 def _find_session(db: Session, code: str, starts: datetime) -> ClassSession | None:
+    first, end = scheduling_window()
+    if not first <= starts < end:  # no class is scheduled there (and year 1 overflows UTC)
+        return None
     return db.scalar(
         select(ClassSession)
         .join(Course, Course.id == ClassSession.course_id)

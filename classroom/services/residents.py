@@ -14,7 +14,8 @@ from ..models import Device, Need, Participant, Source, utcnow
 from . import audit
 from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
-from .text import clean_line, is_kana, nfkc, phone_digits, reading_key
+from .phones import check_phone
+from .text import clean_line, has_kana_letter, is_kana, nfkc, phone_digits, reading_key
 
 #: the purpose of collection, shown wherever personal data is collected (APPI)
 PURPOSE_OF_COLLECTION = N_(
@@ -66,18 +67,23 @@ def _validated(
         errors["reading"] = DomainError(
             N_("The reading must be written in kana (hiragana or katakana)."), field="reading"
         )
+    elif not has_kana_letter(reading):
+        errors["reading"] = DomainError(
+            N_("The reading needs at least one kana letter, not only ー or ・."), field="reading"
+        )
     elif len(reading) > 60:
         errors["reading"] = DomainError(N_("The reading is too long."), field="reading")
     for field, value in (("family_name", family_name), ("given_name", given_name)):
         if len(value) > 60:
             errors[field] = DomainError(N_("The name is too long."), field=field)
     phone = clean_line(phone)
-    digits = phone_digits(phone)
-    if phone and not 10 <= len(digits) <= 11:
-        errors["phone"] = DomainError(
-            N_("A phone number has 10 or 11 digits (for example 03-1234-5678)."), field="phone"
-        )
-    elif require_phone and not digits:
+    digits = ""
+    if phone:
+        try:
+            digits = check_phone(phone)  # the one rule: classroom/services/phones.py
+        except DomainError as error:
+            errors["phone"] = error
+    elif require_phone:
         errors["phone"] = DomainError(N_("Please enter a phone number."), field="phone")
     year: int | None = None
     if birth_year not in (None, ""):

@@ -39,6 +39,15 @@ def is_kana(text: str) -> bool:
     return bool(_KANA_RE.match(nfkc(text)))
 
 
+#: kana letters: hiragana ぁ..ゖ, katakana ァ..ヺ (not ー, ・ nor the sound marks)
+_KANA_LETTER = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+
+
+def has_kana_letter(text: str) -> bool:
+    """True when `text` (after NFKC) holds at least one kana letter: ー alone is no name."""
+    return bool(_KANA_LETTER.search(nfkc(text)))
+
+
 def phone_digits(text: str) -> str:
     return re.sub(r"\D", "", nfkc(text))
 

@@ -73,6 +73,7 @@ class Ward:
                 booking_mode=BookingMode.LOTTERY if lottery_deadline else BookingMode.FIRST_COME,
                 application_deadline=lottery_deadline,
                 actor=Actor.system(),
+                now=NOW,  # the scheduling window is the ward's, not the wall clock's
             ).id
 
     def resident(self, reading: str | None = None, **fields) -> int:

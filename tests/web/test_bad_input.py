@@ -6,9 +6,13 @@ Each test here failed before its fix (on SQLite and PostgreSQL alike, through th
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 
-from tests.web.conftest import PASSWORD, build_app, english_client, log_in
+from classroom.models import ClassSession
+from tests.web.conftest import PASSWORD, build_app, count, english_client, log_in
 
 # -- the error page itself never fails -------------------------------------------------
 
@@ -121,3 +125,215 @@ def test_the_audit_trail_filters_take_any_text(as_role, ward, query):
         assert "A resident number is written in digits" in html
     else:  # a number no row can have: nothing found (or the filter ignored), calmly
         assert response.status_code == 200, response.status_code
+
+
+# -- class dates: within last fiscal year .. two years ahead, computed in Tokyo -------
+
+
+def class_form(ward, staff, **overrides):
+    data = {
+        "course_id": ward.course_id,
+        "venue_id": ward.venue_id,
+        "date": "2027-05-13",
+        "starts_at": "14:00",
+        "ends_at": "15:30",
+        "capacity": "12",
+        "instructor_ids": [staff.instructor],
+        "booking_mode": "first_come",
+        "application_deadline": "",
+        "repeat": "once",
+        "occurrences": "1",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _error_on(html: str, field: str) -> str:
+    """The message shown under `field` (the site's field macro), or ''."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).replace("!", "").strip() if match else ""
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"date": "0001-01-01"}, "date"),
+        ({"date": "9999-12-31", "repeat": "weekly", "occurrences": "52"}, "date"),
+        ({"date": "9999-12-31"}, "date"),
+        ({"date": "0001-01-03", "repeat": "monthly", "occurrences": "12"}, "date"),
+        (
+            {"booking_mode": "lottery", "application_deadline": "0001-01-01T00:00"},
+            "application_deadline",
+        ),
+        ({"date": "2028-12-07", "repeat": "weekly", "occurrences": "52"}, "occurrences"),
+    ],
+)
+def test_a_class_outside_the_window_is_refused_on_its_field(
+    as_role, database, ward, staff, frozen_clock, overrides, field
+):
+    from tests.conftest import TOKYO_NEXT_DAY
+
+    frozen_clock(TOKYO_NEXT_DAY)  # 5 December 2026 in Tokyo: fiscal year 2026
+    coordinator = as_role("coordinator")
+    before = count(database, ClassSession)
+    response = coordinator.post("/office/sessions/new", data=class_form(ward, staff, **overrides))
+    assert response.status_code == 422, response.location
+    message = _error_on(response.get_data(as_text=True), field)
+    assert "2029-03-31" in message, message
+    assert count(database, ClassSession) == before
+
+
+@pytest.mark.parametrize(
+    "moment, day, accepted",
+    [
+        # on 31 March 2027 (fiscal year 2026) the window is 2025-04-01 .. 2029-03-31
+        ("FISCAL_YEAR_END", "2025-04-01", True),
+        ("FISCAL_YEAR_END", "2029-04-01", False),
+        # at 00:00 on 1 April 2027 in Tokyo (still 31 March in UTC) it moved on a year
+        ("FISCAL_YEAR_START", "2025-04-01", False),
+        ("FISCAL_YEAR_START", "2029-04-01", True),
+        ("FISCAL_YEAR_START", "2030-03-31", True),
+        ("FISCAL_YEAR_START", "2030-04-01", False),
+    ],
+)
+def test_the_window_moves_at_the_fiscal_year_boundary_in_tokyo(
+    as_role, database, ward, staff, frozen_clock, moment, day, accepted
+):
+    import tests.conftest as moments
+
+    frozen_clock(getattr(moments, moment))
+    coordinator = as_role("coordinator")
+    before = count(database, ClassSession)
+    response = coordinator.post("/office/sessions/new", data=class_form(ward, staff, date=day))
+    if accepted:
+        assert response.status_code == 302, _error_on(response.get_data(as_text=True), "date")
+        assert count(database, ClassSession) == before + 1
+    else:
+        assert response.status_code == 422
+        assert "A class can be scheduled from" in _error_on(response.get_data(as_text=True), "date")
+        assert count(database, ClassSession) == before
+
+
+def test_the_window_is_said_in_japanese(as_role, database, ward, staff, frozen_clock):
+    from classroom.models import User
+    from tests.conftest import TOKYO_NEXT_DAY
+
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    frozen_clock(TOKYO_NEXT_DAY)
+    coordinator = as_role("coordinator")
+    response = coordinator.post(
+        "/office/sessions/new", data=class_form(ward, staff, date="0001-01-01")
+    )
+    message = _error_on(response.get_data(as_text=True), "date")
+    assert "2025-04-01" in message and "2029-03-31" in message
+    assert "年度" in message, message
+
+
+# -- readings and phone numbers: one rule (classroom/services/phones.py), every door ----
+
+#: (field, value, words of the message a person sees)
+GARBAGE = [
+    ("reading", "ー", "at least one kana letter"),
+    ("reading", "ー・ー", "at least one kana letter"),
+    ("phone", "0000000000", "starts with 0 and then a digit other than 0"),
+    ("phone", "1234567890", "starts with 0 and then a digit other than 0"),
+    ("phone", "090-1234-567", "has 11 digits"),
+    ("phone", "090-1234-5678" + "-" * 30, "10 or 11 digits"),
+]
+
+
+def _participants(database) -> int:
+    from classroom.models import Participant
+
+    return count(database, Participant)
+
+
+@pytest.mark.parametrize("field, value, words", GARBAGE)
+def test_the_office_form_refuses_garbage_on_its_field(coordinator, database, field, value, words):
+    data = {
+        "family_name": "山田",
+        "given_name": "次郎",
+        "reading": "ヤマダ ジロウ",
+        "phone": "03-1234-5678",
+        "birth_year": "1950",
+        "device": "iphone",
+        "consent": "y",
+        field: value,
+    }
+    before = _participants(database)
+    response = coordinator.post("/office/residents/new", data=data)
+    assert response.status_code == 422
+    message = _error_on(response.get_data(as_text=True), field)
+    assert words in message or (len(value) > 30 and "longer than 30 characters" in message)
+    assert _participants(database) == before
+
+
+@pytest.mark.parametrize("field, value, words", GARBAGE[:3])
+def test_the_kiosk_api_refuses_garbage_on_its_field(api_kiosk, database, ward, field, value, words):
+    before = _participants(database)
+    response = api_kiosk.books(ward.session_id, **{field: value})
+    assert response.status_code == 422, response.json
+    assert words in response.json["errors"][field]
+    assert _participants(database) == before
+
+
+@pytest.fixture
+def api_kiosk(app, database):
+    from tests.web.test_api import KioskClient, add_kiosk
+
+    return KioskClient(app, add_kiosk(database))
+
+
+@pytest.mark.parametrize("field, value, words", GARBAGE)
+def test_an_import_row_with_garbage_is_named_and_nothing_is_written(
+    as_role, database, field, value, words
+):
+    row = {"ふりがな": "サトウ イチロウ", "電話番号": "03-1234-0000", "同意": "はい"}
+    row[{"reading": "ふりがな", "phone": "電話番号"}[field]] = value
+    sheet = ",".join(row) + "\r\n" + ",".join(row.values()) + "\r\n"
+    response = as_role("coordinator").post(
+        "/reports/import",
+        data={"file": (io.BytesIO(sheet.encode("utf-8")), "old.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert words in response.get_data(as_text=True)
+    assert _participants(database) == 0
+
+
+def test_good_numbers_of_every_kind_are_kept_as_typed(coordinator, database):
+    from classroom.models import Participant
+
+    numbers = {
+        "03-1234-5678": "0312345678",
+        "０９０－１２３４－５６７８": "09012345678",
+        "050-1234-5678": "05012345678",
+        "0120-123-456": "0120123456",
+        "0800-123-4567": "08001234567",
+        "+81 90-1111-2222": "09011112222",
+    }
+    for n, (typed, digits) in enumerate(numbers.items()):
+        response = coordinator.post(
+            "/office/residents/new",
+            data={"reading": f"テスト {'アイウエオカ'[n]}", "phone": typed, "consent": "y",
+                  "device": "unknown"},
+        )  # fmt: skip
+        assert response.status_code == 302, _error_on(response.get_data(as_text=True), "phone")
+        with database.read() as db:
+            stored = db.get(Participant, int(response.location.rsplit("/", 1)[1]))
+            assert stored.phone_digits == digits
+
+
+def test_an_import_row_for_a_class_in_year_1_is_named_not_a_500(as_role, database, ward):
+    sheet = "ふりがな,電話番号,同意,講座コード,開始日時\r\nサトウ,03-1234-0000,はい,intro-iphone,0001-01-01 00:00\r\n"
+    response = as_role("coordinator").post(
+        "/reports/import",
+        data={"file": (io.BytesIO(sheet.encode("utf-8")), "old.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "No class of course intro-iphone starts at 0001-01-01 00:00" in response.get_data(
+        as_text=True
+    )
