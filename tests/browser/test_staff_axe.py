@@ -24,7 +24,7 @@ from classroom.services.actor import Actor
 from tests.browser.conftest import assert_accessible
 
 PASSWORD = "axe-check-password-2026"
-STAFF_AREAS = ("/home", "/office", "/teach", "/admin", "/reports", "/handouts")
+STAFF_AREAS = ("/home", "/office", "/teach", "/admin", "/reports", "/handouts", "/account")
 #: links that download files or change state on GET are not pages to check
 NOT_PAGES = re.compile(r"\.(csv|json|svg|zip|png)$|/logout")
 MAX_PAGES = 120

@@ -33,7 +33,7 @@ def test_the_staff_page_lists_accounts_with_their_last_login(app, staff):
     admin = logged_in(app, "admin")
     html = admin.get("/admin/staff").get_data(as_text=True)
     assert "Last login" in html
-    assert html.count("Never") == 3  # everyone but the admin who just logged in
+    assert html.count("Never logged in") == 3  # everyone but the admin who just logged in
     assert f'href="/admin/staff/{staff.instructor}"' in html
     page = admin.get(f"/admin/staff/{staff.instructor}")
     assert page.status_code == 200
