@@ -236,3 +236,12 @@ def test_a_password_typed_as_the_login_name_is_not_kept(app, staff, database):
     with database.read() as db:
         everything = " ".join(str(e.details) for e in db.scalars(select(AuditEvent)))
     assert "hijiki" not in everything.lower()
+
+
+def test_the_audit_viewer_finds_what_was_done_to_staff_accounts(app, staff):
+    admin = logged_in(app, "admin")
+    admin.post(f"/admin/staff/{staff.instructor}/active", data={"active": "0"})
+    page = admin.get("/reports/audit?action=staff_user.disable").get_data(as_text=True)
+    assert '<option value="staff_user.disable" selected' in page
+    assert "<code>staff_user.disable</code>" in page
+    assert "<code>staff_user.create</code>" not in page

@@ -43,6 +43,14 @@ AUDIT_ACTIONS = (
     "registration.cancel",
     "attendance.mark",
     "import.residents",
+    # staff accounts and logging in (web/admin, web/auth)
+    "staff_user.create",
+    "staff_user.disable",
+    "staff_user.enable",
+    "staff_user.password_reset",
+    "staff_user.password_change",
+    "staff_user.password",
+    "auth.login_failed",
 )
 
 
