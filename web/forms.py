@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, widgets
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, SelectMultipleField, StringField, widgets
 from wtforms.validators import NumberRange
 
+from classroom.services import form_tokens
 from classroom.services.errors import DomainError, InvalidInput
 from classroom.services.text import has_control_characters
 
@@ -49,6 +52,64 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, str(CONTROL_CHARACTERS_MESSAGE)]
                 valid = False
         return valid
+
+
+class OnceForm(Form):
+    """A form that creates something: it carries a one-time token, so that sending it
+    twice (a double click, a reload) creates once and shows the first result.
+
+    The view calls `sent_before(form)` after validation and before creating, and ends with
+    `created(form, url)` (classroom/services/form_tokens.py keeps token -> page).
+    The template renders `{{ form.form_token }}` next to the CSRF token.
+    """
+
+    form_token = HiddenField()
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        if not self.form_token.data:  # a new page, or a script that sent none
+            self.form_token.data = form_tokens.new_token()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return self.token_intact() and valid
+
+    def token_intact(self) -> bool:
+        """False (and a message) when the hidden token came back damaged; a new one is set."""
+        if form_tokens.valid(self.form_token.data) and not self.form_token.errors:
+            return True
+        self.form_token.errors = []
+        self.form_token.data = form_tokens.new_token()
+        flash(str(DAMAGED_FORM_MESSAGE), "error")
+        return False
+
+
+DAMAGED_FORM_MESSAGE = _l(
+    "This form came back damaged, so nothing was saved. Please check it and send it again."
+)
+
+
+def _token_owner() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+
+
+def sent_before(form: OnceForm) -> Response | None:
+    """Claims the form's token; when it was used already, the redirect to the first result."""
+    from .database import db_session
+
+    url = form_tokens.claim(db_session(), _token_owner(), form.form_token.data)
+    if url is None:
+        return None
+    flash(_("This form was already sent. Here is what it saved; nothing was added twice."), "info")
+    return redirect(url or request.path, code=303)
+
+
+def created(form: OnceForm, url: str, code: int = 302) -> Response:
+    """Remember where the first submit led, and go there."""
+    from .database import db_session
+
+    form_tokens.remember(db_session(), _token_owner(), form.form_token.data, url)
+    return redirect(url, code=code)
 
 
 #: the largest id a database integer column holds: a bigger one is refused, not looked up

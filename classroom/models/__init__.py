@@ -14,6 +14,7 @@ from .courses import (
     VenueKind,
     session_instructor,
 )
+from .form_tokens import UsedFormToken
 from .kiosks import HelpRequest, Kiosk, UsageEvent, UsageKind
 from .people import Device, Need, Participant, Role, Source, User
 from .registrations import (
@@ -52,6 +53,7 @@ __all__ = [
     "StaffSession",
     "UsageEvent",
     "UsageKind",
+    "UsedFormToken",
     "DeviceTrack",
     "LabelledEnum",
     "LoginThrottle",

@@ -337,3 +337,126 @@ def test_an_import_row_for_a_class_in_year_1_is_named_not_a_500(as_role, databas
     assert "No class of course intro-iphone starts at 0001-01-01 00:00" in response.get_data(
         as_text=True
     )
+
+
+# -- a creating form sent twice creates once and shows the first result ---------------
+
+
+def _token(html: str, name: str = "form_token") -> str:
+    match = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]+)"', html)
+    assert match, f"no {name} on the page"
+    return match.group(1)
+
+
+def test_a_class_form_sent_twice_schedules_one_class(coordinator, database, ward, staff):
+    token = _token(coordinator.get("/office/sessions/new").get_data(as_text=True))
+    data = class_form(ward, staff, date=_next_thursday().isoformat(), form_token=token)
+    before = count(database, ClassSession)
+    first = coordinator.post("/office/sessions/new", data=data)
+    again = coordinator.post("/office/sessions/new", data=data)
+    assert first.status_code == 302 and again.status_code == 303
+    assert again.location == first.location  # the class scheduled the first time
+    assert count(database, ClassSession) == before + 1
+    html = coordinator.get(again.location).get_data(as_text=True)
+    assert "This form was already sent" in html
+    # a new page is a new token: the same class can be scheduled again on purpose
+    token2 = _token(coordinator.get("/office/sessions/new").get_data(as_text=True))
+    assert token2 != token
+    third = coordinator.post("/office/sessions/new", data={**data, "form_token": token2})
+    assert third.status_code == 302 and count(database, ClassSession) == before + 2
+
+
+def _next_thursday():
+    from datetime import date, timedelta
+
+    day = date.today() + timedelta(days=14)  # the window is years wide: any date near now
+    return day + timedelta(days=(3 - day.weekday()) % 7)
+
+
+def test_a_refused_submit_leaves_its_token_unused(coordinator, database, ward, staff):
+    token = _token(coordinator.get("/office/sessions/new").get_data(as_text=True))
+    data = class_form(ward, staff, date=_next_thursday().isoformat(), form_token=token)
+    refused = coordinator.post("/office/sessions/new", data={**data, "capacity": "999"})
+    assert refused.status_code == 422
+    assert _token(refused.get_data(as_text=True)) == token  # the corrected form keeps it
+    assert coordinator.post("/office/sessions/new", data=data).status_code == 302
+
+
+def test_a_questionnaire_sent_twice_counts_once(as_role, database, ward):
+    from classroom.models import QuestionnaireResponse
+    from classroom.services import sessions
+    from classroom.services.actor import Actor
+
+    with database.write() as db:
+        sessions.mark_held(db, ward.today_session_id, actor=Actor.system())
+    instructor = as_role("instructor")
+    page = f"/teach/sessions/{ward.today_session_id}/questionnaires"
+    token = _token(instructor.get(page).get_data(as_text=True))
+    data = {"satisfaction": "5", "comment": "よかった", "form_token": token}
+    first = instructor.post(page, data=data)
+    again = instructor.post(page, data=data)
+    assert first.status_code == 303 and again.status_code == 303
+    assert count(database, QuestionnaireResponse) == 1
+    html = instructor.get(again.location).get_data(as_text=True)
+    assert "This form was already sent" in html
+    # the next paper questionnaire is a new page, so it counts
+    token2 = _token(instructor.get(page).get_data(as_text=True))
+    instructor.post(page, data={**data, "form_token": token2})
+    assert count(database, QuestionnaireResponse) == 2
+
+
+def test_a_new_resident_sent_twice_is_added_once(coordinator, database):
+    token = _token(coordinator.get("/office/residents/new").get_data(as_text=True))
+    data = {"reading": "ニド オシタ", "phone": "03-5555-0000", "consent": "y",
+            "device": "unknown", "not_a_duplicate": "y", "form_token": token}  # fmt: skip
+    before = _participants(database)
+    first = coordinator.post("/office/residents/new", data=data)
+    again = coordinator.post("/office/residents/new", data=data)
+    assert first.status_code == 302 and again.location == first.location
+    assert _participants(database) == before + 1
+
+
+def test_one_members_token_is_not_another_members(as_role, database, ward, staff):
+    """A token is hashed with who sent it: another coordinator's page is not replayed."""
+    first = as_role("coordinator")
+    token = _token(first.get("/office/sessions/new").get_data(as_text=True))
+    data = class_form(ward, staff, date=_next_thursday().isoformat(), form_token=token)
+    assert first.post("/office/sessions/new", data=data).status_code == 302
+    response = as_role("admin").post("/office/sessions/new", data=data)
+    assert response.status_code == 302 and "already sent" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", ["x" * 200, "短い", "a b c d e f g h i j", "\x00" * 20])
+def test_a_damaged_form_token_is_explained_and_saves_nothing(
+    coordinator, database, ward, staff, token
+):
+    before = count(database, ClassSession)
+    response = coordinator.post(
+        "/office/sessions/new",
+        data=class_form(ward, staff, date=_next_thursday().isoformat(), form_token=token),
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This form came back damaged" in html
+    assert _token(html) != token  # a fresh token to send the corrected form with
+    assert count(database, ClassSession) == before
+
+
+def test_a_200_character_idempotency_key_is_explained_not_a_500(coordinator, database, ward):
+    from classroom.models import Registration
+
+    response = coordinator.post(
+        f"/office/residents/{ward.resident_id}/register",
+        data={"session_id": ward.session_id, "source": "phone", "idempotency_key": "k" * 200},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This form came back damaged" in html
+    fresh = _token(html, "idempotency_key")
+    assert len(fresh) <= 64
+    assert count(database, Registration) == 0
+    again = coordinator.post(
+        f"/office/residents/{ward.resident_id}/register",
+        data={"session_id": ward.session_id, "source": "phone", "idempotency_key": fresh},
+    )
+    assert again.status_code == 302 and count(database, Registration) == 1

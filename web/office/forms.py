@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..forms import Form, MultiCheckboxField
+from ..forms import Form, MultiCheckboxField, OnceForm
 
 
 class ResidentForm(Form):
@@ -45,7 +45,7 @@ class ResidentForm(Form):
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
 
 
-class NewResidentForm(ResidentForm):
+class NewResidentForm(ResidentForm, OnceForm):
     consent = BooleanField(_l("The resident agreed to the purpose of collection above."))
     #: set after the coordinator saw the likely duplicates and said "a different person"
     not_a_duplicate = BooleanField(_l("I checked: this is a different person. Create anyway."))
@@ -54,7 +54,8 @@ class NewResidentForm(ResidentForm):
 class RegisterForm(Form):
     session_id = SelectField(_l("Class"), coerce=int)
     source = SelectField(_l("How did they apply?"))
-    #: one key per form shown: a double click never books twice
+    #: one key per form shown: a double click never books twice (the registration
+    #: keeps it in a VARCHAR(80) with an "office:" prefix; the view takes 64 at most)
     idempotency_key = HiddenField()
 
 
@@ -62,7 +63,7 @@ class ConfirmForm(Form):
     """A button that posts: cancel, tick a call. Only the CSRF token."""
 
 
-class SessionForm(Form):
+class SessionForm(OnceForm):
     """One class, or the first of a series; choices are filled by the view."""
 
     course_id = SelectField(_l("Course"), coerce=int)

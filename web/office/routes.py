@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -28,11 +29,20 @@ from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
 from ..database import db_session, writes
-from ..forms import choices, option, show_domain_error
+from ..forms import (
+    DAMAGED_FORM_MESSAGE,
+    choices,
+    created,
+    option,
+    sent_before,
+    show_domain_error,
+)
 from . import bp
 from .forms import ConfirmForm, LoanForm, NewResidentForm, RegisterForm, ResidentForm
 
 SEARCH_LIMIT = 30
+#: what the register form's hidden key is (secrets.token_urlsafe(16) makes 22 of these)
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: how a coordinator's registration came in
 OFFICE_SOURCES = (Source.PHONE, Source.COUNTER, Source.WALK_IN)
 
@@ -102,6 +112,8 @@ def resident_new():
     if form.is_submitted():
         status = 422
         if form.validate():
+            if (first := sent_before(form)) is not None:
+                return first
             db = db_session()
             duplicates = resident_service.likely_duplicates(
                 db,
@@ -131,7 +143,7 @@ def resident_new():
                     show_domain_error(form, error)
                 else:
                     flash(_("%(name)s was added.", name=participant.display_name), "success")
-                    return redirect(url_for("office.resident", participant_id=participant.id))
+                    return created(form, url_for("office.resident", participant_id=participant.id))
     return render_template(
         "office/resident_form.html",
         form=form,
@@ -285,7 +297,11 @@ def register(participant_id: int):
     status = 200
     if form.is_submitted():
         status = 422
-        if form.validate():
+        if form.idempotency_key.data and not IDEMPOTENCY_KEY.fullmatch(form.idempotency_key.data):
+            # the hidden key came back damaged: say so, and offer a fresh one
+            form.idempotency_key.data = secrets.token_urlsafe(16)
+            flash(str(DAMAGED_FORM_MESSAGE), "error")
+        elif form.validate():
             try:
                 result = registration_service.register(
                     db,

@@ -31,7 +31,8 @@ from classroom.services.sessions import Repeat
 
 from ..database import db_session
 from ..formatting import when
-from ..forms import choices, option, show_domain_error
+from ..forms import choices, option, sent_before, show_domain_error
+from ..forms import created as created_page
 from . import bp
 from .forms import ConfirmForm, SessionForm
 from .routes import actor
@@ -79,6 +80,8 @@ def session_new():
     if form.is_submitted():
         status = 422
         if form.validate():
+            if (first := sent_before(form)) is not None:
+                return first
             tz = zone()
             day = form.date.data
             deadline = form.application_deadline.data
@@ -103,7 +106,7 @@ def session_new():
             else:
                 if len(created) == 1:
                     flash(_("The class was scheduled."), "success")
-                    return redirect(url_for("office.session", session_id=created[0].id))
+                    return created_page(form, url_for("office.session", session_id=created[0].id))
                 flash(
                     ngettext(
                         "%(num)s class was scheduled, from %(first)s to %(last)s.",
@@ -114,7 +117,7 @@ def session_new():
                     ),
                     "success",
                 )
-                return redirect(url_for("office.sessions"))
+                return created_page(form, url_for("office.sessions"))
     return render_template("office/session_form.html", form=form), status
 
 

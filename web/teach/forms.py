@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from ..forms import Form, option, record_id
+from ..forms import Form, OnceForm, option, record_id
 
 
 class CheckInForm(Form):
@@ -77,7 +77,7 @@ class ConfirmForm(Form):
     """A button that posts (mark held). Only the CSRF token."""
 
 
-class QuestionnaireForm(Form):
+class QuestionnaireForm(OnceForm):
     #: the service checks the range, so that a wrong value is refused in one place
     satisfaction = RadioField(
         _l("Satisfaction"),

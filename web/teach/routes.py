@@ -36,7 +36,7 @@ from classroom.services.errors import DomainError
 
 from ..access import session_for
 from ..database import db_session, writes
-from ..forms import choices, show_domain_error
+from ..forms import choices, created, sent_before, show_domain_error
 from ..handouts.content import content_language
 from . import bp
 from .forms import (
@@ -332,7 +332,11 @@ def questionnaires(session_id: int):
     class_session = session_for(session_id)
     form = QuestionnaireForm()
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not form.token_intact():
+        status = 422  # the flashed message says so; nothing is saved
+    elif request.method == "POST" and (first := sent_before(form)) is not None:
+        return first  # sent twice: counted once (the ward's satisfaction figures)
+    elif request.method == "POST":
         try:
             questionnaire_service.add_response(
                 db_session(),
@@ -346,7 +350,9 @@ def questionnaires(session_id: int):
             status = 422
         else:
             flash(_("Questionnaire saved. Enter the next one."), "success")
-            return redirect(url_for("teach.questionnaires", session_id=class_session.id), code=303)
+            return created(
+                form, url_for("teach.questionnaires", session_id=class_session.id), code=303
+            )
     db = db_session()
     return render_template(
         "teach/questionnaires.html",
