@@ -64,8 +64,11 @@ class _PathOnlyLog(WSGIRequestHandler):
     """The development server's request log, without the query string (see ACCESS_LOG_FORMAT)."""
 
     def log_request(self, code="-", size="-") -> None:
-        path = self.path.split("?", 1)[0]
-        self.log("info", '"%s %s" %s %s', self.command, path, getattr(code, "value", code), size)
+        # a request line over 64 KB is answered 414 before it is parsed: no path, no
+        # command yet (reading them raised AttributeError and the answer was dropped)
+        path = (getattr(self, "path", "") or "-").split("?", 1)[0][:200]
+        command = getattr(self, "command", "") or "-"
+        self.log("info", '"%s %s" %s %s', command, path, getattr(code, "value", code), size)
 
 
 def _password_from_user() -> str:

@@ -460,3 +460,44 @@ def test_a_200_character_idempotency_key_is_explained_not_a_500(coordinator, dat
         data={"session_id": ward.session_id, "source": "phone", "idempotency_key": fresh},
     )
     assert again.status_code == 302 and count(database, Registration) == 1
+
+
+# -- the development server answers 414 to a request line over 64 KB ------------------
+
+
+@pytest.fixture
+def dev_server(app):
+    """`tsunagu serve`'s server and request log (web/cli.py), on a free port."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from web.cli import _PathOnlyLog
+
+    server = make_server("127.0.0.1", 0, app, request_handler=_PathOnlyLog)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join(5)
+
+
+def _raw(server, request: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    return answer
+
+
+def test_a_request_line_over_64_kb_is_answered_414(dev_server, capfd):
+    answer = _raw(dev_server, b"GET /?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.0 414"), answer[:80]
+    assert "AttributeError" not in capfd.readouterr().err
+    # and the server goes on answering
+    assert b" 200 " in _raw(
+        dev_server, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
