@@ -34,6 +34,7 @@ typed name nor the address (a password typed into the login box must not be stor
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -98,7 +99,23 @@ def _hash(secret: bytes, *parts: str) -> str:
     return digest.hexdigest()
 
 
+def network(address: str) -> str:
+    """What counts as one address: an IPv4 address, or an IPv6 /64 (one household or
+    office gets a whole /64, so counting single IPv6 addresses would let one attacker
+    start afresh 2**64 times)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _keys(login: str, address: str, secret: bytes) -> tuple[_Key, ...]:
+    address = network(address) if address else ""
     pair = _Key("pair", "pair:" + _hash(secret, "pair", login, address), FREE_PER_PAIR)
     if not address:  # the CLI, a test: no address to count
         return (pair,)

@@ -133,6 +133,28 @@ def test_a_login_at_a_shared_desk_does_not_reset_the_address_count(database):
     assert attempt(database, "guess-b", now=now).throttled
 
 
+def test_one_ipv6_network_counts_as_one_address(database):
+    """An attacker owns a whole /64: changing the last 64 bits must not start afresh."""
+    make_user(database)
+    now = TOKYO_NEXT_DAY
+    for i in range(throttle.FREE_PER_PAIR):
+        assert not attempt(database, address=f"2001:db8:1:2::{i + 1:x}", now=now).throttled
+    assert attempt(database, address="2001:db8:1:2:ffff::9", now=now).throttled
+    assert not attempt(database, address="2001:db8:1:3::1", now=now).throttled
+    assert throttle.network("::ffff:192.0.2.7") == throttle.network("192.0.2.7") == "192.0.2.7"
+
+
+def test_old_runs_are_tidied_away_by_a_later_login(database):
+    make_user(database)
+    attempt(database, "ghost", now=TOKYO_NEXT_DAY)
+    later = TOKYO_NEXT_DAY + throttle.FORGET_AFTER + timedelta(minutes=1)
+    assert attempt(database, password=PASSWORD, address=DESK, now=later).user is not None
+    with database.read() as s:
+        rows = s.scalars(select(LoginThrottle)).all()
+    # the ghost's pair and address rows are gone; the desk's own address row stays
+    assert [(row.key[:5], row.failures) for row in rows] == [("addr:", 0)]
+
+
 def test_the_counters_keep_neither_the_typed_name_nor_the_address(database):
     typed = "My-Secret-Passw0rd"  # a password typed into the login box
     attempt(database, typed, now=TOKYO_NEXT_DAY)
