@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -30,6 +31,7 @@ from classroom.models import Base, Role
 from classroom.services import accounts, throttle
 from classroom.services import kiosks as kiosk_service
 from classroom.services.actor import Actor
+from tests.conftest import ENGINES, PG_URL, PostgresSchema
 from tests.web.conftest import csrf_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
@@ -99,15 +101,22 @@ class Gunicorn:
                 self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def two_servers(tmp_path):
+@pytest.fixture(params=ENGINES)
+def two_servers(request, tmp_path):
+    """Two gunicorn servers (2 workers each) on one Redis and one database (each engine)."""
     store = redis_or_skip()
     prefix = f"tsunagu-test-{uuid.uuid4().hex[:12]}"
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(f"API_RATE_LIMIT = ({LIMIT}, {WINDOW})\n")
-    database_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    database = Database(database_url)
+    schema = None
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        database = Database(database_url)
+    else:  # a private schema, as for the other tests; the servers find it by search_path
+        schema = PostgresSchema(PG_URL)
+        database_url = f"{PG_URL}?options=-csearch_path%3D{schema.name}"
+        database = Database(database_url)
     Base.metadata.create_all(database.engine)
     with database.write() as db:
         token = kiosk_service.create_kiosk(db, name="lib-1", actor=Actor.cli())[1]
@@ -133,6 +142,8 @@ def two_servers(tmp_path):
         for server in servers:
             server.stop()
         database.dispose()
+        if schema is not None:
+            schema.drop()
         for key in store.scan_iter(match=f"*{prefix}*"):
             store.delete(key)
 
@@ -152,12 +163,16 @@ def test_the_kiosk_api_limit_holds_across_two_servers_on_one_redis(two_servers):
     assert [key for key in store.scan_iter(match=f"*{prefix}*")], "nothing counted in Redis"
 
 
-def log_in(server: Gunicorn, password: str) -> requests.Response:
+def login_form(server: Gunicorn) -> tuple[requests.Session, str]:
     browser = requests.Session()
-    page = browser.get(server.base + "/login", timeout=30)
+    return browser, csrf_token(browser.get(server.base + "/login", timeout=30).text)
+
+
+def log_in(server: Gunicorn, password: str, form=None) -> requests.Response:
+    browser, token = form or login_form(server)
     return browser.post(
         server.base + "/login",
-        data={"login": "coordinator", "password": password, "csrf_token": csrf_token(page.text)},
+        data={"login": "coordinator", "password": password, "csrf_token": token},
         headers={"Accept-Language": "en"},
         allow_redirects=False,
         timeout=30,
@@ -172,3 +187,27 @@ def test_login_throttling_holds_across_two_servers(two_servers):
         refused = log_in(server, PASSWORD)
         assert refused.status_code == 429
         assert "Please try again in 1 minute." in refused.text
+
+
+def test_concurrent_guesses_on_two_servers_are_counted_exactly(two_servers):
+    """Before: with 3 gunicorn workers on PostgreSQL 7 guesses were checked instead of 5."""
+    servers = two_servers[0]
+    guesses = 12
+    forms = [(servers[n % 2], login_form(servers[n % 2])) for n in range(guesses)]
+    start = threading.Barrier(guesses)
+    answers: list[int] = []
+
+    def guess(n: int) -> None:
+        server, form = forms[n]
+        start.wait(timeout=30)
+        answers.append(log_in(server, f"guess-{n}", form).status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    # a wrong password that was checked answers 200; one refused unchecked answers 429
+    assert sorted(answers) == [200] * throttle.FREE_PER_PAIR + [429] * (
+        guesses - throttle.FREE_PER_PAIR
+    ), answers
