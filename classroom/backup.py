@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from .db import make_private_file
 from .i18n import N_
 from .services.errors import DomainError
 
@@ -55,9 +56,13 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
 
 
 def backup(url: str, path: str | Path, *, schema: str | None = None) -> Path:
-    """Write a backup of the database at `url` to `path` (a file); returns the path."""
+    """Write a backup of the database at `url` to `path` (a file); returns the path.
+
+    The file is created readable by its owner only (0600), like the database itself:
+    it holds every resident's name and phone number.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_file(path)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
@@ -87,6 +92,7 @@ def restore(url: str, path: str | Path, *, schema: str | None = None) -> None:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        make_private_file(_sqlite_path(url))
         target = sqlite3.connect(_sqlite_path(url), timeout=30)
         try:
             source.execute("PRAGMA quick_check").fetchone()

@@ -3,10 +3,19 @@
 SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
 BEGIN IMMEDIATE so that two writers queue instead of failing half way. Read-only
 units of work use a deferred BEGIN so that readers never wait for writers.
+
+Residents' data on disk (APPI): the database file and its -wal/-shm companions are
+created readable by their owner only (0600), `secure_delete` overwrites deleted and
+replaced values with zeros, and a unit of work that erased someone
+(`checkpoint_after_commit`) ends with a TRUNCATE checkpoint, so that the old values do
+not linger in the WAL either. PostgreSQL: see docs/operations.md (VACUUM).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .settings import Settings
 
+log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: how long a checkpoint after an erase waits for readers to finish
+CHECKPOINT_BUSY_TIMEOUT_MS = 5_000
+#: owner read/write only: the database holds residents' names and phone numbers
+PRIVATE_FILE_MODE = 0o600
+#: Session.info key: this unit of work erased personal data
+_CHECKPOINT = "tsunagu_checkpoint"
 #: seconds to wait for a PostgreSQL connection, and for a free connection in the pool
 PG_CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10
@@ -38,8 +54,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            make_private_file(Path(database))
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_engine(url, **kwargs)
         _make_sqlite_transactional(engine)
@@ -58,6 +74,57 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def make_private_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by the owner only, or tighten it to 0600.
+
+    SQLite creates the -wal and -shm files with the mode of the database file, so they
+    follow. Files that already exist with a wider mode (0644 before) are tightened too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.close(fd)
+    for companion in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            mode = stat.S_IMODE(companion.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            companion.chmod(PRIVATE_FILE_MODE)
+
+
+def checkpoint_after_commit(db: Session) -> None:
+    """Mark this unit of work: once it commits, flush the SQLite WAL and truncate it.
+
+    Called by whatever erases personal values, so that the values are gone from the WAL
+    file too, not only from the database pages (which `secure_delete` zeroes).
+    """
+    db.info[_CHECKPOINT] = True
+
+
+def checkpoint(engine: Engine) -> tuple[int, int, int] | None:
+    """PRAGMA wal_checkpoint(TRUNCATE) on SQLite: (busy, wal frames, frames checkpointed).
+
+    `busy` is 1 when a reader kept the WAL from being truncated (it is retried at the next
+    erase, and SQLite checkpoints on its own as the site writes). None on other engines.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()  # autocommit (isolation_level None): outside any transaction
+        cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_BUSY_TIMEOUT_MS}")
+        try:
+            busy, frames, done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.close()
+    finally:
+        raw.close()
+    if busy:
+        log.warning("WAL checkpoint after an erase was kept busy by a reader; retried later")
+    return busy, frames, done
+
+
 def _make_sqlite_transactional(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -68,6 +135,8 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # deleted or replaced values are overwritten with zeros, not left in free space
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -86,6 +155,17 @@ class Database:
         self._reader = sessionmaker(
             self.engine.execution_options(tsunagu_readonly=True), expire_on_commit=False
         )
+        event.listen(self._writer, "after_commit", self._after_commit)
+        event.listen(self._writer, "after_rollback", self._after_rollback)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(_CHECKPOINT, False):
+            checkpoint(self.engine)
+
+    @staticmethod
+    def _after_rollback(session: Session) -> None:
+        if not session.in_nested_transaction():
+            session.info.pop(_CHECKPOINT, None)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Database:

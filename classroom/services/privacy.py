@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..db import checkpoint_after_commit
 from ..i18n import N_
 from ..models import (
     Attendance,
@@ -260,6 +261,8 @@ def erase_resident(
         setattr(p, name, list(blank) if isinstance(blank, list) else blank)
     p.erased_at = now
     db.flush()
+    # the old values are zeroed in the pages (secure_delete); flush them out of the WAL too
+    checkpoint_after_commit(db)
     audit.record(
         db,
         actor,
