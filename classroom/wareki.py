@@ -38,3 +38,33 @@ def wareki_year(year: int | None, language: str = "ja") -> str:
     if language.startswith("ja"):
         return f"{name}{'元' if era_year == 1 else era_year}年"
     return f"{roman} {era_year}"
+
+
+#: 和暦 as typed: 昭和23, 昭和23年, 昭23, S23, s.23, 平成元年, H1
+_ERA_INITIALS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+
+
+def parse_year(text: str) -> int | None:
+    """A year as people type it: 1948, 昭和23, 昭和23年, 昭23, S23, 平成元年. None if not one.
+
+    Full-width digits and letters should be folded (NFKC) by the caller.
+    """
+    text = text.strip().removesuffix("年").replace(".", "").strip()
+    if text.isascii() and text.isdigit() and len(text) == 4:
+        return int(text)
+    for name, _roman, start in ERAS:
+        for prefix in (name, name[0]):
+            if text.startswith(prefix):
+                number = text[len(prefix) :].strip()
+                break
+        else:
+            initial = text[:1].upper()
+            if _ERA_INITIALS.get(initial) != name:
+                continue
+            number = text[1:].strip()
+        if number == "元":
+            return start.year
+        if number.isascii() and number.isdigit() and 1 <= int(number) <= 64:
+            return start.year + int(number) - 1
+        return None
+    return None

@@ -1,4 +1,8 @@
-"""Walk-ins at the check-in page: find a resident or add one quickly, then mark them present."""
+"""Walk-ins at the check-in page: find a resident or add one quickly, then mark them present.
+
+The clock is frozen at 10:00 in Tokyo: `ward.today_session_id` starts at 11:00 the same
+day, `ward.session_id` a week later. tests/web/test_walk_in_attacks.py holds the attacks.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,21 @@ import pytest
 from classroom.models import Attendance, AttendanceStatus, AuditEvent, Participant, Source
 from classroom.services import registration
 from classroom.services.actor import Actor
+from tests.conftest import TOKYO_SAME_DAY
+
+
+@pytest.fixture(autouse=True)
+def ten_in_the_morning_in_tokyo(frozen_clock):
+    frozen_clock(TOKYO_SAME_DAY)
 
 
 @pytest.fixture
 def instructor(as_role, ward):
     return as_role("instructor")
+
+
+def search(client, session_id, q="やまだ"):
+    return client.get(f"/teach/sessions/{session_id}/walk-in", query_string={"q": q})
 
 
 def attendance_of(database, session_id, participant_id):
@@ -24,29 +38,44 @@ def attendance_of(database, session_id, participant_id):
         return a and (a.status, a.walk_in, a.method.value)
 
 
-def test_a_walk_in_is_found_by_kana_without_showing_the_phone(instructor, ward):
-    response = instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=やまだ")
+def test_a_walk_in_is_found_by_kana_with_birth_year_and_not_the_phone(instructor, ward):
+    response = search(instructor, ward.today_session_id, "やまだ")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "山田 花子" in html and "ヤマダ ハナコ" in html
-    assert "090-1234-5678" not in html and "09012345678" not in html
+    assert "1948 (Showa 23)" in html  # the year of birth, with the era residents say
+    assert "78</td>" in html  # the last two digits of the phone, to tell namesakes apart
+    assert "090-1234-5678" not in html and "09012345678" not in html and "5678" not in html
 
 
-def test_a_walk_in_is_found_by_phone_digits_and_the_phone_still_not_shown(instructor, ward):
-    html = instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=090-1234").get_data(
-        as_text=True
-    )
-    assert "山田 花子" in html
-    assert "090-1234-5678" not in html and "5678" not in html
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "090-1234-5678",
+        "09012345678",
+        "090−1234−5678",  # minus sign
+        "090‐1234‐5678",  # hyphen
+        "090ー1234ー5678",  # long vowel mark, as the kana keyboard types it
+        "０９０－１２３４－５６７８",  # full width
+        "090―1234―5678",  # horizontal bar
+        "+81 90-1234-5678",
+    ],
+)
+def test_a_walk_in_is_found_by_the_whole_phone_number_with_any_dash(instructor, ward, typed):
+    html = search(instructor, ward.today_session_id, typed).get_data(as_text=True)
+    results = html[html.index("<caption>") : html.index("</table>", html.index("<caption>"))]
+    assert "山田 花子" in results and "78</td>" in results
+    assert "5678" not in results
 
 
 def test_the_search_is_audited_with_who_was_shown_but_not_what_was_typed(
     instructor, database, ward
 ):
-    instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=090-1234")
+    search(instructor, ward.today_session_id, "090-1234-5678")
     with database.read() as db:
         event = db.query(AuditEvent).filter_by(action="participant.search").one()
-        assert event.details == {"shown": [ward.resident_id]}
+        assert event.details == {"shown": [ward.resident_id], "by": "phone"}
+        assert event.subject_id == ward.today_session_id
         assert "1234" not in str(event.details)
 
 
@@ -57,13 +86,12 @@ def test_an_empty_search_says_what_to_type(instructor, ward):
 
 
 def test_nobody_found_says_so_and_offers_to_add(instructor, ward):
-    html = instructor.get(f"/teach/sessions/{ward.today_session_id}/walk-in?q=わたなべ").get_data(
-        as_text=True
-    )
+    html = search(instructor, ward.today_session_id, "わたなべ").get_data(as_text=True)
     assert "Nobody found" in html and "Add and check in" in html
 
 
 def test_a_found_walk_in_is_checked_in_as_a_walk_in(instructor, database, ward):
+    search(instructor, ward.today_session_id)
     response = instructor.post(
         f"/teach/sessions/{ward.today_session_id}/walk-in",
         data={"participant_id": ward.resident_id},
@@ -105,6 +133,7 @@ def test_a_resident_with_a_seat_checked_in_from_the_search_is_not_a_walk_in(
             source=Source.PHONE,
             actor=Actor.system(),
         )
+    search(instructor, ward.today_session_id)
     instructor.post(
         f"/teach/sessions/{ward.today_session_id}/walk-in",
         data={"participant_id": ward.resident_id},
@@ -182,6 +211,15 @@ def test_a_likely_duplicate_is_offered_instead_of_a_second_record(instructor, da
     assert "090-1234-5678" not in html.split('id="phone"')[0]  # not shown outside the field
     with database.read() as db:
         assert db.query(Participant).count() == 1
+        # shown like a search's results: audited, and may be checked in
+        shown = db.query(AuditEvent).filter_by(action="participant.search").one()
+        assert shown.details == {"shown": [ward.resident_id], "by": "duplicates"}
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in",
+        data={"participant_id": ward.resident_id},
+        follow_redirects=True,
+    )
+    assert "山田 花子: checked in." in response.get_data(as_text=True)
     # "a different person": added after all
     response = instructor.post(path, data={**data, "not_a_duplicate": "y"})
     assert response.status_code == 303
@@ -191,6 +229,7 @@ def test_a_likely_duplicate_is_offered_instead_of_a_second_record(instructor, da
 
 def test_the_roster_statuses_late_absent_excused_and_undo_for_a_walk_in(instructor, database, ward):
     sid = ward.today_session_id
+    search(instructor, sid)
     instructor.post(f"/teach/sessions/{sid}/walk-in", data={"participant_id": ward.resident_id})
     for status in ("late", "absent", "excused", "present"):
         instructor.post(

@@ -26,16 +26,16 @@ from classroom.models import (
     utcnow,
 )
 from classroom.services import attendance as attendance_service
-from classroom.services import audit
 from classroom.services import questionnaires as questionnaire_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
+from classroom.services import walk_ins
 from classroom.services.actor import Actor
 from classroom.services.codes import normalize_code
 from classroom.services.errors import DomainError
 
 from ..access import session_for
-from ..database import db_session, writes
+from ..database import db_session, end_unit_of_work, writes
 from ..forms import choices, created, sent_before, show_domain_error
 from ..handouts.content import content_language
 from . import bp
@@ -51,8 +51,6 @@ from .forms import (
 from .plan import lesson_plan
 
 UPCOMING_DAYS = 14
-#: residents shown by a walk-in search: enough to pick from, not a list of the ward
-WALK_IN_LIMIT = 10
 #: QR tokens are long; codes typed by hand have 6 characters
 _SCANNED_MIN_LENGTH = 12
 _NEEDS = {n.value for n in Need}
@@ -149,7 +147,10 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
         confirm_form=ConfirmForm(formdata=None),
         quick_form=quick_form,
         found=None,
+        too_many=False,
         duplicates=[],
+        walk_in_day=walk_ins.is_class_day(class_session),
+        max_matches=walk_ins.MAX_MATCHES,
         purpose=_(resident_service.PURPOSE_OF_COLLECTION),
         AttendanceStatus=AttendanceStatus,
         SessionState=SessionState,
@@ -233,32 +234,34 @@ def mark(session_id: int):
 @bp.route("/sessions/<int:session_id>/walk-in")
 @writes  # the search shows residents' names: audited
 def walk_in_search(session_id: int):
-    """Find a resident who came without a booking (by kana or phone digits)."""
+    """Find a resident who came without a booking: by the name in kana (and year of birth)
+    or the whole phone number; a few matches, rate-limited, audited (classroom/services/walk_ins)."""
     class_session = session_for(session_id)
     form = WalkInSearchForm(request.args)
     if not form.validate():
         return render_session(class_session, 422, search_form=form)
-    found = resident_service.search_participants(db_session(), form.q.data, limit=WALK_IN_LIMIT)
-    # which residents an instructor saw, never what was typed (it may be a phone number)
-    audit.record(
-        db_session(),
-        actor(),
-        "participant.search",
-        subject_type="class_session",
-        subject_id=class_session.id,
-        details={"shown": [p.id for p in found]},
+    try:
+        walk_ins.ensure_class_day(class_session)
+        result = walk_ins.search(
+            db_session(), form.q.data, session_id=class_session.id, actor=actor()
+        )
+    except walk_ins.TooManySearches as error:
+        # the refusal stays in the audit trail although the answer is an error
+        walk_ins.record_refused(db_session(), actor(), class_session.id, "rate_limit")
+        end_unit_of_work(commit=True)
+        show_domain_error(form, error)
+        return render_session(session_for(session_id), 429, search_form=form)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return render_session(class_session, 422, search_form=form)
+    return render_session(
+        class_session, search_form=form, found=result.matches, too_many=result.too_many
     )
-    return render_session(class_session, search_form=form, found=found)
 
 
-def _check_in_walk_in(class_session: ClassSession, participant: Participant):
-    attendance_service.mark_attendance(
-        db_session(),
-        session_id=class_session.id,
-        participant_id=participant.id,
-        status=AttendanceStatus.PRESENT,
-        actor=actor(),
-        method=CheckInMethod.WALK_IN,
+def _check_in_walk_in(class_session: ClassSession, participant_id: int):
+    participant = walk_ins.check_in(
+        db_session(), session_id=class_session.id, participant_id=participant_id, actor=actor()
     )
     flash(_("%(name)s: checked in.", name=participant.display_name), "success")
     return redirect(url_for("teach.session", session_id=class_session.id), code=303)
@@ -266,17 +269,15 @@ def _check_in_walk_in(class_session: ClassSession, participant: Participant):
 
 @bp.route("/sessions/<int:session_id>/walk-in", methods=["POST"])
 def walk_in(session_id: int):
-    """Check in a resident found by the search (a walk-in unless they hold a seat)."""
+    """Check in a resident the search just showed (a walk-in unless they hold a seat);
+    only on the class's day."""
     class_session = session_for(session_id)
     form = WalkInForm()
-    participant = (
-        db_session().get(Participant, form.participant_id.data) if form.validate() else None
-    )
-    if participant is None or participant.erased_at is not None:
+    if not form.validate():
         flash(_("Please search for the resident again."), "error")
         return redirect(url_for("teach.session", session_id=class_session.id), code=303)
     try:
-        return _check_in_walk_in(class_session, participant)
+        return _check_in_walk_in(class_session, form.participant_id.data)
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("teach.session", session_id=class_session.id), code=303)
@@ -291,12 +292,23 @@ def walk_in_new(session_id: int):
     if not form.validate():
         return render_session(class_session, 422, quick_form=form)
     db = db_session()
+    try:
+        walk_ins.ensure_class_day(class_session)
+    except DomainError as error:
+        show_domain_error(None, error)
+        return redirect(url_for("teach.session", session_id=class_session.id), code=303)
     if not form.not_a_duplicate.data:
         duplicates = resident_service.likely_duplicates(
             db, reading=form.reading.data, phone=form.phone.data
         )
         if duplicates:
-            return render_session(class_session, 422, quick_form=form, duplicates=duplicates)
+            # they are shown like a search's results (and may be checked in the same way)
+            walk_ins.record_shown(
+                db, actor(), class_session.id, [p.id for p in duplicates], by="duplicates"
+            )
+            shown = walk_ins.matches(duplicates)
+            end_unit_of_work(commit=True)
+            return render_session(session_for(session_id), 422, quick_form=form, duplicates=shown)
     try:
         participant = resident_service.create_participant(
             db,
@@ -307,7 +319,8 @@ def walk_in_new(session_id: int):
             source=Source.WALK_IN,
             actor=actor(),
         )
-        return _check_in_walk_in(class_session, participant)
+        walk_ins.record_shown(db, actor(), class_session.id, [participant.id], by="added")
+        return _check_in_walk_in(class_session, participant.id)
     except DomainError as error:
         show_domain_error(form, error)
         return render_session(class_session, 422, quick_form=form)
