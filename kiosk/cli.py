@@ -50,7 +50,7 @@ def screenshot_setup(screen: str, guide_id=None, step=1) -> tuple[str, dict, obj
     from kiosk import stub
 
     setup = None
-    if screen in ("name", "phone", "birth", "device", "confirm"):
+    if screen in ("name", "phone", "birth", "device", "confirm", "result", "waitlisted"):
 
         def setup(app):
             for name, value in stub.VISIT.items():

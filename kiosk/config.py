@@ -5,7 +5,9 @@
     data_dir = "/var/lib/tsunagu-kiosk"   # the outbox lives here
     staff_pin = "2468"                    # staff exit after the corner sequence
     fullscreen = true                     # lock-down (off with --screenshot)
-    printer = "none"
+    printer = "none"                      # a CUPS queue name: slips and step sheets print there
+    paper = "a6"                          # a6, a4 or roll80 (an 80 mm receipt roll)
+    public_site = ""                      # the ward's public site for スマホに送る (default: server)
 
 In an INI file the keys sit under ``[kiosk]``.
 """
@@ -38,6 +40,8 @@ class KioskConfig:
     staff_pin: str = ""
     fullscreen: bool = True
     printer: str = "none"
+    paper: str = "a6"
+    public_site: str = ""
     language: str = "ja"
     text_size: str = "large"
 
@@ -46,6 +50,10 @@ class KioskConfig:
         self.staff_pin = str(self.staff_pin or "")
         if self.staff_pin and not self.staff_pin.isdigit():
             raise ConfigError("staff_pin must be digits")
+        self.printer = str(self.printer or "none").strip() or "none"
+        self.paper = str(self.paper or "a6").strip().lower()
+        if self.paper not in ("a6", "a4", "roll80"):
+            raise ConfigError("paper must be a6, a4 or roll80")
         if isinstance(self.fullscreen, str):
             self.fullscreen = self.fullscreen.strip().lower() in ("1", "true", "yes", "on")
 

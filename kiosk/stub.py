@@ -14,13 +14,26 @@ def _session(number: int, day: int, hour: int, title: str, title_en: str, seats:
             "kind": "intro",
             "device_track": track,
         },  # fmt: skip
-        "venue": {"name": "中央図書館 2階 研修室", "names": {"en": "Central Library, 2F room"}},
+        "venue": {
+            "name": "中央図書館 2階 研修室",
+            "names": {"en": "Central Library, 2F room"},
+            "address": "つなぐ区中央1-2-3",
+            "access": "つなぐ駅 東口から歩いて5分",
+            "lends_phones": True,
+        },  # fmt: skip
         "starts_at": f"2026-12-{day:02d}T{hour - 9:02d}:00:00Z",
         "ends_at": f"2026-12-{day:02d}T{hour - 8:02d}:30:00Z",
         "capacity": 10,
         "seats_left": seats,
         "booking_mode": mode,
-        "application_deadline": None,
+        "application_deadline": "2026-12-01T08:00:00Z" if mode == "lottery" else None,
+        "availability": {
+            "state": "lottery" if mode == "lottery" else ("open" if seats else "waitlist"),
+            "bookable": True,
+            "reason": None,
+            "deadline": "2026-12-01T08:00:00Z" if mode == "lottery" else None,
+        },  # fmt: skip
+        "public_path": f"/classes/{number}",
     }
 
 

@@ -7,6 +7,7 @@ through the outbox (``app.submit_booking``), so it survives a lost connection.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from kivy.app import App
@@ -19,11 +20,12 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk import booking_text, kana, numbers
+from kiosk import booking_text, kana, numbers, printing
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, load_rules
 from kiosk.widgets import BigButton
 
+log = logging.getLogger(__name__)
 load_rules(__file__)
 
 #: sessions per page by text size: the list pages with buttons, never by swiping
@@ -92,13 +94,18 @@ class SessionsScreen(KioskScreen):
             caption = "\n".join((
                 booking_text.when(session, language),
                 booking_text.title(session, language),
-                f"{booking_text.venue(session, language)}　{booking_text.seats(session, language)}",
+                f"{booking_text.venue(session, language)}　"
+                f"{booking_text.availability(session, language)}",
             ))  # fmt: skip
-            button = BigButton(caption=caption, halign="left", line_height=1.2)
+            # a closed class (the server says so) is shown, greyed, and cannot be chosen
+            button = BigButton(caption=caption, halign="left", line_height=1.2,
+                               disabled=not booking_text.bookable(session))  # fmt: skip
             button.bind(on_release=lambda _b, s=session: self.choose(s))
             box.add_widget(button)
 
     def choose(self, session: dict) -> None:
+        if not booking_text.bookable(session):
+            return  # never ask for a name for a class the server will refuse
         app = App.get_running_app()
         app.visit.session = session
         app.visit.change_booking()
@@ -351,20 +358,110 @@ class ResultScreen(KioskScreen):
     """予約できました / キャンセル待ち N番 / 抽選に申し込みました / 受付中, the code and its QR."""
 
     result = DictProperty({})
+    #: the class booked (the visit's session, as /api/v1/sessions sent it)
+    session = DictProperty({})
     #: from ``result``, as plain properties for the kv rules to follow
     status = StringProperty("")
     code = StringProperty("")
     qr_data = StringProperty("")
     message = StringProperty("")
+    #: (label, value) rows of what was booked (booking_text.details), the code apart
+    rows = ListProperty([])
+    #: 予約番号 (a seat) or 受付番号 (waiting list, lottery)
+    code_label = StringProperty("")
+    #: the kiosk has a printer (config ``printer``): the slip is printed, else スマホに送る
+    printer = BooleanProperty(False)
+    #: "", "printing", "printed", "failed": the slip's way to the printer
+    printing = StringProperty("")
+    #: スマホに送る: the QR shows the class's public page instead of the reception code
+    sending_to_phone = BooleanProperty(False)
+    #: the class's public page (date, time, place), for スマホに送る
+    page_url = StringProperty("")
+
+    def on_kv_post(self, base_widget) -> None:
+        App.get_running_app().fbind("language", self._refresh)
 
     def prepare(self, result: dict | None = None, **params) -> None:
-        self.result = result if result is not None else dict(App.get_running_app().visit.result)
+        app = App.get_running_app()
+        self.session = dict(app.visit.session or {})
+        self.printer = printing.has_printer(app.config_values.printer)
+        self.page_url = _public_url(app.config_values, self.session)
+        self.sending_to_phone = False
+        self.result = result if result is not None else dict(app.visit.result)
 
     def on_result(self, _screen, result: dict) -> None:
         self.status = str(result.get("status") or "")
         self.code = str(result.get("code") or "")
-        self.qr_data = str(result.get("qr_token") or self.code)
+        # only a confirmed seat admits to the class: the others get no reception QR
+        self.qr_data = str(result.get("qr_token") or "") if self.status == "confirmed" else ""
         self.message = str(result.get("message") or "")
+        self._refresh()
+        if self.printer and self.status in PRINTED and self.session:
+            self.print_slip()
+
+    def _refresh(self, *_args) -> None:
+        app = App.get_running_app()
+        if not self.session or self.status not in PRINTED:
+            self.rows = []
+            return
+        rows = booking_text.details(self.session, dict(self.result), app.language,
+                                    app.visit.device)  # fmt: skip
+        # on screen: the venue and how to get there (the slip adds the address), the bring
+        # list as one sentence, and the code beside its QR on the right
+        shown = []
+        for kind, (label, value) in zip(booking_text.DETAIL_KINDS, rows, strict=False):
+            if kind == "place":
+                where = self.session.get("venue") or {}
+                value = "\n".join(v for v in (booking_text.venue(self.session, app.language),
+                                               where.get("access", "")) if v)  # fmt: skip
+            elif kind == "bring":
+                value = booking_text.bring_short(self.session, app.language, app.visit.device)
+            elif kind == "code":
+                self.code_label = label
+                continue
+            shown.append((label, value))
+        self.rows = shown
+
+    def print_slip(self) -> None:
+        """Render the slip for the configured paper and send it to ``lp``; say how it went."""
+        app = App.get_running_app()
+        config = app.config_values
+        session, result = dict(self.session), dict(self.result)
+        language, device = app.language, app.visit.device
+        ward, phone = _ward_contact(app, language)
+        self.printing = "printing"
+
+        def job():
+            pdf = printing.slip_pdf(session, result, language, config.paper, device=device,
+                                    ward=ward, phone=phone)  # fmt: skip
+            printing.send(pdf, config.printer, config.paper, config.data_dir)
+            return True
+
+        def done(outcome) -> None:
+            if isinstance(outcome, Exception):
+                log.warning("slip not printed: %s", type(outcome).__name__)
+            if result.get("code") == self.result.get("code"):
+                self.printing = "printed" if outcome is True else "failed"
+
+        app._submit(job, done)
+
+    def print_note(self, state: str, language: str) -> str:
+        """What the screen says about the slip: printing, printed, or not printed."""
+        return gettext_in(PRINT_STATES[state], language) if state in PRINT_STATES else ""
+
+    def speech_text(self, language: str) -> list[str]:
+        """The result, then every row: class, date, time, place, what to bring, the code."""
+        app = App.get_running_app()
+        texts = booking_text.spoken_result(self.session or None, dict(self.result), language,
+                                           app.visit.device)  # fmt: skip
+        if self.message:
+            texts.append(self.message)
+        note = PRINT_STATES.get(self.printing)
+        if note:
+            texts.append(gettext_in(note, language))
+        elif not self.printer and self.page_url and self.status in PRINTED:
+            texts.append(gettext_in(SEND_HINT, language))
+        return texts
 
     def back(self) -> bool:
         # the booking is made: もどる would only invite a second one
@@ -373,3 +470,33 @@ class ResultScreen(KioskScreen):
 
     def forget(self) -> None:
         self.result = {}
+        self.session = {}
+        self.rows = []
+        self.printing = ""
+        self.sending_to_phone = False
+
+
+PRINTED = booking_text.PRINTED
+PRINT_STATES = booking_text.PRINT_STATES
+SEND_HINT = booking_text.SEND_HINT
+
+
+def _public_url(config, session: dict) -> str:
+    """The class's page on the ward's public site (config ``public_site``, else the server)."""
+    base = (getattr(config, "public_site", "") or config.server or "").rstrip("/")
+    path = session.get("public_path") or (f"/classes/{session['id']}" if session.get("id") else "")
+    return f"{base}{path}" if base and path else ""
+
+
+def _ward_contact(app, language: str) -> tuple[str, str]:
+    """The ward's name and the phone for questions, from the content's settings."""
+    settings = getattr(app.catalog, "settings", None)
+    if settings is None:
+        return "", ""
+    name = settings.value_in("ward.name", language) if settings.has_value("ward.name") else ""
+    phone = ""
+    for path in ("phones.digital_support", "ward.phone"):
+        if settings.has_value(path):
+            phone = settings.value_in(path, language)
+            break
+    return name, phone
