@@ -61,6 +61,8 @@ class KioskApp(App):
     button_size = NumericProperty(theme.SIZES["large"].button)
     button_height = NumericProperty(theme.SIZES["large"].button_height)
     bar_height = NumericProperty(theme.SIZES["large"].bar_height)
+    #: the window is taller than wide (a 1080x1920 panel): screens stack what sits side by side
+    portrait = BooleanProperty(False)
     catalog = ObjectProperty(None, allownone=True)
     #: screen names visited, for もどる
     history = ListProperty([])
@@ -102,7 +104,9 @@ class KioskApp(App):
         self.font_name = fonts.font_for(self.language)
 
     def _text_size_changed(self, *_args) -> None:
-        sizes = theme.SIZES[self.text_size]
+        # the sizes follow the window too (a 1366x768 panel: kiosk.theme.sizes_for)
+        sizes = theme.sizes_for(self.text_size, Window.size)
+        self.portrait = Window.height > Window.width
         self.body_size = sizes.body
         self.heading_size = sizes.heading
         self.button_size = sizes.button
@@ -133,6 +137,7 @@ class KioskApp(App):
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name))
         Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(size=self._text_size_changed)
         if self.locked:
             self._lock_down()
         return manager

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIN_TOUCH_HEIGHT = 96
+#: UX.md 1: body text and headings, in pixels
+MIN_BODY = 32
+MIN_HEADING = 48
 GAP = 16
 MIN_CONTRAST = 7.0
 TEXT_SIZES: tuple[str, ...] = ("large", "extra-large")
@@ -32,6 +35,24 @@ SIZES: dict[str, Sizes] = {
     # 特大: a third larger again
     "extra-large": Sizes(body=48, heading=72, button=52, button_height=136, bar_height=144),
 }
+
+#: a short landscape panel (1366x768, usually 18.5-21.5"): its pixels are larger (about
+#: 0.3 mm against 0.25 mm at 1080p), so the same floors in pixels are as large or larger on
+#: the glass; sizes step down towards the floors, never under them, so a screen still fits
+COMPACT_SIZES: dict[str, Sizes] = {
+    "large": Sizes(body=32, heading=48, button=36, button_height=96, bar_height=112),
+    "extra-large": Sizes(body=40, heading=60, button=44, button_height=112, bar_height=120),
+}
+#: windows less tall than this use COMPACT_SIZES
+COMPACT_BELOW_HEIGHT = 900
+
+
+def sizes_for(text_size: str, window_size: tuple[float, float]) -> Sizes:
+    """The sizes for ``text_size`` (大 / 特大) in a window of ``window_size`` pixels."""
+    _width, height = window_size
+    table = COMPACT_SIZES if 0 < height < COMPACT_BELOW_HEIGHT else SIZES
+    return table[text_size]
+
 
 #: RGBA, 0..1. Black on white and white on a deep blue: both far above 7:1.
 BACKGROUND = (1.0, 1.0, 1.0, 1.0)

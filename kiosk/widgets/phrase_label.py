@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -11,6 +13,14 @@ from kiosk.layout import layout
 
 #: pixels kept free at the right edge, so Kivy's own wrapping never re-breaks a line
 SAFETY = 4
+
+
+@lru_cache(maxsize=65536)
+def text_width(font_name: str, font_size: float, bold: bool, text: str) -> float:
+    """Width of ``text`` drawn in this font and size (measured once: a language switch
+    re-flows every label of every screen, mostly with phrases measured before)."""
+    core = CoreLabel(font_name=font_name, font_size=font_size, bold=bold)
+    return core.get_extents(text)[0]
 
 
 class PhraseLabel(Label):
@@ -30,6 +40,7 @@ class PhraseLabel(Label):
     widest_line = NumericProperty(0)
 
     def __init__(self, **kwargs):
+        self._laid_out: tuple = ()
         self._reflow_trigger = Clock.create_trigger(lambda _dt: self.reflow(), -1)
         super().__init__(**kwargs)
         for name in ("source", "language", "width", "font_size", "font_name", "bold"):
@@ -43,14 +54,17 @@ class PhraseLabel(Label):
 
     def measure(self, text: str) -> float:
         """Width of ``text`` in this label's font and size."""
-        core = CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
-        return core.get_extents(text)[0]
+        return text_width(self.font_name, self.font_size, self.bold, text)
 
     def reflow(self) -> None:
         """Lay ``source`` out again for the current width and font."""
         width = self.available_width()
         if width <= 0:
             return
+        key = (self.source, self.language, width, self.font_name, self.font_size, self.bold)
+        if key == self._laid_out:
+            return  # e.g. a language switched there and back: the lines stand
+        self._laid_out = key
         self.text = layout(self.source, self.language, width, self.measure)
         self.widest_line = max((self.measure(line) for line in self.text.split("\n")), default=0)
         # Kivy takes the padding off text_size itself: the box's width, not less

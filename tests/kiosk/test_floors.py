@@ -1,0 +1,132 @@
+"""Every kiosk screen kind, in every language and text size, at 1920×1080, 1080×1920 and
+1366×768, drawn by the real app under Xvfb and held to UX.md's floors.
+
+One Kivy process per window size (tests/kiosk/floors_driver.py), the three at once;
+each walks home, finder, the guide list, a guide's overview, step, checklist and
+hand-off, the FAQ's topics, questions and an answer, the class list (and its offline
+state), consent, the kana keyboard, the phone and birth-year keypads, the phone
+question, confirm, the result (booked, waitlisted, pending), the call for staff, a
+staff notice, the idle warning and the error screen, in ja, ja-easy, en, zh-Hans and
+ko at 大 and 特大. The widget tree is walked generically (kiosk/checks.py): every
+button is a touch target at least 96 px high and 16 px from the next, every text at
+least 32 px, every heading at least 48 px, no text overflows its box or the window,
+nothing is drawn over something else, no line starts with 。 or 、; every screen has
+the navigation bar (もどる / はじめにもどる / 職員を呼ぶ) across its foot and the speech
+controls (読み上げ / 止める / 音量 − ＋, or a sentence saying why it cannot speak).
+
+The PNGs are kept in test-artifacts/kiosk/floors/ (git-ignored): every screen kind at
+every size in ja at both text sizes and in en at 特大; FLOORS_SHOTS=all keeps them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.kiosk.test_screenshots import ARTIFACTS, ROOT, png_size
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
+)
+
+WINDOWS = ("1920x1080", "1080x1920", "1366x768")
+LANGUAGES = ("ja", "ja-easy", "en", "zh-Hans", "ko")
+#: a run of all three takes about a minute on an idle 2-core machine; this is the ceiling
+TIMEOUT = 900
+
+
+def _start(window: str, out: Path, env_extra: dict | None = None, languages=()) -> subprocess.Popen:
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out / f".kivy-{window}"),
+           **(env_extra or {})}  # fmt: skip
+    command = ["xvfb-run", "-a", "-s", f"-screen 0 {window}x24", sys.executable, "-m",
+               "tests.kiosk.floors_driver", str(out), window, *languages]  # fmt: skip
+    # its own process group: on a timeout the app goes too, not only xvfb-run
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+
+
+def _finish(runs: dict[str, subprocess.Popen], deadline: float) -> dict[str, str]:
+    errors = {}
+    for window, process in runs.items():
+        try:
+            _out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _out, err = process.communicate()
+            err = f"timed out after {TIMEOUT} s\n{err}"
+        errors[window] = err if process.returncode else ""
+    return errors
+
+
+@pytest.fixture(scope="module")
+def floors(tmp_path_factory):
+    """{window: {case: [problem, ...]}} and the folder the PNGs were drawn in."""
+    out = tmp_path_factory.mktemp("floors")
+    started = time.monotonic()
+    runs = {window: _start(window, out) for window in WINDOWS}
+    errors = _finish(runs, started + TIMEOUT)
+    results = {}
+    for window in WINDOWS:
+        report = out / f"problems-{window}.json"
+        assert report.is_file(), f"{window}: the run broke\n{errors[window][-4000:]}"
+        results[window] = json.loads(report.read_text())
+    kept = ARTIFACTS / "floors"
+    kept.mkdir(parents=True, exist_ok=True)
+    for png in out.glob("floors-*.png"):
+        shutil.copyfile(png, kept / png.name)
+    return results, out
+
+
+#: the screen kinds the driver walks (tests/kiosk/floors_driver.py KINDS, read without Kivy)
+KINDS = ("home", "finder", "guide-list", "guide-overview", "guide-step", "guide-checklist",
+         "handoff", "faq-topics", "faq-questions", "faq-answer", "class-list",
+         "class-list-offline", "consent", "name", "phone", "birth-year", "device", "confirm",
+         "result", "waitlisted", "pending", "please-wait", "staff-notice", "idle-warning",
+         "error")  # fmt: skip
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_every_screen_kind_was_drawn_in_every_language_and_size(floors, window):
+    results, out = floors
+    cases = results[window]
+    assert len(cases) == len(KINDS) * len(LANGUAGES) * 2
+    for kind in KINDS:
+        for size in ("large", "extra-large"):
+            assert f"floors-{window}-{kind}-ja-{size}" in cases
+            shot = out / f"floors-{window}-{kind}-ja-{size}.png"
+            assert png_size(shot) == tuple(int(n) for n in window.split("x")), shot
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_every_screen_holds_the_floors(floors, window):
+    results, _out = floors
+    failing = {case: found for case, found in results[window].items() if found}
+    lines = [f"{case}: {problem}" for case, found in failing.items() for problem in found]
+    assert not failing, (
+        f"{len(failing)} of {len(results[window])} cases at {window} break a floor:\n"
+        + "\n".join(lines[:200])
+    )
+
+
+def test_the_checks_catch_a_screen_below_the_floors(tmp_path):
+    """Sizes under the floors and a line starting with 。 are reported (the test can fail)."""
+    env = {"FLOORS_BREAK": "1", "FLOORS_KINDS": "phone,faq-answer,kinsoku-probe",
+           "FLOORS_SHOTS": "none"}  # fmt: skip
+    run = _start("1366x768", tmp_path, env, languages=("ja",))
+    errors = _finish({"1366x768": run}, time.monotonic() + 300)
+    report = tmp_path / "problems-1366x768.json"
+    assert report.is_file(), errors["1366x768"][-4000:]
+    found = "\n".join(p for problems in json.loads(report.read_text()).values() for p in problems)
+    assert "touch target" in found and "(at least 96)" in found
+    assert "text BigButton" in found and "(at least 32)" in found
+    assert "heading Heading" in found and "(at least 48)" in found
+    assert "starts with '。'" in found
