@@ -176,6 +176,8 @@ def test_a_class_outside_the_window_is_refused_on_its_field(
 
     frozen_clock(TOKYO_NEXT_DAY)  # 5 December 2026 in Tokyo: fiscal year 2026
     coordinator = as_role("coordinator")
+    page = coordinator.get("/office/sessions/new").get_data(as_text=True)
+    assert 'min="2025-04-01"' in page and 'max="2029-03-31"' in page  # the date picker too
     before = count(database, ClassSession)
     response = coordinator.post("/office/sessions/new", data=class_form(ward, staff, **overrides))
     assert response.status_code == 422, response.location

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -67,6 +67,13 @@ def _session_form() -> SessionForm:
     form.instructor_ids.choices = [option(u.id, u.display_name or u.login) for u in teachers]
     form.booking_mode.choices = choices(BookingMode)
     form.repeat.choices = choices(Repeat)
+    # the browser's date picker offers only the scheduling window (the service checks it)
+    first, end = session_service.scheduling_window()
+    form.date.render_kw = {
+        **(form.date.render_kw or {}),
+        "min": first.astimezone(zone()).date().isoformat(),
+        "max": (end.astimezone(zone()) - timedelta(days=1)).date().isoformat(),
+    }
     if not form.is_submitted():
         form.booking_mode.data = BookingMode.FIRST_COME.value
         form.repeat.data = Repeat.ONCE.value
