@@ -503,3 +503,18 @@ def test_a_request_line_over_64_kb_is_answered_414(dev_server, capfd):
     assert b" 200 " in _raw(
         dev_server, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
+
+
+def test_a_venue_sent_twice_is_added_once_without_a_name_clash(as_role, database):
+    from classroom.models import Venue
+
+    admin = as_role("admin")
+    token = _token(admin.get("/admin/venues/new").get_data(as_text=True))
+    data = {"name": "二度押し会館", "kind": "library", "capacity": "20",
+            "loaner_phones": "0", "form_token": token}  # fmt: skip
+    first = admin.post("/admin/venues/new", data=data)
+    again = admin.post("/admin/venues/new", data=data)
+    assert first.status_code == 302 and again.status_code == 303
+    html = admin.get(again.location).get_data(as_text=True)
+    assert "This form was already sent" in html and "already" not in _error_on(html, "name")
+    assert count(database, Venue, name="二度押し会館") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..forms import Form, MultiCheckboxField
+from ..forms import Form, MultiCheckboxField, OnceForm
 
 
 class VenueForm(Form):
@@ -37,3 +37,11 @@ class CourseForm(Form):
     lesson_ids_hint = _l(
         "Tick the lessons this course teaches; classes take them in the order of this list."
     )
+
+
+class NewVenueForm(VenueForm, OnceForm):
+    """Adding a venue: sent twice, added once (the one-time token of web/forms.py)."""
+
+
+class NewCourseForm(CourseForm, OnceForm):
+    """Adding a course: sent twice, added once."""

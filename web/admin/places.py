@@ -24,9 +24,9 @@ from classroom.services.errors import DomainError
 from content import Catalog, load_catalog
 
 from ..database import db_session
-from ..forms import choices, show_domain_error
+from ..forms import choices, created, sent_before, show_domain_error
 from . import bp
-from .forms import CourseForm, VenueForm
+from .forms import CourseForm, NewCourseForm, NewVenueForm, VenueForm
 
 
 def _actor() -> Actor:
@@ -51,7 +51,10 @@ def venues():
 
 
 def _venue_form(venue: Venue | None = None) -> VenueForm:
-    form = VenueForm(obj=venue) if venue is not None and request.method == "GET" else VenueForm()
+    if venue is None:
+        form = NewVenueForm()
+    else:
+        form = VenueForm(obj=venue) if request.method == "GET" else VenueForm()
     form.kind.choices = choices(VenueKind)
     if venue is None and request.method == "GET":
         form.loaner_phones.data = "0"
@@ -64,6 +67,8 @@ def _venue_page(venue: Venue | None):
     if form.is_submitted():
         status = 422
         if form.validate():
+            if venue is None and (first := sent_before(form)) is not None:
+                return first
             fields = dict(
                 name=form.name.data,
                 kind=form.kind.data,
@@ -82,6 +87,8 @@ def _venue_page(venue: Venue | None):
                 show_domain_error(form, error)
             else:
                 flash(_("The venue %(name)s was saved.", name=form.name.data.strip()), "success")
+                if venue is None:
+                    return created(form, url_for("admin.venues"))
                 return redirect(url_for("admin.venues"))
     return render_template("admin/venue_form.html", form=form, venue=venue), status
 
@@ -117,9 +124,10 @@ def _lesson_choices(catalog: Catalog) -> list[tuple[str, str]]:
 
 
 def _course_form(course: Course | None, catalog: Catalog) -> CourseForm:
-    form = (
-        CourseForm(obj=course) if course is not None and request.method == "GET" else CourseForm()
-    )
+    if course is None:
+        form = NewCourseForm()
+    else:
+        form = CourseForm(obj=course) if request.method == "GET" else CourseForm()
     form.kind.choices = choices(CourseKind)
     form.device_track.choices = choices(DeviceTrack)
     form.lesson_ids.choices = _lesson_choices(catalog)
@@ -135,6 +143,8 @@ def _course_page(course: Course | None):
     if form.is_submitted():
         status = 422
         if form.validate():
+            if course is None and (first := sent_before(form)) is not None:
+                return first
             fields = dict(
                 code=form.code.data,
                 title=form.title.data,
@@ -155,6 +165,8 @@ def _course_page(course: Course | None):
                 show_domain_error(form, error)
             else:
                 flash(_("The course %(title)s was saved.", title=saved.title), "success")
+                if course is None:
+                    return created(form, url_for("admin.courses"))
                 return redirect(url_for("admin.courses"))
     return render_template("admin/course_form.html", form=form, course=course), status
 
