@@ -130,10 +130,28 @@ def _label_problems(widget: Label) -> list[str]:
     if widget.font_size + 0.01 < floor:
         kind = "heading" if floor == MIN_HEADING else "text"
         found.append(f"{kind} {_name(widget)} is {widget.font_size:.1f} px (at least {floor})")
-    for line in drawn_lines(widget)[1:]:
+    lines = drawn_lines(widget)
+    for line in lines[1:]:
         if line.lstrip()[:1] in CLOSING:
             found.append(f"a line of {_name(widget)} starts with {line.lstrip()[:1]!r}")
+    if isinstance(widget, PhraseLabel) and len(lines) > 1:
+        cut = broken_phrase(widget.source, widget.language, lines)
+        if cut:
+            found.append(f"{_name(widget)} breaks {cut!r} across lines (too narrow)")
     return found
+
+
+def broken_phrase(source: str, language: str, lines: list[str]) -> str:
+    """A phrase (a word, 「ください。」) of ``source`` that the drawn ``lines`` cut, or ""."""
+    from kiosk.layout import phrases
+
+    whole = [line.strip(" \u3000") for line in lines]
+    for paragraph in source.split("\n"):
+        for phrase in phrases(paragraph, language):
+            piece = phrase.strip(" \u3000\t")
+            if piece and not any(piece in line for line in whole):
+                return piece
+    return ""
 
 
 def _too_close(targets) -> list[str]:

@@ -164,15 +164,41 @@ def settle(app) -> int:
     return rounds
 
 
+def dump(root, depth: int = 0, limit: int = 4) -> None:
+    """FLOORS_DUMP=1: the boxes of the screen's first levels, to see what takes the room."""
+    if depth > limit:
+        return
+    text = (getattr(root, "source", "") or getattr(root, "text", "") or "")[:24]
+    print("  " * depth + f"{type(root).__name__} {root.x:.0f},{root.y:.0f} "
+          f"{root.width:.0f}x{root.height:.0f} {text!r}", file=sys.__stderr__)  # fmt: skip
+    for child in reversed(root.children):
+        dump(child, depth + 1, limit)
+
+
 def shoot(path: Path) -> bool:
-    """Draw the window once into its back buffer and save it (no flip: nothing to show)."""
-    hidden = path.with_name(f".{path.stem}-shot.png")
+    """Draw the window once into its back buffer and save it (no flip: nothing to show).
+
+    Read with a pack alignment of 1 and saved by Pillow: Kivy's own screenshot assumes
+    rows padded to 4 bytes, and a 1366 px wide window comes out sheared.
+    """
+    from kivy.graphics.opengl import (
+        GL_PACK_ALIGNMENT,
+        GL_RGB,
+        GL_UNSIGNED_BYTE,
+        glPixelStorei,
+        glReadPixels,
+    )
+    from PIL import Image
+
     Window.dispatch("on_draw")
-    written = Window.screenshot(name=str(hidden))
-    if written and os.path.exists(written):
-        os.replace(written, path)
-        return True
-    return False
+    width, height = (int(n) for n in Window.size)
+    glPixelStorei(GL_PACK_ALIGNMENT, 1)
+    data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+    image = Image.frombytes("RGB", (width, height), bytes(data))
+    hidden = path.with_name(f".{path.stem}-shot.png")
+    image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).save(hidden, compress_level=1)
+    os.replace(hidden, path)
+    return path.is_file()
 
 
 def wanted_shot(kind: str, language: str, size: str) -> bool:
@@ -222,6 +248,8 @@ def main() -> None:
         rounds = settle(app)
         name = f"floors-{WIDTH}x{HEIGHT}-{kind}-{language}-{size}"
         checked = time.monotonic()
+        if os.environ.get("FLOORS_DUMP"):
+            dump(app.root.current_screen)
         try:
             results[name] = case_problems(app, kind)
         except Exception as exc:  # the check itself broke: say so, go on
