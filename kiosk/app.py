@@ -37,6 +37,7 @@ from kiosk.idle import IdleWatcher
 from kiosk.lockdown import SWALLOWED_KEYS, CornerSequence, corner_of
 from kiosk.services.api import ApiClient
 from kiosk.services.outbox import Outbox
+from kiosk.services.speech_player import ScreenSpeaker
 from kiosk.services.visit_speech import VisitClips
 from kiosk.visit import Visit
 
@@ -78,7 +79,6 @@ class KioskApp(App):
         self.server = self.config_values.server
         self.token = self.config_values.token
         self.catalog = catalog
-        self.sound = None
         #: lock-down (keys, close, errors): off for screenshots and development
         self.locked = locked
         self.visit = Visit()
@@ -86,6 +86,12 @@ class KioskApp(App):
         self.outbox = Outbox(self.config_values.data_dir / "outbox")
         #: clips of what this visit typed, spoken on the fly; deleted when the visit ends
         self.visit_clips = VisitClips(self.config_values.data_dir)
+        #: reads a screen aloud (読み上げ), clip after clip, made off the GUI thread
+        self.speaker = ScreenSpeaker(
+            self.config_values.data_dir, self.visit_clips, find=self._cached_clip,
+            post=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0),
+            load=_load_sound, volume=lambda: self.volume,
+        )  # fmt: skip
         self.worker = None
         self.idle = IdleWatcher(time.monotonic)
         self.corners = CornerSequence(time.monotonic)
@@ -191,6 +197,8 @@ class KioskApp(App):
 
     # -- idle and touches ------------------------------------------------------------
     def _on_any_touch(self, window, touch) -> bool:
+        if self.idle_overlay is not None and self.idle_overlay.speech_touch(touch):
+            return False  # 読み上げ, 止める, 音量 on 続けますか？: the warning stays, read aloud
         self.idle.touch()
         if self.idle_overlay is not None:
             self.idle_overlay.dismiss()
@@ -395,45 +403,68 @@ class KioskApp(App):
             log.warning("audio cache unreadable: %s", exc)
             return None
 
+    def _cached_clip(self, text: str, language: str) -> Path | None:
+        from content.speech import audio_path
+
+        try:
+            return audio_path(text, language, cache_dir=getattr(self, "audio_dir", None))
+        except (OSError, ValueError, KeyError):
+            return None
+
+    @property
+    def sound(self):
+        """The clip playing now (None when the kiosk is silent)."""
+        return self.speaker.sound
+
     def speak(self, clip: Path) -> None:
         """Play ``clip``, stopping whatever was playing."""
-        from kivy.core.audio import SoundLoader
+        self.speaker.play_file(clip)
 
-        self.stop_speaking()
-        self.sound = SoundLoader.load(str(clip))
-        if self.sound is not None:
-            self.sound.volume = self.volume
-            self.sound.play()
-
-    def speak_for_visit(self, text: str, ready: Callable[[Path], None]) -> None:
-        """Speak ``text`` (what the resident typed) with the offline engine, off this thread.
-
-        ``ready(path)`` runs on the GUI thread once the clip exists, unless the visit ended
-        meanwhile; the clip lives in this visit's private directory, deleted with the visit.
-        Nothing happens when speech is off or the engine cannot speak.
-        """
-        if not self.speech:
+    def read_aloud(self, owner) -> None:
+        """読み上げ: read what ``owner`` (a screen, the idle warning) says, in this language."""
+        if owner is None:
             return
-        job = self.visit_clips.request(text, self.language)
-        generation = self.visit_clips.generation
+        texts = owner.speech_text(self.language)
+        if getattr(owner, "speech_private", False):  # e.g. the booking's result and code
+            from kiosk.services.speech_player import Typed
 
-        def run() -> None:
-            path = job()
-            if path is not None:
-                Clock.schedule_once(
-                    lambda _dt: ready(path) if self.visit_clips.current(generation) else None
-                )
+            texts = [Typed(text) for text in texts]
+        self.speaker.on_silent = lambda reason: self._silent(owner, reason)
+        self.speaker.read(texts, self.language)
 
-        threading.Thread(target=run, daemon=True, name="visit-speech").start()
+    def _silent(self, owner, reason: str) -> None:
+        """A reading made no sound: the bars of ``owner`` say why instead of their buttons."""
+        from kiosk.widgets.speech_bar import SpeechBar
+
+        for widget in owner.walk(restrict=True):
+            if isinstance(widget, SpeechBar):
+                widget.reason = reason
+
+    def speech_reason(self, owner) -> str:
+        """Why ``owner`` cannot be read aloud here (a msgid), "" when it can."""
+        from content.speech import cache_root
+
+        # an audio cache that cannot be read (a file in its place ...) is logged once, and said
+        self.visit_clips.health.check_cache(cache_root(getattr(self, "audio_dir", None)))
+        if self.visit_clips.health.problem:
+            from kiosk.services.speech_player import NOT_NOW
+
+            return NOT_NOW
+        return self.speaker.can_speak(owner.speech_text(self.language), self.language)
+
+    def change_volume(self, step: int) -> None:
+        """音量 − (step -1) or ＋ (step 1); the clip playing follows at once."""
+        from kiosk.guide_flow import next_volume
+
+        self.volume = next_volume(self.volume, step)
+        self.speaker.set_volume(self.volume)
 
     def on_stop(self) -> None:
         self.stop_speaking()
         self.visit_clips.clear()
 
     def stop_speaking(self) -> None:
-        if self.sound is not None:
-            self.sound.stop()
-            self.sound = None
+        self.speaker.stop()
 
     # -- screenshots -----------------------------------------------------------------
     def screenshot_then_stop(self, path: Path, screen: str, params: dict) -> None:
@@ -499,6 +530,12 @@ class KioskApp(App):
             self.stop()
 
         Clock.schedule_once(show, 0.2)
+
+
+def _load_sound(path: str):
+    from kivy.core.audio import SoundLoader
+
+    return SoundLoader.load(path)
 
 
 @dataclass

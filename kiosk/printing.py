@@ -24,6 +24,9 @@ from kiosk import booking_text, fonts, layout, qr
 from kiosk.i18n import N_, gettext_in
 
 log = logging.getLogger(__name__)
+# fpdf2 subsets the font with fontTools, which logs every table at DEBUG (Kivy logs DEBUG)
+for _noisy in ("fontTools", "fpdf"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class Paper:
 
 
 PAPERS = {
-    "a6": Paper("a6", 105, 148, 7, 13, "A6"),
-    "a4": Paper("a4", 210, 297, 15, 20, "A4"),
+    "a6": Paper("a6", 105, 148, 5, 10, "A6"),
+    "a4": Paper("a4", 210, 297, 15, 18, "A4"),
     "roll80": Paper("roll80", 80, None, 4, 12, "Custom.80x297mm"),
 }
 #: what a kiosk without a printer says in its config
@@ -76,6 +79,18 @@ def paper(name: str) -> Paper:
 
 def has_printer(printer: str | None) -> bool:
     return (printer or "").strip().lower() not in NO_PRINTER
+
+
+def contact(settings, language: str) -> tuple[str, str]:
+    """The ward's name and the phone for questions, from the content's settings (ward.name;
+    phones.digital_support, else ward.phone); "" for what the ward has not set."""
+    if settings is None:
+        return "", ""
+    name = settings.value_in("ward.name", language) if settings.has_value("ward.name") else ""
+    for path in ("phones.digital_support", "ward.phone"):
+        if settings.has_value(path):
+            return name, settings.value_in(path, language)
+    return name, ""
 
 
 # -- a small flow layout: blocks measured, then placed on pages --------------------------
@@ -128,7 +143,7 @@ class Sheet:
 
     def row(self, label: str, value: str, scale: float = 1.0, bold: bool = True) -> None:
         """A small label in a left column, its value in large type beside it."""
-        column = self.width * 0.24
+        column = self.width * 0.2
         gap = self.paper.body * PT * 0.8
         label_size, value_size = self.paper.body * 0.8, self.paper.body * scale
         labels = self._lines(label, label_size, False, column - 1)
@@ -217,7 +232,12 @@ class Sheet:
         with Image.open(png) as image:
             image.load()
             w, h = image.size
-            picture = image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
+            if image.mode in ("RGBA", "LA", "P"):  # transparent parts print as paper, not ink
+                rgba = image.convert("RGBA")
+                picture = Image.new("RGB", rgba.size, "white")
+                picture.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                picture = image.convert("RGB")
         width = min(width, self.width)
         height = width * h / w
 
@@ -287,33 +307,35 @@ def slip_pdf(session: dict, result: dict, language: str, paper_name: str = "a6",
         sheet.text(ward, 0.8, gap=0.1)
     sheet.text(tr(SLIP_TITLE.get(status, SLIP_TITLE["confirmed"]), language), 1.2, bold=True)
     sheet.rule()
-    sheet.text(booking_text.status_heading(result, language), 1.2, bold=True, gap=0.2)
     if status != "confirmed":  # no seat yet: say so before anything else
-        for line in booking_text.result_lines(result, language):
-            sheet.text(line, 1.0, gap=0.2)
-    sheet.space(1.5)
+        sheet.text(booking_text.status_heading(result, language), 1.2, bold=True, gap=0.2)
+        joiner = "" if language in ("ja", "zh-Hans") else " "
+        sheet.text(joiner.join(booking_text.result_lines(result, language)), 0.95, gap=0.3)
     rows = booking_text.details(session, result, language, device)
     code = rows.pop() if result.get("code") else None
     for kind, (label, value) in zip(booking_text.DETAIL_KINDS, rows, strict=False):
-        scale = {"date": 1.35, "time": 1.35, "bring": 0.9}.get(kind, 1.1)
+        scale = {"date": 1.3, "time": 1.3, "bring": 0.9}.get(kind, 1.1)
         sheet.row(label, value, scale, bold=kind != "bring")
     sheet.space(1.5)
     if code is not None and status == "confirmed" and result.get("qr_token"):
-        size = min(sheet.width * 0.4, 42)
-        if sheet.width - size >= 45:  # room beside the code: A6, A4
-            sheet.qr_beside(str(result["qr_token"]), size, [
-                (code[0], 0.85, False), (code[1], 1.5, True),
-                (tr(SLIP_HINT, language), 0.85, False),
-            ])  # fmt: skip
+        size = min(sheet.width * 0.36, 42)
+        if sheet.width - size >= 55:  # room beside the code: A6, A4
+            beside = [(code[0], 0.85, False), (code[1], 1.5, True),
+                      (tr(SLIP_HINT, language), 0.85, False)]  # fmt: skip
+            if phone:  # the phone goes beside the code too: the slip stays one card
+                beside += [(tr(QUESTIONS, language), 0.85, False), (phone, 1.2, True)]
+                phone = ""
+            sheet.qr_beside(str(result["qr_token"]), size, beside)
         else:  # a receipt roll: the code under its QR
             sheet.qr(str(result["qr_token"]), sheet.width * 0.6, tr(SLIP_HINT, language))
             sheet.row(*code, 1.4)
     elif code is not None:
         sheet.row(*code, 1.2)
     if phone:
+        mark = sheet.keep()
         sheet.rule()
-        sheet.text(tr(QUESTIONS, language), 0.9, gap=0.1)
-        sheet.text(phone, 1.3, bold=True)
+        sheet.row(tr(QUESTIONS, language), phone, 1.2)
+        sheet.together(mark)
     return sheet.pdf_bytes()
 
 
@@ -334,7 +356,7 @@ def step_sheet_pdf(guide, language: str, paper_name: str = "a4", pictures=None,
             sheet.text(f"・{item.get(language)}", 1.0, indent=2)
         sheet.space(2)
     sheet.text(tr(SHEET_STEPS, language), 1.15, bold=True)
-    picture_width = min(sheet.width * 0.45, 60)
+    picture_width = min(sheet.width * 0.45, 45)
     for number, step in enumerate(guide.steps, start=1):
         mark = sheet.keep()
         sheet.text(f"{number}. {step.text.get(language)}", 1.0, gap=0.5)

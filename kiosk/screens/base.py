@@ -18,7 +18,22 @@ def load_rules(module_file: str) -> None:
 
 
 class KioskScreen(Screen):
-    """A screen with hooks: ``prepare`` before it is shown, ``back`` for もどる."""
+    """A screen with hooks: ``prepare`` before it is shown, ``back`` for もどる.
+
+    ``speech_text`` says what 読み上げ reads (the NavBar's speech controls ask for it):
+    by default the words the screen shows, top to bottom; a screen overrides it to say
+    more (what was typed so far, what the keys do) or to match clips built ahead.
+    """
+
+    #: True when everything this screen says is the resident's own (a booking's result):
+    #: it is spoken for this visit only, never kept in the kiosk's speech cache
+    speech_private = False
+
+    def speech_text(self, language: str) -> list[str]:
+        """The texts 読み上げ reads on this screen, in ``language``, in order."""
+        from kiosk.widgets.speech_bar import screen_texts
+
+        return screen_texts(self, language)
 
     def prepare(self, **params) -> None:
         """Take what the screen needs to show (e.g. a guide id) before it is entered."""

@@ -490,13 +490,4 @@ def _public_url(config, session: dict) -> str:
 
 def _ward_contact(app, language: str) -> tuple[str, str]:
     """The ward's name and the phone for questions, from the content's settings."""
-    settings = getattr(app.catalog, "settings", None)
-    if settings is None:
-        return "", ""
-    name = settings.value_in("ward.name", language) if settings.has_value("ward.name") else ""
-    phone = ""
-    for path in ("phones.digital_support", "ward.phone"):
-        if settings.has_value(path):
-            phone = settings.value_in(path, language)
-            break
-    return name, phone
+    return printing.contact(getattr(app.catalog, "settings", None), language)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kivy.app import App
 from kivy.properties import ObjectProperty, StringProperty
 
@@ -98,11 +96,21 @@ class FaqScreen(PagedScreen):
         if App.get_running_app().speech:
             self.read_aloud()
 
+    def speech_text(self, language: str) -> list[str]:
+        """An answer: the question, the answer whole (its clip is built ahead), what next.
+
+        Topics and questions: the heading and the buttons, as the screen shows them."""
+        if self.question is None:
+            return super().speech_text(language)
+        texts = [self.question.q.get(language), self.question.a.get(language)]
+        if self.question.next:
+            texts.append(self.question.next.get(language))
+        return texts
+
     def read_aloud(self) -> None:
-        if self.clip:
-            app = App.get_running_app()
-            app.speak(Path(self.clip))
-            GuideEvents(app.record).speech(self.topic.id if self.topic else "")
+        app = App.get_running_app()
+        app.read_aloud(self)
+        GuideEvents(app.record).speech(self.topic.id if self.topic else "")
 
     def open_guide(self) -> None:
         if self.guide_id:

@@ -5,18 +5,17 @@ as large as that room allows: the text is laid out exactly as without a picture,
 can never be pushed into the buttons. Where a long text leaves too little room (some
 steps at 特大), the picture is left out rather than shrunk to a stamp.
 
-With speech on, the step is read on entering it (when a clip was built); 読み上げ plays
-it again, 止める stops, 音量 − / ＋ change the volume. ふりがな shows readings over kanji.
+With speech on, the step is read on entering it; 読み上げ (in the NavBar, as on every
+screen) reads it again, 止める stops, 音量 − / ＋ change the volume. ふりがな shows
+readings over kanji.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.guide_flow import GuideEvents, next_volume
+from kiosk.guide_flow import GuideEvents
 from kiosk.screens.base import KioskScreen, load_rules
 from kiosk.widgets.step_picture import picture_path
 
@@ -42,7 +41,7 @@ class GuideStepScreen(KioskScreen):
     picture = StringProperty("")
     counter = StringProperty("")
     title_text = StringProperty("")
-    #: the cached clip of this step, "" when none was built (the speech buttons are then hidden)
+    #: the clip of this step built ahead of time, "" when none was (it is then spoken on first use)
     clip = StringProperty("")
     furigana = BooleanProperty(False)
     overrides = ObjectProperty({})
@@ -109,22 +108,22 @@ class GuideStepScreen(KioskScreen):
             return True
         return False
 
+    def speech_text(self, language: str) -> list[str]:
+        """The step as written (its clip is built ahead), then what the phone's screen shows."""
+        if self.guide is None:
+            return []
+        step = self.guide.steps[self.index]
+        texts = [step.text.get(language)]
+        if step.screen is not None:
+            texts += [App.get_running_app().tr("The screen shows", language),
+                      step.screen.get(language)]  # fmt: skip
+        return texts
+
     def read_aloud(self) -> None:
-        """Play this step's clip; silently nothing when none was built."""
-        if not self.clip:
-            return
+        """Read this step aloud (the NavBar's 読み上げ does the same)."""
         app = App.get_running_app()
-        app.speak(Path(self.clip))
+        app.read_aloud(self)
         GuideEvents(app.record).speech(self.guide.id if self.guide else "", self.index + 1)
-
-    def stop(self) -> None:
-        App.get_running_app().stop_speaking()
-
-    def change_volume(self, step: int) -> None:
-        app = App.get_running_app()
-        app.volume = next_volume(app.volume, step)
-        if app.sound is not None:
-            app.sound.volume = app.volume
 
     def toggle_furigana(self) -> None:
         self.furigana = not self.furigana

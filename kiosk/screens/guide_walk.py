@@ -7,8 +7,6 @@ checklist → the hand-off QR, with "stuck? → a class" and the counter that he
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 
 from kivy.app import App
 from kivy.properties import (
@@ -19,7 +17,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk import guide_flow
+from kiosk import guide_flow, printing
 from kiosk.guide_flow import GuideEvents
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, load_rules
@@ -242,18 +240,23 @@ class GuideHandoffScreen(KioskScreen):
         return self.guide.stuck.counter.get(language) if self.guide else ""
 
     def print_sheet(self) -> None:
-        """Send the step sheet to the configured printer (lp); say so either way."""
+        """Send the step sheet to the configured printer: a PDF for its paper (kiosk.printing),
+        with the title, what to bring, numbered steps and their pictures, the counter's phone
+        and the hand-off QR; say so either way."""
         app = _app()
-        printer = app.config_values.printer
-        sheet = guide_flow.step_sheet(
-            self.guide, app.language, lambda m: gettext_in(m, app.language)
-        )
+        config = app.config_values
+        guide, language = self.guide, app.language
+        root, cache = app.catalog.root, config.data_dir / "pictures"
+        phone = printing.contact(getattr(app.catalog, "settings", None), language)[1]
 
         def job():
-            if shutil.which("lp") is None:
-                raise OSError("lp not found")
-            subprocess.run(["lp", "-d", printer], input=sheet.encode("utf-8"),
-                           check=True, timeout=20, capture_output=True)  # fmt: skip
+            from kiosk.widgets.step_picture import picture_path
+
+            pdf = printing.step_sheet_pdf(
+                guide, language, config.paper, phone=phone,
+                pictures=lambda illustration: picture_path(root, illustration, cache) or None,
+            )  # fmt: skip
+            printing.send(pdf, config.printer, config.paper, config.data_dir)
             return True
 
         def done(result):

@@ -10,7 +10,7 @@ No Kivy here: ``kiosk.app`` hands the result back to the GUI thread.
 A directory that cannot be written (a full or read-only disk, a file where the directory
 should be) or an audio cache that cannot be read is a different matter: ``SpeechHealth``
 logs it once, in one line naming the directory and the reason (never the text: it holds
-what the resident typed), and tells the screen's notice (kiosk/widgets/speech_notice.py)
+what the resident typed), and tells the speech bars (kiosk/widgets/speech_bar.py)
 so the resident reads instead of waiting for a voice. Everything else keeps working.
 """
 
@@ -26,6 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+#: one synthesis at a time in the whole kiosk (the engines are not known to be thread-safe):
+#: shared by the visit's clips and the screens' clips (kiosk.services.speech_player)
+ENGINE_LOCK = threading.Lock()
 #: the per-visit directories' names start with this (a crash may leave one: see ``purge``)
 PREFIX = "visit-speech-"
 
@@ -120,7 +123,7 @@ class VisitClips:
         self._count = 0
         self._state = threading.Lock()
         #: one synthesis at a time (the engines are not known to be thread-safe)
-        self._engine_lock = threading.Lock()
+        self.engine_lock = ENGINE_LOCK
 
     def request(self, text: str, language: str) -> Callable[[], Path | None]:
         """A job for a background thread: the clip of ``text``, or None (no engine, visit over).
@@ -155,7 +158,7 @@ class VisitClips:
     def _synthesise(self, text: str, language: str, directory: Path, number: int) -> Path | None:
         from content.speech import EngineUnavailable, Utterance
 
-        with self._engine_lock:
+        with self.engine_lock:
             try:
                 if self.engine is None:
                     self.engine = self.engine_factory()

@@ -8,6 +8,7 @@ from kivy.uix.modalview import ModalView
 
 Builder.load_string("""
 #:import theme kiosk.theme
+#:import speech_bar_module kiosk.widgets.speech_bar
 <IdleOverlay>:
     auto_dismiss: False
     size_hint: 0.7, None
@@ -41,6 +42,8 @@ Builder.load_string("""
         BigButton:
             caption: app.tr("Continue", app.language)
             on_release: root.dismiss()
+        SpeechBar:
+            id: speech_bar
 """)
 
 
@@ -48,3 +51,19 @@ class IdleOverlay(ModalView):
     """Any touch on it answers 続けます (the app's touch hook sees it first)."""
 
     seconds = NumericProperty(20)
+
+    def speech_text(self, language: str) -> list[str]:
+        """読み上げ on the warning reads the warning."""
+        from kiosk.widgets.speech_bar import screen_texts
+
+        return screen_texts(self.ids.box, language)
+
+    def speech_touch(self, touch) -> bool:
+        """True when ``touch`` is on the warning's speech controls (it does not answer it)."""
+        bar = self.ids.speech_bar
+        return bar.collide_point(*bar.parent.to_widget(touch.x, touch.y))
+
+    def on_dismiss(self) -> None:
+        from kivy.app import App
+
+        App.get_running_app().stop_speaking()

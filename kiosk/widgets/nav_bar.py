@@ -1,12 +1,95 @@
-"""NavBar: もどる, はじめにもどる and 職員を呼ぶ, in the same place on every screen."""
+"""NavBar: the speech controls, then もどる, はじめにもどる and 職員を呼ぶ, on every screen.
+
+The speech controls (読み上げ 止める 音量 − ＋, kiosk/widgets/speech_bar.py) stand at the
+left of the bar when the seven buttons fit in one row with their captions whole (a wide
+screen; their captions may then be a little smaller, never under the 32 px floor), else
+in a row of their own just above the three (portrait, or while they say why this kiosk
+cannot speak). Either way they are at the foot of every screen, left of the way back.
+"""
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.theme import GAP
+from kiosk.widgets.phrase_label import SAFETY
+from kiosk.widgets.speech_bar import SpeechBar
+
+#: room a caption needs beyond its text: the button's padding both sides, a margin
+CAPTION_ROOM = 2 * (GAP + 8) + SAFETY + 4
+#: the speech captions' sizes (of the app's button size) tried for one row, largest first
+SPEECH_SCALES = (0.85, 0.75, 0.7)
+#: text is never smaller than this (UX.md)
+MIN_TEXT = 32
 
 
 class NavBar(BoxLayout):
     """The bar at the foot of every screen; ``can_go_back`` is False only on Home."""
 
     can_go_back = BooleanProperty(True)
+    #: the speech controls in a row of their own (not enough width for one row)
+    two_rows = BooleanProperty(True)
+
+    def on_kv_post(self, base_widget) -> None:
+        # the widgets themselves, not the weak proxies of ``ids`` (they move between rows)
+        self._bar = next(c for c in self.children if isinstance(c, SpeechBar))
+        self._row = next(c for c in self.children if not isinstance(c, SpeechBar))
+        self._arrange_soon = Clock.create_trigger(self._arrange, 0)
+        self.fbind("width", self._arrange_soon)
+        self._bar.fbind("reason", self._arrange_soon)
+        for button in self._buttons():
+            for name in ("source", "font_name"):
+                button.fbind(name, self._arrange_soon)
+        from kivy.app import App
+
+        App.get_running_app().fbind("button_size", self._arrange_soon)
+        self._arrange()
+
+    def _speech_buttons(self):
+        return list(self._bar.ids.buttons.children)
+
+    def _nav_buttons(self):
+        return [w for w in self._row.children if not isinstance(w, SpeechBar)]
+
+    def _buttons(self):
+        return [*self._speech_buttons(), *self._nav_buttons()]
+
+    def _arrange(self, *_args) -> None:
+        from kivy.app import App
+
+        size = App.get_running_app().button_size
+        bar, row = self._bar, self._row
+        nav = self._nav_buttons()
+        for button in nav:
+            button.size_hint_x = button.measure(button.source) + CAPTION_ROOM
+        room = self.width - self.padding[0] - self.padding[2]
+        room -= sum(b.size_hint_x for b in nav) + GAP * len(nav)
+        speech = self._speech_buttons()
+        # the caption widths at font_scale 1, then the largest scale that fits in one row
+        widths = [b.measure(b.source) / (b.font_scale or 1) for b in speech]
+        chosen = None
+        for scale in SPEECH_SCALES:
+            need = sum(w * scale + CAPTION_ROOM for w in widths) + GAP * (len(speech) - 1)
+            if need <= room and size * scale >= MIN_TEXT:
+                chosen = scale
+                break
+        two_rows = bool(bar.reason) or chosen is None or self.width <= 1
+        scale = SPEECH_SCALES[0] if two_rows else chosen
+        for button, width in zip(speech, widths, strict=True):
+            button.font_scale = scale
+            # a row of their own: equal shares, so that a short caption (Stop) is not
+            # squeezed under its own padding when the captions together are too wide
+            button.size_hint_x = 1 if two_rows else width * scale + CAPTION_ROOM
+        total = sum(b.size_hint_x for b in speech) + GAP * (len(speech) - 1)
+        if two_rows and bar.parent is row:
+            row.remove_widget(bar)
+            bar.size_hint_x = 1
+            self.add_widget(bar, index=len(self.children))  # above the row
+        elif not two_rows:
+            if bar.parent is not row:
+                self.remove_widget(bar)
+                row.add_widget(bar, index=len(row.children))  # leftmost
+            bar.size_hint_x = total
+        self.two_rows = two_rows

@@ -82,7 +82,7 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
     from kiosk.cli import screenshot_setup
     from kiosk.config import KioskConfig
     from kiosk.widgets.big_button import BigButton
-    from kiosk.widgets.speech_notice import SpeechNotice
+    from kiosk.widgets.speech_bar import SpeechBar
     from tests.kiosk.fake_server import FakeApi
 
     work = Path(tempfile.mkdtemp(prefix="tsunagu-speech-fault-"))
@@ -134,21 +134,22 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
 
         def look(_dt):
             screen = app.root.current_screen
-            notice = widgets(SpeechNotice)[0]
+            # the speech bar (in the NavBar) says why, where 読み上げ would stand
+            notice = widgets(SpeechBar)[0]
+            why = notice.ids.why
             seen.update(screen=app.root.current, counter=getattr(screen, "counter", ""),
                         text=getattr(screen, "step_text", "") or repr(getattr(screen, "rows", "")),
-                        notice_shown=notice.shown and notice.opacity == 1 and notice.height > 0,
-                        notice_text=notice.ids.notice_text.source,
-                        notice_on_screen=notice.y >= 0 and notice.top <= Window.height,
+                        notice_shown=bool(notice.reason) and why.parent is not None
+                        and why.height > 0,
+                        notice_text=why.source,
+                        notice_on_screen=why.y >= 0 and why.top <= Window.height,
                         problems=problems(app.root, Window.size))  # fmt: skip
             shot.parent.mkdir(parents=True, exist_ok=True)
             written = Window.screenshot(name=str(shot.with_name(f".{shot.stem}-x.png")))
             if written and os.path.exists(written):
                 os.replace(written, shot)
-            speak = next(b for b in widgets(BigButton) if b.caption == "読み上げ")
-            tap(speak)  # where 読み上げ stands when speech works
-            tap(notice)
-            speak.dispatch("on_release")  # even a press that reached it
+            tap(notice)  # where 読み上げ stands when speech works
+            notice.ids.speak.dispatch("on_release")  # even a press that reached it
             Clock.schedule_once(go_on, 0.3)
 
         def go_on(_dt):
@@ -160,13 +161,13 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
         def done(_dt):
             screen = app.root.current_screen
             seen.update(counter_after=getattr(screen, "counter", ""), screen_after=app.root.current,
-                        notice_after=bool(widgets(SpeechNotice)) and widgets(SpeechNotice)[0].shown,
+                        notice_after=bool(widgets(SpeechBar)) and bool(widgets(SpeechBar)[0].reason),
                         booked=len(api.registrations), log_lines=lines)  # fmt: skip
             out.write_text(json.dumps(seen, ensure_ascii=False))
             app.stop()
 
         Clock.schedule_once(open_screen, 0.8)
-        Clock.schedule_once(lambda _dt: app.stop(), 40)
+        Clock.schedule_once(lambda _dt: app.stop(), 100)
         app.run()
 
 
@@ -463,7 +464,7 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
         env=env,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=150,
         cwd=ROOT,
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]

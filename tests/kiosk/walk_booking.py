@@ -152,6 +152,13 @@ def fill_in(app: KioskApp):
     yield 0.1, birth.next
 
 
+def visit_clip(app: KioskApp) -> str:
+    """The first clip of what the resident typed, spoken into this visit's directory ("" yet)."""
+    directory = app.visit_clips.directory
+    clips = sorted(directory.glob("clip-*")) if directory is not None else []
+    return str(clips[0]) if clips else ""
+
+
 def live_steps(app: KioskApp):
     """One booking against a live server; the result screen's code goes to OUT."""
     yield 0.3, app.start_booking
@@ -161,10 +168,10 @@ def live_steps(app: KioskApp):
     yield from fill_in(app)
     confirm = app.root.get_screen("confirm")
     # no clip was built for what the resident typed: it is spoken on the fly, then played
-    yield UNTIL, lambda: confirm.clip
-    yield 0.0, lambda: seen.update({"confirm_clip": confirm.clip,
-                                    "clip_dir_mode": oct(Path(confirm.clip).parent.stat().st_mode
-                                                         & 0o777) if confirm.clip else "",
+    yield UNTIL, lambda: visit_clip(app)
+    yield 0.0, lambda: seen.update({"confirm_clip": visit_clip(app),
+                                    "clip_dir_mode": oct(Path(visit_clip(app)).parent.stat().st_mode
+                                                         & 0o777) if visit_clip(app) else "",
                                     "playing": app.sound is not None})  # fmt: skip
     # a double tap on 申し込む
     yield 0.0, confirm.book
