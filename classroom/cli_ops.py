@@ -171,15 +171,15 @@ def restore(path: Path, schema: str | None, yes: bool) -> None:
     "--apply", "apply_", is_flag=True, help="Write the rows (without it: only check them)."
 )
 def import_(path: Path, apply_: bool) -> None:
-    """Import residents and registrations from the old spreadsheet (CSV), all rows or none."""
+    """Import residents and registrations from the old spreadsheet (CSV), once every row is valid."""
     from .services import imports
 
     database = _database()
     try:
-        with database.write() as db:
-            result = imports.import_residents(
-                db, path.read_bytes(), actor=Actor.cli(), apply=apply_
-            )
+        # checked without holding the write lock, written in short batches: kiosks keep booking
+        result = imports.import_residents(
+            database, path.read_bytes(), actor=Actor.cli(), apply=apply_
+        )
     except DomainError as error:
         raise _fail(error) from None
     finally:
@@ -196,6 +196,14 @@ def import_(path: Path, apply_: bool) -> None:
         "created": result.created,
         "registrations": result.registrations,
     }
+    if not result.ok and result.applied:
+        raise click.ClickException(
+            _(
+                "%(count)s rows could not be written (something changed since the check); "
+                "the other rows were imported. Importing the same file again adds only what is missing."
+            )
+            % {"count": len(result.error_rows)}
+        )
     if not result.ok:
         raise click.ClickException(
             _("%(count)s rows have errors; nothing was imported.")

@@ -32,10 +32,9 @@ def upcoming(ward):
 
 
 def run(ward, data: bytes, apply: bool):
-    with ward.database.write() as db:
-        return imports.import_residents(
-            db, data, actor=ward.coordinator.actor, apply=apply, now=NOW
-        )
+    return imports.import_residents(
+        ward.database, data, actor=ward.coordinator.actor, apply=apply, now=NOW
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp932"])
@@ -131,3 +130,45 @@ def test_headers_and_encodings_are_checked(ward):
     # English headers work too
     result = run(ward, "reading,consent\r\nヤマダ,yes\r\n".encode(), apply=True)
     assert result.applied and count(ward, Participant) == 1
+
+
+def test_a_preview_never_opens_a_write_transaction(ward, upcoming, monkeypatch):
+    """Item 11 of issue 13: the preview held SQLite's write lock for all its rows."""
+    _session, start = upcoming
+    data = sheet(ward, f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,,,,はい,intro-iphone,{start}")
+
+    def no_writes():
+        raise AssertionError("the preview opened a write transaction")
+
+    monkeypatch.setattr(ward.database, "write", no_writes)
+    preview = run(ward, data, apply=False)
+    assert preview.ok and (preview.created, preview.registrations) == (1, 1)
+
+
+def test_an_import_writes_in_short_transactions_and_a_second_run_adds_nothing(
+    ward, upcoming, monkeypatch
+):
+    session, start = upcoming
+    monkeypatch.setattr(imports, "BATCH_SECONDS", 0)  # one row per transaction
+    monkeypatch.setattr(imports, "BATCH_PAUSE_S", 0)
+    opened = []
+    write = ward.database.write
+
+    def counted():
+        opened.append(1)
+        return write()
+
+    monkeypatch.setattr(ward.database, "write", counted)
+    data = sheet(
+        ward,
+        f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,,,はい,intro-iphone,{start}",
+        "鈴木,一郎,すずき いちろう,03-1111-2222,1940,,,,済,,",
+        "佐藤,,サトウ,03-2222-3333,1945,,,,はい,,",
+    )
+    assert run(ward, data, apply=True).applied
+    assert len(opened) == 3 + 1  # a transaction per row, and the audit event
+    # the same file again (say, after an interruption): nobody twice, no second seat
+    again = run(ward, data, apply=True)
+    assert again.applied and again.created == 0
+    assert count(ward, Participant) == 3
+    assert [r.session_id for r in ward.registrations(session)] == [session]

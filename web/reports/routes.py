@@ -22,7 +22,7 @@ from classroom.services.errors import DomainError
 from classroom.services.spreadsheet import ENCODINGS, encode_csv
 
 from ..access import has_role
-from ..database import db_session, writes
+from ..database import db_session, end_unit_of_work, get_database, writes
 from ..forms import MAX_ID, show_domain_error
 from . import bp
 from .charts import bar_chart
@@ -413,8 +413,11 @@ def import_apply():
 
 
 def _run_import(data: bytes, *, apply: bool):
+    # the import checks without a write transaction and writes in short batches of its
+    # own: this request's transaction (opened by the login check) must not hold the lock
+    end_unit_of_work(commit=True)
     try:
-        result = import_service.import_residents(db_session(), data, actor=actor(), apply=apply)
+        result = import_service.import_residents(get_database(), data, actor=actor(), apply=apply)
     except DomainError as error:
         show_domain_error(None, error)
         return None, 422
