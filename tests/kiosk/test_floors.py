@@ -130,3 +130,27 @@ def test_the_checks_catch_a_screen_below_the_floors(tmp_path):
     assert "text BigButton" in found and "(at least 32)" in found
     assert "heading Heading" in found and "(at least 48)" in found
     assert "starts with '。'" in found
+
+
+@pytest.mark.parametrize("window", [(1920, 1080), (1080, 1920), (1366, 768)])
+def test_both_text_sizes_hold_the_floors_at_every_window_size(window):
+    """大 and 特大 at each panel: at the floors or above, 特大 larger than 大."""
+    from kiosk import theme
+
+    large, extra = (theme.sizes_for(size, window) for size in ("large", "extra-large"))
+    for sizes in (large, extra):
+        assert sizes.body >= theme.MIN_BODY and sizes.button >= theme.MIN_BODY
+        assert sizes.heading >= theme.MIN_HEADING
+        assert sizes.button_height >= theme.MIN_TOUCH_HEIGHT
+        # the speech controls' row is a bar less its gap
+        assert sizes.bar_height - theme.GAP >= theme.MIN_TOUCH_HEIGHT
+    assert extra.body > large.body and extra.heading > large.heading
+    assert extra.button_height > large.button_height
+
+
+def test_a_short_panel_steps_the_sizes_down_to_fit():
+    from kiosk import theme
+
+    short = theme.sizes_for("large", (1366, 768))
+    assert short.button_height < theme.SIZES["large"].button_height
+    assert theme.sizes_for("large", (1080, 1920)) == theme.SIZES["large"]
