@@ -8,7 +8,6 @@ through the outbox (``app.submit_booking``), so it survives a lost connection.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from kivy.app import App
 from kivy.properties import (
@@ -20,9 +19,11 @@ from kivy.properties import (
     StringProperty,
 )
 
+from classroom.i18n import N_
 from kiosk import booking_text, kana, numbers, printing
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.services.speech_player import Typed, spell_digits
 from kiosk.widgets import BigButton
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,22 @@ load_rules(__file__)
 
 #: sessions per page by text size: the list pages with buttons, never by swiping
 PER_PAGE = {"large": 3, "extra-large": 2}
+
+#: what 読み上げ says on the input screens, after what is typed so far
+NAME_KEYS = N_("Press the katakana keys to type your name. For ダ, press タ and then ゛. "
+               "Delete one removes the last letter. Space goes between your family name and "
+               "your given name. When it is right, press Next.")  # fmt: skip
+NUMBER_KEYS = N_("Press the number keys to type your phone number. Delete removes the last "
+                 "number. When it is right, press Next.")  # fmt: skip
+YEAR_KEYS = N_("First choose Taisho, Showa, Heisei or Western calendar. Then type the year "
+               "with the number keys. Delete removes the last number. Then press Next.")  # fmt: skip
+
+
+def typed_so_far(typed: str, language: str) -> list[str]:
+    """「入力されているのは」 and what was typed (spoken for this visit only), or 「まだ何も」."""
+    if not typed.strip():
+        return [gettext_in("Nothing is typed yet.", language)]
+    return [gettext_in("Typed so far:", language), Typed(typed)]
 
 
 def per_page() -> int:
@@ -157,6 +174,11 @@ class NameScreen(KioskScreen):
         if kana.reading_for_api(self.reading):
             App.get_running_app().show("phone")
 
+    def speech_text(self, language: str) -> list[str]:
+        """The question, the name typed so far (ヤマダ ハナコ), what the keys do."""
+        return [gettext_in("Your name in katakana", language),
+                *typed_so_far(self.reading, language), gettext_in(NAME_KEYS, language)]  # fmt: skip
+
     def forget(self) -> None:
         self.reading = ""
 
@@ -185,6 +207,12 @@ class PhoneScreen(KioskScreen):
     def next(self) -> None:
         if numbers.phone_digits_ok(self.digits):
             App.get_running_app().show("birth")
+
+    def speech_text(self, language: str) -> list[str]:
+        """The question, the digits so far one by one (ゼロ キュウ ゼロ…), what the keys do."""
+        said = spell_digits(numbers.format_phone(self.digits), language) if self.digits else ""
+        return [gettext_in("Your phone number", language), *typed_so_far(said, language),
+                gettext_in(NUMBER_KEYS, language)]  # fmt: skip
 
     def forget(self) -> None:
         self.digits = ""
@@ -248,6 +276,14 @@ class BirthScreen(KioskScreen):
         app.visit.birth_year = year
         app.show("device" if app.visit.needs_device else "confirm")
 
+    def speech_text(self, language: str) -> list[str]:
+        """The question, the year so far (昭和 23 年（1948年）), what is wrong, the keys."""
+        typed = self.shown(language, self.digits, self.era) if self.digits else ""
+        texts = [gettext_in("Your birth year", language), *typed_so_far(typed, language)]
+        if self.problem:
+            texts.append(gettext_in(self.problem, language))
+        return texts + [gettext_in(YEAR_KEYS, language)]
+
     def forget(self) -> None:
         self.era, self.digits, self.problem = "昭和", "", ""
 
@@ -273,16 +309,13 @@ class DeviceScreen(KioskScreen):
 class ConfirmScreen(KioskScreen):
     """Everything once more, read aloud; 予約する sends it once.
 
-    The rows hold what the resident typed, so no clip is built ahead: when speech is on the
-    offline engine speaks them on the fly (``app.speak_for_visit``) into this visit's private
-    directory, which goes when the visit ends.
+    The rows hold what the resident typed, so no clip is built ahead: with speech on they
+    are read on entering (``speech_text``); name, phone and birth year are spoken on the
+    fly into this visit's private directory, which goes when the visit ends.
     """
 
     rows = ListProperty([])
     sending = BooleanProperty(False)
-    clip = StringProperty("")
-    #: the text read aloud: the rows' values
-    spoken = StringProperty("")
 
     def on_kv_post(self, base_widget) -> None:
         App.get_running_app().fbind("language", self.refresh)
@@ -290,7 +323,9 @@ class ConfirmScreen(KioskScreen):
     def prepare(self, **params) -> None:
         self.sending = False
         self.refresh()
-        self._read(play=True)
+        app = App.get_running_app()
+        if app.speech and self.rows:
+            app.read_aloud(self)
 
     def refresh(self, *_args) -> None:
         app = App.get_running_app()
@@ -312,31 +347,17 @@ class ConfirmScreen(KioskScreen):
             (tr("Phone", language), numbers.format_phone(visit.phone_digits)),
             (tr("Birth year", language), birth),
         ]
-        self.spoken = " ".join(value for _label, value in self.rows)
-        clip = app.clip_for(self.spoken)
-        self.clip = str(clip) if clip else ""
-        if not self.clip and app.root is not None and app.root.current == self.name:
-            self._read(play=False)  # another language: its clip, for 読み上げ
 
-    def _read(self, play: bool) -> None:
-        """Play the clip; without one, have it spoken (when speech is on) and play it if asked."""
+    def speech_text(self, language: str) -> list[str]:
+        """Each row's label and value; what the resident typed is spoken for this visit only."""
         app = App.get_running_app()
-        if self.clip:
-            if play and app.speech:
-                app.speak(Path(self.clip))
-            return
-        if not self.spoken:
-            return
-        text, language = self.spoken, app.language
-
-        def ready(path: Path) -> None:
-            if self.spoken != text or app.language != language:
-                return  # changed meanwhile: this clip says something else
-            self.clip = str(path)
-            if play and app.speech and app.root.current == self.name:
-                app.speak(path)
-
-        app.speak_for_visit(text, ready)
+        texts = [gettext_in("Please check your booking", language)]
+        for index, (label, value) in enumerate(self.rows):
+            if index == 4:  # the phone, digit by digit
+                value = spell_digits(value, language)
+            texts += [label, Typed(value) if index >= 3 else value]
+        sending = "Sending…" if self.sending else "If everything is right, press Book."
+        return [*texts, app.tr(sending, language)]
 
     def book(self) -> None:
         if self.sending:
@@ -344,18 +365,16 @@ class ConfirmScreen(KioskScreen):
         self.sending = True
         App.get_running_app().submit_booking()
 
-    def read_aloud(self) -> None:
-        if self.clip:
-            App.get_running_app().speak(Path(self.clip))
-
     def forget(self) -> None:
         self.rows = []
         self.sending = False
-        self.clip = self.spoken = ""
 
 
 class ResultScreen(KioskScreen):
     """予約できました / キャンセル待ち N番 / 抽選に申し込みました / 受付中, the code and its QR."""
+
+    #: 読み上げ reads the screen; the booking and its code are spoken for this visit only
+    speech_private = True
 
     result = DictProperty({})
     #: the class booked (the visit's session, as /api/v1/sessions sent it)
