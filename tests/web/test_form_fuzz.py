@@ -109,7 +109,12 @@ KINDS = {
         "9999-12-31T23:59",
         "25:61",
         "2025-13-01T10:00",
+        "0001-01-01",
+        "9999-12-31",
+        "0001-01-01T00:00",
     ],
+    # values that pass a shape check but are garbage (issue 13 item 9)
+    "garbage": ["ー", "ー・ー", "0000000000", "1234567890", "090-1234-5678" + "-" * 30, "x" * 200],
 }
 BAD = st.sampled_from(list(KINDS.values())).flatmap(st.sampled_from)
 #: characters random text is drawn from: the categories above, mixed
@@ -373,6 +378,28 @@ def stored_controls(tables: dict[str, list[tuple]]) -> list[str]:
     return found
 
 
+def stored_garbage(database) -> list[str]:
+    """Values no form may store: a class outside the scheduling window, a reading with no
+    kana letter, a phone that is not a Japanese number (issue 13 item 9)."""
+    from classroom.models import ClassSession, Participant
+    from classroom.services.phones import phone_number_digits
+    from classroom.services.sessions import scheduling_window
+    from classroom.services.text import has_kana_letter
+
+    found = []
+    first, end = scheduling_window()
+    with database.read() as db:
+        for s in db.scalars(select(ClassSession)):
+            if not first <= s.starts_at < end:
+                found.append(f"class {s.id} on {s.starts_at:%Y-%m-%d}")
+        for p in db.scalars(select(Participant).where(Participant.erased_at.is_(None))):
+            if not has_kana_letter(p.reading):
+                found.append(f"resident {p.id}: reading {p.reading!r}")
+            if p.phone and phone_number_digits(p.phone) != p.phone_digits:
+                found.append(f"resident {p.id}: phone {p.phone!r}")
+    return found
+
+
 # -- the fuzzed values ----------------------------------------------------------------
 
 
@@ -588,6 +615,7 @@ def test_form(app, as_role, database, world, template, role):
             )
         else:
             assert stored_controls(after) == [], f"control characters stored by POST {path}"
+            assert stored_garbage(database) == [], f"garbage stored by POST {path}"
 
     post()
 
