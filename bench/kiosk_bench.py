@@ -6,9 +6,7 @@ Each figure has a baseline measured in the same run, in the same way:
   Kivy app configured the same way (kiosk.cli.configure_kivy), median of a few runs each;
 - screen change: home → guides → guide step 1 → home ... in one app, from ``app.show``
   to the next frame flipped (median ms), against redrawing the same screen unchanged;
-- 読み上げ: a tap (the button's on_release) to SoundLoader's ``state == 'play'`` for a clip
-  made offline into a temporary cache, against loading and playing the same clip with
-  SoundLoader directly (SDL_AUDIODRIVER=dummy);
+- (読み上げ tap → first sound is measured by bench/speech_bench.py);
 - memory: VmRSS after walking every step of every guide, against the kiosk at its first
   home frame and the empty Kivy app at its first frame.
 
@@ -87,7 +85,7 @@ def child_start(kind: str) -> None:
 
 
 def child_walk(guide_id: str) -> None:
-    """One kiosk: screen changes, 読み上げ taps, then every step of every guide."""
+    """One kiosk: screen changes, then every step of every guide."""
     from kiosk.cli import configure_kivy
 
     configure_kivy(screenshot=True)
@@ -95,7 +93,6 @@ def child_walk(guide_id: str) -> None:
 
     Config.set("graphics", "maxfps", "0")  # frames as fast as they are drawn, not 60 a second
     from kivy.clock import Clock
-    from kivy.core.audio import SoundLoader
     from kivy.core.window import Window
 
     from kiosk.app import KioskApp
@@ -162,37 +159,6 @@ def child_walk(guide_id: str) -> None:
         results.update(change_ms=statistics.median(changes) * 1000,
                        show_call_ms=statistics.median(calls) * 1000,
                        redraw_ms=statistics.median(redraws) * 1000)  # fmt: skip
-        app.show("guide", guide_id=guide_id, step=1)
-        yield "frame"
-        screen = app.root.get_screen("guide")
-        clip = screen.clip
-        results["clip"] = Path(clip).name if clip else ""
-        taps, direct = [], []
-        for _ in range(TAPS if clip else 0):
-            app.stop_speaking()
-            t0 = time.perf_counter()
-            screen.ids.speak.dispatch("on_release")
-            while app.sound is None or app.sound.state != "play":
-                now = yield "tick"
-                if now - t0 > 5:
-                    break
-            taps.append(time.perf_counter() - t0)
-            yield "tick"
-            app.stop_speaking()
-            t0 = time.perf_counter()
-            sound = SoundLoader.load(clip)
-            sound.play()
-            while sound.state != "play":
-                now = yield "tick"
-                if now - t0 > 5:
-                    break
-            direct.append(time.perf_counter() - t0)
-            sound.stop()
-            yield "tick"
-        if taps:
-            results.update(tap_ms=statistics.median(taps) * 1000,
-                           direct_ms=statistics.median(direct) * 1000)  # fmt: skip
-        app.stop_speaking()
         app.speech = True
         walked = 0
         app.end_visit()  # from home, so that the first guide is a change too
@@ -274,12 +240,7 @@ def main() -> None:
     print(f"screen change home/guides/guide step ({SWITCH_ROUNDS * 3} changes): median "
           f"{walk['change_ms']:.1f} ms to the frame flipped (app.show itself {walk['show_call_ms']:.1f} ms); "
           f"redrawing the same screen {walk['redraw_ms']:.1f} ms; ratio {walk['change_ms'] / walk['redraw_ms']:.1f}x")  # fmt: skip
-    if "tap_ms" in walk:
-        print(f"読み上げ tap to sound.state == 'play' ({walk['clip']}, cached): median "
-              f"{walk['tap_ms']:.1f} ms; SoundLoader load+play of the same clip {walk['direct_ms']:.1f} ms; "
-              f"ratio {walk['tap_ms'] / walk['direct_ms']:.2f}x")  # fmt: skip
-    else:
-        print("読み上げ: the guide step found no cached clip; not measured")
+    # 読み上げ tap → sound is measured by bench/speech_bench.py (cached and on the fly)
     if walk.get("frames_missed"):
         print(
             f"note: {len(walk['frames_missed'])} waits saw no new frame within {FRAME_TIMEOUT} s: "
