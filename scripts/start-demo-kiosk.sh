@@ -19,6 +19,10 @@ for _ in $(seq 1 60); do
   curl -fsS -o /dev/null "http://$host:$port/" 2>/dev/null && break
   sleep 0.5
 done
+# speech: the shipped guides and FAQ answers built ahead with the offline voices, quietly in
+# the background (clips already built are kept); anything not built yet is spoken on first use
+nice "$bin/tsunagu" content speech --engine offline --speed normal --quiet \
+  > "$instance/speech-build.log" 2>&1 &
 echo "Starting the demo kiosk window (server http://$host:$port)."
 exec "$bin/tsunagu" kiosk --server "http://$host:$port" --token "$(cat "$token_file")" --dev \
   --data-dir "$instance/kiosk"
