@@ -37,20 +37,37 @@ def _parser(language: str):
     return budoux.load_default_japanese_parser()
 
 
+#: kana and kanji: text written without spaces between words
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def mostly_japanese(text: str) -> bool:
+    """True when at least half of the text's visible characters are kana or kanji.
+
+    A guide not yet translated into Korean or English shows its Japanese text in that
+    language's label: split at spaces, a whole sentence would be one unbreakable piece.
+    """
+    visible = [char for char in text if not char.isspace()]
+    return bool(visible) and 2 * len(_JAPANESE.findall(text)) >= len(visible)
+
+
 def uses_budoux(language: str, text: str) -> bool:
     """True when ``text`` in ``language`` is written without spaces between words."""
     if language == "ja-easy":
         # やさしい日本語 is written with spaces between words (分かち書き); budoux
         # splits hiragana-only text badly (「じ｜ゅう」), so the spaces are the breaks.
         return "\u3000" not in text
-    return language in ("ja", "zh-Hans")
+    return language in ("ja", "zh-Hans") or mostly_japanese(text)
 
 
 def phrases(text: str, language: str) -> list[str]:
     """``text`` cut into pieces that must stay on one line, in order, losing nothing."""
     if not text:
         return []
-    pieces = _parser(language).parse(text) if uses_budoux(language, text) else _WORD.findall(text)
+    if uses_budoux(language, text):
+        pieces = _parser("zh-Hans" if language == "zh-Hans" else "ja").parse(text)
+    else:
+        pieces = _WORD.findall(text)
     return _kinsoku(pieces)
 
 

@@ -86,3 +86,23 @@ def test_an_option_mark_stays_with_its_caption():
     lines = layout("○ English", "en", 80, monospace).split("\n")
     assert lines == ["○ English"] or lines[0].startswith("○ E")
     assert layout("● やさしい日本語", "ja", 90, monospace).split("\n")[0].startswith("● やさしい")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_japanese_text_shown_in_another_language_still_breaks_between_phrases(language):
+    """A guide not yet translated shows its Japanese in a Korean or English label."""
+    text = "つなぐ区に住民登録がある人です。マイナンバーカードとスマホで住民票を申し込めます。"
+    lines = layout(text, language, 160, monospace).split("\n")
+    assert "".join(lines) == text
+    assert all(monospace(line) <= 160 for line in lines)
+    assert any(line.endswith("です。") for line in lines)
+
+
+def test_korean_and_english_still_break_at_spaces():
+    assert phrases("온라인으로 주민표 사본 신청", "ko") == [
+        "온라인으로 ",
+        "주민표 ",
+        "사본 ",
+        "신청",
+    ]
+    assert phrases("My Number Card (マイナンバーカード)", "en")[0] == "My "
