@@ -43,20 +43,57 @@ def _catalog(root: Path) -> Catalog:
 
 @content.command()
 @DIR_OPTION
-def check(root: Path) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=_(
+        "Production mode: fail while the sample settings are in use or an item's last "
+        "check is older than 12 months."
+    ),
+)
+def check(root: Path, strict: bool) -> None:
     """Validate every content file; exit 1 when there is any error."""
+    from content.review import coverage_lines, items, tokyo_today
     from content.validate import validate
 
-    problems = validate(root)
+    problems = validate(root, today=tokyo_today(), strict=strict)
     for problem in problems:
         click.echo(str(problem), err=not problem.is_error)
     errors = sum(p.is_error for p in problems)
+    if not errors:
+        click.echo(_("Languages (items written and reviewed / written, unreviewed / missing):"))
+        for line in coverage_lines(items(_catalog(root))):
+            click.echo("  " + line)
     click.echo(
         _("%(errors)d errors, %(warnings)d warnings.")
         % {"errors": errors, "warnings": len(problems) - errors}
     )
     if errors:
         raise SystemExit(1)
+
+
+@content.command()
+@DIR_OPTION
+@click.option(
+    "--write",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Put the table into this Markdown file, between its markers."),
+)
+def table(root: Path, target: Path | None) -> None:
+    """Print (or write into docs/content-authors.md) the table of every item, its
+    languages, its last check and its sources."""
+    from content.review import markdown_table, replace_table
+
+    generated = markdown_table(_catalog(root))
+    if target is None:
+        click.echo(generated)
+        return
+    target.write_text(
+        replace_table(target.read_text(encoding="utf-8"), generated), encoding="utf-8"
+    )
+    click.echo(_("Wrote the content table into %(path)s") % {"path": target})
 
 
 @content.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ from content.model import (
     Handoff,
     Lesson,
     Question,
+    Review,
     Settings,
+    Source,
     Step,
     Stuck,
     Text,
@@ -190,6 +193,18 @@ def build_step(raw: Mapping[str, Any], settings: Settings) -> Step:
     )
 
 
+def build_review(raw: Mapping[str, Any]) -> Review:
+    """When the item was checked, against which sources, and its reviewed languages."""
+    checked = raw.get("checked")
+    if isinstance(checked, datetime):
+        checked = checked.date()
+    return Review(
+        checked=checked if isinstance(checked, date) else None,
+        sources=tuple(Source(str(s["title"]), str(s["url"])) for s in raw.get("sources") or ()),
+        reviewed=tuple(str(code) for code in raw.get("reviewed") or ()),
+    )
+
+
 def _furigana(raw: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in (raw.get("furigana") or {}).items()}
 
@@ -206,6 +221,7 @@ def build_guide(raw: Mapping[str, Any], settings: Settings) -> Guide:
         duration_minutes=int(raw["duration_minutes"]),
         fee=build_text(raw["fee"], settings),
         finder_question=build_text(raw["finder"]["question"], settings),
+        finder_order=int(raw["finder"].get("order", 100)),
         bring=_texts(raw["bring"], settings),
         checklist=_items(raw.get("checklist"), settings),
         steps=tuple(build_step(s, settings) for s in raw["steps"]),
@@ -219,6 +235,7 @@ def build_guide(raw: Mapping[str, Any], settings: Settings) -> Guide:
             counter=build_text(stuck["counter"], settings),
         ),
         furigana=_furigana(raw),
+        review=build_review(raw),
     )
 
 
@@ -238,6 +255,7 @@ def build_lesson(raw: Mapping[str, Any], settings: Settings) -> Lesson:
         steps=tuple(build_step(s, settings) for s in raw["steps"]),
         can_do=_items(raw["can_do"], settings),
         furigana=_furigana(raw),
+        review=build_review(raw),
     )
 
 
@@ -257,4 +275,5 @@ def build_faq(raw: Mapping[str, Any], settings: Settings) -> FaqTopic:
             for q in raw["questions"]
         ),
         furigana=_furigana(raw),
+        review=build_review(raw),
     )

@@ -7,20 +7,25 @@ Objects here are immutable and already have their ``{a.b}`` placeholders resolve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 #: every language a text may carry, in the order the kiosk offers them
 LANGUAGES: tuple[str, ...] = ("ja", "ja-easy", "en", "zh-Hans", "ko")
 
-#: where a language looks when its own text is missing (ja is always present)
+#: where a language looks when its own text is missing (ja is always present): the
+#: language itself, then Japanese — never silently a third language. A resident reading
+#: Chinese or Korean sees the Japanese text, which is what the counter and the ward's
+#: pages say, and the page or kiosk tells them in their language that it is untranslated
+#: (``missing_languages``). ``en`` → ``ja`` also serves staff pages.
 FALLBACKS: dict[str, tuple[str, ...]] = {
     "ja": ("ja",),
     "ja-easy": ("ja-easy", "ja"),
     "en": ("en", "ja"),
-    "zh-Hans": ("zh-Hans", "en", "ja"),
-    "ko": ("ko", "en", "ja"),
+    "zh-Hans": ("zh-Hans", "ja"),
+    "ko": ("ko", "ja"),
 }
 
 #: a placeholder such as ``{fees.juminhyo_online}``
@@ -29,7 +34,7 @@ PLACEHOLDER = re.compile(r"\{([a-z0-9_]+(?:\.[a-z0-9_-]+)*)\}")
 
 def fallback_chain(language: str) -> tuple[str, ...]:
     """Languages to try for ``language``, ending with Japanese."""
-    return FALLBACKS.get(language, (language, "en", "ja"))
+    return FALLBACKS.get(language, (language, "ja"))
 
 
 def is_language_mapping(value: Any) -> bool:
@@ -48,7 +53,7 @@ class Text:
     values: Mapping[str, str]
 
     def get(self, language: str = "ja") -> str:
-        """The text in ``language``, else in its fallback (ja-easy→ja, zh-Hans/ko→en→ja)."""
+        """The text in ``language``, else in Japanese (the only fallback, see FALLBACKS)."""
         for code in fallback_chain(language):
             value = self.values.get(code)
             if value:
@@ -66,6 +71,15 @@ class Text:
 
     def __str__(self) -> str:
         return self.get("ja")
+
+
+#: how the sample settings mark a value as a sample, in each language
+SAMPLE_MARKS = re.compile(r"\s*(（サンプル）|\(sample\)|（样本）|\(샘플\))", re.IGNORECASE)
+
+
+def strip_sample_marks(text: str) -> str:
+    """``text`` without 「（サンプル）」 and its translations."""
+    return SAMPLE_MARKS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -98,11 +112,17 @@ class Settings:
         return not isinstance(value, Mapping) or is_language_mapping(value)
 
     def value_in(self, path: str, language: str) -> str:
-        """The value at ``path`` as text in ``language`` (with the usual fallback)."""
+        """The value at ``path`` as text in ``language`` (with the usual fallback).
+
+        「（サンプル）」 marks a shipped sample value; a ward's own settings (``sample:
+        false``) never show it to a resident, even where a sample value was kept.
+        """
         value = self.lookup(path)
         if isinstance(value, Mapping):
-            return Text({str(k): str(v) for k, v in value.items()}).get(language)
-        return str(value)
+            text = Text({str(k): str(v) for k, v in value.items()}).get(language)
+        else:
+            text = str(value)
+        return text if self.sample else strip_sample_marks(text)
 
     def resolve(self, text: str, language: str) -> str:
         """``text`` with every known placeholder replaced; unknown ones stay as written."""
@@ -150,6 +170,29 @@ class Stuck:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A public source an item was checked against: its title and its https:// address."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """When an item was last checked against its public sources, and which of its
+    languages a person has reviewed (the others are written but unreviewed)."""
+
+    checked: date | None = None
+    sources: tuple[Source, ...] = ()
+    reviewed: tuple[str, ...] = ()
+
+
+def lacks_language(texts: Iterable[Text], language: str) -> bool:
+    """True when any of ``texts`` is not written in ``language`` (so it shows in ja)."""
+    return any(not t.has(language) for t in texts)
+
+
+@dataclass(frozen=True)
 class Guide:
     """An online procedure the kiosk walks a resident through."""
 
@@ -168,6 +211,10 @@ class Guide:
     handoff: Handoff
     stuck: Stuck
     furigana: Mapping[str, str] = field(default_factory=dict)
+    review: Review = field(default_factory=Review)
+    #: place among its category's finder buttons (smaller first); the kiosk's finder
+    #: leads 「住民票がほしい」 to コンビニ交付 first
+    finder_order: int = 100
 
     @property
     def withdrawn(self) -> bool:
@@ -186,6 +233,14 @@ class Guide:
                 yield step.screen
         yield from self.warnings
 
+    def resident_texts(self) -> Iterator[Text]:
+        """Every text a resident sees on the kiosk or the public guide page."""
+        yield from self.spoken_texts()
+        yield self.fee
+        yield self.finder_question
+        yield self.handoff.label
+        yield self.stuck.counter
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -203,6 +258,19 @@ class Lesson:
     steps: tuple[Step, ...]
     can_do: tuple[CheckItem, ...]
     furigana: Mapping[str, str] = field(default_factory=dict)
+    review: Review = field(default_factory=Review)
+
+    def resident_texts(self) -> Iterator[Text]:
+        """The texts a participant reads: title, goal, steps, variants and "I can ..." items."""
+        yield self.title
+        yield self.goal
+        yield from self.prepare
+        for step in self.steps:
+            yield step.text
+            if step.screen is not None:
+                yield step.screen
+            yield from step.variants.values()
+        yield from (item.text for item in self.can_do)
 
 
 @dataclass(frozen=True)
@@ -224,6 +292,16 @@ class FaqTopic:
     title: Text
     questions: tuple[Question, ...]
     furigana: Mapping[str, str] = field(default_factory=dict)
+    review: Review = field(default_factory=Review)
+
+    def resident_texts(self) -> Iterator[Text]:
+        """The title, every question, answer and where to go next."""
+        yield self.title
+        for question in self.questions:
+            yield question.q
+            yield question.a
+            if question.next is not None:
+                yield question.next
 
     def spoken_texts(self) -> Iterator[Text]:
         """Every question and answer, in order."""

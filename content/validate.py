@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +50,27 @@ MIN_STEPS = 3
 MIN_CAN_DO = 2
 MIN_QUESTIONS = 3
 
+#: what every guide, lesson and FAQ topic records about its last check (True = required):
+#: the date, the public sources it was checked against, the languages a person reviewed
+REVIEW_KEYS = {"checked": True, "sources": True, "reviewed": False}
+SOURCE_KEYS = {"title": True, "url": True}
+#: an item whose last check is older than this many months is due for review
+REVIEW_MONTHS = 12
+
 #: allowed keys of each mapping; True = required
 GUIDE_KEYS = {
     "id": True, "kind": True, "status": True, "category": True, "title": True,
     "for_whom": True, "duration_minutes": True, "fee": True, "finder": True, "bring": True,
     "checklist": False, "steps": True, "warnings": False, "handoff": True, "stuck": True,
-    "furigana": False,
+    "furigana": False, **REVIEW_KEYS,
 }  # fmt: skip
 LESSON_KEYS = {
     "id": True, "kind": True, "course": True, "level": True, "order": False, "title": True,
     "goal": True, "duration_minutes": True, "devices": True, "prepare": False, "steps": True,
-    "can_do": True, "furigana": False,
+    "can_do": True, "furigana": False, **REVIEW_KEYS,
 }  # fmt: skip
-FAQ_KEYS = {"id": True, "kind": True, "title": True, "questions": True, "furigana": False}
+FAQ_KEYS = {"id": True, "kind": True, "title": True, "questions": True, "furigana": False,
+            **REVIEW_KEYS}  # fmt: skip
 GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False}
 LESSON_STEP_KEYS = {**GUIDE_STEP_KEYS, "variants": False, "tip": False}
 QUESTION_KEYS = {"id": True, "q": True, "a": True, "next": False, "guide": False}
@@ -98,6 +107,10 @@ class Known:
     lessons: frozenset[str]
     #: intro lesson order -> the file that has it (one lesson per meeting)
     intro_orders: dict[int, str] = field(default_factory=dict)
+    #: the day the checks are made (Tokyo's date), for "checked" dates; None = not checked
+    today: date | None = None
+    #: production mode: an item due for review is an error, not a warning
+    strict: bool = False
 
 
 @dataclass
@@ -502,6 +515,59 @@ def reference(
         )
 
 
+def review_due(checked: date) -> date:
+    """The last day an item checked on ``checked`` is still current (12 months later)."""
+    year = checked.year + REVIEW_MONTHS // 12
+    try:
+        return checked.replace(year=year)
+    except ValueError:  # 29 February
+        return checked.replace(year=year, day=28)
+
+
+def review(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
+    """Check ``checked`` (a date, not in the future, not older than 12 months), the
+    ``sources`` (title + https:// URL each) and ``reviewed`` (known language codes)."""
+    entry = root.get("checked")
+    if entry is not None:
+        line, node = entry
+        value = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, date):
+            check.error(line, _("checked must be a date written YYYY-MM-DD, e.g. 2026-12-01"))
+        elif check.known.today is not None and value > check.known.today:
+            check.error(
+                line,
+                _("checked is %(date)s, which is after today (%(today)s)")
+                % {"date": value.isoformat(), "today": check.known.today.isoformat()},
+            )
+        elif check.known.today is not None and check.known.today > review_due(value):
+            message = _(
+                "checked on %(date)s, more than %(months)d months ago: check it against its "
+                "sources again and write the new date"
+            ) % {"date": value.isoformat(), "months": REVIEW_MONTHS}
+            (check.error if check.known.strict else check.warn)(line, message)
+    for n, node in enumerate(sequence(check, root.get("sources"), "sources", minimum=1), 1):
+        where = _("source %(n)d") % {"n": n}
+        source = fields(check, node, where, SOURCE_KEYS)
+        string(check, source.get("title"), _("%(where)s title") % {"where": where})
+        url = string(check, source.get("url"), _("%(where)s url") % {"where": where})
+        if url is not None and not HTTPS_URL.fullmatch(url):
+            check.error(
+                source["url"][0],
+                _("%(where)s url must be a public https:// address, not '%(value)s'")
+                % {"where": where, "value": url},
+            )
+    for node in sequence(check, root.get("reviewed"), "reviewed"):
+        code = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if code not in LANGUAGES:
+            check.error(
+                line_of(node),
+                _("reviewed lists '%(code)s', which is not one of: %(allowed)s")
+                % {"code": code, "allowed": ", ".join(LANGUAGES)},
+            )
+
+
 def check_guide(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
     """Check the fields of a guide file."""
     choice(check, root.get("status"), "status", GUIDE_STATUSES)
@@ -511,8 +577,9 @@ def check_guide(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> Non
     positive_int(check, root.get("duration_minutes"), "duration_minutes")
     text(check, root.get("fee"), "fee")
     if "finder" in root:
-        finder = fields(check, root["finder"][1], "finder", {"question": True})
+        finder = fields(check, root["finder"][1], "finder", {"question": True, "order": False})
         text(check, finder.get("question"), _("finder question"))
+        positive_int(check, finder.get("order"), _("finder order"))
     texts(check, root.get("bring"), ("bring", _("bring item")), minimum=1)
     id_items(check, root.get("checklist"), "checklist", minimum=0)
     steps(check, root.get("steps"), GUIDE_STEP_KEYS)
@@ -629,6 +696,7 @@ def validate_file(path: Path, name: str, kind: str, known: Known) -> list[Proble
     if root:
         header(check, root, path.stem)
         checker(check, root)
+        review(check, root)
         furigana(check, root.get("furigana"))
     return check.problems
 
@@ -647,6 +715,14 @@ def validate_settings(path: Path, name: str, known: Known) -> list[Problem]:
         check.error(1, _("the settings must say 'sample: true' or 'sample: false'"))
     elif not isinstance(scalar(root["sample"][1]), bool):
         check.error(root["sample"][0], _("sample must be true or false"))
+    elif scalar(root["sample"][1]) is True and known.strict:
+        check.error(
+            root["sample"][0],
+            _(
+                "these are the shipped sample settings (sample: true); production needs the "
+                "ward's own file with sample: false (TSUNAGU_CONTENT_SETTINGS)"
+            ),
+        )
     _walk_settings(check, root)
     return check.problems
 
@@ -667,8 +743,16 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def validate(root: Path | None = None, settings_file: Path | None = None) -> list[Problem]:
-    """Every problem in the content under ``root``, errors and warnings, sorted by file and line."""
+def validate(
+    root: Path | None = None,
+    settings_file: Path | None = None,
+    today: date | None = None,
+    strict: bool = False,
+) -> list[Problem]:
+    """Every problem in the content under ``root``, errors and warnings, sorted by file and line.
+
+    With ``today``, an item checked more than 12 months before it is reported (a warning;
+    an error when ``strict``, as are sample settings: production mode)."""
     root = Path(root) if root is not None else CONTENT_DIR
     settings_file = settings_file or settings_path(root)
     files = section_files(root)
@@ -677,6 +761,8 @@ def validate(root: Path | None = None, settings_file: Path | None = None) -> lis
         settings=_settings_or_empty(settings_file),
         guides=frozenset(p.stem for p in files["guides"]),
         lessons=frozenset(p.stem for p in files["lessons"]),
+        today=today,
+        strict=strict,
     )
     problems = validate_settings(settings_file, _relative(settings_file, root), known)
     for section, paths in files.items():

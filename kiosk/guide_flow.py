@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, gettext_in
 
 #: finder categories in the order shown, with their English msgids
 CATEGORIES: dict[str, str] = {
@@ -37,6 +37,26 @@ def next_volume(volume: float, step: int) -> float:
     return round(max(VOLUME_STEP, min(1.0, volume + step * VOLUME_STEP)), 2)
 
 
+#: each language's name in itself (never translated: a reader must recognise it)
+LANGUAGE_NAMES = {"ja-easy": "やさしい日本語", "en": "English", "zh-Hans": "中文", "ko": "한국어"}
+UNTRANSLATED = N_(
+    "Parts of this guide are not yet written in %(language)s. "
+    "They are shown in Japanese, as at the ward's counters."
+)
+
+
+def untranslated(guide, language: str) -> bool:
+    """True when a text of ``guide`` a resident sees is missing in ``language`` (and so
+    shows in Japanese: the content never falls back to a third language)."""
+    return language != "ja" and any(not text.has(language) for text in guide.resident_texts())
+
+
+def untranslated_notice(language: str) -> str:
+    """The notice, in ``language``, that parts of the guide are shown in Japanese."""
+    name = LANGUAGE_NAMES.get(language, language)
+    return gettext_in(UNTRANSLATED, language) % {"language": name}
+
+
 def offered(guides: Iterable) -> list:
     """Guides a resident may pick: never a withdrawn one."""
     return [guide for guide in guides if not guide.withdrawn]
@@ -45,7 +65,9 @@ def offered(guides: Iterable) -> list:
 def finder_groups(guides: Iterable) -> list[tuple[str, list]]:
     """(category, guides) in ``CATEGORIES`` order, then any other category; empty ones left out."""
     groups: dict[str, list] = {name: [] for name in CATEGORIES}
-    for guide in offered(guides):
+    # within a category, by the guide's finder order (コンビニ交付 first), then as given
+    ordered = sorted(offered(guides), key=lambda guide: getattr(guide, "finder_order", 100))
+    for guide in ordered:
         groups.setdefault(guide.category, []).append(guide)
     return [(name, items) for name, items in groups.items() if items]
 

@@ -38,6 +38,7 @@ def default_workers() -> int:
 def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) -> None:
     """Run the staff web site."""
     if prod:
+        _content_ready_for_production()
         argv = [
             sys.executable,
             "-m",
@@ -58,6 +59,26 @@ def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) ->
     from . import create_app
 
     create_app().run(host=host, port=port, debug=debug, request_handler=_PathOnlyLog)
+
+
+def _content_ready_for_production() -> None:
+    """`tsunagu content check --strict`: a ward's server does not start on the sample
+    settings (sample phone numbers, fees and URLs) or on content whose last check is
+    older than 12 months."""
+    from content.review import tokyo_today
+    from content.validate import validate
+
+    errors = [p for p in validate(today=tokyo_today(), strict=True) if p.is_error]
+    if errors:
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            _(
+                "The content is not ready for production (%(count)d errors above); "
+                "see 'tsunagu content check --strict'."
+            )
+            % {"count": len(errors)}
+        )
 
 
 class _PathOnlyLog(WSGIRequestHandler):

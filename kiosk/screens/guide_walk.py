@@ -93,6 +93,9 @@ class GuideOverviewScreen(PagedScreen):
         page = self._overview()[self.page]
         self.can_speak = bool(clips_for(app, self.spoken(language)))
         if page.kind == "summary":
+            if guide_flow.untranslated(self.guide, language):
+                # never silently another language: the missing texts show in Japanese
+                box.add_widget(PhraseLabel(source=guide_flow.untranslated_notice(language)))
             rows = [
                 (tr("Who it is for"), self.guide.for_whom.get(language)),
                 (

@@ -55,11 +55,14 @@ def test_a_deployment_settings_file_replaces_the_sample(
     assert guide.stuck.counter.get("ja-easy") == "戸籍住民課"
 
 
-def test_text_falls_back_ja_easy_to_ja_and_zh_ko_to_english_then_japanese() -> None:
+def test_a_missing_language_falls_back_to_japanese_never_to_a_third_language() -> None:
+    """A Chinese or Korean reader gets the Japanese text (what the counter says), and the
+    page tells them so; never silently English (issue 14)."""
     full = Text({"ja": "申し込む", "en": "Apply"})
     assert full.get("ja-easy") == "申し込む"
-    assert full.get("zh-Hans") == "Apply"
-    assert full.get("ko") == "Apply"
+    assert full.get("zh-Hans") == "申し込む"
+    assert full.get("ko") == "申し込む"
+    assert full.get("en") == "Apply"
     assert Text({"ja": "申し込む"}).get("ko") == "申し込む"
     assert Text({"ja": "申し込む", "ko": "신청"}).get("ko") == "신청"
     assert full.languages == ("ja", "en")

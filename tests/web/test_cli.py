@@ -69,7 +69,35 @@ def test_users_list_and_password(env):
         assert accounts.authenticate(db, "tanaka", "second-long-password") is not None
 
 
-def test_serve_prod_runs_gunicorn_with_workers(env, monkeypatch):
+def ward_settings(tmp_path, monkeypatch):
+    """A ward's own content settings (the sample's values, but sample: false)."""
+    from content.loader import CONTENT_DIR
+
+    own = tmp_path / "ward-settings.yaml"
+    sample = (CONTENT_DIR / "settings.sample.yaml").read_text(encoding="utf-8")
+    own.write_text(sample.replace("sample: true", "sample: false"), encoding="utf-8")
+    monkeypatch.setenv("TSUNAGU_CONTENT_SETTINGS", str(own))
+
+
+def test_serve_prod_refuses_the_sample_content_settings(env, monkeypatch, frozen_clock):
+    from tests.conftest import TOKYO_MIDNIGHT
+
+    frozen_clock(TOKYO_MIDNIGHT)
+    monkeypatch.delenv("TSUNAGU_CONTENT_SETTINGS", raising=False)
+    seen = {}
+    monkeypatch.setattr("os.execv", lambda exe, argv: seen.update(argv=argv))
+    result = CliRunner().invoke(main, ["serve", "--prod", "--port", "8123"])
+    assert result.exit_code == 1
+    assert "settings.sample.yaml:" in result.output and "sample: true" in result.output
+    assert "content check --strict" in result.output
+    assert seen == {}  # gunicorn was not started
+
+
+def test_serve_prod_runs_gunicorn_with_workers(env, monkeypatch, tmp_path, frozen_clock):
+    from tests.conftest import TOKYO_MIDNIGHT
+
+    frozen_clock(TOKYO_MIDNIGHT)
+    ward_settings(tmp_path, monkeypatch)
     seen = {}
     monkeypatch.setattr("os.execv", lambda exe, argv: seen.update(argv=argv))
     result = CliRunner().invoke(main, ["serve", "--prod", "--port", "8123", "--workers", "3"])

@@ -304,10 +304,35 @@ def test_the_cookie_sets_html_lang_and_the_guide_headings(visitor, cookie, lang,
     assert h1(html) == load_catalog().guide("juminhyo").title.get(title_code)
 
 
-def test_text_missing_in_a_language_falls_back_and_says_its_own_language(visitor):
-    html = page(visitor, "/guides/juminhyo", lang="zh-Hans")
-    english = load_catalog().guide("juminhyo").bring[0].get("en")
-    assert f'<span lang="en">{english}</span>' in html
+UNTRANSLATED = (
+    "Parts of this guide are not yet written in %(language)s. "
+    "They are shown in Japanese, as at the ward's counters."
+)
+
+
+@pytest.mark.parametrize(
+    "code, locale, name", [("zh-Hans", "zh_Hans", "中文"), ("ko", "ko", "한국어")]
+)
+def test_text_missing_in_a_language_shows_japanese_and_the_page_says_so(
+    visitor, code, locale, name
+):
+    """Never silently another language: an untranslated text is the Japanese one (marked
+    lang="ja"), and a notice in the visitor's own language says the guide is incomplete."""
+    guide = load_catalog().guide("juminhyo")
+    assert not guide.bring[0].has(code)  # the shipped guide has no Chinese/Korean here
+    html = page(visitor, "/guides/juminhyo", lang=code)
+    assert f'<span lang="ja">{guide.bring[0].get("ja")}</span>' in html
+    assert guide.bring[0].get("en") not in html
+    notice = Translations.load(str(LOCALES_DIR), [locale]).gettext(UNTRANSLATED)
+    assert notice != UNTRANSLATED, "the notice is not translated"
+    assert notice.replace("%(language)s", name) in html
+
+
+def test_a_fully_written_language_has_no_notice(visitor):
+    assert not any(not t.has("en") for t in load_catalog().guide("juminhyo").resident_texts())
+    html = page(visitor, "/guides/juminhyo", lang="en")
+    assert "notice--language" not in html
+    assert "notice--language" in page(visitor, "/guides/juminhyo", lang="ko")
 
 
 @pytest.mark.parametrize(
@@ -414,3 +439,12 @@ def test_logging_in_still_works_from_the_new_front_page(app, staff):
     client = app.test_client()
     assert client.get("/").status_code == 200
     assert log_in(client, "instructor").location == "/teach/"
+
+
+def test_a_venue_shows_its_japanese_name_beside_the_translation(visitor, more_classes):
+    """The sign on the building says the Japanese name: an English reader sees both; a
+    Korean reader (no Korean name yet) sees the Japanese name alone, never the English."""
+    english = page(visitor, f"/classes/{more_classes['android']}", lang="en")
+    assert 'East Tsunagu Community Centre（<span lang="ja">東つなぐ地域センター</span>）' in english
+    korean = page(visitor, f"/classes/{more_classes['android']}", lang="ko")
+    assert "East Tsunagu Community Centre" not in korean and "東つなぐ地域センター" in korean

@@ -225,6 +225,11 @@ def test_no_personal_data_in_the_servers_output(tmp_path: Path, mode: str):
         "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
     }
+    if "--prod" in mode:  # a ward's own content settings: --prod refuses the samples
+        own = tmp_path / "ward-settings.yaml"
+        sample = (Path(__file__).parents[2] / "content" / "settings.sample.yaml").read_text()
+        own.write_text(sample.replace("sample: true", "sample: false"))
+        env["TSUNAGU_CONTENT_SETTINGS"] = str(own)
     _tsunagu(env, "db", "upgrade")
     _tsunagu(env, "demo", "--if-empty", "--logins")
     login, _role, password = (tmp_path / "demo-logins.txt").read_text().splitlines()[1].split("\t")

@@ -13,4 +13,4 @@ def _coordinators_only():
     """Every office page: coordinators and admins (checked again by each view's data)."""
 
 
-from . import loans, routes, scheduling, slips  # noqa: E402,F401
+from . import content_review, loans, routes, scheduling, slips  # noqa: E402,F401

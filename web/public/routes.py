@@ -24,7 +24,7 @@ from classroom.services import sessions as session_service
 from content import furigana as furigana_lib
 from content import load_catalog
 from content.loader import Catalog
-from content.model import Text
+from content.model import Text, lacks_language
 
 from ..database import db_session
 from ..formatting import date_label, local, time_range
@@ -107,6 +107,18 @@ def venue_name(venue) -> dict[str, str]:
     return {"ja": venue.name, **(venue.name_translations or {})}
 
 
+def venue(place) -> Markup:
+    """A venue's name in the visitor's language with the Japanese name beside it — the
+    name on the building's sign; just the Japanese name when that is what is shown."""
+    names = venue_name(place)
+    code = language.written_in(names, language.current().code)
+    if code in ("ja", "ja-easy") and language.current().code in ("ja", "ja-easy"):
+        return shown(names)
+    if code == "ja":
+        return shown(names)
+    return Markup('{}（<span lang="ja">{}</span>）').format(shown(names), place.name)
+
+
 def day_label(value: datetime) -> str:
     """11月26日（木） in Japanese (web.formatting); the locale's own short date elsewhere:
     Thu 26 Nov, 11月26日周四, 11월 26일 (목)."""
@@ -176,6 +188,7 @@ def _page_globals():
         "switch_url": _switch_url,
         "course_title": course_title,
         "venue_name": venue_name,
+        "venue_label": venue,
         "device_label": device_label,
         "when": when,
         "day_label": day_label,
@@ -312,10 +325,14 @@ def guide(guide_id: str):
     if found is None or found.withdrawn:
         abort(404)
     lessons = [catalog().lessons[i] for i in found.stuck.lessons if i in catalog().lessons]
+    page = language.current()
     return render_template(
         "public/guide.html",
         guide=found,
         lessons=lessons,
+        # a text missing in the visitor's language shows in Japanese (never in a third
+        # language); the page says so, in the visitor's language
+        untranslated=page.code != "ja" and lacks_language(found.resident_texts(), page.code),
         illustration_url=illustration_url,
         qr=qr_svg(
             found.handoff.url,

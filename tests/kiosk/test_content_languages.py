@@ -1,0 +1,56 @@
+"""What a resident reads on the kiosk: 「住民票がほしい」 leads to コンビニ交付 first, and a
+guide not written in the kiosk's language says so in that language and shows Japanese."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import load_catalog
+from kiosk import guide_flow
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_the_finder_answers_juminhyo_ga_hoshii_with_konbini_first(catalog):
+    groups = dict(guide_flow.finder_groups(catalog.guides.values()))
+    first = groups["certificates"][0]
+    assert first.id == "konbini"
+    assert first.finder_question.get("ja") == "住民票がほしい"
+    assert first.finder_question.get("ja-easy") == "じゅうみんひょうが　ほしい"
+    # the online application is still offered, after it, and says what it is
+    ids = [g.id for g in groups["certificates"]]
+    assert ids.index("juminhyo") > 0
+    assert "オンライン" in catalog.guide("juminhyo").finder_question.get("ja")
+
+
+def test_the_konbini_guide_gives_the_pin_rule_hours_and_fee_from_the_settings(catalog):
+    konbini = catalog.guide("konbini")
+    texts = " ".join(t.get("ja") for t in konbini.resident_texts())
+    assert "数字4けた" in texts and "3回まちがえるとロックされます" in texts
+    assert "午前6時30分から午後11時まで" in texts
+    assert konbini.fee.get("ja") == "手数料は1通200円です。機械にお金を入れて払います。"
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("ko", "한국어"),
+        ("zh-Hans", "中文"),
+    ],
+)
+def test_a_guide_missing_a_language_says_so_in_that_language(catalog, language, expected):
+    juminhyo = catalog.guide("juminhyo")
+    assert guide_flow.untranslated(juminhyo, language)
+    notice = guide_flow.untranslated_notice(language)
+    assert expected in notice
+    assert not notice.startswith("Parts of this guide"), "the notice is not translated"
+    # the text itself is the Japanese one, not the English one
+    assert juminhyo.bring[0].get(language) == juminhyo.bring[0].get("ja")
+
+
+def test_a_guide_written_in_the_language_has_no_notice(catalog):
+    assert not guide_flow.untranslated(catalog.guide("juminhyo"), "en")
+    assert not guide_flow.untranslated(catalog.guide("juminhyo"), "ja")
