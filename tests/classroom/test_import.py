@@ -172,3 +172,32 @@ def test_an_import_writes_in_short_transactions_and_a_second_run_adds_nothing(
     assert again.applied and again.created == 0
     assert count(ward, Participant) == 3
     assert [r.session_id for r in ward.registrations(session)] == [session]
+
+
+def test_a_class_cancelled_between_the_check_and_the_writing_names_its_rows(
+    ward, upcoming, monkeypatch
+):
+    """The rows are written after the check, in batches: what changed meanwhile is named,
+    the other rows are kept, and the same file again adds only what is missing."""
+    from classroom.services import sessions
+
+    session, start = upcoming
+    data = sheet(
+        ward,
+        f"山田,花子,ヤマダ ハナコ,090-1234-5678,1948,iPhone,,,はい,intro-iphone,{start}",
+        "鈴木,一郎,すずき いちろう,03-1111-2222,1940,,,,済,,",
+    )
+    write_rows = imports._apply
+
+    def cancelled_meanwhile(database, *args):
+        with database.write() as db:
+            sessions.cancel_session(db, session, actor=ward.coordinator.actor, now=NOW)
+        write_rows(database, *args)
+
+    monkeypatch.setattr(imports, "_apply", cancelled_meanwhile)
+    result = run(ward, data, apply=True)
+    assert result.applied and not result.ok
+    assert [r.line for r in result.error_rows] == [2]
+    assert "中止" in result.error_rows[0].errors[0][1]  # the class was cancelled
+    assert count(ward, Participant) == 1  # 鈴木 is in; 山田's row was rolled back whole
+    assert count(ward, Registration) == 0

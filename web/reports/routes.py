@@ -392,7 +392,17 @@ def import_apply():
     except (binascii.Error, ValueError):
         abort(400)
     result, status = _run_import(data, apply=True)
-    if result is not None and result.applied:
+    if result is not None and result.applied and not result.ok:
+        # a class changed between the check and the writing: say which rows, keep the rest
+        flash(
+            _(
+                "%(count)s rows could not be written (something changed since the check); "
+                "the other rows were imported. Importing the same file again adds only what is missing.",
+                count=len(result.error_rows),
+            ),
+            "warning",
+        )
+    elif result is not None and result.applied:
         flash(
             _(
                 "Imported %(rows)s rows: %(created)s new residents, %(registrations)s registrations.",
