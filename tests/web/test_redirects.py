@@ -119,3 +119,20 @@ def test_the_language_switch_with_crlf_is_not_a_server_error(client):
 def test_the_language_switch_goes_back_to_the_page(client):
     response = client.get("/language/en?next=/guides")
     assert response.headers["Location"] == "/guides"
+
+
+def test_the_login_page_itself_takes_any_next_calmly(client, staff):
+    for raw in ("/%0d%0aX:1", "/%09/evil.example", "%00", "/" + "a" * 3000):
+        response = client.get(f"/login?next={raw}")
+        assert response.status_code == 200, raw
+    response = client.post(
+        "/login?next=/" + "a" * 3000, data={"login": "coordinator", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/office/residents"
+
+
+def test_a_page_asked_for_before_login_is_kept_only_if_on_the_site(client, staff):
+    response = client.get("/office/sessions?week=2")
+    assert response.location == "/login?next=/office/sessions?week%3D2"
+    response = client.post(response.location, data={"login": "coordinator", "password": PASSWORD})
+    assert response.headers["Location"] == "/office/sessions?week=2"
