@@ -81,9 +81,9 @@ KINDS = {
     "birth-year": lambda app: (_visit(app), app.show("birth")),
     "device": lambda app: (_visit(app, stub.SESSIONS[-1]), app.show("device")),
     "confirm": lambda app: (_visit(app), app.show("confirm")),
-    "result": lambda app: app.show("result", result=stub.RESULTS["confirmed"]),
-    "waitlisted": lambda app: app.show("result", result=stub.RESULTS["waitlisted"]),
-    "pending": lambda app: app.show("result", result=stub.RESULTS["pending"]),
+    "result": lambda app: (_visit(app), app.show("result", result=stub.RESULTS["confirmed"])),
+    "waitlisted": lambda app: (_visit(app), app.show("result", result=stub.RESULTS["waitlisted"])),
+    "pending": lambda app: (_visit(app), app.show("result", result=stub.RESULTS["pending"])),
     "please-wait": lambda app: app.call_staff(),
     "staff-notice": lambda app: app.show(
         "notice", message="This is not ready yet. Please ask the staff."

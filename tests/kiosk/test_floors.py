@@ -81,8 +81,8 @@ def floors(tmp_path_factory):
         results[window] = json.loads(report.read_text())
     kept = ARTIFACTS / "floors"
     kept.mkdir(parents=True, exist_ok=True)
-    for png in out.glob("floors-*.png"):
-        shutil.copyfile(png, kept / png.name)
+    for drawn in [*out.glob("floors-*.png"), *out.glob("problems-*.json")]:
+        shutil.copyfile(drawn, kept / drawn.name)
     return results, out
 
 
