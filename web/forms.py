@@ -94,8 +94,14 @@ def _token_owner() -> str:
 
 
 def sent_before(form: OnceForm) -> Response | None:
-    """Claims the form's token; when it was used already, the redirect to the first result."""
+    """Claims the form's token; when it was used already, the redirect to the first result.
+
+    A damaged token claims nothing (None): `OnceForm.validate` refuses the form then.
+    """
     from .database import db_session
+
+    if not form_tokens.valid(form.form_token.data):
+        return None
 
     url = form_tokens.claim(db_session(), _token_owner(), form.form_token.data)
     if url is None:

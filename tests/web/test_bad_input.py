@@ -518,3 +518,25 @@ def test_a_venue_sent_twice_is_added_once_without_a_name_clash(as_role, database
     html = admin.get(again.location).get_data(as_text=True)
     assert "This form was already sent" in html and "already" not in _error_on(html, "name")
     assert count(database, Venue, name="二度押し会館") == 1
+
+
+def test_a_phone_lent_twice_by_a_double_click_is_lent_once_without_an_error(
+    coordinator, database, ward
+):
+    from classroom.models import PhoneLoan, Source, Venue
+    from classroom.services import registration
+    from classroom.services.actor import Actor
+
+    with database.write() as db:
+        db.get(Venue, ward.venue_id).loaner_phones = 2
+        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
+                              source=Source.PHONE, actor=Actor.system())  # fmt: skip
+    page = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+    data = {"participant_id": ward.resident_id, "phone_label": "貸出-1",
+            "form_token": _token(page)}  # fmt: skip
+    first = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
+    again = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
+    assert first.status_code == 302 and again.status_code == 303
+    html = coordinator.get(again.location).get_data(as_text=True)
+    assert "This form was already sent" in html and "already" not in _error_on(html, "phone_label")
+    assert count(database, PhoneLoan) == 1

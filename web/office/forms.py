@@ -95,7 +95,7 @@ class SessionForm(OnceForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=500)])
 
 
-class LoanForm(Form):
+class LoanForm(OnceForm):
     """Lend a loaner phone to someone taking part in the class."""
 
     participant_id = SelectField(_l("Who borrows it"), coerce=int)

@@ -18,7 +18,7 @@ from classroom.services import loans as loan_service
 from classroom.services.errors import DomainError
 
 from ..database import db_session
-from ..forms import option, show_domain_error
+from ..forms import created, option, sent_before, show_domain_error
 from . import bp
 from .forms import ConfirmForm, LoanForm
 from .routes import actor, render_session
@@ -66,6 +66,9 @@ def loan_new(session_id: int):
     if class_session is None:
         abort(404)
     form = loan_form(class_session)
+    # before validation: once lent, the borrower is no longer a choice of the form
+    if (first := sent_before(form)) is not None:
+        return first  # sent twice: lent once, and no "already lent" error
     if form.validate():
         try:
             loan = loan_service.lend(
@@ -86,7 +89,7 @@ def loan_new(session_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("office.session", session_id=session_id, _anchor="phones"))
+            return created(form, url_for("office.session", session_id=session_id, _anchor="phones"))
     return render_session(class_session, loan_form=form, status=422)
 
 
