@@ -1,5 +1,5 @@
-"""The new コンビニ交付 guide on the public page (Japanese, and Korean with the notice that
-parts are in Japanese), and the staff page of content due for review: screenshots in
+"""The new コンビニ交付 guide on the public page in five languages, a guide not yet in
+Korean (a notice in Korean, the Japanese text), and the staff page of content due for review: screenshots in
 test-artifacts/ and axe-core with no serious violation."""
 
 from __future__ import annotations
@@ -12,24 +12,37 @@ from tests.browser.conftest import assert_accessible
 PASSWORD = "content-review-password-2026"
 
 
-def test_the_konbini_guide_in_japanese_and_in_korean(live_server, page, artifacts):
-    page.goto(f"{live_server.url}/guides/konbini")
-    assert page.locator("h1").inner_text() == "コンビニで住民票の写しを受け取る（コンビニ交付）"
-    assert page.locator(".notice--language").count() == 0
-    assert "3回まちがえるとロックされます" in page.content()
-    page.screenshot(path=str(artifacts / "public-guide-konbini-ja.png"), full_page=True)
-    assert_accessible(page, "/guides/konbini (ja)")
+KONBINI_TITLES = {
+    "ja": "コンビニで住民票の写しを受け取る（コンビニ交付）",
+    "ja-easy": "コンビニで　じゅうみんひょうを　もらう",
+    "en": "Get a copy of your resident record at a convenience store",
+    "zh-Hans": "在便利店领取住民票副本",
+    "ko": "편의점에서 주민표 사본 받기",
+}
 
+
+def test_the_konbini_guide_in_all_five_languages(live_server, page, artifacts):
+    for code, title in KONBINI_TITLES.items():
+        page.context.add_cookies([{"name": "lang", "value": code, "url": live_server.url}])
+        page.goto(f"{live_server.url}/guides/konbini")
+        assert page.locator("h1").inner_text() == title
+        assert page.locator(".notice--language").count() == 0  # written in every language
+        page.screenshot(path=str(artifacts / f"public-guide-konbini-{code}.png"), full_page=True)
+        if code in ("ja", "ko"):
+            assert_accessible(page, f"/guides/konbini ({code})")
+    assert "숫자 4자리 비밀번호를 3번 틀리면 잠깁니다." in page.content()
+
+
+def test_a_guide_missing_korean_says_so_in_korean_and_shows_japanese(live_server, page, artifacts):
     page.context.add_cookies([{"name": "lang", "value": "ko", "url": live_server.url}])
-    page.goto(f"{live_server.url}/guides/konbini")
-    assert page.locator("h1").inner_text() == "편의점에서 주민표 사본 받기"
+    page.goto(f"{live_server.url}/guides/juminhyo")
     notice = page.locator(".notice--language")
     assert "한국어" in notice.inner_text() and "일본어" in notice.inner_text()
-    # the untranslated texts are the Japanese ones, marked as Japanese
+    # the untranslated texts are the Japanese ones, marked as Japanese, not the English
     assert page.locator('.steps [lang="ja"]').count() > 0
-    assert "Tap" not in page.locator(".steps").inner_text()
-    page.screenshot(path=str(artifacts / "public-guide-konbini-ko.png"), full_page=True)
-    assert_accessible(page, "/guides/konbini (ko)")
+    assert "Scan the QR code" not in page.locator(".steps").inner_text()
+    page.screenshot(path=str(artifacts / "public-guide-juminhyo-ko.png"), full_page=True)
+    assert_accessible(page, "/guides/juminhyo (ko)")
 
 
 def test_the_content_review_page_is_in_the_menu_and_accessible(live_server, page, artifacts):
