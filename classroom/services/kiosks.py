@@ -240,6 +240,19 @@ def _help_request_by_client(db: Session, kiosk_id: int, client_id: str) -> HelpR
     )
 
 
+def help_request_of_kiosk(db: Session, kiosk: Kiosk, client_id: object) -> HelpRequest:
+    """This kiosk's call with ``client_id`` (the kiosk polls it while its resident waits).
+
+    Another kiosk's call is NotFound, as is an id that is not one.
+    """
+    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        raise NotFound(field="client_id")
+    request = _help_request_by_client(db, kiosk.id, client_id)
+    if request is None:
+        raise NotFound(field="client_id")
+    return request
+
+
 def open_help_requests(db: Session) -> list[HelpRequest]:
     """Help requests not yet closed, oldest first, with their kiosk."""
     return list(

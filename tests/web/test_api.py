@@ -45,6 +45,7 @@ API_ROUTES = [
     ("GET", "/api/v1/content/bundle/<version>.zip"),
     ("POST", "/api/v1/heartbeat"),
     ("POST", "/api/v1/help-requests"),
+    ("GET", "/api/v1/help-requests/<client_id>"),
     ("POST", "/api/v1/events"),
     ("GET", "/api/v1/openapi.json"),
 ]

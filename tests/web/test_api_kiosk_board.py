@@ -22,12 +22,15 @@ def test_a_help_request_from_a_kiosk_appears_on_the_board_and_is_taken_then_clos
     add_kiosk(database, "lib-2", "南図書館")
     answer = kiosk.post(
         "/api/v1/help-requests",
-        {"client_id": str(uuid.uuid4()), "screen": "guide:juminhyo:3", "language": "en"},
+        {"client_id": str(uuid.uuid4()), "screen": "guide:juminhyo:3/10", "language": "en"},
     )
     help_id = answer.json["id"]
     coordinator = as_role("coordinator")
     page = coordinator.get("/office/kiosks/").get_data(as_text=True)
-    assert "中央図書館 1階 入口" in page and "guide:juminhyo:3" in page
+    # the screen in words a coordinator understands, not the kiosk's code for it
+    assert "中央図書館 1階 入口" in page
+    assert "Apply online for a copy of your resident record, step 3 of 10" in page
+    assert "guide:juminhyo" not in page
     assert "Online" in page and "Offline" in page and "1.4.2" in page and "abcdef0123456789" in page
     assert 'src="/static/js/kiosks.js"' in page and "<script>" not in page
     assert f"/office/kiosks/help-requests/{help_id}/take" in page
@@ -41,7 +44,7 @@ def test_a_help_request_from_a_kiosk_appears_on_the_board_and_is_taken_then_clos
 
     coordinator.post(f"/office/kiosks/help-requests/{help_id}/close")
     page = coordinator.get("/office/kiosks/").get_data(as_text=True)
-    assert "guide:juminhyo:3" not in page
+    assert "resident record, step 3 of 10" not in page
     with database.read() as db:
         assert db.get(HelpRequest, help_id).closed_at is not None
     # closing something no longer there is a message, not an error
@@ -91,3 +94,36 @@ def test_instructors_do_not_see_the_board(as_role, database):
 def test_the_refresh_script_is_plain_and_local(app):
     script = app.test_client().get("/static/js/kiosks.js").get_data(as_text=True)
     assert "setInterval" in script and "http" not in re.sub(r"//.*", "", script)
+
+
+def test_the_board_names_each_screen_in_words_and_nothing_of_the_resident(app, database, as_role):
+    kiosk = KioskClient(app, add_kiosk(database, "lib-1", "中央図書館"))
+    for screen in ("guide_checklist:koseki", "phone", "faq:hoikuen", "mystery:x", ""):
+        assert kiosk.post("/api/v1/help-requests",
+                          {"client_id": str(uuid.uuid4()), "screen": screen}).status_code == 201  # fmt: skip
+    # a kiosk cannot send who the resident is: the call refuses any field beyond its three
+    refused = kiosk.post("/api/v1/help-requests", {"client_id": "with-a-name", "screen": "name",
+                                                   "name": "ヤマダ ハナコ", "phone": "09012345678"})  # fmt: skip
+    assert refused.status_code == 422
+    page = as_role("coordinator").get("/office/kiosks/").get_data(as_text=True)
+    assert "Apply online for a family register certificate: the checks before starting" in page
+    assert "Class booking: typing the phone number" in page
+    assert "Questions and answers: " in page
+    assert "Another screen (mystery:x)" in page
+    assert "ヤマダ" not in page and "09012345678" not in page
+
+
+def test_a_kiosk_polls_its_own_call_until_staff_take_and_close_it(app, database, as_role):
+    kiosk = KioskClient(app, add_kiosk(database, "lib-1"))
+    other = KioskClient(app, add_kiosk(database, "lib-2"))
+    client_id = str(uuid.uuid4())
+    help_id = kiosk.post("/api/v1/help-requests", {"client_id": client_id}).json["id"]
+    assert kiosk.get(f"/api/v1/help-requests/{client_id}").json == {"id": help_id, "status": "open"}
+    # another kiosk cannot read it; an id that is not one is 404 too
+    assert other.get(f"/api/v1/help-requests/{client_id}").status_code == 404
+    assert kiosk.get("/api/v1/help-requests/no%20such").status_code == 404
+    coordinator = as_role("coordinator")
+    coordinator.post(f"/office/kiosks/help-requests/{help_id}/take")
+    assert kiosk.get(f"/api/v1/help-requests/{client_id}").json["status"] == "taken"
+    coordinator.post(f"/office/kiosks/help-requests/{help_id}/close")
+    assert kiosk.get(f"/api/v1/help-requests/{client_id}").json["status"] == "closed"

@@ -13,6 +13,7 @@ from ..database import db_session
 from ..forms import show_domain_error
 from . import bp
 from .forms import ActionForm
+from .screens import screen_in_words
 
 #: how often the board reloads itself (kiosks.js reads it from the page)
 REFRESH_SECONDS = 30
@@ -33,6 +34,7 @@ def board():
         kiosks=kiosks,
         help_requests=kiosk_service.open_help_requests(db),
         help_status=kiosk_service.help_status,
+        screen_in_words=screen_in_words,
         form=ActionForm(),
         now=now,
         refresh_seconds=current_app.config.get("KIOSK_BOARD_REFRESH_SECONDS", REFRESH_SECONDS),
