@@ -11,7 +11,8 @@ Builder.load_string("""
 #:import speech_bar_module kiosk.widgets.speech_bar
 <IdleOverlay>:
     auto_dismiss: False
-    size_hint: 0.7, None
+    # a portrait panel is narrow: nearly its whole width, so the speech captions stay whole
+    size_hint: (0.94 if app.portrait else 0.7), None
     height: box.minimum_height
     background_color: 0, 0, 0, 0.6
     background: ""
