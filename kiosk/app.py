@@ -444,9 +444,12 @@ class KioskApp(App):
         """Why ``owner`` cannot be read aloud here (a msgid), "" when it can."""
         from content.speech import cache_root
 
-        # an audio cache that cannot be read (a file in its place ...) is logged once, and said
-        self.visit_clips.health.check_cache(cache_root(getattr(self, "audio_dir", None)))
-        if self.visit_clips.health.problem:
+        # clips built ahead that cannot be read (a file in the cache's place ...) are logged
+        # once for the staff; the offline engine still speaks, so that alone is no reason
+        health = self.visit_clips.health
+        root = cache_root(getattr(self, "audio_dir", None))
+        health.check_cache(root)
+        if health.problem_besides(root):
             from kiosk.services.speech_player import NOT_NOW
 
             return NOT_NOW

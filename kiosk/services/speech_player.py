@@ -230,13 +230,13 @@ class ScreenSpeaker:
             try:
                 self.cache.mkdir(parents=True, exist_ok=True)
                 self._engine_for().synthesise(Utterance(text, language), target)
-            except OSError as exc:
-                health.report(self.cache, exc)
+            except OSError as exc:  # the kiosk's disk (full, read-only): as for the visit's clips
+                health.report(self.visit_clips.data_dir, exc)
                 return None
             except (EngineUnavailable, ImportError, KeyError, ValueError) as exc:
                 log.info("no clip for a screen text: %s", type(exc).__name__)
                 return None
-        health.fine(self.cache)
+        health.fine(self.visit_clips.data_dir)
         return target if target.is_file() else None
 
     def _make(self, token: int, jobs: list[Callable[[], Path | None]], language: str) -> None:

@@ -50,6 +50,11 @@ class SpeechHealth:
         with self._lock:
             return next(iter(self._problems.values()), "")
 
+    def problem_besides(self, directory: Path) -> str:
+        """The reason of a current problem with any directory but ``directory``, else ""."""
+        with self._lock:
+            return next((r for d, r in self._problems.items() if d != str(directory)), "")
+
     def report(self, directory: Path, exc: OSError) -> None:
         """``directory`` cannot be used because of ``exc``: one log line, the first time."""
         reason = _reason(directory, exc)

@@ -9,7 +9,6 @@ cannot speak). Either way they are at the foot of every screen, left of the way 
 
 from __future__ import annotations
 
-from kivy.clock import Clock
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -36,16 +35,26 @@ class NavBar(BoxLayout):
         # the widgets themselves, not the weak proxies of ``ids`` (they move between rows)
         self._bar = next(c for c in self.children if isinstance(c, SpeechBar))
         self._row = next(c for c in self.children if not isinstance(c, SpeechBar))
-        self._arrange_soon = Clock.create_trigger(self._arrange, 0)
+        self._arrange_soon = self._schedule
         self.fbind("width", self._arrange_soon)
         self._bar.fbind("reason", self._arrange_soon)
         for button in self._buttons():
-            for name in ("source", "font_name"):
+            for name in ("source", "font_name", "font_size"):
                 button.fbind(name, self._arrange_soon)
         from kivy.app import App
 
         App.get_running_app().fbind("button_size", self._arrange_soon)
         self._arrange()
+
+    def _schedule(self, *_args) -> None:
+        """Arrange again now (a width, caption, text size or reason changed)."""
+        if getattr(self, "_arranging", False):
+            return
+        self._arranging = True
+        try:
+            self._arrange()
+        finally:
+            self._arranging = False
 
     def _speech_buttons(self):
         return list(self._bar.ids.buttons.children)

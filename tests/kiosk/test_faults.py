@@ -150,15 +150,24 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
                 os.replace(written, shot)
             tap(notice)  # where 読み上げ stands when speech works
             notice.ids.speak.dispatch("on_release")  # even a press that reached it
-            Clock.schedule_once(go_on, 0.3)
+            Clock.schedule_once(lambda _dt: go_on(time.monotonic()), 0.3)
 
-        def go_on(_dt):
+        def go_on(started, *_dt):
+            # the step is spoken on the fly by the offline engine (slow on a busy machine)
+            if mode == "step" and app.sound is None and time.monotonic() - started < 30:
+                Clock.schedule_once(lambda _dt: go_on(started), 0.1)
+                return
             seen["sound_after_tap"] = app.sound is not None
             caption = "つぎへ" if mode == "step" else "申し込む"
+            before = (app.root.current, getattr(app.root.current_screen, "counter", ""))
             tap(next(b for b in widgets(BigButton) if b.caption.startswith(caption)))
-            Clock.schedule_once(done, 1.0)
+            Clock.schedule_once(lambda _dt: done(before, time.monotonic()), 0.5)
 
-        def done(_dt):
+        def done(before, started, *_dt):
+            now = (app.root.current, getattr(app.root.current_screen, "counter", ""))
+            if now == before and time.monotonic() - started < 30:  # the booking is on its way
+                Clock.schedule_once(lambda _dt: done(before, started), 0.2)
+                return
             screen = app.root.current_screen
             seen.update(counter_after=getattr(screen, "counter", ""), screen_after=app.root.current,
                         notice_after=bool(widgets(SpeechBar)) and bool(widgets(SpeechBar)[0].reason),
@@ -479,14 +488,14 @@ needs_xvfb = pytest.mark.skipif(
 
 
 @needs_xvfb
-def test_a_guide_step_without_speech_shows_its_text_and_a_calm_notice(tmp_path):
-    seen = run_window("step", tmp_path, "guide-step-speech-unavailable.png")
+def test_a_broken_audio_cache_is_logged_once_and_the_step_is_still_read_aloud(tmp_path):
+    # the clips built ahead cannot be read: the offline engine speaks the step instead
+    seen = run_window("step", tmp_path, "guide-step-audio-cache-broken.png")
     assert seen["screen"] == "guide" and seen["text"] and seen["counter"].startswith("1 / ")
-    assert seen["notice_shown"] and seen["notice_on_screen"] and seen["problems"] == []
-    assert seen["notice_text"].startswith(NOTICE_JA)
-    assert seen["sound_after_tap"] is False, "nothing plays, nothing breaks"
+    assert not seen["notice_shown"] and seen["problems"] == []
+    assert seen["sound_after_tap"] is True, "読み上げ still speaks"
     assert seen["screen_after"] == "guide" and seen["counter_after"].startswith("2 / ")
-    assert seen["notice_after"], "the next step says it too"
+    assert not seen["notice_after"]
     assert len(seen["log_lines"]) == 1 and "a file, not a directory" in seen["log_lines"][0]
 
 
