@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from content.model import Text
 from kiosk.i18n import N_, gettext_in
 
 #: finder categories in the order shown, with their English msgids
@@ -118,9 +119,17 @@ class OverviewPage:
     items: list = field(default_factory=list)
 
 
-def overview_pages(guide, per_page: int) -> list[OverviewPage]:
-    """Who it is for, time and fee; then what to bring; then what to watch out for."""
-    pages = [OverviewPage("summary")]
+def overview_pages(guide, per_page: int, language: str = "ja") -> list[OverviewPage]:
+    """Who it is for, time and fee; then what to bring; then what to watch out for.
+
+    When the guide is not fully written in ``language``, a first page says so in that
+    language (its texts show in Japanese): a page of its own, so that the summary still
+    fits at the largest text size."""
+    pages = []
+    if untranslated(guide, language):
+        notice = untranslated_notice(language)
+        pages.append(OverviewPage("language", [Text({language: notice, "ja": notice})]))
+    pages.append(OverviewPage("summary"))
     pages += [OverviewPage("bring", part) for part in chunks(guide.bring, per_page, True) if part]
     pages += [
         OverviewPage("warnings", part) for part in chunks(guide.warnings, per_page, True) if part

@@ -57,7 +57,7 @@ class GuideOverviewScreen(PagedScreen):
 
     def on_kv_post(self, base_widget) -> None:
         app = _app()
-        app.fbind("language", self._fill)
+        app.fbind("language", self._repage)  # a language may add or drop the notice page
         app.fbind("text_size", self._repage)
         self.fbind("page", self._fill)
 
@@ -71,7 +71,8 @@ class GuideOverviewScreen(PagedScreen):
 
     def _overview(self) -> list:
         per_page = OVERVIEW_PER_PAGE.get(_app().text_size, 3)
-        return guide_flow.overview_pages(self.guide, per_page) if self.guide else []
+        # a guide not fully in the kiosk's language starts with a page that says so
+        return guide_flow.overview_pages(self.guide, per_page, _app().language) if self.guide else []
 
     def _repage(self, *_args) -> None:
         self.pages = max(1, len(self._overview()))
@@ -93,9 +94,6 @@ class GuideOverviewScreen(PagedScreen):
         page = self._overview()[self.page]
         self.can_speak = bool(clips_for(app, self.spoken(language)))
         if page.kind == "summary":
-            if guide_flow.untranslated(self.guide, language):
-                # never silently another language: the missing texts show in Japanese
-                box.add_widget(PhraseLabel(source=guide_flow.untranslated_notice(language)))
             rows = [
                 (tr("Who it is for"), self.guide.for_whom.get(language)),
                 (

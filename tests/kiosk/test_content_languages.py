@@ -54,3 +54,14 @@ def test_a_guide_missing_a_language_says_so_in_that_language(catalog, language, 
 def test_a_guide_written_in_the_language_has_no_notice(catalog):
     assert not guide_flow.untranslated(catalog.guide("juminhyo"), "en")
     assert not guide_flow.untranslated(catalog.guide("juminhyo"), "ja")
+
+
+def test_the_overview_starts_with_the_notice_page_only_where_a_language_is_missing(catalog):
+    juminhyo = catalog.guide("juminhyo")
+    korean = guide_flow.overview_pages(juminhyo, 4, "ko")
+    assert korean[0].kind == "language"
+    assert korean[0].items[0].get("ko") == guide_flow.untranslated_notice("ko")
+    assert korean[1].kind == "summary"
+    assert [p.kind for p in guide_flow.overview_pages(juminhyo, 4, "en")][0] == "summary"
+    konbini = catalog.guide("konbini")  # written in all five languages
+    assert guide_flow.overview_pages(konbini, 4, "ko")[0].kind == "summary"
