@@ -296,8 +296,10 @@ def check_in(
     participant_id: int,
     actor: Actor,
     now: datetime | None = None,
+    just_added: bool = False,
 ) -> Participant:
-    """Mark a walk-in present: on the class's day, and only someone a search just showed."""
+    """Mark a walk-in present: on the class's day, and only someone a search just showed
+    (or whom this instructor has `just_added`, in this same transaction)."""
     now = now or utcnow()
     session = db.get(ClassSession, session_id)
     if session is None:
@@ -307,7 +309,7 @@ def check_in(
     if (
         participant is None
         or participant.erased_at is not None
-        or not was_shown(db, actor, session_id, participant_id, now)
+        or not (just_added or was_shown(db, actor, session_id, participant_id, now))
     ):
         raise NotFromASearch(field="participant_id")
     attendance.mark_attendance(

@@ -275,3 +275,22 @@ def test_the_class_day_is_the_tokyo_date(as_role, database, ward, frozen_clock):
     html = walk_in(instructor, evening, suzuki).get_data(as_text=True)
     assert "Walk-ins are checked in on the day of the class" in html
     assert attendances(database) == 1
+
+
+def test_adding_a_new_walk_in_needs_no_search_and_uses_none_of_the_limit(
+    instructor, database, ward
+):
+    for n in range(SEARCH_LIMIT):
+        search(instructor, ward.today_session_id, f"090-1234-{n:04d}")
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in/new",
+        data={
+            "reading": "すずき いちろう",
+            "phone": "080-2222-3333",
+            "device": "android",
+            "consent": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "すずき いちろう: checked in." in response.get_data(as_text=True)
+    assert len(audit_events(database, "participant.search")) == SEARCH_LIMIT

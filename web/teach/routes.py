@@ -259,9 +259,13 @@ def walk_in_search(session_id: int):
     )
 
 
-def _check_in_walk_in(class_session: ClassSession, participant_id: int):
+def _check_in_walk_in(class_session: ClassSession, participant_id: int, just_added=False):
     participant = walk_ins.check_in(
-        db_session(), session_id=class_session.id, participant_id=participant_id, actor=actor()
+        db_session(),
+        session_id=class_session.id,
+        participant_id=participant_id,
+        actor=actor(),
+        just_added=just_added,
     )
     flash(_("%(name)s: checked in.", name=participant.display_name), "success")
     return redirect(url_for("teach.session", session_id=class_session.id), code=303)
@@ -319,8 +323,7 @@ def walk_in_new(session_id: int):
             source=Source.WALK_IN,
             actor=actor(),
         )
-        walk_ins.record_shown(db, actor(), class_session.id, [participant.id], by="added")
-        return _check_in_walk_in(class_session, participant.id)
+        return _check_in_walk_in(class_session, participant.id, just_added=True)
     except DomainError as error:
         show_domain_error(form, error)
         return render_session(class_session, 422, quick_form=form)
