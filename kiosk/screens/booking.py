@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
@@ -384,7 +385,7 @@ class ResultScreen(KioskScreen):
     code = StringProperty("")
     qr_data = StringProperty("")
     message = StringProperty("")
-    #: (label, value) rows of what was booked (booking_text.details), the code apart
+    #: (label, value, large) rows of what was booked (booking_text.details), the code apart
     rows = ListProperty([])
     #: 予約番号 (a seat) or 受付番号 (waiting list, lottery)
     code_label = StringProperty("")
@@ -396,12 +397,57 @@ class ResultScreen(KioskScreen):
     sending_to_phone = BooleanProperty(False)
     #: the class's public page (date, time, place), for スマホに送る
     page_url = StringProperty("")
+    #: a short window (1366x768): tighter gaps, a smaller QR code
+    short = BooleanProperty(False)
+    #: every row of what was booked; ``rows`` shows them all, or one part when ``split``
+    all_rows = ListProperty([])
+    #: the rows do not fit the window (特大, a short panel, a long language): two parts,
+    #: class/date/time then place/what to bring, with a button between them
+    split = BooleanProperty(False)
+    part = NumericProperty(0)
 
     def on_kv_post(self, base_widget) -> None:
-        App.get_running_app().fbind("language", self._refresh)
+        app = App.get_running_app()
+        app.fbind("language", self._unsplit)
+        app.fbind("text_size", self._unsplit)
+        self.fbind("part", self._show_part)
+        self._fit_later = Clock.create_trigger(self._fit, 0)
+        for name in ("minimum_height", "height"):
+            self.ids.left.fbind(name, self._fit_later)
+
+    def _unsplit(self, *_args) -> None:
+        self.split, self.part = self._crowded(), 0
+        self._refresh()
+
+    def _crowded(self) -> bool:
+        """Known ahead not to fit in one part: 特大, or a short panel."""
+        return self.short or App.get_running_app().text_size == "extra-large"
+
+    def _fit(self, *_args) -> None:
+        """Split the rows in two when the left column cannot hold them all."""
+        left = self.ids.left
+        if not self.split and self.all_rows and left.minimum_height > left.height + 1:
+            self.split = True
+            self._show_part()
+
+    def _show_part(self, *_args) -> None:
+        rows = list(self.all_rows)
+        if self.split:
+            rows = rows[:3] if self.part == 0 else rows[3:]
+        self.rows = rows
+
+    def qr_size(self, text_size: str, portrait: bool) -> int:
+        """The QR code's side in pixels: smaller on a short window, at 特大, or stacked."""
+        if self.short:
+            return 200 if text_size == "large" else 160
+        return 340 if text_size == "large" and not portrait else 280
 
     def prepare(self, result: dict | None = None, **params) -> None:
         app = App.get_running_app()
+        from kivy.core.window import Window
+
+        self.short = 0 < Window.height < 900
+        self.split, self.part = self._crowded(), 0
         self.session = dict(app.visit.session or {})
         self.printer = printing.has_printer(app.config_values.printer)
         self.page_url = _public_url(app.config_values, self.session)
@@ -421,7 +467,7 @@ class ResultScreen(KioskScreen):
     def _refresh(self, *_args) -> None:
         app = App.get_running_app()
         if not self.session or self.status not in PRINTED:
-            self.rows = []
+            self.all_rows = self.rows = []
             return
         rows = booking_text.details(self.session, dict(self.result), app.language,
                                     app.visit.device)  # fmt: skip
@@ -438,8 +484,9 @@ class ResultScreen(KioskScreen):
             elif kind == "code":
                 self.code_label = label
                 continue
-            shown.append((label, value))
-        self.rows = shown
+            shown.append((label, value, kind in ("date", "time")))
+        self.all_rows = shown
+        self._show_part()
 
     def print_slip(self) -> None:
         """Render the slip for the configured paper and send it to ``lp``; say how it went."""
@@ -490,7 +537,8 @@ class ResultScreen(KioskScreen):
     def forget(self) -> None:
         self.result = {}
         self.session = {}
-        self.rows = []
+        self.all_rows = self.rows = []
+        self.split, self.part = False, 0
         self.printing = ""
         self.sending_to_phone = False
 

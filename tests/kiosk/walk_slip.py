@@ -50,7 +50,7 @@ def walk(app: KioskApp):
     yield (lambda: result.printing in ("printed", "failed")), None
     yield 0.1, lambda: seen.update({
         "screen": app.root.current, "status": result.status, "code": result.code,
-        "printing": result.printing, "rows": [list(r) for r in result.rows],
+        "printing": result.printing, "rows": [list(r[:2]) for r in result.all_rows],
         "spoken": [str(t) for t in result.speech_text(app.language)],
     })  # fmt: skip
     yield 0.0, lambda: (OUT.write_text(json.dumps(seen, ensure_ascii=False)), app.stop())
