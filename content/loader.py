@@ -190,6 +190,7 @@ def build_step(raw: Mapping[str, Any], settings: Settings) -> Step:
         illustration=raw.get("illustration"),
         variants={str(k): build_text(v, settings) for k, v in variants.items()},
         tip=_optional_text(raw.get("tip"), settings),
+        handoff=raw.get("handoff") is True,
     )
 
 

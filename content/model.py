@@ -143,6 +143,8 @@ class Step:
     illustration: str | None = None
     variants: Mapping[str, Text] = field(default_factory=dict)
     tip: Text | None = None
+    #: the kiosk shows the guide's hand-off QR code at this step (the one that says to scan it)
+    handoff: bool = False
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,11 @@ LESSON_KEYS = {
 }  # fmt: skip
 FAQ_KEYS = {"id": True, "kind": True, "title": True, "questions": True, "furigana": False,
             **REVIEW_KEYS}  # fmt: skip
-GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False}
-LESSON_STEP_KEYS = {**GUIDE_STEP_KEYS, "variants": False, "tip": False}
+#: a guide step may say "handoff: true": the kiosk shows the hand-off QR code at it (the
+#: step that tells the resident to scan the screen's code), not after the last step
+GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False, "handoff": False}
+LESSON_STEP_KEYS = {"text": True, "screen": False, "illustration": False, "variants": False,
+                    "tip": False}  # fmt: skip
 QUESTION_KEYS = {"id": True, "q": True, "a": True, "next": False, "guide": False}
 ITEM_KEYS = {"id": True, "text": True}
 
