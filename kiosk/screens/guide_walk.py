@@ -1,7 +1,9 @@
-"""Around a guide's steps: the overview before them, the checklist and the QR hand-off after.
+"""Around a guide's steps: the overview and the checklist before them, the hand-off after.
 
-overview (who, bring, time, fee, warnings; in pages) → steps (guide_step) → before-you-go
-checklist → the hand-off QR, with "stuck? → a class" and the counter that helps.
+overview (who, bring, time, fee, warnings; in pages) → 「はじめる前に確かめましょう」 (the
+card, the PIN, the phone: what the phone will ask for, checked before step 1) → steps
+(guide_step; the hand-off QR code shows at the step that says to scan it) → the end: the
+QR again, the step sheet, "stuck? → a class" and the counter that helps.
 """
 
 from __future__ import annotations
@@ -129,6 +131,8 @@ class GuideOverviewScreen(PagedScreen):
     def next(self) -> None:
         if self.page < self.pages - 1:
             self.page += 1
+        elif self.guide.checklist:  # what the phone will ask for, checked before step 1
+            _app().show("guide_checklist", guide_id=self.guide.id)
         else:
             _app().show("guide", guide_id=self.guide.id, step=1)
 
@@ -144,7 +148,7 @@ class GuideOverviewScreen(PagedScreen):
 
 
 class GuideChecklistScreen(PagedScreen):
-    """Before you go: each check a big toggle showing ✓ or □ (and a thick frame), not colour alone."""
+    """Before you start: each check a big toggle showing ✓ or □ (and a thick frame), not colour alone."""
 
     guide = ObjectProperty(None, allownone=True)
     can_speak = BooleanProperty(False)
@@ -188,6 +192,7 @@ class GuideChecklistScreen(PagedScreen):
             return
         language = _app().language
         items = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
+        self.ids.glossary.texts = [item.text.get(language) for item in items]
         self.can_speak = bool(clips_for(_app(), [item.text.get(language) for item in items]))
         for item in items:
             done = self.checklist.is_checked(item.id)
@@ -210,7 +215,7 @@ class GuideChecklistScreen(PagedScreen):
         self._fill()
 
     def next(self) -> None:
-        _app().show("guide_handoff", guide_id=self.guide.id)
+        _app().show("guide", guide_id=self.guide.id, step=1)
 
     def forget(self) -> None:
         self.guide = None
