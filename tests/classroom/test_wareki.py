@@ -2,7 +2,7 @@
 
 import pytest
 
-from classroom.wareki import era_of_year, wareki_year
+from classroom.wareki import era_of_year, parse_year, wareki_year
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,27 @@ def test_years_in_the_japanese_calendar(year, japanese, english):
 def test_unknown_or_too_early_years_are_blank():
     assert wareki_year(None) == ""
     assert era_of_year(1850) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "year"),
+    [
+        ("1948", 1948),
+        ("昭和23", 1948),
+        ("昭和23年", 1948),
+        ("昭23", 1948),
+        ("S23", 1948),
+        ("s.23", 1948),
+        ("平成元年", 1989),
+        ("H1", 1989),
+        ("大正15", 1926),
+        ("R7", 2025),
+        ("23", None),  # which era?
+        ("昭和", None),
+        ("S99", None),
+        ("やまだ", None),
+    ],
+)
+def test_a_year_is_read_as_typed_western_or_japanese(typed, year):
+    """The walk-in search takes the year of birth as residents say it."""
+    assert parse_year(typed) == year
