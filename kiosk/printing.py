@@ -143,7 +143,7 @@ class Sheet:
 
     def row(self, label: str, value: str, scale: float = 1.0, bold: bool = True) -> None:
         """A small label in a left column, its value in large type beside it."""
-        column = self.width * 0.2
+        column = max(self.width * 0.2, 18)
         gap = self.paper.body * PT * 0.8
         label_size, value_size = self.paper.body * 0.8, self.paper.body * scale
         labels = self._lines(label, label_size, False, column - 1)

@@ -42,6 +42,7 @@ from tests.conftest import TOKYO_NEXT_DAY  # noqa: E402
 from web import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "kiosk-slip"
 TOKYO = ZoneInfo("Asia/Tokyo")
 FAKE_LP = """#!/bin/sh
 # a printer queue that keeps what it is sent: the arguments, and a copy of the file
@@ -182,6 +183,10 @@ def test_the_slip_fits_each_paper_and_its_qr_reads(tmp_path, paper, size, langua
     width, height = page_size_mm(pdf)
     assert width == size[0] and (size[1] is None or height == size[1])
     assert decode_qr(pdf, tmp_path) == ["Zq0-opaque_token-42"]
+    # kept to look at: test-artifacts/kiosk-slip/slip-ja-a6.png ...
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    first = sorted(tmp_path.glob(f"{pdf.stem}*.png"))[0]
+    shutil.copyfile(first, ARTIFACTS / f"slip-{language}-{paper}.png")
     text = pdf_text(pdf)
     assert "10:00" in text and "11:30" in text and "K7QM-3XPA" in text
     words = "".join(text.split())
