@@ -46,9 +46,10 @@ def when(session: dict, language: str) -> str:
 
 
 def _localised(default: str, others: dict | None, language: str) -> str:
+    """The name in ``language``, else the Japanese one — never a third language."""
     if language in ("ja", "ja-easy"):
         return default
-    return (others or {}).get(language) or (others or {}).get("en") or default
+    return (others or {}).get(language) or default
 
 
 def title(session: dict, language: str) -> str:
@@ -57,8 +58,12 @@ def title(session: dict, language: str) -> str:
 
 
 def venue(session: dict, language: str) -> str:
+    """The venue's name; a translation comes with the Japanese name beside it, which is
+    what the sign on the building says: "Central Library（中央図書館）"."""
     place = session.get("venue") or {}
-    return _localised(place.get("name", ""), place.get("names"), language)
+    name = place.get("name", "")
+    shown = _localised(name, place.get("names"), language)
+    return f"{shown}（{name}）" if shown != name and name else shown
 
 
 def seats(session: dict, language: str) -> str:

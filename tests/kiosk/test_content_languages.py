@@ -65,3 +65,16 @@ def test_the_overview_starts_with_the_notice_page_only_where_a_language_is_missi
     assert [p.kind for p in guide_flow.overview_pages(juminhyo, 4, "en")][0] == "summary"
     konbini = catalog.guide("konbini")  # written in all five languages
     assert guide_flow.overview_pages(konbini, 4, "ko")[0].kind == "summary"
+
+
+def test_kiosk_venue_names_keep_the_japanese_name_and_never_fall_back_to_english():
+    from kiosk import booking_text
+
+    session = {
+        "course": {"title": "スマホ入門（iPhone）", "titles": {"en": "Smartphone introduction"}},
+        "venue": {"name": "中央図書館", "names": {"en": "Central Library"}},
+    }
+    assert booking_text.venue(session, "en") == "Central Library（中央図書館）"
+    assert booking_text.venue(session, "ja") == "中央図書館"
+    assert booking_text.venue(session, "ko") == "中央図書館"  # no Korean name: the sign's
+    assert booking_text.title(session, "zh-Hans") == "スマホ入門（iPhone）"  # not English
