@@ -24,7 +24,6 @@ from kiosk.guide_flow import GuideEvents
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, load_rules
 from kiosk.widgets import BigButton, PhraseLabel
-from kiosk.widgets.speech_queue import clips_for, play_all
 
 load_rules(__file__)
 log = logging.getLogger(__name__)
@@ -54,8 +53,6 @@ class GuideOverviewScreen(PagedScreen):
 
     guide = ObjectProperty(None, allownone=True)
     title_text = StringProperty("")
-    #: True when a clip was built for something on this page (読み上げ is shown)
-    can_speak = BooleanProperty(False)
 
     def on_kv_post(self, base_widget) -> None:
         app = _app()
@@ -94,7 +91,6 @@ class GuideOverviewScreen(PagedScreen):
 
         self.title_text = self.guide.title.get(language)
         page = self._overview()[self.page]
-        self.can_speak = bool(clips_for(app, self.spoken(language)))
         if page.kind == "summary":
             rows = [
                 (tr("Who it is for"), self.guide.for_whom.get(language)),
@@ -114,18 +110,27 @@ class GuideOverviewScreen(PagedScreen):
         for item in page.items:
             box.add_widget(PhraseLabel(source=mark + item.get(language)))
 
-    def spoken(self, language: str) -> list[str]:
-        """The page's texts that have clips in the cache (as ``Guide.spoken_texts`` lists them)."""
+    def speech_text(self, language: str) -> list[str]:
+        """The page as shown; the guide's own texts whole, so their clips built ahead are used."""
+        if self.guide is None:
+            return []
+
+        def tr(message: str) -> str:
+            return gettext_in(message, language)
+
         page = self._overview()[self.page]
+        texts = [self.guide.title.get(language)]
         if page.kind == "summary":
-            return [self.guide.title.get(language), self.guide.for_whom.get(language)]
-        return [item.get(language) for item in page.items]
+            minutes = tr("About %(minutes)d minutes") % {"minutes": self.guide.duration_minutes}
+            return texts + [tr("Who it is for"), self.guide.for_whom.get(language),
+                            tr("Time"), minutes, tr("Fee"), self.guide.fee.get(language)]  # fmt: skip
+        texts.append(tr("What to bring") if page.kind == "bring" else tr("Please note"))
+        return texts + [item.get(language) for item in page.items]
 
     def read_aloud(self) -> None:
         app = _app()
-        clips = clips_for(app, self.spoken(app.language))
-        if clips:
-            play_all(app, clips)
+        app.read_aloud(self)
+        if self.guide is not None:
             GuideEvents(app.record).speech(self.guide.id)
 
     def next(self) -> None:
@@ -151,7 +156,6 @@ class GuideChecklistScreen(PagedScreen):
     """Before you start: each check a big toggle showing ✓ or □ (and a thick frame), not colour alone."""
 
     guide = ObjectProperty(None, allownone=True)
-    can_speak = BooleanProperty(False)
     checklist = ObjectProperty(guide_flow.Checklist())
     #: ids checked, mirrored for the kv rules
     checked = ListProperty([])
@@ -193,7 +197,6 @@ class GuideChecklistScreen(PagedScreen):
         language = _app().language
         items = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
         self.ids.glossary.texts = [item.text.get(language) for item in items]
-        self.can_speak = bool(clips_for(_app(), [item.text.get(language) for item in items]))
         for item in items:
             done = self.checklist.is_checked(item.id)
             button = BigButton(caption=f"{CHECKED if done else UNCHECKED} {item.text.get(language)}",
@@ -201,12 +204,29 @@ class GuideChecklistScreen(PagedScreen):
             button.bind(on_release=lambda _b, i=item.id: self.toggle(i))
             box.add_widget(button)
 
+    def speech_text(self, language: str) -> list[str]:
+        """The screen as shown; each check whole (its clip is built ahead), then if it is ready."""
+        from kiosk.widgets.speech_bar import screen_texts
+
+        if self.guide is None:
+            return []
+        page = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
+        items = [(item.text.get(language), item) for item in page]
+        texts: list[str] = []
+        for text in screen_texts(self, language):
+            item = next((i for t, i in items if t and text.endswith(t)), None)
+            if item is None:
+                texts.append(text)
+                continue
+            texts.append(item.text.get(language))  # without its ✓ / □ mark
+            if self.checklist.is_checked(item.id):
+                texts.append(gettext_in("Ready", language))
+        return texts
+
     def read_aloud(self) -> None:
         app = _app()
-        items = guide_flow.chunks(self.guide.checklist, self._per_page())[self.page]
-        clips = clips_for(app, [item.text.get(app.language) for item in items])
-        if clips:
-            play_all(app, clips)
+        app.read_aloud(self)
+        if self.guide is not None:
             GuideEvents(app.record).speech(self.guide.id)
 
     def toggle(self, item_id: str) -> None:
