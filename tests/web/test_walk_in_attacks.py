@@ -82,13 +82,16 @@ def audit_events(database, action) -> list[AuditEvent]:
 
 
 @pytest.mark.parametrize("typed", ["5678", "1234", "090-1234", "1234-5678", "12345678", "56"])
-def test_a_few_phone_digits_find_nobody(instructor, ward, typed):
+def test_a_few_phone_digits_find_nobody(instructor, database, ward, typed):
     """The attack: digits anywhere in the number, a few at a time."""
     response = search(instructor, ward.today_session_id, typed)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Type the whole phone number (10 or 11 digits)" in html
     assert "山田 花子" not in html and "ヤマダ" not in html
+    # the attempt is in the audit trail (what was typed is not)
+    (event,) = audit_events(database, "participant.search.refused")
+    assert event.details == {"reason": "partial_phone"} and typed not in str(event.details)
 
 
 def test_a_wrong_whole_number_finds_nobody(instructor, ward):

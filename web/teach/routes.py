@@ -251,6 +251,13 @@ def walk_in_search(session_id: int):
         end_unit_of_work(commit=True)
         show_domain_error(form, error)
         return render_session(session_for(session_id), 429, search_form=form)
+    except (walk_ins.NotASearch, walk_ins.WholePhoneNumber) as error:
+        # nothing was looked up, but the attempt (a few digits?) stays in the audit trail
+        reason = "partial_phone" if isinstance(error, walk_ins.WholePhoneNumber) else "not_a_name"
+        walk_ins.record_refused(db_session(), actor(), class_session.id, reason)
+        end_unit_of_work(commit=True)
+        show_domain_error(form, error)
+        return render_session(session_for(session_id), 422, search_form=form)
     except DomainError as error:
         show_domain_error(form, error)
         return render_session(class_session, 422, search_form=form)
