@@ -297,3 +297,16 @@ def test_adding_a_new_walk_in_needs_no_search_and_uses_none_of_the_limit(
     )
     assert "すずき いちろう: checked in." in response.get_data(as_text=True)
     assert len(audit_events(database, "participant.search")) == SEARCH_LIMIT
+
+
+def test_the_privacy_officer_finds_every_walk_in_search_in_the_audit_trail(
+    instructor, as_role, ward
+):
+    search(instructor, ward.today_session_id, "やまだ")
+    search(instructor, ward.today_session_id, "1234")
+    admin = as_role("admin")
+    html = admin.get("/reports/audit?action=participant.search").get_data(as_text=True)
+    assert "participant.search</code>" in html and "Instructor (instructor)" in html
+    assert '<option value="participant.search"' in html  # offered in the filter
+    html = admin.get("/reports/audit?action=participant.search.refused").get_data(as_text=True)
+    assert "participant.search.refused</code>" in html and "1234" not in html

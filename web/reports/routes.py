@@ -35,6 +35,9 @@ _FULL_WIDTH_DIGITS = {0xFF10 + d: str(d) for d in range(10)}
 #: what the audit viewer can filter on
 AUDIT_ACTIONS = (
     "participant.view",
+    # instructors' walk-in searches (classroom/services/walk_ins.py), and refused ones
+    "participant.search",
+    "participant.search.refused",
     "participant.export",
     "participant.create",
     "participant.update",
