@@ -46,6 +46,22 @@ UNTRANSLATED = N_(
 )
 
 
+UNTRANSLATED_ANSWER = N_(
+    "This answer is not yet written in %(language)s. "
+    "It is shown in Japanese, as at the ward's counters."
+)
+
+
+def untranslated_answer_notice(question, language: str) -> str:
+    """For an FAQ answer whose question, answer or next step is missing in ``language``
+    (and so shows in Japanese): the notice in ``language``; else ""."""
+    texts = [question.q, question.a] + ([question.next] if question.next is not None else [])
+    if language == "ja" or all(text.has(language) for text in texts):
+        return ""
+    name = LANGUAGE_NAMES.get(language, language)
+    return gettext_in(UNTRANSLATED_ANSWER, language) % {"language": name}
+
+
 def untranslated(guide, language: str) -> bool:
     """True when a text of ``guide`` a resident sees is missing in ``language`` (and so
     shows in Japanese: the content never falls back to a third language)."""

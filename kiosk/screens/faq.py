@@ -24,6 +24,8 @@ class FaqScreen(PagedScreen):
     question = ObjectProperty(None, allownone=True)
     answer_text = StringProperty("")
     next_text = StringProperty("")
+    #: "this answer is not yet written in 中文 …" when it shows in Japanese, else ""
+    notice_text = StringProperty("")
     heading_text = StringProperty("")
     clip = StringProperty("")
     #: the guide an answer points to, "" when none (or when it is withdrawn)
@@ -62,6 +64,7 @@ class FaqScreen(PagedScreen):
             self.heading_text = self.question.q.get(language)
             self.answer_text = self.question.a.get(language)
             self.next_text = self.question.next.get(language) if self.question.next else ""
+            self.notice_text = guide_flow.untranslated_answer_notice(self.question, language)
             guide = app.catalog.guides.get(self.question.guide or "")
             self.guide_id = guide.id if guide is not None and not guide.withdrawn else ""
             clip = app.clip_for(self.answer_text)

@@ -78,3 +78,18 @@ def test_kiosk_venue_names_keep_the_japanese_name_and_never_fall_back_to_english
     assert booking_text.venue(session, "ja") == "中央図書館"
     assert booking_text.venue(session, "ko") == "中央図書館"  # no Korean name: the sign's
     assert booking_text.title(session, "zh-Hans") == "スマホ入門（iPhone）"  # not English
+
+
+def test_an_faq_answer_missing_a_language_says_so_in_that_language():
+    from content.model import Question, Text
+
+    question = Question(
+        "fee",
+        Text({"ja": "手数料はいくらですか？", "en": "How much is it?", "ko": "수수료는 얼마예요?"}),
+        Text({"ja": "1通300円です。", "en": "300 yen per copy."}),
+    )
+    notice = guide_flow.untranslated_answer_notice(question, "ko")
+    assert "한국어" in notice and "일본어" in notice
+    assert question.a.get("ko") == question.a.get("ja")  # the answer itself is the Japanese
+    assert guide_flow.untranslated_answer_notice(question, "en") == ""
+    assert guide_flow.untranslated_answer_notice(question, "ja") == ""
