@@ -269,4 +269,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BaseException:
+        # Kivy has taken sys.stderr over for its (silenced) logger: say it on the real one
+        import traceback
+
+        traceback.print_exc(file=sys.__stderr__)
+        sys.exit(1)

@@ -77,8 +77,11 @@ def floors(tmp_path_factory):
     results = {}
     for window in WINDOWS:
         report = out / f"problems-{window}.json"
-        assert report.is_file(), f"{window}: the run broke\n{errors[window][-4000:]}"
-        results[window] = json.loads(report.read_text())
+        results[window] = (
+            json.loads(report.read_text())
+            if report.is_file()
+            else {f"floors-{window}-run": [f"the run broke: {errors[window][-4000:]}"]}
+        )
     kept = ARTIFACTS / "floors"
     kept.mkdir(parents=True, exist_ok=True)
     for drawn in [*out.glob("floors-*.png"), *out.glob("problems-*.json")]:
@@ -98,6 +101,7 @@ KINDS = ("home", "finder", "guide-list", "guide-overview", "guide-step", "guide-
 def test_every_screen_kind_was_drawn_in_every_language_and_size(floors, window):
     results, out = floors
     cases = results[window]
+    assert f"floors-{window}-run" not in cases, cases.get(f"floors-{window}-run")
     assert len(cases) == len(KINDS) * len(LANGUAGES) * 2
     for kind in KINDS:
         for size in ("large", "extra-large"):
