@@ -11,6 +11,7 @@ OUT_DIR/problems-WxH.json ({case: [problem, ...]}); exits 0 once every case was 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -236,7 +237,10 @@ def main() -> None:
             app.idle_overlay.dismiss(animation=False)
             app.idle_overlay = None
         if (language, size) != (app.language, app.text_size) or kind in STICKY:
-            # a new language or size: a new visit, as a resident would start one
+            # a new language or size: a new visit, as a resident would start one. Widgets
+            # the screens dropped are collected first: a kv binding of one collected while
+            # app.language is being dispatched raises ReferenceError (Kivy 2.3)
+            gc.collect()
             app.end_visit()
             app.language, app.text_size = language, size
         else:
