@@ -60,6 +60,7 @@ def length_and_peak(path: Path) -> tuple[float, float]:
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
     out = Path(SHOTS) / "speech" if SHOTS else tmp_path_factory.mktemp("speech")
+    out.mkdir(parents=True, exist_ok=True)  # Kivy makes its KIVY_HOME inside, not the parents
     return walk(out, "ja,en")
 
 
