@@ -130,7 +130,7 @@ COURSES = [
         "One-point class: My Number Card and Mynaportal",
         CourseKind.ONE_POINT,
         DeviceTrack.ANY,
-        ["mynumber-card", "mynaportal"],
+        ["mynumber-card", "mynaportal", "smartphone-certificate", "kokin-account"],
     ),
     (
         "op-line",
