@@ -1,7 +1,7 @@
 """one-time form tokens: a creating form sent twice creates once
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import classroom.models.base
 
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
