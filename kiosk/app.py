@@ -12,7 +12,6 @@ import os
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +97,13 @@ class KioskApp(App):
         self.idle_overlay = None
         self.content_version = "unknown"
         self.recover_after = RECOVER_AFTER
+        #: the call for staff in progress (kiosk.help_call), its clock and its poll
+        self.help_call = None
+        self.help_clock = time.monotonic
+        self.help_tick_every = 1.0
+        self._help_event = None
+        self._help_asking = False
+        self._help_asked_at = float("-inf")
         self.fbind("language", self._language_changed)
         self.fbind("text_size", self._text_size_changed)
         self._language_changed()
@@ -212,6 +218,9 @@ class KioskApp(App):
         return False
 
     def _idle_tick(self, _dt) -> None:
+        if self._help_holds():
+            self.idle.touch()
+            return
         action = self.idle.poll()
         if action == "warn":
             if self.root.current == "home" and self.visit.empty:
@@ -226,6 +235,10 @@ class KioskApp(App):
             self.end_visit()
         if self.idle_overlay is not None:
             self.idle_overlay.seconds = self.idle.seconds_left()
+
+    def _help_holds(self) -> bool:
+        """A call for staff is waiting: waiting is not "idle" (UX.md), nothing is wiped."""
+        return self.help_call is not None and self.help_call.holds_the_kiosk
 
     def _content_idle(self) -> None:
         """Home, idle, nothing entered: look for a newer bundle; switch to one fetched earlier."""
@@ -243,6 +256,7 @@ class KioskApp(App):
             self.idle_overlay.dismiss()
             self.idle_overlay = None
         self.stop_speaking()
+        self.help_call = None  # はじめにもどる: the resident left the please-wait screen
         self.visit_clips.clear()
         self.visit.reset()
         self.booking_with_device = False
@@ -373,24 +387,91 @@ class KioskApp(App):
         self.end_visit()
 
     def call_staff(self) -> None:
-        """職員を呼ぶ: a help request through the outbox, and "staff are coming"."""
-        key = str(uuid.uuid4())
-        self.outbox.put("help", {"screen": self.root.current, "language": self.language}, key=key)
-        self._submit(lambda: self.outbox.flush(self.api, force=True),
-                     lambda deliveries: self._help_answered(key, deliveries))  # fmt: skip
-        self.show("notice", message="Calling the staff…")
+        """職員を呼ぶ: a help request through the outbox, and a please-wait screen that stays.
 
-    def _help_answered(self, key: str, deliveries) -> None:
-        self._delivered(deliveries)
-        delivered = not isinstance(deliveries, Exception) and any(
-            d.key == key and d.outcome == "delivered" for d in deliveries
-        )
+        It stays until staff take the call (「職員が向かっています」) or close it on the
+        board, or ten minutes pass (kiosk.help_call); pressed again, it shows the same call.
+        """
+        from kiosk.help_call import HelpCall, where
+
+        call = self.help_call
+        if call is not None and call.holds_the_kiosk:
+            self._show_help(call)
+            return
+        call = HelpCall(where(self.root.current_screen), self.help_clock,
+                        came_from=self.root.current)  # fmt: skip
+        self.help_call = call
+        self.outbox.put("help", {"screen": call.screen, "language": self.language},
+                        key=call.client_id)  # fmt: skip
+        self._submit(lambda: self.outbox.flush(self.api, force=True),
+                     lambda deliveries: self._help_answered(call, deliveries))  # fmt: skip
+        self._show_help(call)
+        if self._help_event is None:
+            self._help_event = Clock.schedule_interval(self._help_tick, self.help_tick_every)
+
+    def _show_help(self, call) -> None:
+        from kiosk.help_call import DETAIL
+
+        params = {"message": call.message, "detail": "" if call.over else DETAIL}
         if self.root.current == "notice":
-            self.root.get_screen("notice").prepare(
-                message="A staff member is coming. Please wait here."
-                if delivered
-                else "Please ask at the counter. A staff member will help you."
-            )
+            self.root.get_screen("notice").prepare(**params)
+        else:
+            self.show("notice", **params)
+
+    def _help_answered(self, call, deliveries) -> None:
+        self._delivered(deliveries)
+        mine = None
+        if not isinstance(deliveries, Exception):
+            mine = next((d for d in deliveries if d.key == call.client_id), None)
+        if mine is None:  # an earlier flush (the heartbeat's) may have sent it already
+            sent = not any(e["key"] == call.client_id for e in self.outbox.entries())
+        else:
+            sent = mine.outcome == "delivered"
+        # not sent now (no answer, refused): the resident is told to ask at the counter
+        call.delivered(sent)
+        if mine is not None and mine.outcome == "delivered":
+            call.heard(str(mine.answer.get("status", "")))
+        self._help_changed(call)
+
+    def _help_changed(self, call) -> None:
+        if call is not self.help_call:
+            return  # an older call, or the visit ended meanwhile
+        if call.state in ("closed", "expired"):
+            self._help_over(call)
+        elif self.root.current == "notice":
+            self._show_help(call)
+
+    def _help_over(self, call) -> None:
+        """Staff closed the call or ten minutes passed: the resident's screen comes back."""
+        self.help_call = None
+        self.idle.touch()  # a fresh 90 s before 続けますか？
+        if self.root.current == "notice":
+            self.root.current_screen.back()  # the screen as the resident left it
+
+    def _help_tick(self, _dt=None) -> bool | None:
+        """Every second while a call holds the kiosk: ten minutes up? time to ask the server?"""
+        from kiosk.help_call import POLL_EVERY, TAKEN, WAITING
+
+        call = self.help_call
+        if call is None:
+            self._help_event = None
+            return False
+        if call.tick():
+            self._help_over(call)
+            self._help_event = None
+            return False
+        now = self.help_clock()
+        if call.state in (WAITING, TAKEN) and not self._help_asking and \
+                now - self._help_asked_at >= POLL_EVERY:  # fmt: skip
+            self._help_asking, self._help_asked_at = True, now
+
+            def heard(status) -> None:
+                self._help_asking = False
+                if not isinstance(status, Exception) and call.heard(status):
+                    self._help_changed(call)
+
+            self._submit(lambda: self.api.help_status(call.client_id), heard)
+        return None
 
     # -- speech ----------------------------------------------------------------------
     def clip_for(self, text: str) -> Path | None:

@@ -6,7 +6,9 @@ current language rather than the process's. Translations come from the shared
 "kiosk" (``make i18n`` extracts the kiosk's strings with that context, see
 scripts/babel_kiosk.py); ``SEED`` below is the fallback while a catalog entry is empty.
 ``scripts/seed_kiosk_catalogs.py`` copies SEED's ja, zh-Hans and ko into the catalogs, so
-those can shrink out of SEED; ja-easy has no catalog (docs/translations.md) and stays here.
+those can shrink out of SEED. やさしい日本語 (ja-easy) is a real catalog too: the ja
+catalog's entries with the context "kiosk-easy" (``EASY_CONTEXT``); where one is empty the
+kiosk's ja wording is read (docs/translations.md).
 """
 
 from __future__ import annotations
@@ -159,101 +161,6 @@ SEED: dict[str, dict[str, str]] = {
         "Continue": "続ける",
         "Calling the staff…": "職員を呼んでいます…",
         "A staff member is coming. Please wait here.": "職員が来ます。ここでお待ちください。",
-    },
-    "ja-easy": {
-        "Which phone will you bring?": "どの　けいたいを　もって　きますか。",
-        "Senior phone": "らくらくスマホ",
-        "I do not have a smartphone": "スマホを　もって　いない",
-        "If everything is right, press Book.": "よければ「もうしこむ」を　おして　ください。",
-        "Delete": "けす",
-        "Back": "もどる",
-        "Start over": "はじめにもどる",
-        "Call staff": "しょくいんを　よぶ",
-        "What would you like to do?": "なにを　しますか。",
-        "How to do a procedure online": "てつづきの　やりかた",
-        "Sign up for a smartphone class": "スマホきょうしつに　もうしこむ",
-        "Questions and answers": "よくある　しつもん",
-        "Language": "ことば",
-        "Text size": "もじの　おおきさ",
-        "Large": "おおきい",
-        "Extra large": "とても　おおきい",
-        "Reading aloud": "よみあげ",
-        "On": "する",
-        "Off": "しない",
-        "Read aloud": "よみあげ",
-        "Speech is not available right now. Please read the screen, or press Call staff.": "いまは　よみあげが　つかえません。がめんの　じを　よんでください。わからないときは「しょくいんを　よぶ」を　おしてください。",
-        "Which procedure?": "どの　てつづきですか。",
-        "Step %(number)d of %(total)d": "%(number)d / %(total)d",
-        "The screen shows": "がめんに　でること",
-        "Previous step": "まえへ",
-        "Next step": "つぎへ",
-        "Finished": "おわり",
-        "Tsunagu": "つなぐ",
-        "Choose a class": "きょうしつを\u3000えらぶ",
-        "Loading the classes…": "よみこんで\u3000います…",
-        "The list of classes cannot be loaded right now. Please ask the staff. They can book for you.": "いま\u3000きょうしつを\u3000みることが\u3000できません。しょくいんに\u3000こえを\u3000かけて\u3000ください。",
-        "Earlier classes": "まえ",
-        "Later classes": "つぎ",
-        "Try again": "もう\u3000いちど",
-        "Full: waiting list": "まんせき（まつ）",
-        "%(count)d seats left": "あと\u3000%(count)dせき",
-        "Lottery": "ちゅうせん",
-        "Before you enter your details": "いれる\u3000まえに\u3000よんで\u3000ください",
-        "Do not agree": "いいえ",
-        "Agree and continue": "はい、すすむ",
-        "Your name in katakana": "なまえ（カタカナ）",
-        "Delete one": "1じ\u3000けす",
-        "Space": "あける",
-        "Next": "つぎへ",
-        "Your phone number": "でんわばんごう",
-        "Your birth year": "うまれた\u3000とし",
-        "Please check your booking": "これで\u3000いいですか",
-        "Change": "なおす",
-        "Book": "もうしこむ",
-        "You are booked.": "よやく\u3000できました。",
-        "You are on the waiting list: number %(position)d.": "キャンセルまち\u3000%(position)dばんです。",
-        "You have applied for the lottery.": "ちゅうせんに\u3000もうしこみました。",
-        "Received (pending)": "うけつけちゅう",
-        "The booking could not be made.": "よやく\u3000できませんでした。",
-        "Your reservation code": "よやく\u3000ばんごう",
-        "Finish": "おわる",
-        "Please wait a moment.": "すこし\u3000まって\u3000ください。",
-        "Do you want to continue?": "つづけますか？",
-        "In %(seconds)d seconds the screen goes back to the start and what you entered is deleted.": "あと\u3000%(seconds)dびょうで\u3000はじめに\u3000もどります。いれた\u3000ことは\u3000きえます。",
-        "Continue": "つづける",
-        "Calling the staff…": "しょくいんを\u3000よんで\u3000います…",
-        "A staff member is coming. Please wait here.": "しょくいんが\u3000きます。ここで\u3000まって\u3000ください。",
-        "Certificates": "しょうめいしょ",
-        "Events": "ぎょうじ",
-        "Health": "けんこう",
-        "Payments": "はらう",
-        "My Number Card": "マイナンバーカード",
-        "What do you want to do?": "なにを　したいですか？",
-        "Show all guides": "ぜんぶの　あんないを　みる",
-        "Previous page": "まえの　ページ",
-        "Next page": "つぎの　ページ",
-        "Start the steps": "てじゅんを　はじめる",
-        "Who it is for": "だれの　ため",
-        "Time": "じかん",
-        "Fee": "おかね",
-        "About %(minutes)d minutes": "だいたい　%(minutes)d ふん",
-        "What to bring": "もっていく　もの",
-        "Please note": "きを　つけること",
-        "Before you go": "でかける　まえに",
-        "Furigana": "ふりがな",
-        "Stop": "とめる",
-        "Volume": "おとの　おおきさ",
-        "Before you go: please check": "でかける　まえに　たしかめましょう",
-        "Tap each item you have ready. A tick ✓ shows it is ready.": "じゅんびが　できたら　おしてください。✓ が　つきます。",
-        "Next: the QR code for your phone": "つぎへ：スマホで　よみとる　QRコード",
-        "Open the camera on your phone and point it at this code. Then tap the link that appears.": "スマホの　カメラを　ひらいて　この　コードに　むけてください。でてきた　リンクを　おします。",
-        "Print the steps on paper": "てじゅんを　かみに　いんさつする",
-        "Stuck? Learn it in a class": "こまったら：おしえてくれる　きょうしつ",
-        "The step sheet is printing. Please take it from the printer.": "かみを　いんさつしています。プリンターから　とってください。",
-        "The sheet could not be printed. Please ask the staff.": "いんさつ　できませんでした。しょくいんに　こえを　かけてください。",
-        "See how to do it": "やりかたを　みる",
-        "Where to ask for help": "そうだん　できる　まどぐち",
-        "Cancel": "やめる",
     },
     "zh-Hans": {
         "Which phone will you bring?": "您会带哪种手机？",
@@ -473,22 +380,27 @@ def current_language() -> str:
 #: もどる for a resident, 戻る for staff), so kiosk entries in the shared catalogs
 #: carry this message context
 CONTEXT = "kiosk"
+#: the ja catalog's やさしい日本語 entries for the kiosk (ja-easy)
+EASY_CONTEXT = "kiosk-easy"
 
 
 def gettext(message: str) -> str:
-    """``message`` in the kiosk's language: the shared catalog's kiosk entry, else the seed."""
+    """``message`` in the kiosk's language: the shared catalog's kiosk entry, else the seed.
+
+    ja-easy: the ja catalog's kiosk-easy entry, else the ja wording.
+    """
     language = _state["language"]
     if language == "en":
         return message
-    # ja-easy has no catalog of its own yet in locales/: its seed, then Japanese
-    for code in (language, "ja") if language == "ja-easy" else (language,):
-        translated = translations(code).pgettext(CONTEXT, message)
-        if translated != message:
-            return translated
-        seeded = SEED.get(code, {}).get(message)
-        if seeded:
-            return seeded
-    return message
+    if language == "ja-easy":
+        easy = translations("ja").pgettext(EASY_CONTEXT, message)
+        if easy != message:
+            return easy
+        language = "ja"
+    translated = translations(language).pgettext(CONTEXT, message)
+    if translated != message:
+        return translated
+    return SEED.get(language, {}).get(message) or message
 
 
 _ = gettext

@@ -45,6 +45,9 @@ class GuideStepScreen(KioskScreen):
     clip = StringProperty("")
     furigana = BooleanProperty(False)
     overrides = ObjectProperty({})
+    #: the hand-off URL at the step that says to scan the screen's QR code, else ""
+    handoff_url = StringProperty("")
+    handoff_label = StringProperty("")
 
     def on_kv_post(self, base_widget) -> None:
         App.get_running_app().fbind("language", self.refresh)
@@ -72,6 +75,8 @@ class GuideStepScreen(KioskScreen):
             return
         app = App.get_running_app()
         GuideEvents(app.record).step(self.guide.id, self.index)
+        if self.handoff_url:
+            GuideEvents(app.record).handoff(self.guide.id)
         if app.speech:
             self.read_aloud()
 
@@ -85,8 +90,15 @@ class GuideStepScreen(KioskScreen):
         self.step_text = step.text.get(language)
         self.screen_text = step.screen.get(language) if step.screen is not None else ""
         self.counter = step_counter(self.index, len(self.guide.steps))
-        self.picture = picture_path(
-            app.catalog.root, step.illustration, app.config_values.data_dir / "pictures"
+        # the QR code is shown where the step says to scan it, in the picture's place
+        self.handoff_url = self.guide.handoff.url if getattr(step, "handoff", False) else ""
+        self.handoff_label = self.guide.handoff.label.get(language)
+        self.picture = (
+            ""
+            if self.handoff_url
+            else picture_path(
+                app.catalog.root, step.illustration, app.config_values.data_dir / "pictures"
+            )
         )
         clip = app.clip_for(self.step_text)
         self.clip = str(clip) if clip else ""
@@ -98,8 +110,8 @@ class GuideStepScreen(KioskScreen):
             self.index += 1
             return
         GuideEvents(app.record).finished(self.guide.id)
-        app.show("guide_checklist" if self.guide.checklist else "guide_handoff",
-                 guide_id=self.guide.id)  # fmt: skip
+        # the checks came before the steps (guide_walk): the end is the hand-off screen
+        app.show("guide_handoff", guide_id=self.guide.id)
 
     def back(self) -> bool:
         if self.index > 0:
@@ -133,3 +145,4 @@ class GuideStepScreen(KioskScreen):
         self.guide = None
         self.index = 0
         self.picture = ""
+        self.handoff_url = ""

@@ -110,6 +110,13 @@ class ApiClient:
     def help_request(self, payload: dict) -> dict:
         return self.request("POST", "/help-requests", payload)[1]
 
+    def help_status(self, client_id: str) -> str:
+        """ "open", "taken" or "closed": what staff did with this kiosk's call."""
+        status = self.request("GET", f"/help-requests/{client_id}")[1].get("status")
+        if status not in ("open", "taken", "closed"):
+            raise Unreachable("malformed answer")
+        return status
+
     def events(self, events: list[dict]) -> dict:
         return self.request("POST", "/events", {"events": events})[1]
 

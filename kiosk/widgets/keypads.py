@@ -7,11 +7,21 @@ what a tap does to the text is ``kiosk.kana`` / the screen's business.
 from __future__ import annotations
 
 from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk import kana
+from kiosk.i18n import N_
 from kiosk.theme import GAP
 from kiosk.widgets.big_button import BigButton
+from kiosk.widgets.phrase_label import PhraseLabel
+
+#: the hint shown (and read) over the kana keyboard: how the marks column is used
+MARKS_HINT = N_("For ダ, press タ and then ゛. For パ, press ハ and then ゜. "
+                "For a small ッ, press ツ and then 小.")  # fmt: skip
+#: a lone ゛ is a speck at the button size: the marks are drawn up to this much larger,
+#: as far as the key's height allows (a taller key would push its row out of line)
+MARK_SCALE = 1.8
 
 #: a key that never holds text; "" cells keep the chart's shape
 _BLANK = ""
@@ -50,11 +60,52 @@ class _Pad(GridLayout):
         """A key was tapped (``value``: the kana, the mark or the digit)."""
 
 
-class KanaKeyboard(_Pad):
-    """ア行 to ワ行 left to right, each column top to bottom, then ゛ ゜ 小 ー."""
+#: the marks column's use, one line each, beside the keyboard (katakana: no translation)
+MARK_EXAMPLES = ("ダ＝タ＋゛", "パ＝ハ＋゜", "ッ＝ツ＋小")
+
+
+class KanaHint(BoxLayout):
+    """The visible hint for ゛ ゜ 小 beside the keyboard: ダ＝タ＋゛, パ＝ハ＋゜, ッ＝ツ＋小.
+
+    ``hint`` is the same in words (「ダ は タ を押してから ゛ …」), for reading aloud.
+    """
+
+    hint = StringProperty(MARKS_HINT)
 
     def __init__(self, **kwargs):
+        super().__init__(orientation="vertical", **kwargs)
+        for example in MARK_EXAMPLES:
+            self.add_widget(PhraseLabel(source=example, fixed_language="ja", bold=True))
+
+
+class KanaKeyboard(_Pad):
+    """ア行 to ワ行 left to right, each column top to bottom, then ゛ ゜ 小 ー.
+
+    Every key is ``key_height`` high, the marks too, so the marks column lines up with the
+    kana rows at both text sizes.
+    """
+
+    def _resize(self, *_args) -> None:
+        super()._resize()
+        for child in self.children:
+            if getattr(child, "is_mark", False):
+                child.font_scale = self._mark_scale()
+
+    def _mark_scale(self) -> float:
+        from kivy.app import App
+
+        app = App.get_running_app()
+        button = getattr(app, "button_size", 40) or 40
+        # the caption's line plus the button's 32 px of padding must fit in the key
+        return max(1.0, min(MARK_SCALE, (self.key_height - 40) / button))
+
+    def __init__(self, **kwargs):
+        from kivy.app import App
+
         super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "button_size"):  # 大 ⇄ 特大: the marks refit
+            app.fbind("button_size", self._resize)
         self.rows = 5
         self.cols = len(kana.COLUMNS) + 1
         marks = (*kana.MARKS, _BLANK)
@@ -66,9 +117,11 @@ class KanaKeyboard(_Pad):
                 )
             mark = marks[row]
             if mark:
-                # a lone ゛ is a speck at the button size: the marks are drawn larger
-                scale = 1.8 if mark in (kana.DAKUTEN, kana.HANDAKUTEN) else 1.0
-                self.add_widget(self._key(mark, mark, fixed_language="ja", font_scale=scale))
+                key = self._key(mark, mark, fixed_language="ja")
+                if mark in (kana.DAKUTEN, kana.HANDAKUTEN):
+                    key.is_mark = True
+                    key.font_scale = self._mark_scale()
+                self.add_widget(key)
             else:
                 self.add_widget(self._blank())
 

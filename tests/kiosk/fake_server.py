@@ -28,6 +28,8 @@ class FakeApi:
         #: the request body of each registration, by Idempotency-Key
         self.bookings: dict[str, dict] = {}
         self.help_requests: dict[str, dict] = {}
+        #: what staff did with each call, by client_id (the board's take / close)
+        self.help_status: dict[str, str] = {}
         self.events: dict[str, dict] = {}
         self.requests: list[tuple[str, str, str | None]] = []
         self.lock = threading.Lock()
@@ -85,9 +87,16 @@ class FakeApi:
             self.registrations[key] = answer
             self.bookings[key] = body
             return 201, answer
+        if method == "GET" and path.startswith("/api/v1/help-requests/"):
+            client_id = path.rsplit("/", 1)[1]
+            if client_id not in self.help_requests:
+                return 404, {"error": "not_found", "message": "?"}
+            number = list(self.help_requests).index(client_id) + 1
+            return 200, {"id": number, "status": self.help_status.get(client_id, "open")}
         if path == "/api/v1/help-requests":
             self.help_requests.setdefault(body["client_id"], body)
-            return 201, {"id": len(self.help_requests), "status": "open"}
+            status = self.help_status.get(body["client_id"], "open")
+            return 201, {"id": len(self.help_requests), "status": status}
         if path == "/api/v1/events":
             for event in body["events"]:
                 self.events.setdefault(event["client_id"], event)

@@ -1,6 +1,7 @@
 """One guide walked by touches in one app run under Xvfb, against the fake server.
 
-home → finder → overview → steps (ふりがな, speech) → checklist → hand-off → stuck → classes,
+home → finder → overview → checklist → steps (the QR at the scan step; ふりがな, speech) →
+the end (hand-off) → stuck → classes,
 then the FAQ; the events that reached the server are anonymous.
 """
 
@@ -62,8 +63,8 @@ def test_the_walk_passes_through_every_guide_screen_and_the_checks(walk):
 
 
 def test_steps_count_up_and_furigana_switches_on(walk):
-    assert walk["step_screen"] == "guide" and walk["step_counter"] == "1 / 10"
-    assert walk["last_counter"] == "10 / 10"
+    assert walk["step_screen"] == "guide" and walk["step_counter"] == "1 / 11"
+    assert walk["last_counter"] == "11 / 11"
     assert walk["furigana"] is True
 
 
@@ -73,6 +74,12 @@ def test_speech_plays_on_entering_stops_replays_and_ends_with_the_step(walk):
     assert walk["volume"] == 1.0
     assert walk["replayed"] is True
     assert walk["speech_after_leaving_step1"] is True
+
+
+def test_the_checks_come_before_the_steps_and_the_qr_at_the_scan_step(walk):
+    assert walk["after_overview"] == "guide_checklist"
+    assert walk["step1_qr"] == "https://example.lg.jp/e-shinsei/juminhyo"
+    assert walk["last_qr"] == ""
 
 
 def test_the_checklist_is_read_item_after_item(walk):
@@ -100,7 +107,7 @@ def test_events_reach_the_server_and_carry_nothing_personal(walk):
     for kind in ("guide_viewed", "step_reached", "guide_finished", "handoff_shown",
                  "speech_played", "faq_viewed", "language_chosen", "text_size_chosen"):  # fmt: skip
         assert kind in kinds
-    assert walk["event_steps"] == list(range(1, 11))
+    assert walk["event_steps"] == list(range(1, 12))
     assert walk["home_language"] == "en" and walk["home_text_size"] == "extra-large"
     assert walk["event_sizes"] == ["large", "xlarge"]  # the API's names
     assert walk["event_fields"] == ["at", "client_id", "guide_id", "kind", "language", "step",

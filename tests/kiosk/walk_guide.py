@@ -93,9 +93,32 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     yield 0.3, lambda: tap(button(app, "手続きのやり方"))
     yield 0.3, lambda: (check(app), tap(button(app, question)))
     yield 0.3, lambda: seen.update({"overview": app.root.current})
-    for _ in range(8):  # the overview's pages, then 手順を始める
+    for _ in range(8):  # the overview's pages, then はじめる前に
         yield 0.2, lambda: (check(app), app.root.current == "guide_overview"
                             and tap(button(app, "→")))  # fmt: skip
+    # the checks come before step 1: what the phone will ask for
+    yield 0.3, lambda: (check(app), seen.update({"checklist": app.root.current,
+                                                 "after_overview": app.root.current}))  # fmt: skip
+    yield 0.1, lambda: tap(button(app, "読み上げ"))
+    yield (
+        0.1,
+        lambda: seen.update({"checklist_clip_1": Path(app.sound.source).name if app.sound else ""}),
+    )
+    yield (
+        0.9,
+        lambda: seen.update({"checklist_clip_2": Path(app.sound.source).name if app.sound else ""}),
+    )
+    yield 0.1, lambda: tap(buttons(app)[0])
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "checked": list(app.root.current_screen.checked),
+                "first_check_caption": buttons(app)[0].caption,
+            }
+        ),
+    )
+    yield 0.1, lambda: tap(button(app, "手順を始める"))
     yield (
         0.3,
         lambda: seen.update(
@@ -103,6 +126,8 @@ def steps(app: KioskApp, api: FakeApi, catalog):
                 "step_screen": app.root.current,
                 "step_counter": app.root.current_screen.counter,
                 "spoke_on_entering": app.sound is not None,
+                # the QR code is on the step that says to scan it
+                "step1_qr": app.root.current_screen.ids.qr.data,
             }
         ),
     )
@@ -123,29 +148,9 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     for _ in range(len(guide.steps) - 1):
         yield 0.15, lambda: tap(button(app, "つぎへ"))
     yield 0.2, lambda: seen.update({"last_counter": app.root.current_screen.counter,
+                                    "last_qr": app.root.current_screen.ids.qr.data,
                                     "speech_after_leaving_step1": app.sound is None})  # fmt: skip
-    yield 0.1, lambda: tap(button(app, "出かける前に"))
-    yield 0.3, lambda: (check(app), seen.update({"checklist": app.root.current}))
-    yield 0.1, lambda: tap(button(app, "読み上げ"))
-    yield (
-        0.1,
-        lambda: seen.update({"checklist_clip_1": Path(app.sound.source).name if app.sound else ""}),
-    )
-    yield (
-        0.9,
-        lambda: seen.update({"checklist_clip_2": Path(app.sound.source).name if app.sound else ""}),
-    )
-    yield 0.1, lambda: tap(buttons(app)[0])
-    yield (
-        0.2,
-        lambda: seen.update(
-            {
-                "checked": list(app.root.current_screen.checked),
-                "first_check_caption": buttons(app)[0].caption,
-            }
-        ),
-    )
-    yield 0.1, lambda: tap(button(app, "QRコード"))
+    yield 0.1, lambda: tap(button(app, "手順をおえる"))
     yield 0.3, lambda: (check(app), seen.update({
         "handoff": app.root.current, "url": app.root.current_screen.url,
         "print_button_shown": any("印刷" in b.caption for b in buttons(app)),
