@@ -5,7 +5,9 @@ for a resident, 戻る for staff), so ``kiosk.i18n`` looks its strings up with
 ``pgettext("kiosk", msgid)``. The kiosk's code does not spell the context out: it calls
 ``gettext_in("Back", language)``, ``tr("Back", language)``, ``_("Back")`` or, in kv rules,
 ``app.tr("Back", app.language)``. This extractor reports each of those as if it were
-``pgettext("kiosk", "Back")``.
+``pgettext("kiosk", "Back")``, and again as ``pgettext("kiosk-easy", "Back")``: the ja
+catalog's kiosk-easy entries are the kiosk's やさしい日本語 (ja-easy); one left empty reads
+the ja wording.
 
 babel.cfg registers it for ``kiosk/**.py`` and ``kiosk/**.kv``::
 
@@ -44,6 +46,8 @@ from typing import Any
 from babel.messages.extract import extract_python
 
 CONTEXT = "kiosk"
+#: each kiosk string again, for its やさしい日本語 wording in the ja catalog (docs/translations.md)
+EASY_CONTEXT = "kiosk-easy"
 
 #: function names whose first argument is a kiosk msgid
 SINGULAR = ("gettext_in", "tr", "_", "gettext", "N_")
@@ -81,6 +85,16 @@ def _classroom_names(source: str) -> set[str]:
 
 
 def extract_kiosk(
+    fileobj, keywords: Collection[str], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Each kiosk entry of ``_extract`` twice: context "kiosk", then "kiosk-easy"."""
+    for lineno, funcname, messages, comments in _extract(fileobj, keywords, comment_tags, options):
+        yield lineno, funcname, messages, comments
+        if funcname in ("pgettext", "npgettext") and messages[0] == CONTEXT:
+            yield lineno, funcname, [EASY_CONTEXT, *messages[1:]], comments
+
+
+def _extract(
     fileobj, keywords: Collection[str], comment_tags: Collection[str], options: Mapping[str, Any]
 ) -> Iterator[tuple[int, str, Any, list[str]]]:
     """Yield ``(lineno, funcname, messages, comments)``; ``funcname`` is ``pgettext``

@@ -4,8 +4,9 @@
 For ja, zh-Hans and ko this writes each SEED translation into the msgstr of the entry
 with the message context "kiosk" and the same msgid, only where that msgstr is empty
 (a translator's word in the catalog always wins) and clears the fuzzy flag of an entry it
-fills. The catalogs are then the source, and SEED can shrink. ja-easy has no catalog
-(docs/translations.md) and stays in SEED. ``make i18n`` runs this before compiling.
+fills. The catalogs are then the source, and SEED can shrink. ja-easy is in the ja
+catalog's "kiosk-easy" entries (docs/translations.md). ``make i18n`` runs this before
+compiling.
 
 Usage: python scripts/seed_kiosk_catalogs.py [LOCALES_DIR]
 """

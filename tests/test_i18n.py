@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 WEB = ROOT / "web"
 KIOSK_CONTEXT = "kiosk"
+#: the kiosk's やさしい日本語 in the ja catalog (docs/translations.md)
+EASY_CONTEXT = "kiosk-easy"
 #: complete for every string
 FULL = ("ja", "en")
 #: complete for the public pages and the kiosk
@@ -88,7 +90,8 @@ def test_full_catalogs_have_no_untranslated_or_fuzzy_entry(language):
     problems = [
         ("fuzzy " if m.fuzzy else "untranslated ") + _key(m)
         for m in _catalog(language)
-        if m.id and _incomplete(m)
+        # an empty kiosk-easy entry is allowed: the kiosk reads its ja wording there
+        if m.id and _incomplete(m) and not (m.context == EASY_CONTEXT and not m.fuzzy)
     ]
     assert not problems, _report(_po_path(language), problems, "incomplete entries (make i18n)")
 
