@@ -77,3 +77,10 @@ def test_every_declared_phone_has_its_own_steps(catalog, lesson_id: str) -> None
         for device in lesson.devices
     }
     assert handouts["iphone"] != handouts["android"] != handouts["senior"]
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_everything_a_participant_reads_is_in_easy_japanese_and_english(catalog, lesson_id) -> None:
+    lesson = catalog.lesson(lesson_id)
+    for text in lesson.resident_texts():
+        assert text.has("ja-easy") and text.has("en"), text.get("ja")
