@@ -86,7 +86,7 @@ def test_everything_a_participant_reads_is_in_easy_japanese_and_english(catalog,
         assert text.has("ja-easy") and text.has("en"), text.get("ja")
 
 
-FIVE_LANGUAGES = ("email-sms", "bousai-app", "kokin-account")
+FIVE_LANGUAGES = ("email-sms", "bousai-app", "kokin-account", "online-medical")
 
 
 @pytest.mark.parametrize("lesson_id", FIVE_LANGUAGES)
