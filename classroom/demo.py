@@ -306,6 +306,7 @@ class _Ward:
             application_deadline=lottery_deadline,
             instructor_ids=[self.rng.choice(self.instructors).id],
             actor=self.actor,
+            now=self.now,
         )
 
     def held_session(self, day: date, attendees: int) -> None:

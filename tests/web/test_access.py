@@ -37,6 +37,7 @@ TABLE = [
     ("POST", "/office/registrations/{g}/cancel", OFFICE),
     ("GET", "/office/calls", OFFICE),
     ("POST", "/office/calls/{c}/informed", OFFICE),
+    ("GET", "/office/content", OFFICE),
     ("GET", "/teach/", EVERY_STAFF),
     ("GET", "/teach/sessions/{s}", EVERY_STAFF),
     ("GET", "/teach/sessions/{o}", OFFICE),
