@@ -184,17 +184,44 @@ def reset_password(db: Session, user_id: int, temporary: str, *, actor: Actor) -
     return set_password(db, user_id, temporary, actor=actor, must_change=True)
 
 
-def change_own_password(db: Session, user_id: int, current: str, new: str, *, actor: Actor) -> User:
+class WrongCurrentPassword(InvalidInput):
+    """The current password given to change it was wrong; the attempt has been counted."""
+
+
+def change_own_password(
+    db: Session,
+    user_id: int,
+    current: str,
+    new: str,
+    *,
+    actor: Actor,
+    remote_addr: str = "",
+    throttle_secret: str | bytes = b"",
+    now: datetime | None = None,
+) -> User:
     """A member of staff changes their own password: the current one first, then a new
     one that follows the rules and is not the old one. Every session ends; the caller
-    starts a fresh one for the browser that made the change."""
+    starts a fresh one for the browser that made the change.
+
+    The current password is guessed no faster here than at the login page: each check is
+    counted by the same throttle (per account name and address, and per address). A wrong
+    current password raises `WrongCurrentPassword`, whose count the caller keeps by
+    committing before it answers."""
     user = _account(db, user_id, lock=True)
+    secret = throttle_secret.encode() if isinstance(throttle_secret, str) else throttle_secret
+    reservation = throttle.reserve(db, user.login, remote_addr[:64], secret=secret, now=now)
+    if not reservation.allowed:
+        raise InvalidInput.single(
+            "current_password",
+            N_("Too many wrong passwords. Please wait a while and try again."),
+        )
     try:
         hasher.verify(user.password_hash or _dummy_hash(), current or "")
     except (VerificationError, InvalidHashError):
-        raise InvalidInput.single(
+        raise WrongCurrentPassword.single(
             "current_password", N_("The current password is not correct.")
         ) from None
+    throttle.succeeded(db, reservation, now)
     if problem := password_problem(new, user.login):
         raise InvalidInput({"password": problem})
     if new == current:

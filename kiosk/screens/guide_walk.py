@@ -71,7 +71,9 @@ class GuideOverviewScreen(PagedScreen):
     def _overview(self) -> list:
         per_page = OVERVIEW_PER_PAGE.get(_app().text_size, 3)
         # a guide not fully in the kiosk's language starts with a page that says so
-        return guide_flow.overview_pages(self.guide, per_page, _app().language) if self.guide else []
+        return (
+            guide_flow.overview_pages(self.guide, per_page, _app().language) if self.guide else []
+        )
 
     def _repage(self, *_args) -> None:
         self.pages = max(1, len(self._overview()))

@@ -245,3 +245,27 @@ def test_the_audit_viewer_finds_what_was_done_to_staff_accounts(app, staff):
     assert '<option value="staff_user.disable" selected' in page
     assert "<code>staff_user.disable</code>" in page
     assert "<code>staff_user.create</code>" not in page
+
+
+def test_the_current_password_is_guessed_no_faster_than_at_the_login_page(app, staff, database):
+    """Someone with a stolen session cannot try passwords at /account/password for ever."""
+    client = logged_in(app, "coordinator")
+    for _ in range(5):
+        response = client.post(
+            "/account/password",
+            data={"current_password": "not-it-at-all", "password": NEW, "password_again": NEW},
+        )
+        assert response.status_code == 422
+        assert "The current password is not correct." in response.get_data(as_text=True)
+    # the sixth guess is not even checked, and the right password waits too
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": NEW, "password_again": NEW},
+    )
+    assert response.status_code == 422
+    assert "Too many wrong passwords." in response.get_data(as_text=True)
+    assert actions(database, "staff_user.password_change") == []
+    # the coordinator at her own desk is not locked out of logging in (another address)
+    desk = english_client(app)
+    desk.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert log_in(desk, "coordinator", PASSWORD).status_code == 302

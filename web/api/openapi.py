@@ -12,10 +12,16 @@ from classroom.services.kiosks import LANGUAGES, MAX_EVENTS, MAX_STEP, TEXT_SIZE
 
 #: a reading as the kana keyboard writes it: full-width kana, ー, ・ and spaces
 READING_PATTERN = "^[ぁ-ゖァ-ヺー・ 　]*[ぁ-ゖァ-ヺー][ぁ-ゖァ-ヺー・ 　]*$"
-#: a Japanese phone number, digits only or with its usual dashes (10 or 11 digits)
+#: a Japanese phone number, digits only or with its usual dashes, as
+#: classroom.services.phones accepts it: 0 and a digit other than 0; 11 digits for
+#: 020/050/060/070/080/090 numbers, 10 for every other
+_TEN = "0(?:[134][0-9]|[256789][1-9])"
+_ELEVEN = "0[256789]0"
 PHONE_PATTERN = (
-    "^(0[0-9]{9,10}|0[0-9]-[0-9]{4}-[0-9]{4}|0[0-9]{2}-[0-9]{3,4}-[0-9]{4}"
-    "|0[0-9]{3}-[0-9]{2}-[0-9]{4}|0[0-9]{4}-[0-9]-[0-9]{4})$"
+    f"^({_ELEVEN}[0-9]{{8}}|{_ELEVEN}-[0-9]{{4}}-[0-9]{{4}}|{_TEN}[0-9]{{7}}"
+    "|0(?:[134]-[0-9]|[256789]-[1-9])[0-9]{3}-[0-9]{4}"
+    f"|{_TEN}-[0-9]{{3}}-[0-9]{{4}}|{_TEN}[0-9]-[0-9]{{2}}-[0-9]{{4}}"
+    f"|{_TEN}[0-9]{{2}}-[0-9]-[0-9]{{4}})$"
 )
 _ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 _TIME = {"type": "string", "format": "date-time"}

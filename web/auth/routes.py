@@ -122,8 +122,13 @@ def change_password():
                     form.current_password.data,
                     form.password.data,
                     actor=Actor.for_user(current_user, request.remote_addr or ""),
+                    remote_addr=request.remote_addr or "",
+                    throttle_secret=current_app.secret_key,
                 )
             except DomainError as error:
+                if isinstance(error, accounts.WrongCurrentPassword):
+                    # the wrong guess stays counted although the form answers 422
+                    db_session().commit()
                 show_domain_error(form, error)
             else:
                 session.clear()
