@@ -513,8 +513,17 @@ def server_env(url: str, instance: Path, rate_limit: tuple[int, int] | None) -> 
     instance.mkdir(parents=True, exist_ok=True)
     if rate_limit is not None:
         (instance / "config.py").write_text(f"API_RATE_LIMIT = {rate_limit!r}\n")
+    # `serve --prod` refuses the shipped sample settings: a ward's own file (the sample's
+    # values, marked as the ward's) stands in for them here
+    sample = PROJECT / "content" / "settings.sample.yaml"
+    ward_settings = instance / "ward-settings.yaml"
+    ward_settings.write_text(
+        sample.read_text(encoding="utf-8").replace("sample: true", "sample: false"),
+        encoding="utf-8",
+    )
     env = dict(os.environ)
     env.update(
+        TSUNAGU_CONTENT_SETTINGS=str(ward_settings),
         TSUNAGU_DATABASE_URL=url,
         TSUNAGU_INSTANCE_DIR=str(instance),
         TSUNAGU_SECRET_KEY=secrets.token_urlsafe(32),

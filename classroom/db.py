@@ -80,8 +80,13 @@ def make_private_file(path: Path) -> None:
     SQLite creates the -wal and -shm files with the mode of the database file, so they
     follow. Files that already exist with a wider mode (0644 before) are tightened too.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    except OSError:
+        # not a file that can be made (a folder in its place, a read-only disk): SQLite
+        # says so when it connects, and the site answers 503 for a database it cannot open
+        return
     os.close(fd)
     for companion in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
         try:

@@ -37,7 +37,8 @@ def build(ward):
     a, b, c, d, e = ward.residents(5)
 
     def past_session(when: datetime, capacity: int) -> int:
-        return ward.session(capacity=capacity, starts_in=when - NOW)
+        # scheduled a month ahead, as the ward does: the scheduling window is that day's
+        return ward.session(capacity=capacity, starts_in=when - NOW, now=when - timedelta(days=30))
 
     def register(person: int, session: int, when: datetime) -> None:
         ward.coordinator.registers(person, session, now=when - timedelta(days=10))

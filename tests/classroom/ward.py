@@ -60,6 +60,7 @@ class Ward:
         *,
         starts_in: timedelta = timedelta(days=7),
         lottery_deadline: datetime | None = None,
+        now: datetime = NOW,
     ) -> int:
         with self.database.write() as db:
             starts = NOW + starts_in
@@ -73,7 +74,7 @@ class Ward:
                 booking_mode=BookingMode.LOTTERY if lottery_deadline else BookingMode.FIRST_COME,
                 application_deadline=lottery_deadline,
                 actor=Actor.system(),
-                now=NOW,  # the scheduling window is the ward's, not the wall clock's
+                now=now,  # the scheduling window is the ward's, not the wall clock's
             ).id
 
     def resident(self, reading: str | None = None, **fields) -> int:

@@ -73,8 +73,14 @@ def test_the_language_switch_changes_the_strings():
         assert i18n.gettext("Call staff") == "職員を呼ぶ"
         assert i18n.gettext_in("Back", "ko") == "뒤로"
         assert i18n.current_language() == "ja"
-        # やさしい日本語 falls back to Japanese where it has no string of its own
+        # やさしい日本語 has its own words (the catalog's kiosk-easy entries) ...
         i18n.set_language("ja-easy")
-        assert i18n.gettext("There are no guides yet. Please ask the staff.").startswith("案内")
+        easy = i18n.gettext("There are no guides yet. Please ask the staff.")
+        assert easy.startswith("あんない") and easy != i18n.gettext_in(
+            "There are no guides yet. Please ask the staff.", "ja"
+        )
+        # ... and falls back to Japanese where it has none yet
+        assert i18n.gettext("Class and date") == i18n.gettext_in("Class and date", "ja")
+        assert i18n.gettext("Class and date") != "Class and date"
     finally:
         i18n.set_language("ja")

@@ -83,8 +83,8 @@ def test_the_checks_come_before_the_steps_and_the_qr_at_the_scan_step(walk):
 
 
 def test_the_checklist_is_read_item_after_item(walk):
-    assert walk["checklist_clip_1"] == "clip1.wav"
-    assert walk["checklist_clip_2"] == "clip2.wav"
+    items = [name for name in walk["checklist_heard"] if name.startswith("clip")]
+    assert items[:2] == ["clip1.wav", "clip2.wav"], walk["checklist_heard"]
 
 
 def test_checklist_ticks_with_a_mark_and_the_qr_carries_the_guide_url(walk):

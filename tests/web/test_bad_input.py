@@ -497,7 +497,7 @@ def _raw(server, request: bytes) -> bytes:
 
 def test_a_request_line_over_64_kb_is_answered_414(dev_server, capfd):
     answer = _raw(dev_server, b"GET /?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert answer.startswith(b"HTTP/1.0 414"), answer[:80]
+    assert answer.startswith((b"HTTP/1.0 414", b"HTTP/1.1 414")), answer[:80]
     assert "AttributeError" not in capfd.readouterr().err
     # and the server goes on answering
     assert b" 200 " in _raw(
