@@ -110,6 +110,12 @@ def show_case(app, kind: str) -> None:
         return
     if kind == "kinsoku-probe":
         app.show("notice", message="これは見本です\n。この行は句点から始まります")
+        # and a text under the body floor (the kiosk's own labels keep to it by themselves)
+        from kivy.uix.label import Label
+
+        app.root.current_screen.add_widget(
+            Label(text="小さい字", font_size=20, size_hint=(None, None), size=(400, 100))
+        )
         return
     KINDS[kind](app)
 

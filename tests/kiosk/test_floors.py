@@ -145,7 +145,7 @@ def test_the_checks_catch_a_screen_below_the_floors(tmp_path):
     assert report.is_file(), errors["1920x1080"][-4000:]
     found = "\n".join(p for problems in json.loads(report.read_text()).values() for p in problems)
     assert "touch target" in found and "(at least 96)" in found
-    assert "text BigButton" in found and "(at least 32)" in found
+    assert "text Label '小さい字' is 20.0 px (at least 32)" in found
     assert "heading Heading" in found and "(at least 48)" in found
     assert "starts with '。'" in found
 
