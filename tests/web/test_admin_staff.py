@@ -269,3 +269,21 @@ def test_the_current_password_is_guessed_no_faster_than_at_the_login_page(app, s
     desk = english_client(app)
     desk.environ_base["REMOTE_ADDR"] = "192.0.2.7"
     assert log_in(desk, "coordinator", PASSWORD).status_code == 302
+
+
+def test_an_account_form_sent_twice_creates_it_once_and_shows_the_list(app, staff, database):
+    admin = logged_in(app, "admin")
+    data = {
+        "login": "suzuki",
+        "display_name": "鈴木",
+        "role": "instructor",
+        "language": "ja",
+        "password": NEW,
+        "password_again": NEW,
+        "form_token": "b" * 32,
+    }
+    first = admin.post("/admin/staff/new", data=data)
+    again = admin.post("/admin/staff/new", data=data)
+    assert first.status_code == 302 and again.status_code in (302, 303)
+    assert again.headers["Location"].endswith("/admin/staff")  # not "this login is taken"
+    assert len(actions(database, "staff_user.create")) == 5

@@ -271,3 +271,23 @@ def test_after_a_check_in_the_scanner_input_has_the_focus_again(instructor, data
     assert "autofocus" in tag
     assert html.count("autofocus") == 1
     assert "js/checkin.js" in html
+
+
+def test_a_new_walk_in_sent_twice_is_added_and_checked_in_once(instructor, database, ward):
+    """A double tap on 追加して受付 (the same form, the same one-time token) adds one resident."""
+    data = {
+        "reading": "すずき じろう",
+        "phone": "080-4444-5555",
+        "device": "android",
+        "consent": "y",
+        "not_a_duplicate": "y",
+        "form_token": "a" * 32,
+    }
+    path = f"/teach/sessions/{ward.today_session_id}/walk-in/new"
+    first = instructor.post(path, data=data)
+    again = instructor.post(path, data=data)
+    assert first.status_code == 303 and again.status_code in (302, 303)
+    assert again.headers["Location"].endswith(f"/teach/sessions/{ward.today_session_id}")
+    with database.read() as db:
+        assert db.query(Participant).filter_by(reading="すずき じろう").count() == 1
+        assert db.query(Attendance).filter_by(session_id=ward.today_session_id).count() == 1

@@ -13,11 +13,11 @@ from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
 from ..database import db_session
-from ..forms import Form, choices, option, show_domain_error
+from ..forms import Form, OnceForm, choices, created, option, sent_before, show_domain_error
 from . import bp
 
 
-class StaffForm(Form):
+class StaffForm(OnceForm):
     login = StringField(_l("Login name"), render_kw={"autocomplete": "off"})
     display_name = StringField(_l("Name shown on pages"))
     role = SelectField(_l("Role"))
@@ -141,6 +141,8 @@ def staff_new():
     if form.is_submitted():
         status = 422
         if form.validate():
+            if (first := sent_before(form)) is not None:
+                return first  # sent twice: the first one created the account
             try:
                 user = accounts.create_user(
                     db_session(),
@@ -155,5 +157,5 @@ def staff_new():
                 show_domain_error(form, error)
             else:
                 flash(_("The account %(login)s was created.", login=user.login), "success")
-                return redirect(url_for("admin.staff"))
+                return created(form, url_for("admin.staff"))
     return render_template("admin/staff_form.html", form=form), status

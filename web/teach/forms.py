@@ -54,7 +54,7 @@ class WalkInForm(Form):
     participant_id = IntegerField(validators=[DataRequired(), record_id()])
 
 
-class QuickResidentForm(Form):
+class QuickResidentForm(OnceForm):
     """A walk-in who is not known yet: the reading and a phone number are enough."""
 
     reading = StringField(

@@ -308,6 +308,8 @@ def walk_in_new(session_id: int):
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("teach.session", session_id=class_session.id), code=303)
+    if (first := sent_before(form)) is not None:
+        return first  # sent twice: the first one added and checked in the resident
     if not form.not_a_duplicate.data:
         duplicates = resident_service.likely_duplicates(
             db, reading=form.reading.data, phone=form.phone.data
@@ -330,7 +332,8 @@ def walk_in_new(session_id: int):
             source=Source.WALK_IN,
             actor=actor(),
         )
-        return _check_in_walk_in(class_session, participant.id, just_added=True)
+        _check_in_walk_in(class_session, participant.id, just_added=True)
+        return created(form, url_for("teach.session", session_id=class_session.id), code=303)
     except DomainError as error:
         show_domain_error(form, error)
         return render_session(class_session, 422, quick_form=form)
