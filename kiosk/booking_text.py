@@ -31,18 +31,22 @@ def _local(stamp: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(WARD_TIME)
 
 
+def _day(moment: datetime.datetime, language: str) -> str:
+    """12月3日（木） / Thu 3 Dec / 12월 3일 (목) / 12月3日（周四）."""
+    weekday = moment.weekday()
+    if language == "en":
+        return f"{_WEEKDAYS['en'][weekday]} {moment.day} {_MONTHS_EN[moment.month - 1]}"
+    if language == "ko":
+        return f"{moment.month}월 {moment.day}일 ({_WEEKDAYS['ko'][weekday]})"
+    if language == "zh-Hans":
+        return f"{moment.month}月{moment.day}日（周{_WEEKDAYS['zh-Hans'][weekday]}）"
+    return f"{moment.month}月{moment.day}日（{_WEEKDAYS['ja'][weekday]}）"
+
+
 def when(session: dict, language: str) -> str:
     """12月3日（木） 10:00〜11:30 / Thu 3 Dec, 10:00–11:30, in the ward's time."""
-    start, end = _local(session["starts_at"]), _local(session["ends_at"])
-    hours = f"{start:%H:%M}〜{end:%H:%M}" if language != "en" else f"{start:%H:%M}–{end:%H:%M}"
-    weekday = start.weekday()
-    if language == "en":
-        return f"{_WEEKDAYS['en'][weekday]} {start.day} {_MONTHS_EN[start.month - 1]}, {hours}"
-    if language == "ko":
-        return f"{start.month}월 {start.day}일 ({_WEEKDAYS['ko'][weekday]}) {hours}"
-    if language == "zh-Hans":
-        return f"{start.month}月{start.day}日（周{_WEEKDAYS['zh-Hans'][weekday]}） {hours}"
-    return f"{start.month}月{start.day}日（{_WEEKDAYS['ja'][weekday]}） {hours}"
+    day = _day(_local(session["starts_at"]), language)
+    return f"{day}{',' if language == 'en' else ''} {hours(session, language)}"
 
 
 def _localised(default: str, others: dict | None, language: str) -> str:
@@ -122,14 +126,7 @@ def bookable(session: dict) -> bool:
 
 def _short_date(stamp: str, language: str) -> str:
     day = _local(stamp)
-    weekday = day.weekday()
-    if language == "en":
-        return f"{_WEEKDAYS['en'][weekday]} {day.day} {_MONTHS_EN[day.month - 1]} {day:%H:%M}"
-    if language == "ko":
-        return f"{day.month}월 {day.day}일 ({_WEEKDAYS['ko'][weekday]}) {day:%H:%M}"
-    if language == "zh-Hans":
-        return f"{day.month}月{day.day}日（周{_WEEKDAYS['zh-Hans'][weekday]}） {day:%H:%M}"
-    return f"{day.month}月{day.day}日（{_WEEKDAYS['ja'][weekday]}） {day:%H:%M}"
+    return f"{_day(day, language)} {day:%H:%M}"
 
 
 def availability(session: dict, language: str) -> str:
