@@ -15,6 +15,7 @@ from sqlalchemy import select
 from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
 from classroom.services import availability as availability_service
 from classroom.services import kiosks as kiosk_service
+from classroom.services import phones as phone_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
@@ -256,7 +257,7 @@ def _registration_input(data: dict) -> dict[str, str]:
     ):
         errors["reading"] = _("The reading must be written in kana (hiragana or katakana).")
     if phone is not None and (not isinstance(phone, str) or not PHONE.match(phone)):
-        errors["phone"] = _("A phone number has 10 or 11 digits (for example 03-1234-5678).")
+        errors["phone"] = _phone_reason(phone)
     year = data.get("birth_year")
     if year is not None:
         data["birth_year"] = kiosk_service.whole_number(year)
@@ -266,6 +267,16 @@ def _registration_input(data: dict) -> dict[str, str]:
     if device is not None and device not in REGISTRATION_DEVICES:
         errors["device"] = _("Please choose a kind of phone.")
     return errors
+
+
+def _phone_reason(phone: object) -> str:
+    """Why the number is refused, in the words the office form uses for it."""
+    if isinstance(phone, str):
+        try:
+            phone_service.check_phone(phone)
+        except DomainError as error:
+            return error.translate(_)
+    return _("A phone number has 10 or 11 digits (for example 03-1234-5678).")
 
 
 @bp.post("/registrations")
