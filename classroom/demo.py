@@ -87,11 +87,17 @@ GIVEN = [
     ("明", "アキラ"),
 ]
 
+#: code, Japanese title, its other languages (ja-easy, en, zh-Hans, ko), kind, track, lessons
 COURSES = [
     (
         "intro-iphone",
         "スマホ入門（iPhone）",
-        "Smartphone introduction (iPhone)",
+        {
+            "ja-easy": "スマホ　にゅうもん（iPhone）",
+            "en": "Smartphone introduction (iPhone)",
+            "zh-Hans": "智能手机入门（iPhone）",
+            "ko": "스마트폰 입문 (iPhone)",
+        },
         CourseKind.INTRO,
         DeviceTrack.IPHONE,
         [
@@ -105,7 +111,12 @@ COURSES = [
     (
         "intro-android",
         "スマホ入門（Android）",
-        "Smartphone introduction (Android)",
+        {
+            "ja-easy": "スマホ　にゅうもん（Android）",
+            "en": "Smartphone introduction (Android)",
+            "zh-Hans": "智能手机入门（Android）",
+            "ko": "스마트폰 입문 (Android)",
+        },
         CourseKind.INTRO,
         DeviceTrack.ANDROID,
         [
@@ -119,7 +130,12 @@ COURSES = [
     (
         "intro-senior",
         "スマホ入門（らくらくスマートフォン）",
-        "Smartphone introduction (senior phones)",
+        {
+            "ja-easy": "スマホ　にゅうもん（らくらくスマートフォン）",
+            "en": "Smartphone introduction (senior phones)",
+            "zh-Hans": "智能手机入门（乐乐手机 らくらくスマートフォン）",
+            "ko": "스마트폰 입문 (라쿠라쿠 스마트폰)",
+        },
         CourseKind.INTRO,
         DeviceTrack.SENIOR,
         ["intro-01-power", "intro-02-touch", "intro-03-typing"],
@@ -127,7 +143,12 @@ COURSES = [
     (
         "op-mynumber",
         "ワンポイント教室：マイナンバーカードとマイナポータル",
-        "One-point class: My Number Card and Mynaportal",
+        {
+            "ja-easy": "ワンポイントきょうしつ：マイナンバーカードと　マイナポータル",
+            "en": "One-point class: My Number Card and Mynaportal",
+            "zh-Hans": "单项讲座：个人编号卡和マイナポータル（Mynaportal）",
+            "ko": "원포인트 교실: 마이넘버카드와 마이나포털",
+        },
         CourseKind.ONE_POINT,
         DeviceTrack.ANY,
         ["mynumber-card", "mynaportal", "smartphone-certificate", "kokin-account"],
@@ -135,7 +156,12 @@ COURSES = [
     (
         "op-line",
         "ワンポイント教室：LINEを始めよう",
-        "One-point class: getting started with LINE",
+        {
+            "ja-easy": "ワンポイントきょうしつ：LINEを　はじめよう",
+            "en": "One-point class: getting started with LINE",
+            "zh-Hans": "单项讲座：开始使用LINE",
+            "ko": "원포인트 교실: LINE 시작하기",
+        },
         CourseKind.ONE_POINT,
         DeviceTrack.ANY,
         ["line-basics"],
@@ -143,7 +169,12 @@ COURSES = [
     (
         "op-cashless",
         "ワンポイント教室：キャッシュレス決済",
-        "One-point class: cashless payment",
+        {
+            "ja-easy": "ワンポイントきょうしつ：キャッシュレスで　はらう",
+            "en": "One-point class: cashless payment",
+            "zh-Hans": "单项讲座：无现金支付",
+            "ko": "원포인트 교실: 현금 없는 결제",
+        },
         CourseKind.ONE_POINT,
         DeviceTrack.ANY,
         ["cashless-payment"],
@@ -151,17 +182,29 @@ COURSES = [
     (
         "op-scam",
         "ワンポイント教室：詐欺から身を守る",
-        "One-point class: protect yourself from scams",
+        {
+            "ja-easy": "ワンポイントきょうしつ：さぎから　みを　まもる",
+            "en": "One-point class: protect yourself from scams",
+            "zh-Hans": "单项讲座：防范诈骗",
+            "ko": "원포인트 교실: 사기로부터 자신을 지키기",
+        },
         CourseKind.ONE_POINT,
         DeviceTrack.ANY,
         ["scam-protection"],
     ),
 ]
 
+#: Japanese name (the sign), its other languages, kind, address, access (Japanese only:
+#: a venue has no field for translated access lines), seats, loaner phones
 VENUES = [
     (
         "つなぐ区立中央図書館 2階 研修室",
-        "Tsunagu Central Library, training room (2F)",
+        {
+            "ja-easy": "つなぐくりつ　ちゅうおう　としょかん　2かい　けんしゅうしつ",
+            "en": "Tsunagu Central Library, training room (2F)",
+            "zh-Hans": "つなぐ区立中央图书馆 2楼 培训室",
+            "ko": "쓰나구 구립 중앙도서관 2층 연수실",
+        },
         VenueKind.LIBRARY,
         "つなぐ区中央1-2-3",
         "つなぐ駅 東口から徒歩5分。エレベーターがあります。",
@@ -170,7 +213,12 @@ VENUES = [
     ),
     (
         "東つなぐ地域センター 会議室A",
-        "East Tsunagu Community Centre, room A",
+        {
+            "ja-easy": "ひがしつなぐ　ちいきセンター　かいぎしつA",
+            "en": "East Tsunagu Community Centre, room A",
+            "zh-Hans": "东つなぐ社区中心 会议室A",
+            "ko": "히가시쓰나구 지역 센터 회의실 A",
+        },
         VenueKind.COMMUNITY_CENTRE,
         "つなぐ区東4-5-6",
         "区役所前バス停から徒歩2分。",
@@ -179,7 +227,12 @@ VENUES = [
     ),
     (
         "西つなぐ地域センター 多目的室",
-        "West Tsunagu Community Centre, multipurpose room",
+        {
+            "ja-easy": "にしつなぐ　ちいきセンター　たもくてきしつ",
+            "en": "West Tsunagu Community Centre, multipurpose room",
+            "zh-Hans": "西つなぐ社区中心 多功能室",
+            "ko": "니시쓰나구 지역 센터 다목적실",
+        },
         VenueKind.COMMUNITY_CENTRE,
         "つなぐ区西7-8-9",
         "西つなぐ駅から徒歩7分。駐輪場があります。",
@@ -223,21 +276,21 @@ class _Ward:
 
     def setup(self) -> None:
         # get-or-create, so that --force on a demo database adds sessions, not clashes
-        for code, title, title_en, kind, track, lessons in COURSES:
+        for code, title, titles, kind, track, lessons in COURSES:
             course = self.db.scalar(select(Course).where(Course.code == code)) or Course(
                 code=code,
                 title=title,
-                title_translations={"en": title_en},
+                title_translations=dict(titles),
                 kind=kind,
                 device_track=track,
                 lesson_ids=lessons,
             )
             self.db.add(course)
             self.courses.append(course)
-        for name, name_en, kind, address, access, capacity, loaners in VENUES:
+        for name, names, kind, address, access, capacity, loaners in VENUES:
             venue = self.db.scalar(select(Venue).where(Venue.name == name)) or Venue(
                 name=name,
-                name_translations={"en": name_en},
+                name_translations=dict(names),
                 kind=kind,
                 address=address,
                 access=access,

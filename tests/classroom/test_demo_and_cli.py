@@ -60,6 +60,21 @@ def test_the_demo_ward_has_the_plans_figures(database):
         load_demo(database, now=now)
 
 
+def test_demo_courses_and_venues_are_named_in_the_five_languages(database):
+    """Issue 14: course titles and venue names exist in ja, やさしい日本語, en, zh-Hans and ko
+    (a venue's Japanese name, the sign's, is shown beside the translation by the pages)."""
+    load_demo(database, now=datetime(2026, 11, 26, 1, tzinfo=UTC))
+    others = {"ja-easy", "en", "zh-Hans", "ko"}
+    with database.read() as db:
+        sessions = db.query(ClassSession).all()
+        for course in {s.course for s in sessions}:
+            assert course.title and set(course.title_translations) == others, course.code
+            assert all(course.title_translations.values()), course.code
+        for venue in {s.venue for s in sessions}:
+            assert venue.name and set(venue.name_translations) == others, venue.name
+            assert all(venue.name_translations.values()), venue.name
+
+
 def test_db_upgrade_then_demo_from_the_command_line(tmp_path, monkeypatch, frozen_clock):
     # 1 April in Tokyo: the first day of a fiscal year, when `make run` used to crash
     frozen_clock(FISCAL_YEAR_START + timedelta(hours=1))
