@@ -99,3 +99,15 @@ def test_a_withdrawn_guide_is_excepted(tmp_path: Path) -> None:
     assert "status: withdrawn" in guide.read_text(encoding="utf-8")
     edit(guide, "  ko: 무료입니다.\n", "")
     assert lacking(load_catalog(content)) == []
+
+
+def test_no_text_is_wrapped_in_quote_marks() -> None:
+    """A YAML quoting slip ("\\"...\\"") keeps the quotes in the text: the kiosk shows them
+    and reads them aloud."""
+    wrapped = [
+        (file, code, value[:40])
+        for file, text in resident_texts(load_catalog())
+        for code, value in text.values.items()
+        if len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]
+    ]
+    assert wrapped == []
