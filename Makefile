@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# test processes: one per core (a test file stays in one process: its fixtures are shared)
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast bench loadtest lint i18n system-deps clean help
 
@@ -38,7 +40,7 @@ run: $(INSTALLED)
 
 test: system-deps $(INSTALLED)
 	$(BIN)/tsunagu content check
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -q -x -p no:cacheprovider $(PYTEST_ARGS)
