@@ -1,10 +1,12 @@
-"""Issue 13, item 11: kiosks keep booking while the office imports 15,000 rows.
+"""Issue 13, item 11: kiosks keep booking while the office imports a large sheet.
 
 Before: the import's preview ran every row inside one write transaction and held SQLite's
-write lock for 36 s; a kiosk booking waited 31 s and got a 503. Now the preview reads
-without a write transaction and the import writes in short batches, so a booking made
-through the kiosk API during the preview and the import answers within 2 s (a generous
-bound: a booking alone takes a few hundredths of a second).
+write lock for 36 s (15,000 rows); a kiosk booking waited 31 s and got a 503. Now the
+preview reads without a write transaction and the import writes in short batches, so
+bookings made through the kiosk API during the preview and the import all succeed, and
+some land *between* two of the import's batches: their residents' ids fall inside the
+range of the imported ones. That proves the lock is let go between batches, on any
+machine, without timing anything (how long a booking waits is measured by `make bench`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from tests.web.conftest import build_app
 from tests.web.test_api import KioskClient, add_kiosk
 
 pytestmark = [pytest.mark.slow]
-ROWS = 15_000
-BOUND_S = 2.0
+ROWS = 4_000
 _KANA = "アイウエオカキクケコ"
 
 
@@ -54,9 +55,7 @@ def booking_app(database, tmp_path, ward, frozen_clock):
     )
 
 
-def test_kiosk_bookings_answer_within_two_seconds_during_a_large_import(
-    booking_app, database, ward
-):
+def test_kiosk_bookings_land_between_the_batches_of_a_large_import(booking_app, database, ward):
     with database.write() as db:
         starts = TOKYO_SAME_DAY + timedelta(days=5)
         session_id = sessions.create_session(
@@ -83,28 +82,35 @@ def test_kiosk_bookings_answer_within_two_seconds_during_a_large_import(
 
     office = threading.Thread(target=office_imports)
     office.start()
-    timings: list[tuple[float, int]] = []
+    statuses: list[int] = []
     n = 0
     while office.is_alive():
         n += 1
-        started = time.perf_counter()
         response = kiosk.books(
             session_id,
             key=str(uuid.uuid4()),
             reading="ヤマダ " + "".join(_KANA[int(d)] for d in f"{n:03d}"),
             phone=f"080-9999-{n:04d}",
         )
-        timings.append((time.perf_counter() - started, response.status_code))
+        statuses.append(response.status_code)
         time.sleep(0.05)
     office.join()
 
     assert "error" not in outcome, outcome.get("error")
     assert outcome["preview"].ok and not outcome["preview"].applied
     assert outcome["import"].applied and outcome["import"].created == ROWS
-    assert len(timings) >= 5, "bookings must have run during the import"
-    slowest = max(seconds for seconds, _ in timings)
-    assert all(status == 201 for _, status in timings), timings
-    assert slowest < BOUND_S, f"slowest booking {slowest:.2f} s of {len(timings)}"
+    assert len(statuses) >= 5, "bookings must have run during the import"
+    assert set(statuses) == {201}, statuses  # never a 503 for a lock held too long
     with database.read() as db:
-        assert db.scalar(select(func.count(Participant.id))) == ROWS + 1 + len(timings)
-        assert db.scalar(select(func.count(Registration.id))) == len(timings)
+        assert db.scalar(select(func.count(Participant.id))) == ROWS + 1 + len(statuses)
+        assert db.scalar(select(func.count(Registration.id))) == len(statuses)
+        first, last = db.execute(
+            select(func.min(Participant.id), func.max(Participant.id)).where(
+                Participant.reading.like("テスト%")
+            )
+        ).one()
+        booked = db.scalars(
+            select(Registration.participant_id).where(Registration.session_id == session_id)
+        ).all()
+    between = [pid for pid in booked if first < pid < last]
+    assert between, f"no booking landed between two batches of the import ({first}..{last})"
