@@ -63,6 +63,13 @@ class KioskApp(App):
     bar_height = NumericProperty(theme.SIZES["large"].bar_height)
     #: the window is taller than wide (a 1080x1920 panel): screens stack what sits side by side
     portrait = BooleanProperty(False)
+    #: a short landscape window (1366x768): the NavBar is a rail down the right-hand side
+    #: and every screen lays its content out beside it (kiosk.theme.side_rail)
+    side_rail = BooleanProperty(False)
+    rail_width = NumericProperty(theme.RAIL_WIDTH)
+    #: a title beside its step counter ("3 / 6"): beside the rail of a short panel at the
+    #: heading floor, so that the title keeps to a line or two and the screen its height
+    title_size = NumericProperty(theme.SIZES["large"].heading)
     catalog = ObjectProperty(None, allownone=True)
     #: screen names visited, for もどる
     history = ListProperty([])
@@ -119,8 +126,10 @@ class KioskApp(App):
         # the sizes follow the window too (a 1366x768 panel: kiosk.theme.sizes_for)
         sizes = theme.sizes_for(self.text_size, Window.size)
         self.portrait = Window.height > Window.width
+        self.side_rail = theme.side_rail(Window.size)
         self.body_size = sizes.body
         self.heading_size = sizes.heading
+        self.title_size = theme.MIN_HEADING if self.side_rail else sizes.heading
         self.button_size = sizes.button
         self.button_height = sizes.button_height
         self.bar_height = sizes.bar_height

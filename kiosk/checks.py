@@ -17,7 +17,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from kiosk.theme import GAP, MIN_BODY, MIN_HEADING, MIN_TOUCH_HEIGHT
+from kiosk.theme import GAP, MIN_BODY, MIN_HEADING, MIN_TOUCH_HEIGHT, side_rail
 from kiosk.widgets.phrase_label import PhraseLabel
 
 #: rounding slack in pixels
@@ -244,7 +244,9 @@ def speech_problems(root: Widget, tr) -> list[str]:
 
 
 def nav_problems(root: Widget, window_size: tuple[float, float], tr) -> list[str]:
-    """The bar with もどる, はじめにもどる and 職員を呼ぶ, across the foot of the window."""
+    """The bar with もどる, はじめにもどる and 職員を呼ぶ, where it stands on every screen of
+    this window: across the foot, or on a short landscape panel (kiosk.theme.side_rail)
+    down the whole right-hand side."""
     bars = [
         w for w in root.walk(restrict=True) if type(w).__name__ == "NavBar" and _shown(w)
     ]  # fmt: skip
@@ -256,8 +258,15 @@ def nav_problems(root: Widget, window_size: tuple[float, float], tr) -> list[str
     for message in NAV_CAPTIONS:
         if not _has_caption(buttons, tr(message)):
             found.append(f"the navigation bar lacks {tr(message)!r}")
-    left, bottom, right, _top = window_box(bar)
-    if bottom > SLACK or left > SLACK or right < window_size[0] - SLACK:
+    left, bottom, right, top = window_box(bar)
+    win_w, win_h = window_size
+    if side_rail(window_size):
+        if bottom > SLACK or top < win_h - SLACK or right < win_w - SLACK or left < win_w / 2:
+            found.append(
+                "the navigation bar is not down the right-hand side of the window "
+                f"({left:.0f},{bottom:.0f})-({right:.0f},{top:.0f})"
+            )
+    elif bottom > SLACK or left > SLACK or right < win_w - SLACK:
         found.append(
             f"the navigation bar is not across the foot of the window ({left:.0f},{bottom:.0f})"
         )

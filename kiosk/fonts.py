@@ -17,6 +17,19 @@ NOTO = (NOTO_DIR / "NotoSansCJK-Regular.ttc", NOTO_DIR / "NotoSansCJK-Bold.ttc")
 #: font names registered with Kivy
 JAPANESE_FONT = "KioskJapanese"
 CJK_FONT = "KioskCJK"
+#: the registered names whose face is Noto Sans CJK: its own line box is about 1.45 em
+#: (BIZ UD Gothic's is 1.0), so the spacing asked for a label is not added on top of it
+_TALL_LINES: set[str] = set()
+
+
+def line_height(font_name: str, spacing: float) -> float:
+    """The Label ``line_height`` that spaces lines ``spacing`` em apart (about) in this font.
+
+    BIZ UD Gothic's line box is one em, so it is ``spacing`` itself; Noto Sans CJK's is
+    already 1.45 em, more than any spacing the kiosk asks for: its own (1.0), never less,
+    so no glyph is clipped.
+    """
+    return 1.0 if font_name in _TALL_LINES else spacing
 
 
 def available(pair: tuple[Path, Path]) -> tuple[str, str] | None:
@@ -45,4 +58,6 @@ def register() -> dict[str, tuple[str, str]]:
     registered = {JAPANESE_FONT: japanese, CJK_FONT: cjk, DEFAULT_FONT: japanese}
     for name, (regular, bold) in registered.items():
         LabelBase.register(name, fn_regular=regular, fn_bold=bold)
+        if Path(regular).name.startswith("NotoSansCJK"):
+            _TALL_LINES.add(name)
     return registered

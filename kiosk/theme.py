@@ -48,6 +48,17 @@ COMPACT_SIZES: dict[str, Sizes] = {
 COMPACT_BELOW_HEIGHT = 900
 
 
+#: a short landscape panel (1366x768) keeps its navigation and speech controls in a rail
+#: down the right-hand side: two bars across the foot left the screens too little height
+RAIL_WIDTH = 392
+
+
+def side_rail(window_size: tuple[float, float]) -> bool:
+    """True for a short landscape window: the NavBar is a rail down its right-hand side."""
+    width, height = window_size
+    return 0 < height < COMPACT_BELOW_HEIGHT and width > height
+
+
 def sizes_for(text_size: str, window_size: tuple[float, float]) -> Sizes:
     """The sizes for ``text_size`` (大 / 特大) in a window of ``window_size`` pixels."""
     _width, height = window_size

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
+from kivy.properties import NumericProperty
 from kivy.uix.screenmanager import Screen
 
 SCREENS_DIR = Path(__file__).resolve().parent
@@ -44,3 +46,42 @@ class KioskScreen(Screen):
     def back(self) -> bool:
         """Handle もどる inside the screen; False lets the app go to the previous screen."""
         return False
+
+
+class RoomPaging:
+    """For a screen that shows its items in pages of a number by text size (classes, FAQ
+    questions, checks): one fewer a page while its column is taller than the room
+    (``fewer``), so that a short panel or a long language pages instead of running off the
+    window. ``watch_room(column)`` once; ``room_per_page(n)`` where the number is used;
+    ``room_reset()`` when what is shown starts afresh (a new list, language or text size);
+    ``_repage()`` is the screen's own."""
+
+    fewer = NumericProperty(0)
+
+    def watch_room(self, column) -> None:
+        self._room_column = column
+        self._room_check = Clock.create_trigger(self._check_room, 0)
+        column.fbind("minimum_height", self._room_check)
+        column.fbind("height", self._room_check)
+
+    def room_per_page(self, wanted: int) -> int:
+        return max(1, int(wanted) - int(self.fewer))
+
+    def room_reset(self) -> None:
+        self.fewer = 0
+
+    def _check_room(self, *_args) -> None:
+        column = self._room_column
+        if column.minimum_height <= column.height + 1 or not self._room_can_help():
+            return
+        if self.room_per_page(self._room_wanted()) > 1:
+            self.fewer += 1
+            self._repage()
+
+    def _room_can_help(self) -> bool:
+        """Whether fewer a page would make the page shown now shorter."""
+        return True
+
+    def _room_wanted(self) -> int:
+        """The number a page holds before the room is asked (the text size's)."""
+        raise NotImplementedError

@@ -19,13 +19,16 @@ from kivy.properties import (
     OptionProperty,
     StringProperty,
 )
+from kivy.uix.widget import Widget
 
 from classroom.i18n import N_
 from kiosk import booking_text, kana, numbers, printing
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, load_rules
 from kiosk.services.speech_player import Typed, spell_digits
+from kiosk.theme import GAP
 from kiosk.widgets import BigButton
+from kiosk.widgets.big_button import same_height
 
 log = logging.getLogger(__name__)
 load_rules(__file__)
@@ -116,7 +119,7 @@ class SessionsScreen(KioskScreen):
                 f"{booking_text.availability(session, language)}",
             ))  # fmt: skip
             # a closed class (the server says so) is shown, greyed, and cannot be chosen
-            button = BigButton(caption=caption, halign="left", line_height=1.2,
+            button = BigButton(caption=caption, halign="left", line_spacing=1.2,
                                disabled=not booking_text.bookable(session))  # fmt: skip
             button.bind(on_release=lambda _b, s=session: self.choose(s))
             box.add_widget(button)
@@ -155,6 +158,57 @@ class NameScreen(KioskScreen):
     def on_reading(self, _screen, reading: str) -> None:
         self.has_name = bool(kana.reading_for_api(reading))
 
+    def on_kv_post(self, base_widget) -> None:
+        ids = self.ids
+        # the widgets themselves, not the weak proxies of ``ids`` (they move between boxes)
+        self._parts = {name: ids[name].__self__
+                       for name in ("delete", "space", "kana_hint", "next")}  # fmt: skip
+        self._gap = Widget(size_hint_y=None)
+        self._foot = ids.foot.__self__
+        app = App.get_running_app()
+        for name in ("side_rail", "body_size", "button_height", "language"):
+            app.fbind(name, self.arrange)
+        ids.keyboard.fbind("key_height", self.arrange)
+        self.arrange()
+
+    def arrange(self, *_args) -> None:
+        """1字けす, 空白, the ゛ ゜ 小 hint and つぎへ beside the keyboard (a wide panel), or
+        beside the rail of a short panel: 1字けす and つぎへ by the typed name, the hint beside
+        the ゛ ゜ 小 keys it explains and 空白 under it, so that the keys keep their width."""
+        app = App.get_running_app()
+        ids, parts = self.ids, self._parts
+        delete, space, hint, nxt = (parts[n] for n in ("delete", "space", "kana_hint", "next"))
+        key = ids.keyboard.key_height
+        for widget in (*parts.values(), self._gap):
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+        hint.by_rows = app.side_rail
+        # the room under the keys keeps them at the top; beside the rail they fill the height
+        column = ids.entry_row.parent
+        if app.side_rail and self._foot.parent is column:
+            column.remove_widget(self._foot)
+        elif not app.side_rail and self._foot.parent is None:
+            column.add_widget(self._foot, index=0)
+        if app.side_rail:
+            for button in (delete, nxt):
+                # on one line where it fits (a second line would take the keys' height)
+                button.size_hint_x, button.width = None, min(340, button.natural_width())
+                ids.entry_row.add_widget(button)
+            hint.height = key * 3 + GAP * 2
+            self._gap.height = key
+            for widget in (hint, self._gap, space):
+                ids.side.add_widget(widget)
+            # as wide as the hint: 空白 comes closer to its frame (or a little smaller)
+            space.padding = (12, 0)
+            ids.side.width = hint.widest()
+        else:
+            delete.size_hint_x = nxt.size_hint_x = 1
+            space.padding = (GAP + 8, 0)
+            hint.height = key * 2 + GAP
+            for widget in (delete, space, hint, nxt):
+                ids.side.add_widget(widget)
+            ids.side.width = 300
+
     def prepare(self, **params) -> None:
         self.reading = App.get_running_app().visit.reading
 
@@ -184,7 +238,26 @@ class NameScreen(KioskScreen):
         self.reading = ""
 
 
-class PhoneScreen(KioskScreen):
+class PadScreen(KioskScreen):
+    """A screen with the number pad: ``moved`` (what was typed, the eras) stands beside the
+    pad on a wide panel, above it across the width beside the rail of a short one."""
+
+    moved = "entry"
+
+    def on_kv_post(self, base_widget) -> None:
+        self._moved = self.ids[self.moved].__self__  # the widget, not the weak proxy
+        App.get_running_app().fbind("side_rail", self.arrange)
+        self.arrange()
+
+    def arrange(self, *_args) -> None:
+        widget, upper, left = self._moved, self.ids.upper, self.ids.left
+        wanted = upper if App.get_running_app().side_rail else left
+        if widget.parent is not wanted:
+            widget.parent.remove_widget(widget)
+            wanted.add_widget(widget, index=len(wanted.children))  # at the top
+
+
+class PhoneScreen(PadScreen):
     """The phone number on the number pad, shown with hyphens as it is typed."""
 
     digits = StringProperty("")
@@ -219,8 +292,15 @@ class PhoneScreen(KioskScreen):
         self.digits = ""
 
 
-class BirthScreen(KioskScreen):
+class BirthScreen(PadScreen):
     """The birth year: 大正 / 昭和 / 平成 + year, or 西暦."""
+
+    moved = "eras"
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        # the four eras in a row as high as the highest of them
+        same_height([self.ids[n].__self__ for n in ("taisho", "showa", "heisei", "western")])
 
     era = StringProperty("昭和")
     digits = StringProperty("")
@@ -401,10 +481,14 @@ class ResultScreen(KioskScreen):
     short = BooleanProperty(False)
     #: every row of what was booked; ``rows`` shows them all, or one part when ``split``
     all_rows = ListProperty([])
-    #: the rows do not fit the window (特大, a short panel, a long language): two parts,
-    #: class/date/time then place/what to bring, with a button between them
+    #: the rows do not fit the window (特大, a short panel, a long language): in parts,
+    #: class/date/time then place/what to bring, with a button between them; where even
+    #: those do not fit, fewer rows a part (``per_part``), the button going on to the next
     split = BooleanProperty(False)
     part = NumericProperty(0)
+    #: rows in one part when ``split`` (three: class, date, time | place, what to bring)
+    per_part = NumericProperty(3)
+    parts = NumericProperty(1)
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
@@ -416,7 +500,7 @@ class ResultScreen(KioskScreen):
             self.ids.left.fbind(name, self._fit_later)
 
     def _unsplit(self, *_args) -> None:
-        self.split, self.part = self._crowded(), 0
+        self.split, self.part, self.per_part = self._crowded(), 0, 3
         self._refresh()
 
     def _crowded(self) -> bool:
@@ -424,20 +508,60 @@ class ResultScreen(KioskScreen):
         return self.short or App.get_running_app().text_size == "extra-large"
 
     def _fit(self, *_args) -> None:
-        """Split the rows in two when the left column cannot hold them all."""
+        """Split the rows in two when the left column cannot hold them all; fewer rows a
+        part while it still cannot (a long language at 特大 beside the rail of a short panel)."""
         left = self.ids.left
-        if not self.split and self.all_rows and left.minimum_height > left.height + 1:
+        if not self.all_rows or left.minimum_height <= left.height + 1:
+            return
+        if not self.split:
             self.split = True
-            self._show_part()
+        elif self.per_part > 1:
+            self.per_part -= 1
+            self.part = 0
+        else:
+            return
+        self._show_part()
 
     def _show_part(self, *_args) -> None:
         rows = list(self.all_rows)
+        size = max(1, int(self.per_part))
+        self.parts = max(1, -(-len(rows) // size)) if self.split else 1
+        self.part = min(self.part, self.parts - 1)
         if self.split:
-            rows = rows[:3] if self.part == 0 else rows[3:]
+            rows = rows[self.part * size : (self.part + 1) * size]
         self.rows = rows
+
+    def turn(self) -> None:
+        """The button between the parts: on to the next part, after the last back to the first."""
+        self.part = (self.part + 1) % self.parts
+
+    def turn_caption(self, part: int, parts: int, language: str) -> str:
+        if part == parts - 1:
+            return "← " + gettext_in("Class and date", language)
+        if parts == 2:
+            return gettext_in("Place and what to bring", language) + " →"
+        return gettext_in("Next page", language) + " →"
+
+    @staticmethod
+    def code_size(code: str, font_name: str, width: float, largest: float) -> float:
+        """The code's font size: ``largest``, or less so that it stays on one line in
+        ``width`` (a code cut across lines is misread), never under the heading floor."""
+        from kiosk.theme import MIN_HEADING
+        from kiosk.widgets.phrase_label import text_width
+
+        if not code or width <= 0:
+            return largest
+        wide = text_width(font_name, largest, True, code)
+        if wide <= width - 8:
+            return largest
+        return max(MIN_HEADING, int(largest * (width - 8) / wide))
 
     def qr_size(self, text_size: str, portrait: bool) -> int:
         """The QR code's side in pixels: smaller on a short window, at 特大, or stacked."""
+        from kivy.app import App
+
+        if App.get_running_app().side_rail:
+            return 260  # a column of its own beside the rows: as wide as it is
         if self.short:
             return 200 if text_size == "large" else 160
         return 340 if text_size == "large" and not portrait else 280
@@ -447,7 +571,7 @@ class ResultScreen(KioskScreen):
         from kivy.core.window import Window
 
         self.short = 0 < Window.height < 900
-        self.split, self.part = self._crowded(), 0
+        self.split, self.part, self.per_part = self._crowded(), 0, 3
         self.session = dict(app.visit.session or {})
         self.printer = printing.has_printer(app.config_values.printer)
         self.page_url = _public_url(app.config_values, self.session)
@@ -538,7 +662,7 @@ class ResultScreen(KioskScreen):
         self.result = {}
         self.session = {}
         self.all_rows = self.rows = []
-        self.split, self.part = False, 0
+        self.split, self.part, self.per_part = False, 0, 3
         self.printing = ""
         self.sending_to_phone = False
 

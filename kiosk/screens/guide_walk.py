@@ -22,7 +22,7 @@ from kivy.properties import (
 from kiosk import guide_flow, printing
 from kiosk.guide_flow import GuideEvents
 from kiosk.i18n import gettext_in
-from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.screens.base import KioskScreen, RoomPaging, load_rules
 from kiosk.widgets import BigButton, PhraseLabel
 
 load_rules(__file__)
@@ -38,14 +38,43 @@ def _app():
     return App.get_running_app()
 
 
-class PagedScreen(KioskScreen):
-    """A screen whose content comes in pages turned by buttons (never by swiping)."""
+def label_beside(label: str, text: str):
+    """「対象の人」 beside its text, as one row as high as the taller of the two."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.theme import GAP
+
+    row = BoxLayout(spacing=GAP * 2, size_hint_y=None)
+    name = PhraseLabel(source=label, bold=True, size_hint_x=0.3, pos_hint={"top": 1})
+    value = PhraseLabel(source=text, pos_hint={"top": 1})
+    row.add_widget(name)
+    row.add_widget(value)
+
+    def fit(*_args) -> None:
+        row.height = max(name.height, value.height)
+
+    name.fbind("height", fit)
+    value.fbind("height", fit)
+    return row
+
+
+class PagedScreen(RoomPaging, KioskScreen):
+    """A screen whose content comes in pages turned by buttons (never by swiping); pages
+    hold fewer where the window's height asks (``RoomPaging``)."""
 
     page = NumericProperty(0)
     pages = NumericProperty(1)
 
     def turn(self, step: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + step))
+
+    def fresh(self, *_args) -> None:
+        """A new language or text size: pages as full as the room allows, from the start."""
+        self.room_reset()
+        self._repage()
+
+    def _repage(self, *_args) -> None:
+        raise NotImplementedError
 
 
 class GuideOverviewScreen(PagedScreen):
@@ -56,20 +85,31 @@ class GuideOverviewScreen(PagedScreen):
 
     def on_kv_post(self, base_widget) -> None:
         app = _app()
-        app.fbind("language", self._repage)  # a language may add or drop the notice page
-        app.fbind("text_size", self._repage)
+        app.fbind("language", self.fresh)  # a language may add or drop the notice page
+        app.fbind("text_size", self.fresh)
         self.fbind("page", self._fill)
+        self.watch_room(self.ids.column)
 
     def prepare(self, guide_id: str | None = None, page: int = 0, **params) -> None:
         app = _app()
         self.guide = app.catalog.guide(guide_id or app.catalog.active_guides[0].id)
         GuideEvents(app.record).viewed(self.guide.id)
+        self.room_reset()
         self._repage()
         self.page = max(0, min(page, self.pages - 1))
         self._fill()
 
+    def _room_wanted(self) -> int:
+        return OVERVIEW_PER_PAGE.get(_app().text_size, 3)
+
+    def _room_can_help(self) -> bool:
+        """Fewer a page helps a page of items, not the summary or the language notice."""
+        pages = self._overview()
+        page = pages[self.page] if self.page < len(pages) else None
+        return page is not None and page.kind in ("bring", "warnings") and len(page.items) > 1
+
     def _overview(self) -> list:
-        per_page = OVERVIEW_PER_PAGE.get(_app().text_size, 3)
+        per_page = self.room_per_page(self._room_wanted())
         # a guide not fully in the kiosk's language starts with a page that says so
         return (
             guide_flow.overview_pages(self.guide, per_page, _app().language) if self.guide else []
@@ -103,6 +143,9 @@ class GuideOverviewScreen(PagedScreen):
                 (tr("Fee"), self.guide.fee.get(language)),
             ]
             for label, text in rows:
+                if app.side_rail:  # beside the rail of a short panel: the label beside its text
+                    box.add_widget(label_beside(label, text))
+                    continue
                 box.add_widget(PhraseLabel(source=label, bold=True))
                 box.add_widget(PhraseLabel(source=text))
             return
@@ -164,9 +207,10 @@ class GuideChecklistScreen(PagedScreen):
 
     def on_kv_post(self, base_widget) -> None:
         app = _app()
-        app.fbind("language", self._fill)
-        app.fbind("text_size", self._repage)
+        app.fbind("language", self.fresh)
+        app.fbind("text_size", self.fresh)
         self.fbind("page", self._fill)
+        self.watch_room(self.ids.column)
 
     def prepare(self, guide_id: str | None = None, checked: list | None = None, **params) -> None:
         """``checked`` ticks those ids first (for screenshots); a new guide starts unticked."""
@@ -180,10 +224,14 @@ class GuideChecklistScreen(PagedScreen):
                 self.checklist.toggle(item_id)
         self.checked = sorted(self.checklist.checked)
         self.guide = guide
+        self.room_reset()
         self._repage()
 
-    def _per_page(self) -> int:
+    def _room_wanted(self) -> int:
         return CHECKS_PER_PAGE.get(_app().text_size, 4)
+
+    def _per_page(self) -> int:
+        return self.room_per_page(self._room_wanted())
 
     def _repage(self, *_args) -> None:
         items = self.guide.checklist if self.guide else ()
@@ -202,7 +250,7 @@ class GuideChecklistScreen(PagedScreen):
         for item in items:
             done = self.checklist.is_checked(item.id)
             button = BigButton(caption=f"{CHECKED if done else UNCHECKED} {item.text.get(language)}",
-                               selected=done, halign="left", font_scale=0.85, line_height=1.15)  # fmt: skip
+                               selected=done, halign="left", font_scale=0.85, line_spacing=1.15)  # fmt: skip
             button.bind(on_release=lambda _b, i=item.id: self.toggle(i))
             box.add_widget(button)
 

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
 from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.widgets.big_button import BigButton, same_height
+
+
+class OptionGroup(BoxLayout):
+    """A label and its two option buttons (文字の大きさ 大 特大); the buttons go in a row."""
+
+    label = StringProperty("")
+
+    def add_widget(self, widget, *args, **kwargs):
+        row = self.ids.get("buttons")
+        if row is not None and isinstance(widget, BigButton):
+            return row.add_widget(widget, *args, **kwargs)
+        return super().add_widget(widget, *args, **kwargs)
+
 
 load_rules(__file__)
 
 
 class HomeScreen(KioskScreen):
     """What would you like to do? Nothing here needs more than one tap."""
+
+    def on_kv_post(self, base_widget) -> None:
+        # a row of languages, and the four options, each as high as the highest of them
+        ids = self.ids
+        same_height(
+            [ids[f"lang_{code}"].__self__ for code in ("ja", "ja_easy", "en", "zh_Hans", "ko")]
+        )
+        same_height(
+            [ids[name].__self__ for name in ("large", "extra_large", "speech_on", "speech_off")]
+        )
 
     def choose(self, what: str) -> None:
         from kivy.app import App

@@ -6,15 +6,15 @@ what a tap does to the text is ``kiosk.kana`` / the screen's business.
 
 from __future__ import annotations
 
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk import kana
 from kiosk.i18n import N_
-from kiosk.theme import GAP
+from kiosk.theme import GAP, MIN_BODY
 from kiosk.widgets.big_button import BigButton
-from kiosk.widgets.phrase_label import PhraseLabel
+from kiosk.widgets.phrase_label import SAFETY, PhraseLabel
 
 #: the hint shown (and read) over the kana keyboard: how the marks column is used
 MARKS_HINT = N_("For ダ, press タ and then ゛. For パ, press ハ and then ゜. "
@@ -29,6 +29,8 @@ _BLANK = ""
 
 class _Pad(GridLayout):
     key_height = NumericProperty(112)
+    #: a key's caption to its frame (the usual GAP + 8; less where keys are narrow)
+    key_padding = NumericProperty(GAP + 8)
 
     def __init__(self, **kwargs):
         self.register_event_type("on_key")
@@ -37,6 +39,7 @@ class _Pad(GridLayout):
         self.size_hint_y = None
         self.fbind("minimum_height", self._fit)
         self.fbind("key_height", self._resize)
+        self.fbind("key_padding", self._resize)
 
     def _fit(self, *_args) -> None:
         self.height = self.minimum_height
@@ -45,9 +48,13 @@ class _Pad(GridLayout):
         for child in self.children:
             if isinstance(child, BigButton):
                 child.min_height = self.key_height
+                child.padding = (self.key_padding, 0)
+            else:  # an empty cell keeps the chart's shape, as high as a key
+                child.height = self.key_height
 
     def _key(self, label: str, value: str, **kwargs) -> BigButton:
-        button = BigButton(caption=label, min_height=self.key_height, **kwargs)
+        button = BigButton(caption=label, min_height=self.key_height,
+                           padding=(self.key_padding, 0), **kwargs)  # fmt: skip
         button.bind(on_release=lambda _b: self.dispatch("on_key", value))
         return button
 
@@ -71,11 +78,35 @@ class KanaHint(BoxLayout):
     """
 
     hint = StringProperty(MARKS_HINT)
+    #: each example as high as a key row, beside the ゛ ゜ 小 keys it explains (a short
+    #: panel: the column beside the keyboard holds the hint and 空白 only)
+    by_rows = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         super().__init__(orientation="vertical", **kwargs)
         for example in MARK_EXAMPLES:
             self.add_widget(PhraseLabel(source=example, fixed_language="ja", bold=True))
+        self.fbind("by_rows", self._rows)
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "body_size"):
+            app.fbind("body_size", self._rows)
+
+    def _rows(self, *_args) -> None:
+        from kivy.app import App
+
+        body = getattr(App.get_running_app(), "body_size", MIN_BODY)
+        self.spacing = GAP if self.by_rows else 0
+        for label in self.children:
+            label.fit_height = not self.by_rows
+            label.size_hint_y = 1 if self.by_rows else None
+            # beside the keys: a little smaller than the body text, never under its floor
+            label.font_size = max(MIN_BODY, body * 0.85) if self.by_rows else body
+
+    def widest(self) -> float:
+        """The width the longest example needs, as drawn now."""
+        return max(label.measure(label.source) for label in self.children) + SAFETY + 2
 
 
 class KanaKeyboard(_Pad):

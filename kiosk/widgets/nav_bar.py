@@ -5,12 +5,18 @@ left of the bar when the seven buttons fit in one row with their captions whole 
 screen; their captions may then be a little smaller, never under the 32 px floor), else
 in a row of their own just above the three (portrait, or while they say why this kiosk
 cannot speak). Either way they are at the foot of every screen, left of the way back.
+
+On a short landscape panel (1366x768: ``app.side_rail``) two bars across the foot left the
+screens too little height: the NavBar is then a rail down the right-hand side of every
+screen, the speech controls two by two at its top and もどる, はじめにもどる, 職員を呼ぶ
+stacked at its foot, the same on every screen.
 """
 
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.theme import GAP
 from kiosk.widgets.phrase_label import SAFETY
@@ -22,6 +28,11 @@ CAPTION_ROOM = 2 * (GAP + 8) + SAFETY + 4
 SPEECH_SCALES = (0.85, 0.75, 0.7)
 #: text is never smaller than this (UX.md)
 MIN_TEXT = 32
+#: a button's caption to its frame, in the rail (a rail button is never a chosen option,
+#: so its frame stays thin and the caption may come closer than the usual GAP + 8)
+RAIL_PADDING = 12
+#: the usual padding of a BigButton (widgets.kv)
+BUTTON_PADDING = GAP + 8
 
 
 class NavBar(BoxLayout):
@@ -43,7 +54,11 @@ class NavBar(BoxLayout):
                 button.fbind(name, self._arrange_soon)
         from kivy.app import App
 
-        App.get_running_app().fbind("button_size", self._arrange_soon)
+        app = App.get_running_app()
+        app.fbind("button_size", self._arrange_soon)
+        app.fbind("side_rail", self._arrange_soon)
+        # in the rail: the room between the speech controls and the way back
+        self._gap = Widget()
         self._arrange()
 
     def _schedule(self, *_args) -> None:
@@ -68,8 +83,17 @@ class NavBar(BoxLayout):
     def _arrange(self, *_args) -> None:
         from kivy.app import App
 
-        size = App.get_running_app().button_size
+        app = App.get_running_app()
+        if app.side_rail:
+            self._arrange_rail(app)
+            return
+        size = app.button_size
         bar, row = self._bar, self._row
+        if self._gap.parent is not None:
+            self.remove_widget(self._gap)
+        bar.columns = 4
+        for button in self._buttons():
+            button.padding = (BUTTON_PADDING, 0)
         nav = self._nav_buttons()
         for button in nav:
             button.size_hint_x = button.measure(button.source) + CAPTION_ROOM
@@ -102,3 +126,38 @@ class NavBar(BoxLayout):
                 row.add_widget(bar, index=len(row.children))  # leftmost
             bar.size_hint_x = total
         self.two_rows = two_rows
+
+    def _arrange_rail(self, app) -> None:
+        """The rail: 読み上げ 止める / 音量 − ＋ two by two at the top, the way back at the foot."""
+        from kiosk.layout import phrases
+
+        bar, row = self._bar, self._row
+        if bar.parent is row:
+            row.remove_widget(bar)
+        if bar.parent is None:
+            self.add_widget(bar, index=len(self.children))  # at the top
+        if self._gap.parent is None:
+            self.add_widget(self._gap, index=1)  # between the speech controls and the row
+        bar.size_hint_x = 1
+        bar.columns = 2
+        room = self.width - self.padding[0] - self.padding[2]
+        for button in self._buttons():
+            button.padding = (RAIL_PADDING, 0)
+            button.size_hint_x = 1
+        for button in self._nav_buttons():
+            button.font_scale = 1
+        # the speech captions as large as lets each phrase (読み上げ, おおきさ, Volume) stay
+        # whole in a half of the rail; at worst at the 32 px floor (the kv rule's max)
+        half = (room - GAP) / 2 - 2 * RAIL_PADDING - SAFETY - 4
+        speech = self._speech_buttons()
+        size = app.button_size
+        widest = max(
+            (button.measure(piece.strip()) / (button.font_size or 1)
+             for button in speech for piece in phrases(button.source, button.language)),
+            default=0,
+        )  # fmt: skip
+        fitting = [s for s in SPEECH_SCALES if widest * max(MIN_TEXT, size * s) <= half]
+        scale = fitting[0] if fitting else SPEECH_SCALES[-1]
+        for button in speech:
+            button.font_scale = scale
+        self.two_rows = True

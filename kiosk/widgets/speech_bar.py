@@ -22,7 +22,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
@@ -75,6 +75,8 @@ class SpeechBar(BoxLayout):
     """The four speech buttons, or why this kiosk cannot speak here (``reason``, a msgid)."""
 
     reason = StringProperty("")
+    #: the buttons in one row (4), or two by two (2) in the NavBar's rail
+    columns = NumericProperty(4)
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
@@ -83,8 +85,8 @@ class SpeechBar(BoxLayout):
         if health is not None:
             health.subscribe(self._check_soon)
         # the widgets themselves, not the weak proxies of ``ids`` (they come and go)
-        self._buttons = next(c for c in self.children if isinstance(c, BoxLayout))
-        self._why = next(c for c in self.children if not isinstance(c, BoxLayout))
+        self._buttons = next(c for c in self.children if not isinstance(c, Label))
+        self._why = next(c for c in self.children if isinstance(c, Label))
         self.fbind("reason", self._arrange)
         self._arrange()
         Clock.schedule_once(self._settle, 0)
