@@ -6,6 +6,7 @@ these; tests check them without a window.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,19 @@ def paginate_groups(groups: Sequence[tuple[str, list]], budget: int, cols: int =
             pages[-1].append((name, items[start : start + per_page]))
             used = budget
     return [page for page in pages if page] or [[]]
+
+
+#: where a sentence ends: after 。！？ (and the spaces after them), or after . ! ? and
+#: spaces before anything but a small letter (「a.m. to」 goes on)
+_SENTENCE_END = re.compile(r"[。！？]+[ \u3000]*|[.!?]+\s+(?=[^a-z\s])")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence, each keeping the spaces after it: ``"".join`` gives
+    ``text`` back (an FAQ answer too long for one page is shown a few sentences a page)."""
+    cuts = [match.end() for match in _SENTENCE_END.finditer(text) if match.end() < len(text)]
+    starts = [0, *cuts]
+    return [text[a:b] for a, b in zip(starts, [*cuts, len(text)], strict=True) if text[a:b]]
 
 
 def chunks(items: Sequence, size: int, balanced: bool = False) -> list[list]:

@@ -18,7 +18,12 @@ PER_PAGE = {"large": 6, "extra-large": 4}
 
 
 class FaqScreen(PagedScreen):
-    """One screen, three levels: no topic → topics; a topic → its questions; a question → answer."""
+    """One screen, three levels: no topic → topics; a topic → its questions; a question → answer.
+
+    Topics and questions come in pages of buttons; an answer too long for the room (a long
+    language at 特大 beside the rail of a short panel) comes a few sentences a page, where
+    will go on is said (``next_text``) and 「やり方を見る」 is offered on its last page.
+    """
 
     topic = ObjectProperty(None, allownone=True)
     question = ObjectProperty(None, allownone=True)
@@ -33,16 +38,31 @@ class FaqScreen(PagedScreen):
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
-        app.fbind("language", self._fill)
-        app.fbind("text_size", self._fill)
+        app.fbind("language", self.fresh)
+        app.fbind("text_size", self.fresh)
         for name in ("page", "topic", "question"):
             self.fbind(name, self._fill)
+        self.watch_room(self.ids.column)
+
+    def _repage(self, *_args) -> None:
+        self._fill()
+
+    def _room_wanted(self) -> int:
+        if self.question is not None:  # sentences of the answer on one page
+            return len(guide_flow.sentences(self.question.a.get(App.get_running_app().language)))
+        return PER_PAGE.get(App.get_running_app().text_size, 4)
+
+    def _room_can_help(self) -> bool:
+        if self.question is not None:
+            return len(guide_flow.sentences(self.answer_text)) > 1
+        return len(self.ids.choices.children) > 1
 
     def prepare(
         self, topic_id: str | None = None, question_id: str | None = None, **params
     ) -> None:
         catalog = App.get_running_app().catalog
         self.page = 0
+        self.room_reset()
         self.topic = catalog.faq_topic(topic_id) if topic_id else None
         self.question = None
         if self.topic is not None and question_id:
@@ -62,19 +82,24 @@ class FaqScreen(PagedScreen):
         box.clear_widgets()
         if self.question is not None:
             self.heading_text = self.question.q.get(language)
-            self.answer_text = self.question.a.get(language)
-            self.next_text = self.question.next.get(language) if self.question.next else ""
+            answer = self.question.a.get(language)
+            said = guide_flow.sentences(answer)
+            parts = guide_flow.chunks(said, self.room_per_page(len(said)), balanced=True)
+            self.pages = len(parts)
+            self.page = min(self.page, self.pages - 1)
+            self.answer_text = "".join(parts[self.page]).strip()
+            last = self.page == self.pages - 1
+            self.next_text = self.question.next.get(language) if self.question.next and last else ""
             self.notice_text = guide_flow.untranslated_answer_notice(self.question, language)
             guide = app.catalog.guides.get(self.question.guide or "")
             self.guide_id = guide.id if guide is not None and not guide.withdrawn else ""
-            clip = app.clip_for(self.answer_text)
+            clip = app.clip_for(answer)  # 読み上げ reads the whole answer, on any page
             self.clip = str(clip) if clip else ""
-            self.pages = 1
             return
         self.answer_text = self.next_text = self.clip = self.guide_id = ""
         self.heading_text = (self.topic.title.get(language) if self.topic is not None
                              else app.tr("Questions and answers", language))  # fmt: skip
-        pages = guide_flow.chunks(self._items(), PER_PAGE.get(app.text_size, 4))
+        pages = guide_flow.chunks(self._items(), self.room_per_page(PER_PAGE.get(app.text_size, 4)))
         self.pages = len(pages)
         self.page = min(self.page, self.pages - 1)
         for item in pages[self.page]:
@@ -86,11 +111,13 @@ class FaqScreen(PagedScreen):
     def choose(self, item) -> None:
         app = App.get_running_app()
         app.stop_speaking()
+        self.room_reset()
         if self.topic is None:
             self.page = 0
             self.topic = item
             GuideEvents(app.record).faq(item.id)
         else:
+            self.page = 0
             self.question = item
             self._answered()
 
@@ -124,7 +151,9 @@ class FaqScreen(PagedScreen):
 
     def back(self) -> bool:
         App.get_running_app().stop_speaking()
+        self.room_reset()
         if self.question is not None:
+            self.page = 0
             self.question = None
             return True
         if self.topic is not None:
