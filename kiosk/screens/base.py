@@ -74,6 +74,9 @@ class RoomPaging:
         column = self._room_column
         if column.minimum_height <= column.height + 1 or not self._room_can_help():
             return
+        if not _settled(column):
+            self._room_check()  # texts still being laid out: a new label is 100 px high
+            return
         if self.room_per_page(self._room_wanted()) > 1:
             self.fewer += 1
             self._repage()
@@ -85,3 +88,18 @@ class RoomPaging:
     def _room_wanted(self) -> int:
         """The number a page holds before the room is asked (the text size's)."""
         raise NotImplementedError
+
+
+def _settled(root) -> bool:
+    """True when every label under ``root`` is drawn for its text and sized to it."""
+    from kiosk.widgets.phrase_label import PhraseLabel
+
+    for widget in root.walk(restrict=True):
+        if not isinstance(widget, PhraseLabel) or not widget.source:
+            continue
+        core = getattr(widget, "_label", None)
+        if not widget._laid_out or (core is not None and core.text != widget.text):
+            return False
+        if widget.fit_height and abs(widget.height - widget.texture_size[1]) > 1:
+            return False
+    return True

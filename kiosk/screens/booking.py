@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 from classroom.i18n import N_
 from kiosk import booking_text, kana, numbers, printing
 from kiosk.i18n import gettext_in
-from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.screens.base import KioskScreen, RoomPaging, load_rules
 from kiosk.services.speech_player import Typed, spell_digits
 from kiosk.theme import GAP
 from kiosk.widgets import BigButton
@@ -57,8 +57,12 @@ def per_page() -> int:
     return PER_PAGE.get(App.get_running_app().text_size, 2)
 
 
-class SessionsScreen(KioskScreen):
-    """Upcoming classes with seats; when the list cannot be loaded, says so and offers staff."""
+class SessionsScreen(RoomPaging, KioskScreen):
+    """Upcoming classes with seats; when the list cannot be loaded, says so and offers staff.
+
+    A page holds three classes at 大 and two at 特大, fewer where the window's height asks
+    (a short panel, a long language: ``RoomPaging``).
+    """
 
     sessions = ListProperty([])
     state = OptionProperty("loading", options=["loading", "list", "empty", "offline"])
@@ -66,13 +70,25 @@ class SessionsScreen(KioskScreen):
     pages = NumericProperty(1)
 
     def on_kv_post(self, base_widget) -> None:
-        App.get_running_app().fbind("language", self._fill)
-        App.get_running_app().fbind("text_size", self._repage)
+        App.get_running_app().fbind("language", self._fresh)
+        App.get_running_app().fbind("text_size", self._fresh)
         for name in ("sessions", "page", "state"):
             self.fbind(name, self._fill)
+        self.watch_room(self.ids.column)
+
+    def _fresh(self, *_args) -> None:
+        self.room_reset()
+        self._repage()
+
+    def _room_wanted(self) -> int:
+        return per_page()
+
+    def _room_can_help(self) -> bool:
+        return self.state == "list" and len(self.ids.session_buttons.children) > 1
 
     def prepare(self, sessions: list | None = None, offline: bool = False, **params) -> None:
         self.page = 0
+        self.room_reset()
         if offline:
             self.state = "offline"
         elif sessions is not None:
@@ -96,7 +112,7 @@ class SessionsScreen(KioskScreen):
         self.state = "list" if sessions else "empty"
 
     def _repage(self, *_args) -> None:
-        self.pages = max(1, -(-len(self.sessions) // per_page()))
+        self.pages = max(1, -(-len(self.sessions) // self.room_per_page(per_page())))
         self.page = min(self.page, self.pages - 1)
         self._fill()
 
@@ -110,7 +126,7 @@ class SessionsScreen(KioskScreen):
         if self.state != "list":
             return
         language = app.language
-        size = per_page()
+        size = self.room_per_page(per_page())
         for session in self.sessions[self.page * size : (self.page + 1) * size]:
             caption = "\n".join((
                 booking_text.when(session, language),
@@ -397,12 +413,76 @@ class ConfirmScreen(KioskScreen):
 
     rows = ListProperty([])
     sending = BooleanProperty(False)
+    #: the rows on screen: all six, or where they do not fit the room (a short panel, a
+    #: long language at 特大) three a part: the class, then the resident (``split``)
+    shown = ListProperty([])
+    split = BooleanProperty(False)
+    part = NumericProperty(0)
+    #: the labels' column (教室, 電話番号 …): as wide as the longest needs, at most 40 %
+    label_width = NumericProperty(200)
 
     def on_kv_post(self, base_widget) -> None:
-        App.get_running_app().fbind("language", self.refresh)
+        from kiosk.screens.base import _settled
+
+        self.ids.rows.fbind("width", self._label_width)
+        App.get_running_app().fbind("body_size", self._label_width)
+        self.fbind("rows", self._label_width)
+
+        app = App.get_running_app()
+        app.fbind("language", self._unsplit)
+        app.fbind("text_size", self._unsplit)
+        for name in ("rows", "split", "part"):
+            self.fbind(name, self._show)
+        column = self.ids.column
+
+        def fit(*_args) -> None:
+            if not self.split and self.rows and column.minimum_height > column.height + 1:
+                if _settled(column):
+                    self.split = True
+                else:
+                    fit_later()
+
+        fit_later = Clock.create_trigger(fit, 0)
+        column.fbind("minimum_height", fit_later)
+        column.fbind("height", fit_later)
+
+    def _unsplit(self, *_args) -> None:
+        self.split, self.part = False, 0
+        self.refresh()
+
+    def _label_width(self, *_args) -> None:
+        from kiosk.widgets.phrase_label import SAFETY, text_width
+
+        app = App.get_running_app()
+        box = self.ids.rows
+        room = box.width - box.padding[0] - box.padding[2]
+        widest = max((text_width(app.font_name, app.body_size, False, label)
+                      for label, _value in self.rows), default=0)  # fmt: skip
+        self.label_width = max(120, min(room * 0.4, widest + SAFETY + 8))
+
+    def _show(self, *_args) -> None:
+        rows = list(self.rows)
+        if self.split:
+            rows = rows[:3] if self.part == 0 else rows[3:]
+        self.shown = rows + [("", "")] * (6 - len(rows))
+
+    def step_back(self) -> None:
+        """修正する (the screen before), or in the second part back to the first."""
+        if self.split and self.part == 1:
+            self.part = 0
+        else:
+            App.get_running_app().go_back()
+
+    def step_on(self) -> None:
+        """申し込む, or in the first part on to the second (申し込む is there)."""
+        if self.split and self.part == 0:
+            self.part = 1
+        else:
+            self.book()
 
     def prepare(self, **params) -> None:
         self.sending = False
+        self.split, self.part = False, 0
         self.refresh()
         app = App.get_running_app()
         if app.speech and self.rows:
@@ -449,6 +529,7 @@ class ConfirmScreen(KioskScreen):
     def forget(self) -> None:
         self.rows = []
         self.sending = False
+        self.split, self.part = False, 0
 
 
 class ResultScreen(KioskScreen):

@@ -24,18 +24,28 @@ class FinderScreen(PagedScreen):
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
-        app.fbind("language", self._fill)
-        app.fbind("text_size", self._repage)
+        app.fbind("language", self.fresh)
+        app.fbind("text_size", self.fresh)
         self.fbind("page", self._fill)
+        self.watch_room(self.ids.column)
 
     def prepare(self, **params) -> None:
         self.groups = guide_flow.finder_groups(App.get_running_app().catalog.guides.values())
         self.page = 0
+        self.room_reset()
         self._repage()
 
+    def _room_wanted(self) -> int:
+        return BUDGET.get(App.get_running_app().text_size, 6)
+
+    def _room_can_help(self) -> bool:
+        # a page of one category and one row of questions is as short as a page gets
+        return len(self.ids.groups.children) > 2 or any(
+            len(getattr(child, "children", ())) > 2 for child in self.ids.groups.children
+        )
+
     def _pages(self) -> list:
-        size = App.get_running_app().text_size
-        return guide_flow.paginate_groups(self.groups, BUDGET.get(size, 6))
+        return guide_flow.paginate_groups(self.groups, self.room_per_page(self._room_wanted()))
 
     def _repage(self, *_args) -> None:
         self.pages = len(self._pages())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import ListProperty
 
-from kiosk.screens.base import KioskScreen, load_rules
+from kiosk.guide_flow import chunks
+from kiosk.screens.base import load_rules
+from kiosk.screens.guide_walk import PagedScreen
 from kiosk.widgets import BigButton
 
 load_rules(__file__)
@@ -16,25 +18,65 @@ def offered_guides(catalog) -> list:
     return [guide for guide in catalog.active_guides if not guide.withdrawn]
 
 
-class GuideListScreen(KioskScreen):
-    """One big button per active guide, its title in the chosen language."""
+class GuideListScreen(PagedScreen):
+    """One big button per active guide, its title in the chosen language; all on one page
+    where they fit, else in pages (a short panel, a long language at 特大)."""
 
     guides = ListProperty([])
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
-        app.fbind("language", self._fill)
-        self.fbind("guides", self._fill)
+        app.fbind("language", self.fresh)
+        app.fbind("text_size", self.fresh)
+        self.fbind("guides", self.fresh)
+        self.fbind("page", self._fill)
+        self.ids.column.fbind("width", self._fill)
+        self.watch_room(self.ids.column)
 
     def prepare(self, **params) -> None:
+        self.page = 0
         self.guides = offered_guides(App.get_running_app().catalog)
+        self.fresh()
+
+    def _room_wanted(self) -> int:
+        return max(1, len(self.guides))
+
+    def _room_can_help(self) -> bool:
+        return len(self.ids.guide_buttons.children) > 1
+
+    def _repage(self, *_args) -> None:
+        self.pages = len(chunks(self.guides, self.room_per_page(self._room_wanted())))
+        self.page = min(self.page, self.pages - 1)
         self._fill()
+
+    def _columns(self) -> int:
+        """Two columns, or one where a title's longest word (こくみんけんこうほけんりょうを)
+        would not fit half the width, even at the smallest caption size, or on a portrait panel."""
+        from kiosk.layout import phrases
+        from kiosk.theme import GAP, MIN_BODY
+        from kiosk.widgets.phrase_label import SAFETY, text_width
+
+        app = App.get_running_app()
+        if app.portrait:
+            return 1
+        column = self.ids.column
+        half = (column.width - column.padding[0] - column.padding[2] - GAP) / 2
+        room = half - 2 * (GAP + 8) - SAFETY
+        font = app.font_name
+        for guide in self.guides:
+            title = guide.title.get(app.language)
+            for piece in phrases(title, app.language):
+                if text_width(font, MIN_BODY, True, piece.strip(" \u3000")) > room:
+                    return 1
+        return 2
 
     def _fill(self, *_args) -> None:
         app = App.get_running_app()
         box = self.ids.guide_buttons
         box.clear_widgets()
-        for guide in self.guides:
+        box.cols = self._columns()
+        page = chunks(self.guides, self.room_per_page(self._room_wanted()))[self.page]
+        for guide in page:
             button = BigButton(caption=guide.title.get(app.language), halign="left")
             button.bind(
                 on_release=lambda _b, gid=guide.id: app.show("guide_overview", guide_id=gid)

@@ -295,13 +295,58 @@ class GuideChecklistScreen(PagedScreen):
 
 
 class GuideHandoffScreen(KioskScreen):
-    """The hand-off URL as a large QR code, how to scan it, a class and a counter that help."""
+    """The hand-off URL as a large QR code, how to scan it, a class and a counter that help.
+
+    Where how to scan and where to ask do not fit beside the code together (a long language
+    at 特大, a short or a portrait panel), they come one at a time (``split``), a button
+    between them: 「相談できる窓口 →」 and back.
+    """
 
     guide = ObjectProperty(None, allownone=True)
     url = StringProperty("")
     printer = BooleanProperty(False)
+    split = BooleanProperty(False)
+    part = NumericProperty(0)
+
+    def on_kv_post(self, base_widget) -> None:
+        from kivy.clock import Clock
+
+        ids = self.ids
+        # the widgets themselves, not the weak proxies of ``ids`` (they come and go)
+        self._parts = [ids[n].__self__ for n in ("how", "glossary", "where", "counter", "room",
+                                                  "turn")]  # fmt: skip
+        self._fit_later = Clock.create_trigger(self._fit, 0)
+        for name in ("minimum_height", "height"):
+            ids.words.fbind(name, self._fit_later)
+        for name in ("split", "part"):
+            self.fbind(name, self.arrange)
+        app = _app()
+        app.fbind("language", self._unsplit)
+        app.fbind("text_size", self._unsplit)
+        self.arrange()
+
+    def _unsplit(self, *_args) -> None:
+        self.split, self.part = False, 0
+
+    def _fit(self, *_args) -> None:
+        from kiosk.screens.base import _settled
+
+        words = self.ids.words
+        if not self.split and words.minimum_height > words.height + 1 and _settled(words):
+            self.split = True
+
+    def arrange(self, *_args) -> None:
+        how, glossary, where, counter, room, turn = self._parts
+        words = self.ids.words
+        words.clear_widgets()
+        shown = [how, glossary] if not self.split or self.part == 0 else []
+        if not self.split or self.part == 1:
+            shown += [where, counter]
+        for widget in (*shown, room, *([turn] if self.split else [])):
+            words.add_widget(widget)
 
     def prepare(self, guide_id: str | None = None, **params) -> None:
+        self._unsplit()
         app = _app()
         self.guide = app.catalog.guide(guide_id or app.catalog.active_guides[0].id)
         self.url = self.guide.handoff.url
