@@ -59,7 +59,7 @@ class Course(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     #: Japanese title as residents see it
     title: Mapped[str] = mapped_column(String(120))
-    #: other languages' titles, {"en": ..., "zh-Hans": ...}
+    #: other languages' titles, {"ja-easy": ..., "en": ..., "zh-Hans": ..., "ko": ...}
     title_translations: Mapped[dict] = mapped_column(JSON, default=dict)
     kind: Mapped[CourseKind] = mapped_column(enum_column(CourseKind, "course_kind"))
     device_track: Mapped[DeviceTrack] = mapped_column(enum_column(DeviceTrack, "device_track"))
@@ -77,11 +77,14 @@ class Venue(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: the name in other languages, {"en": ..., "ko": ...}; pages show the Japanese beside it
     name_translations: Mapped[dict] = mapped_column(JSON, default=dict)
     kind: Mapped[VenueKind] = mapped_column(enum_column(VenueKind, "venue_kind"))
     address: Mapped[str] = mapped_column(String(200), default="")
     #: how to get there, printed on the reservation slip
     access: Mapped[str] = mapped_column(Text, default="")
+    #: the access line in other languages, {"en": ..., "ko": ...}; missing ones show `access`
+    access_translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     #: seats in the room; no session there may hold more
     capacity: Mapped[int] = mapped_column(Integer)
     #: loaner phones kept at the venue for participants without their own

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from datetime import UTC, datetime
+
+from sqlalchemy import inspect, text
 
 from classroom.db import Database
-from classroom.migrate import current_revision, head_revision, schema_differences, upgrade
-from classroom.models import Base
+from classroom.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    schema_differences,
+    upgrade,
+)
+from classroom.models import Base, Venue
 from tests.conftest import PG_URL, PostgresSchema
 
 
@@ -29,6 +37,76 @@ def test_upgrading_an_empty_database_matches_the_models(engine_name, tmp_path):
         indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("registration")}
         assert "uq_registration_active_participant" in indexes
         upgrade(database)  # a second upgrade is a no-op
+    finally:
+        database.dispose()
+        if schema:
+            schema.drop()
+
+
+def _venue_row(database) -> dict:
+    with database.engine.connect() as connection:
+        return dict(connection.execute(text("SELECT * FROM venue")).mappings().one())
+
+
+def test_venue_access_translations_upgrade_and_downgrade_keep_the_venues(engine_name, tmp_path):
+    """0007 adds venue.access_translations: a venue made before it gets {} (shows the
+    Japanese); going back to 0006 removes the column and keeps the venue and its classes."""
+    database, schema = _empty_database(engine_name, tmp_path)
+    try:
+        upgrade(database, "0006")
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO venue (id, name, name_translations, kind, address, access,"
+                    " capacity, loaner_phones) VALUES (1, '中央図書館', '{\"en\": \"Central"
+                    " Library\"}', 'library', '', 'つなぐ駅から徒歩5分', 20, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO course (id, code, title, title_translations, kind,"
+                    " device_track, lesson_ids, description) VALUES (1, 'intro', 'スマホ入門',"
+                    " '{}', 'intro', 'any', '[]', '')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_session (id, course_id, venue_id, starts_at, ends_at,"
+                    " capacity, seats_taken, waitlist_seq, state, booking_mode, note,"
+                    " created_at) VALUES (1, 1, 1, :starts, :ends, 10, 0, 0, 'scheduled',"
+                    " 'first_come', '', :starts)"
+                ),
+                {
+                    "starts": datetime(2026, 12, 10, 1, tzinfo=UTC),
+                    "ends": datetime(2026, 12, 10, 2, tzinfo=UTC),
+                },
+            )
+        upgrade(database)
+        assert current_revision(database) == head_revision(database) == "0007"
+        assert schema_differences(database) == []
+        with database.read() as db:
+            venue = db.get(Venue, 1)
+            assert venue.access_translations == {}
+            assert venue.name_translations == {"en": "Central Library"}
+            venue_id = venue.id
+        with database.write() as db:
+            db.get(Venue, venue_id).access_translations = {"ko": "쓰나구역에서 도보 5분"}
+        with database.read() as db:
+            assert db.get(Venue, 1).access_translations == {"ko": "쓰나구역에서 도보 5분"}
+
+        downgrade(database, "0006")
+        assert current_revision(database) == "0006"
+        columns = {c["name"] for c in inspect(database.engine).get_columns("venue")}
+        assert "access_translations" not in columns and "access" in columns
+        row = _venue_row(database)
+        assert (row["name"], row["access"]) == ("中央図書館", "つなぐ駅から徒歩5分")
+        with database.engine.connect() as connection:
+            assert connection.execute(text("SELECT venue_id FROM class_session")).all() == [(1,)]
+
+        upgrade(database)  # and forward again
+        assert schema_differences(database) == []
+        with database.read() as db:
+            assert db.get(Venue, 1).access_translations == {}
     finally:
         database.dispose()
         if schema:
