@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_
 from ..models import Course, CourseKind, DeviceTrack
-from . import audit
+from . import audit, translations
 from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
 from .text import nfkc
@@ -50,12 +50,17 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
     ):
         errors["code"] = CourseCodeTaken(field="code", code=code)
     title = (raw["title"] or "").strip()  # as written: （） stay full width
-    title_en = (raw["title_en"] or "").strip()
-    for field, value in (("title", title), ("title_en", title_en)):
-        if len(value) > TITLE_MAX:
-            errors[field] = DomainError(
-                N_("At most %(max)s characters."), field=field, max=TITLE_MAX
-            )
+    if len(title) > TITLE_MAX:
+        errors["title"] = DomainError(
+            N_("At most %(max)s characters."), field="title", max=TITLE_MAX
+        )
+    titles = translations.validated(
+        errors,
+        "title",
+        raw["title_translations"],
+        course.title_translations if course else None,
+        maximum=TITLE_MAX,
+    )
     if not title:
         errors["title"] = DomainError(N_("Please enter the title residents see."), field="title")
     try:
@@ -83,15 +88,10 @@ def _validated(db: Session, course: Course | None, **raw) -> dict:
             errors["lesson_ids"] = error
     if errors:
         raise InvalidInput(errors)
-    translations = dict(course.title_translations or {}) if course else {}
-    if title_en:
-        translations["en"] = title_en
-    else:
-        translations.pop("en", None)
     values = dict(
         code=code,
         title=title,
-        title_translations=translations,
+        title_translations=titles,
         kind=kind,
         device_track=track,
         description=description,
@@ -119,7 +119,7 @@ def create_course(
     kind: CourseKind | str,
     device_track: DeviceTrack | str,
     actor: Actor,
-    title_en: str = "",
+    title_translations: Mapping[str, str] | None = None,
     description: str = "",
     lesson_ids: list[str] | None = None,
     known_lessons: Collection[str] | None = None,
@@ -128,13 +128,15 @@ def create_course(
 
     ``known_lessons`` are the content's lesson ids (the caller reads the catalog); a lesson
     id not among them is refused. Without them the ids are not checked.
+    ``title_translations`` maps the other languages (translations.OTHER_LANGUAGES) to the
+    title in them; empty ones are left out.
     """
     values = _validated(
         db,
         None,
         code=code,
         title=title,
-        title_en=title_en,
+        title_translations=title_translations,
         kind=kind,
         device_track=device_track,
         description=description,
@@ -157,13 +159,14 @@ def update_course(
     kind: CourseKind | str,
     device_track: DeviceTrack | str,
     actor: Actor,
-    title_en: str = "",
+    title_translations: Mapping[str, str] | None = None,
     description: str = "",
     lesson_ids: list[str] | None = None,
     known_lessons: Collection[str] | None = None,
 ) -> Course:
     """Change a course; its sessions stay as they are, and its lessons too when
-    ``lesson_ids`` is None (otherwise as for create_course)."""
+    ``lesson_ids`` is None (otherwise as for create_course). The languages given in
+    ``title_translations`` are replaced (an empty text removes one); None keeps them."""
     course = db.get(Course, course_id)
     if course is None:
         raise NotFound(field="course_id")
@@ -172,7 +175,7 @@ def update_course(
         course,
         code=code,
         title=title,
-        title_en=title_en,
+        title_translations=title_translations,
         kind=kind,
         device_track=device_track,
         description=description,

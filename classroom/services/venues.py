@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_
 from ..models import ClassSession, PhoneLoan, SessionState, Venue, VenueKind, utcnow
-from . import audit
+from . import audit, translations
 from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
 
@@ -82,6 +83,21 @@ def _validated(db: Session, venue: Venue | None, now: datetime, **raw) -> dict:
         errors["access"] = DomainError(
             N_("At most %(max)s characters."), field="access", max=ACCESS_MAX
         )
+    # beside the Japanese: the same lengths; the sign's name alone must be unique
+    names = translations.validated(
+        errors,
+        "name",
+        raw["name_translations"],
+        venue.name_translations if venue else None,
+        maximum=NAME_MAX,
+    )
+    accesses = translations.validated(
+        errors,
+        "access",
+        raw["access_translations"],
+        venue.access_translations if venue else None,
+        maximum=ACCESS_MAX,
+    )
     capacity = _whole_number(errors, "capacity", raw["capacity"], minimum=1)
     phones = _whole_number(errors, "loaner_phones", raw["loaner_phones"], minimum=0)
     if venue is not None and capacity is not None and "capacity" not in errors:
@@ -112,9 +128,11 @@ def _validated(db: Session, venue: Venue | None, now: datetime, **raw) -> dict:
         raise InvalidInput(errors)
     return dict(
         name=name,
+        name_translations=names,
         kind=kind,
         address=address,
         access=access,
+        access_translations=accesses,
         capacity=capacity,
         loaner_phones=phones,
     )
@@ -140,9 +158,15 @@ def create_venue(
     address: str = "",
     access: str = "",
     loaner_phones: int | str = 0,
+    name_translations: Mapping[str, str] | None = None,
+    access_translations: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> Venue:
-    """A new venue with a unique name, at least one seat and no negative phones."""
+    """A new venue with a unique name, at least one seat and no negative phones.
+
+    ``name_translations`` and ``access_translations`` map the other languages
+    (translations.OTHER_LANGUAGES) to the name and access line in them; empty ones are left out.
+    """
     values = _validated(
         db,
         None,
@@ -153,8 +177,10 @@ def create_venue(
         access=access,
         capacity=capacity,
         loaner_phones=loaner_phones,
+        name_translations=name_translations,
+        access_translations=access_translations,
     )
-    venue = Venue(name_translations={}, **values)
+    venue = Venue(**values)
     _save(db, venue, values["name"])
     audit.record(db, actor, "venue.create", subject_type="venue", subject_id=venue.id)
     return venue
@@ -171,10 +197,13 @@ def update_venue(
     address: str = "",
     access: str = "",
     loaner_phones: int | str = 0,
+    name_translations: Mapping[str, str] | None = None,
+    access_translations: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> Venue:
     """Change a venue; never fewer seats than a scheduled class there, nor fewer phones
-    than are out."""
+    than are out. The languages given in ``name_translations`` and ``access_translations``
+    are replaced (an empty text removes one); None leaves them as they are."""
     venue = db.get(Venue, venue_id)
     if venue is None:
         raise NotFound(field="venue_id")
@@ -188,6 +217,8 @@ def update_venue(
         access=access,
         capacity=capacity,
         loaner_phones=loaner_phones,
+        name_translations=name_translations,
+        access_translations=access_translations,
     )
     for key, value in values.items():
         setattr(venue, key, value)

@@ -238,3 +238,149 @@ def test_a_staff_form_posted_without_login_or_password_says_what_is_missing(admi
     assert "A login has 2 to 60 letters" in html
     assert "The password must have at least" in html
     assert (count(database, User), count(database, AuditEvent)) == before
+
+
+# ------------------------------------------------ the other languages (issue 14)
+
+VENUE_IN_LANGUAGES = {
+    "name_ja_easy": "きた　ちいきセンター　しゅうかいしつ",
+    "access_ja_easy": "きたえきから　あるいて　3ぷん",
+    "name_en": "North Community Centre, meeting room",
+    "access_en": "3 minutes on foot from Kita Station",
+    "name_zh_hans": "北社区中心 集会室",
+    "access_zh_hans": "从北站步行3分钟",
+    "name_ko": "북 지역 센터 집회실",
+    "access_ko": "기타역에서 걸어서 3분",
+}
+COURSE_IN_LANGUAGES = {
+    "title_ja_easy": "スマホ　ワンポイント　きょうしつ（LINE）",
+    "title_en": "One-point class (LINE)",
+    "title_zh_hans": "单项讲座（LINE）",
+    "title_ko": "원포인트 교실 (LINE)",
+}
+
+
+def test_a_venue_is_written_in_five_languages_and_read_back(admin, database):
+    """The name and the access line in やさしい日本語, English, Chinese and Korean beside the
+    Japanese: saved, shown again in their own inputs (marked with their language), changed
+    and cleared one by one."""
+    data = venue_form(**VENUE_IN_LANGUAGES)
+    assert admin.post("/admin/venues/new", data=data).status_code == 302
+    with database.read() as db:
+        venue = db.query(Venue).filter_by(name="つなぐ区 北地域センター 集会室").one()
+        assert venue.name_translations == {
+            "ja-easy": "きた　ちいきセンター　しゅうかいしつ",
+            "en": "North Community Centre, meeting room",
+            "zh-Hans": "北社区中心 集会室",
+            "ko": "북 지역 센터 집회실",
+        }
+        assert venue.access_translations == {
+            "ja-easy": "きたえきから　あるいて　3ぷん",
+            "en": "3 minutes on foot from Kita Station",
+            "zh-Hans": "从北站步行3分钟",
+            "ko": "기타역에서 걸어서 3분",
+        }
+        assert venue.access == "北駅から徒歩3分"
+    path = f"/admin/venues/{venue.id}/edit"
+    html = admin.get(path).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="name_ko"[^>]*lang="ko"[^>]*value="북 지역 센터 집회실"', html)
+    assert re.search(r'<textarea[^>]*id="access_zh_hans"[^>]*lang="zh-Hans"', html)
+    assert "从北站步行3分钟</textarea>" in html
+    assert "<legend>Korean</legend>" in html and "Name of the venue (Korean)" in html
+    changed = {**data, "name_en": "", "access_ko": " 기타역 북쪽 출구에서 걸어서 3분 "}
+    assert admin.post(path, data=changed).status_code == 302
+    with database.read() as db:
+        venue = db.get(Venue, venue.id)
+        assert set(venue.name_translations) == {"ja-easy", "zh-Hans", "ko"}
+        assert venue.access_translations["ko"] == "기타역 북쪽 출구에서 걸어서 3분"
+        assert venue.access_translations["en"] == "3 minutes on foot from Kita Station"
+
+
+def test_a_course_title_is_written_in_five_languages_and_read_back(admin, database):
+    assert (
+        admin.post("/admin/courses/new", data=course_form(**COURSE_IN_LANGUAGES)).status_code == 302
+    )
+    with database.read() as db:
+        course = db.query(Course).filter_by(code="one-point-line").one()
+        assert course.title_translations == {
+            "ja-easy": "スマホ　ワンポイント　きょうしつ（LINE）",
+            "en": "One-point class (LINE)",
+            "zh-Hans": "单项讲座（LINE）",
+            "ko": "원포인트 교실 (LINE)",
+        }
+    path = f"/admin/courses/{course.id}/edit"
+    html = admin.get(path).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="title_zh_hans"[^>]*lang="zh-Hans"[^>]*value="单项讲座', html)
+    assert "Title (Easy Japanese (やさしい日本語))" in html
+    data = course_form(**{**COURSE_IN_LANGUAGES, "title_ko": "", "title_ja_easy": "ライン"})
+    assert admin.post(path, data=data).status_code == 302
+    with database.read() as db:
+        titles = db.get(Course, course.id).title_translations
+        assert titles["ja-easy"] == "ライン" and "ko" not in titles and titles["en"]
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"name_ko": "관" * 121}, "name_ko", "At most 120 characters."),
+        ({"name_ja_easy": "あ" * 121}, "name_ja_easy", "At most 120 characters."),
+        ({"access_zh_hans": "走" * 1001}, "access_zh_hans", "At most 1000 characters."),
+        ({"access_en": "Kita\x07Station"}, "access_en", "invisible control characters"),
+    ],
+)
+def test_a_bad_translation_of_a_venue_is_refused_on_its_field_and_writes_nothing(
+    admin, database, overrides, field, message
+):
+    before = count(database, Venue), count(database, AuditEvent)
+    response = admin.post(
+        "/admin/venues/new", data=venue_form(**{**VENUE_IN_LANGUAGES, **overrides})
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and f'id="{field}-error"' in html and f'href="#{field}"' in html
+    assert (count(database, Venue), count(database, AuditEvent)) == before
+    assert VENUE_IN_LANGUAGES["name_en"] in html  # what was typed is kept
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"title_zh_hans": "课" * 121}, "title_zh_hans", "At most 120 characters."),
+        ({"title_en": "x" * 121}, "title_en", "At most 120 characters."),
+        ({"title_ko": "교\x00실"}, "title_ko", "invisible control characters"),
+    ],
+)
+def test_a_bad_translation_of_a_course_title_is_refused_on_its_field_and_writes_nothing(
+    admin, database, ward, overrides, field, message
+):
+    with database.read() as db:
+        before = db.get(Course, ward.course_id).title_translations
+    data = course_form(
+        code="intro-iphone",
+        title="スマホ入門（iPhone）",
+        kind="intro",
+        device_track="iphone",
+        **{**COURSE_IN_LANGUAGES, **overrides},
+    )
+    response = admin.post(f"/admin/courses/{ward.course_id}/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and f'id="{field}-error"' in html
+    with database.read() as db:
+        assert db.get(Course, ward.course_id).title_translations == before
+    assert count(database, AuditEvent, action="course.update") == 0
+
+
+def test_a_translation_error_is_told_in_the_administrators_language(admin, database, staff, ward):
+    with database.write() as db:
+        db.get(User, staff.admin).language = "ja"
+    response = admin.post(
+        f"/admin/venues/{ward.venue_id}/edit",
+        data=venue_form(name="中央図書館", kind="library", name_ko="관" * 121),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "120文字以内で入力してください。" in html and 'id="name_ko-error"' in html
+    assert "会場名（韓国語）" in html  # the label, in Japanese too
+    with database.read() as db:
+        assert db.get(Venue, ward.venue_id).name_translations == {}

@@ -5,10 +5,48 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 
+from classroom.services.translations import OTHER_LANGUAGES, field_name
+
 from ..forms import Form, MultiCheckboxField, OnceForm
 
+#: the languages written beside the Japanese, named in the staff member's language
+LANGUAGE_NAMES = {
+    "ja-easy": _l("Easy Japanese (やさしい日本語)"),
+    "en": _l("English"),
+    "zh-Hans": _l("Chinese (simplified)"),
+    "ko": _l("Korean"),
+}
+#: what the inputs' `lang` attribute says (spelling checks, input methods, screen readers)
+HTML_LANG = {"ja-easy": "ja", "en": "en", "zh-Hans": "zh-Hans", "ko": "ko"}
 
-class VenueForm(Form):
+
+def _in(language: str, **render_kw) -> dict:
+    """The attributes of an input typed in `language`."""
+    return {"autocomplete": "off", "lang": HTML_LANG[language], **render_kw}
+
+
+class TranslatedForm(Form):
+    """A form with inputs for some of its texts in each of OTHER_LANGUAGES, named
+    `<base>_<suffix>` (classroom.services.translations.field_name)."""
+
+    def languages(self, *bases: str) -> list[tuple[str, str, list]]:
+        """(language, its name, the inputs of `bases` in it) for each other language."""
+        return [
+            (language, LANGUAGE_NAMES[language], [self[field_name(b, language)] for b in bases])
+            for language in OTHER_LANGUAGES
+        ]
+
+    def translations(self, base: str) -> dict[str, str]:
+        """What was typed for `base` in each other language (the service strips it)."""
+        return {language: self[field_name(base, language)].data for language in OTHER_LANGUAGES}
+
+    def show_translations(self, base: str, values: dict | None) -> None:
+        """Fill the inputs of `base` from a saved {language: text}."""
+        for language in OTHER_LANGUAGES:
+            self[field_name(base, language)].data = (values or {}).get(language, "")
+
+
+class VenueForm(TranslatedForm):
     name = StringField(_l("Name of the venue"), render_kw={"autocomplete": "off", "required": True})
     kind = SelectField(_l("Kind of venue"))
     address = StringField(_l("Address"), render_kw={"autocomplete": "off"})
@@ -20,15 +58,59 @@ class VenueForm(Form):
     loaner_phones = StringField(
         _l("Loaner phones kept there"), render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
+    # beside the Japanese, in the order of the page (its errors are listed in this order)
+    name_ja_easy = StringField(
+        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]),
+        render_kw=_in("ja-easy"),
+    )
+    access_ja_easy = TextAreaField(
+        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]),
+        render_kw=_in("ja-easy", rows=2),
+    )
+    name_en = StringField(
+        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["en"]),
+        render_kw=_in("en"),
+    )
+    access_en = TextAreaField(
+        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["en"]),
+        render_kw=_in("en", rows=2),
+    )
+    name_zh_hans = StringField(
+        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]),
+        render_kw=_in("zh-Hans"),
+    )
+    access_zh_hans = TextAreaField(
+        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]),
+        render_kw=_in("zh-Hans", rows=2),
+    )
+    name_ko = StringField(
+        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["ko"]),
+        render_kw=_in("ko"),
+    )
+    access_ko = TextAreaField(
+        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["ko"]),
+        render_kw=_in("ko", rows=2),
+    )
 
 
-class CourseForm(Form):
+class CourseForm(TranslatedForm):
     code = StringField(
         _l("Course code"),
         render_kw={"autocomplete": "off", "required": True, "spellcheck": "false"},
     )
     title = StringField(_l("Title (Japanese)"), render_kw={"autocomplete": "off", "required": True})
-    title_en = StringField(_l("Title in English"), render_kw={"autocomplete": "off"})
+    title_ja_easy = StringField(
+        _l("Title (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]), render_kw=_in("ja-easy")
+    )
+    title_en = StringField(
+        _l("Title (%(language)s)", language=LANGUAGE_NAMES["en"]), render_kw=_in("en")
+    )
+    title_zh_hans = StringField(
+        _l("Title (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]), render_kw=_in("zh-Hans")
+    )
+    title_ko = StringField(
+        _l("Title (%(language)s)", language=LANGUAGE_NAMES["ko"]), render_kw=_in("ko")
+    )
     kind = SelectField(_l("Kind of course"))
     device_track = SelectField(_l("For which phones"))
     description = TextAreaField(_l("Description"))

@@ -56,6 +56,9 @@ def _venue_form(venue: Venue | None = None) -> VenueForm:
     else:
         form = VenueForm(obj=venue) if request.method == "GET" else VenueForm()
     form.kind.choices = choices(VenueKind)
+    if venue is not None and request.method == "GET":
+        form.show_translations("name", venue.name_translations)
+        form.show_translations("access", venue.access_translations)
     if venue is None and request.method == "GET":
         form.loaner_phones.data = "0"
     return form
@@ -76,6 +79,8 @@ def _venue_page(venue: Venue | None):
                 access=form.access.data,
                 capacity=form.capacity.data,
                 loaner_phones=form.loaner_phones.data,
+                name_translations=form.translations("name"),
+                access_translations=form.translations("access"),
                 actor=_actor(),
             )
             try:
@@ -132,7 +137,7 @@ def _course_form(course: Course | None, catalog: Catalog) -> CourseForm:
     form.device_track.choices = choices(DeviceTrack)
     form.lesson_ids.choices = _lesson_choices(catalog)
     if course is not None and request.method == "GET":
-        form.title_en.data = (course.title_translations or {}).get("en", "")
+        form.show_translations("title", course.title_translations)
     return form
 
 
@@ -148,7 +153,7 @@ def _course_page(course: Course | None):
             fields = dict(
                 code=form.code.data,
                 title=form.title.data,
-                title_en=form.title_en.data,
+                title_translations=form.translations("title"),
                 kind=form.kind.data,
                 device_track=form.device_track.data,
                 description=form.description.data,
