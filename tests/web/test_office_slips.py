@@ -104,3 +104,24 @@ def test_the_registration_and_session_pages_link_to_the_slip(coordinator, ward, 
 def test_a_slip_for_nobody_is_not_found(coordinator):
     assert coordinator.get("/office/registrations/999/slip").status_code == 404
     assert coordinator.get("/office/registrations/999/qr.svg").status_code == 404
+
+
+def test_an_english_slip_names_the_class_and_the_way_there_in_english(
+    coordinator, database, booked
+):
+    """Issue 14: the slip's language is the resident's: the course, the venue (with its
+    Japanese name, the sign's, beside) and the access line in English where the ward wrote
+    them, the Japanese otherwise (marked lang=ja) — and a Japanese slip stays Japanese."""
+    with database.write() as db:
+        venue = db.get(Registration, booked.id).session.venue
+        venue.name_translations = {"en": "Central Library", "ko": "중앙도서관"}
+        venue.access_translations = {"en": "5 minutes on foot from the east exit"}
+    path = f"/office/registrations/{booked.id}/slip"
+    html = coordinator.get(f"{path}?lang=en").get_data(as_text=True)
+    assert 'Central Library</strong>（<span lang="ja">中央図書館</span>）' in html
+    assert '<span class="slip-access">5 minutes on foot from the east exit</span>' in html
+    assert '<span lang="ja">スマホ入門（iPhone）</span>' in html  # no English title yet
+    assert "중앙도서관" not in html and "徒歩5分" not in html
+    html = coordinator.get(path).get_data(as_text=True)
+    assert "<strong>中央図書館</strong>" in html and "Central Library" not in html
+    assert "つなぐ駅 東口から徒歩5分" in html and "east exit" not in html

@@ -463,3 +463,42 @@ def test_a_venue_shows_its_japanese_name_beside_the_translation(visitor, more_cl
     assert 'East Tsunagu Community Centre（<span lang="ja">東つなぐ地域センター</span>）' in english
     korean = page(visitor, f"/classes/{more_classes['android']}", lang="ko")
     assert "East Tsunagu Community Centre" not in korean and "東つなぐ地域センター" in korean
+
+
+def test_a_class_page_shows_the_access_line_in_the_readers_language(
+    visitor, database, ward, more_classes
+):
+    """Issue 14: the way to the venue in the visitor's language, with the venue's Japanese
+    name (its sign) beside its translated name; a language the ward has not written shows
+    the Japanese line, marked as Japanese — never another language's."""
+    with database.write() as db:
+        east = db.get(Venue, more_classes["east"])
+        east.name_translations = {"en": "East Tsunagu Community Centre", "ko": "동쓰나구 지역 센터"}
+        east.access = "区役所前バス停から徒歩2分。"
+        east.access_translations = {
+            "en": "2 minutes on foot from the Kuyakusho-mae bus stop.",
+            "ko": "구청 앞 버스 정류장에서 걸어서 2분.",
+        }
+    path = f"/classes/{more_classes['android']}"
+    korean = page(visitor, path, lang="ko")
+    assert "구청 앞 버스 정류장에서 걸어서 2분." in korean
+    assert '동쓰나구 지역 센터（<span lang="ja">東つなぐ地域センター</span>）' in korean
+    assert "区役所前バス停から徒歩2分。" not in korean and "Kuyakusho-mae" not in korean
+    chinese = page(visitor, path, lang="zh-Hans")
+    assert '<span lang="ja">区役所前バス停から徒歩2分。</span>' in chinese
+    assert "Kuyakusho-mae" not in chinese and "구청" not in chinese
+    japanese = page(visitor, path, lang="ja")
+    assert "区役所前バス停から徒歩2分。" in japanese and "구청" not in japanese
+
+
+def test_a_class_page_in_easy_japanese_names_the_venue_as_its_sign_does(
+    visitor, database, more_classes
+):
+    with database.write() as db:
+        east = db.get(Venue, more_classes["east"])
+        east.name_translations = {"ja-easy": "ひがしつなぐ　ちいきセンター"}
+        east.access = "区役所前バス停から徒歩2分。"
+        east.access_translations = {"ja-easy": "バスてい「区役所前」から　あるいて　2ふん。"}
+    easy = page(visitor, f"/classes/{more_classes['android']}", lang="ja-easy")
+    assert "ひがしつなぐ　ちいきセンター（東つなぐ地域センター）" in easy
+    assert "バスてい「区役所前」から　あるいて　2ふん。" in easy

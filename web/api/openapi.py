@@ -105,8 +105,19 @@ _SCHEMAS = {
                 "required": ["name", "names", "access", "address", "lends_phones"],
                 "properties": {
                     "name": {"type": "string"},
-                    "names": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "access": {"type": "string", "description": "how to get there"},
+                    "names": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": 'other languages, e.g. {"en": ...}; show `name` (the '
+                        "sign's) beside one",
+                    },
+                    "access": {"type": "string", "description": "how to get there (Japanese)"},
+                    "accesses": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": 'how to get there in other languages, e.g. {"ko": ...};'
+                        " `access` where the kiosk's language is missing",
+                    },
                     "address": {"type": "string"},
                     "lends_phones": {
                         "type": "boolean",

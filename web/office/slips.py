@@ -1,10 +1,14 @@
 """Reservation slips: printed on A6 or A4, with the QR code served as SVG by its own route.
 
 The QR code carries the registration's opaque `qr_token` and nothing else; the slip is
-printed in Japanese (what residents read) unless `?lang=` asks for another language.
+printed in Japanese (what residents read) unless `?lang=` asks for another language; then
+the course, the venue and the way there are in that language too (the venue's Japanese
+name beside it, as on its sign), or in Japanese where the ward has not translated them.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import qrcode
 import qrcode.image.svg
@@ -15,6 +19,7 @@ from flask_babel import gettext as _
 from classroom.models import Device, Registration, RegistrationStatus
 from classroom.services import audit
 from content.loader import load_settings, settings_path
+from content.model import fallback_chain
 
 from ..database import db_session, writes
 from . import bp
@@ -42,6 +47,23 @@ def qr_svg(payload: str) -> bytes:
     )
     code.add_data(payload)
     return code.make_image().to_string(encoding="utf-8")
+
+
+class Shown(NamedTuple):
+    """A text as the slip prints it, and the language it is written in (for `lang`)."""
+
+    text: str
+    language: str
+
+
+def in_language(japanese: str, translations: dict | None, language: str) -> Shown:
+    """`japanese` or its translation into `language`; the Japanese where there is none —
+    never a third language."""
+    values = {"ja": japanese or "", **(translations or {})}
+    for code in fallback_chain(language):
+        if values.get(code):
+            return Shown(values[code], code)
+    return Shown("", "ja")
 
 
 def ward_contact(language: str) -> dict[str, str]:
@@ -88,12 +110,21 @@ def slip(registration_id: int) -> Response | tuple[str, int]:
         details={"size": size},
     )
     session = registration.session
+    venue = session.venue
     with force_locale(language):
         return render_template(
             "office/slip.html",
             registration=registration,
             session=session,
-            venue=session.venue,
+            venue=venue,
+            # in the slip's language beside the Japanese venue name: what the sign says
+            course_title=in_language(
+                session.course.title, session.course.title_translations, language
+            ),
+            venue_name=in_language(venue.name, venue.name_translations, language),
+            venue_access=in_language(venue.access, venue.access_translations, language)
+            if venue.access
+            else Shown("", "ja"),
             size=size,
             sizes=SLIP_SIZES,
             page_language=language,

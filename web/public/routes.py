@@ -107,15 +107,26 @@ def venue_name(venue) -> dict[str, str]:
     return {"ja": venue.name, **(venue.name_translations or {})}
 
 
+def venue_access(place) -> dict[str, str]:
+    """How to get to a venue, by language: the Japanese line (the record) and its
+    translations. Empty without a Japanese line: a translation never stands in for it, so
+    a reader of a language it lacks gets nothing rather than a third language."""
+    if not (place.access or "").strip():
+        return {}
+    translated = {k: v for k, v in (place.access_translations or {}).items() if v}
+    return {"ja": place.access, **translated}
+
+
 def venue(place) -> Markup:
     """A venue's name in the visitor's language with the Japanese name beside it — the
-    name on the building's sign; just the Japanese name when that is what is shown."""
+    name on the building's sign (やさしい日本語 too); just the Japanese name when that is
+    what is shown."""
     names = venue_name(place)
     code = language.written_in(names, language.current().code)
-    if code in ("ja", "ja-easy") and language.current().code in ("ja", "ja-easy"):
-        return shown(names)
     if code == "ja":
         return shown(names)
+    if language.current().html_lang == "ja":
+        return Markup("{}（{}）").format(shown(names), place.name)
     return Markup('{}（<span lang="ja">{}</span>）').format(shown(names), place.name)
 
 
@@ -188,6 +199,7 @@ def _page_globals():
         "switch_url": _switch_url,
         "course_title": course_title,
         "venue_name": venue_name,
+        "venue_access": venue_access,
         "venue_label": venue,
         "device_label": device_label,
         "when": when,
