@@ -194,8 +194,9 @@ COURSES = [
     ),
 ]
 
-#: Japanese name (the sign), its other languages, kind, address, access (Japanese only:
-#: a venue has no field for translated access lines), seats, loaner phones
+#: Japanese name (the sign), its other languages, kind, address, access line (Japanese), its
+#: other languages, seats, loaner phones. Translations keep the Japanese names of stations
+#: and bus stops beside them: that is what the signs say.
 VENUES = [
     (
         "つなぐ区立中央図書館 2階 研修室",
@@ -208,6 +209,13 @@ VENUES = [
         VenueKind.LIBRARY,
         "つなぐ区中央1-2-3",
         "つなぐ駅 東口から徒歩5分。エレベーターがあります。",
+        {
+            "ja-easy": "つなぐえき　ひがしぐちから　あるいて　5ふん。エレベーターが　あります。",
+            "en": "5 minutes on foot from the east exit of Tsunagu Station (つなぐ駅)."
+            " There is a lift.",
+            "zh-Hans": "从つなぐ站（つなぐ駅）东口步行5分钟。有电梯。",
+            "ko": "쓰나구역(つなぐ駅) 동쪽 출구에서 걸어서 5분. 엘리베이터가 있습니다.",
+        },
         16,
         4,
     ),
@@ -222,6 +230,12 @@ VENUES = [
         VenueKind.COMMUNITY_CENTRE,
         "つなぐ区東4-5-6",
         "区役所前バス停から徒歩2分。",
+        {
+            "ja-easy": "バスてい「区役所前（くやくしょまえ）」から　あるいて　2ふん。",
+            "en": "2 minutes on foot from the Kuyakusho-mae (区役所前) bus stop.",
+            "zh-Hans": "从“区役所前”公交车站步行2分钟。",
+            "ko": "구청 앞(区役所前) 버스 정류장에서 걸어서 2분.",
+        },
         12,
         2,
     ),
@@ -236,6 +250,13 @@ VENUES = [
         VenueKind.COMMUNITY_CENTRE,
         "つなぐ区西7-8-9",
         "西つなぐ駅から徒歩7分。駐輪場があります。",
+        {
+            "ja-easy": "にしつなぐえきから　あるいて　7ふん。じてんしゃを　とめる　ところが　あります。",
+            "en": "7 minutes on foot from Nishi-Tsunagu Station (西つなぐ駅)."
+            " There is bicycle parking.",
+            "zh-Hans": "从西つなぐ站（西つなぐ駅）步行7分钟。有自行车停车场。",
+            "ko": "니시쓰나구역(西つなぐ駅)에서 걸어서 7분. 자전거 주차장이 있습니다.",
+        },
         12,
         2,
     ),
@@ -287,13 +308,14 @@ class _Ward:
             )
             self.db.add(course)
             self.courses.append(course)
-        for name, names, kind, address, access, capacity, loaners in VENUES:
+        for name, names, kind, address, access, accesses, capacity, loaners in VENUES:
             venue = self.db.scalar(select(Venue).where(Venue.name == name)) or Venue(
                 name=name,
                 name_translations=dict(names),
                 kind=kind,
                 address=address,
                 access=access,
+                access_translations=dict(accesses),
                 capacity=capacity,
                 loaner_phones=loaners,
             )

@@ -61,8 +61,9 @@ def test_the_demo_ward_has_the_plans_figures(database):
 
 
 def test_demo_courses_and_venues_are_named_in_the_five_languages(database):
-    """Issue 14: course titles and venue names exist in ja, やさしい日本語, en, zh-Hans and ko
-    (a venue's Japanese name, the sign's, is shown beside the translation by the pages)."""
+    """Issue 14: course titles, venue names and venue access lines exist in ja, やさしい日本語,
+    en, zh-Hans and ko (a venue's Japanese name, the sign's, is shown beside the translation
+    by the pages)."""
     load_demo(database, now=datetime(2026, 11, 26, 1, tzinfo=UTC))
     others = {"ja-easy", "en", "zh-Hans", "ko"}
     with database.read() as db:
@@ -73,6 +74,9 @@ def test_demo_courses_and_venues_are_named_in_the_five_languages(database):
         for venue in {s.venue for s in sessions}:
             assert venue.name and set(venue.name_translations) == others, venue.name
             assert all(venue.name_translations.values()), venue.name
+            assert venue.access and set(venue.access_translations) == others, venue.name
+            assert all(venue.access_translations.values()), venue.name
+            assert venue.access_translations["ja-easy"] != venue.access, venue.name
 
 
 def test_db_upgrade_then_demo_from_the_command_line(tmp_path, monkeypatch, frozen_clock):
