@@ -26,8 +26,8 @@ NO_LINE_END = frozenset("(（[［{｛「『【〈《〔‘“○●←\u00a0")
 #: a word and the spaces after it (half- or full-width): how spaced text is split
 _WORD = re.compile(r"\S+[ \t\u3000]*|[ \t\u3000]+")
 _SPACES = " \t\u3000"
-#: the place after a Japanese full stop, comma or colon that no space follows
-_AFTER_STOP = re.compile(r"(?<=[。、：])(?=[^\s。、：])")
+#: the place after a Japanese full stop, comma, colon or ・ that no space follows
+_AFTER_STOP = re.compile(r"(?<=[。、：・])(?=[^\s。、：・])")
 
 
 @lru_cache(maxsize=4)
@@ -39,6 +39,8 @@ def _parser(language: str):
     return budoux.load_default_japanese_parser()
 
 
+#: kanji: Japanese as the ja wording writes it, not やさしい日本語's kana
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: kana and kanji: text written without spaces between words
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -57,8 +59,10 @@ def uses_budoux(language: str, text: str) -> bool:
     """True when ``text`` in ``language`` is written without spaces between words."""
     if language == "ja-easy":
         # やさしい日本語 is written with spaces between words (分かち書き); budoux
-        # splits hiragana-only text badly (「じ｜ゅう」), so the spaces are the breaks.
-        return "\u3000" not in text
+        # splits hiragana-only text badly (「じ｜ゅう」, 「へい｜せい」), so the spaces are the
+        # breaks. Text in kana alone without them is a word or two (きょうしつ, たいしょう):
+        # whole. Only Japanese shown as it is (a class's title, with kanji) goes to budoux.
+        return "\u3000" not in text and bool(_KANJI.search(text))
     return language in ("ja", "zh-Hans") or mostly_japanese(text)
 
 
@@ -69,7 +73,7 @@ def phrases(text: str, language: str) -> list[str]:
     if uses_budoux(language, text):
         pieces = _parser("zh-Hans" if language == "zh-Hans" else "ja").parse(text)
     else:
-        # a line may also end after 。、： where no space follows (やさしい日本語:
+        # a line may also end after 。、：・ where no space follows (やさしい日本語:
         # 「います。プリンターから」 is two pieces, not one too wide for a narrow column)
         pieces = [part for word in _WORD.findall(text) for part in _AFTER_STOP.split(word) if part]
     return _kinsoku(pieces)

@@ -185,6 +185,7 @@ class NameScreen(KioskScreen):
         for name in ("side_rail", "body_size", "button_height", "language"):
             app.fbind(name, self.arrange)
         ids.keyboard.fbind("key_height", self.arrange)
+        ids.entry_row.fbind("width", self.arrange)
         self.arrange()
 
     def arrange(self, *_args) -> None:
@@ -223,7 +224,13 @@ class NameScreen(KioskScreen):
             hint.height = key * 2 + GAP
             for widget in (delete, space, hint, nxt):
                 ids.side.add_widget(widget)
-            ids.side.width = 300
+            # 300 px, or as wide as a caption needs on one line (한 글자 지우기 at 특大: a
+            # second line would make the column taller than the keys), at most 420 and
+            # where the keys keep 80 px each (a portrait panel keeps 300)
+            wanted = max(b.natural_width() for b in (delete, space, nxt))
+            row = ids.entry_row.width
+            keys = ids.keyboard.cols * 80 + (ids.keyboard.cols - 1) * GAP + GAP
+            ids.side.width = max(300, min(420, wanted, row - keys))
 
     def prepare(self, **params) -> None:
         self.reading = App.get_running_app().visit.reading
@@ -567,6 +574,8 @@ class ResultScreen(KioskScreen):
     #: those do not fit, fewer rows a part (``per_part``), the button going on to the next
     split = BooleanProperty(False)
     part = NumericProperty(0)
+    #: the labels' column (教室, 日時 …): as wide as the longest needs, at most 35 %
+    label_width = NumericProperty(160)
     #: rows in one part when ``split`` (three: class, date, time | place, what to bring)
     per_part = NumericProperty(3)
     parts = NumericProperty(1)
@@ -579,6 +588,39 @@ class ResultScreen(KioskScreen):
         self._fit_later = Clock.create_trigger(self._fit, 0)
         for name in ("minimum_height", "height"):
             self.ids.left.fbind(name, self._fit_later)
+        self.ids.left.fbind("width", self._label_width)
+        app.fbind("body_size", self._label_width)
+        self.fbind("all_rows", self._label_width)
+        self._note = self.ids.note.__self__  # the widget, not the weak proxy (it moves)
+        app.fbind("side_rail", self._place_note)
+        for name in ("qr_data", "page_url", "printer"):
+            self.fbind(name, self._place_note)
+        self._place_note()
+
+    def _place_note(self, *_args) -> None:
+        """The printer's news heads the code's column; beside the rail of a short panel that
+        column is narrow, and where it shows a QR code the code keeps the room: the news
+        goes under the booking's own words instead."""
+        note, left, right = self._note, self.ids.left, self.ids.right
+        qr = self.qr_data or (self.page_url and not self.printer)
+        wanted = left if App.get_running_app().side_rail and qr else right
+        if note.parent is wanted:
+            return
+        note.parent.remove_widget(note)
+        if wanted is right:
+            right.add_widget(note, index=len(right.children))  # at the top
+        else:
+            message = self.ids.message
+            left.add_widget(note, index=left.children.index(message))  # after the words
+
+    def _label_width(self, *_args) -> None:
+        from kiosk.widgets.phrase_label import SAFETY, text_width
+
+        app = App.get_running_app()
+        room = self.ids.left.width - 2 * GAP
+        widest = max((text_width(app.font_name, app.body_size, False, row[0])
+                      for row in self.all_rows), default=0)  # fmt: skip
+        self.label_width = max(80, min(room * 0.35, widest + SAFETY + 8))
 
     def _unsplit(self, *_args) -> None:
         self.split, self.part, self.per_part = self._crowded(), 0, 3
@@ -591,8 +633,13 @@ class ResultScreen(KioskScreen):
     def _fit(self, *_args) -> None:
         """Split the rows in two when the left column cannot hold them all; fewer rows a
         part while it still cannot (a long language at 特大 beside the rail of a short panel)."""
+        from kiosk.screens.base import _settled
+
         left = self.ids.left
         if not self.all_rows or left.minimum_height <= left.height + 1:
+            return
+        if not _settled(left):
+            self._fit_later()  # texts still being laid out: a new label is 100 px high
             return
         if not self.split:
             self.split = True

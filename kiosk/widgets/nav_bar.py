@@ -19,7 +19,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.theme import GAP
-from kiosk.widgets.phrase_label import SAFETY
+from kiosk.widgets.phrase_label import SAFETY, text_width
 from kiosk.widgets.speech_bar import SpeechBar
 
 #: room a caption needs beyond its text: the button's padding both sides, a margin
@@ -95,26 +95,35 @@ class NavBar(BoxLayout):
         for button in self._buttons():
             button.padding = (BUTTON_PADDING, 0)
         nav = self._nav_buttons()
-        for button in nav:
-            button.size_hint_x = button.measure(button.source) + CAPTION_ROOM
-        room = self.width - self.padding[0] - self.padding[2]
-        room -= sum(b.size_hint_x for b in nav) + GAP * len(nav)
         speech = self._speech_buttons()
-        # the caption widths at font_scale 1, then the largest scale that fits in one row
-        widths = [b.measure(b.source) / (b.font_scale or 1) for b in speech]
-        chosen = None
-        for scale in SPEECH_SCALES:
-            need = sum(w * scale + CAPTION_ROOM for w in widths) + GAP * (len(speech) - 1)
-            if need <= room and size * scale >= MIN_TEXT:
-                chosen = scale
+        room = self.width - self.padding[0] - self.padding[2] - GAP * len(nav)
+        # one row if the seven fit: captions on one line, else (a long language: やさしい
+        # 日本語's おとの おおきさ) on two where two lines fit the bar's height, the speech
+        # captions first; the largest speech size that fits, never under the text floor
+        chosen, widths = None, None
+        for lines in ((1, 1), (2, 1), (2, 2)):
+            for scale in SPEECH_SCALES:
+                px = max(MIN_TEXT, size * scale)
+                if max(lines) == 2 and not _two_lines_fit(speech[0], max(px, size), app):
+                    continue
+                wanted = [_width(b, px, lines[0]) for b in speech]
+                wanted += [_width(b, size, lines[1]) for b in nav]
+                if sum(wanted) + GAP * (len(speech) - 1) <= room:
+                    chosen, widths = scale, wanted
+                    break
+            if chosen is not None:
                 break
         two_rows = bool(bar.reason) or chosen is None or self.width <= 1
         scale = SPEECH_SCALES[0] if two_rows else chosen
-        for button, width in zip(speech, widths, strict=True):
+        if two_rows:
+            widths = [None] * len(speech) + [_width(b, size, 1) for b in nav]
+        for button, width in zip(speech, widths, strict=False):
             button.font_scale = scale
             # a row of their own: equal shares, so that a short caption (Stop) is not
             # squeezed under its own padding when the captions together are too wide
-            button.size_hint_x = 1 if two_rows else width * scale + CAPTION_ROOM
+            button.size_hint_x = 1 if two_rows else width
+        for button, width in zip(nav, widths[len(speech) :], strict=True):
+            button.size_hint_x = width
         total = sum(b.size_hint_x for b in speech) + GAP * (len(speech) - 1)
         if two_rows and bar.parent is row:
             row.remove_widget(bar)
@@ -161,3 +170,30 @@ class NavBar(BoxLayout):
         for button in speech:
             button.font_scale = scale
         self.two_rows = True
+
+
+def _width(button, px: float, lines: int) -> float:
+    """The width ``button``'s caption needs at ``px`` on one line, or on at most two."""
+    from kiosk.layout import fill_lines, phrases
+
+    def measure(text: str) -> float:
+        return text_width(button.font_name, px, button.bold, text)
+
+    whole = measure(button.source)
+    if lines == 1:
+        return whole + CAPTION_ROOM
+    pieces = [
+        p for paragraph in button.source.split("\n") for p in phrases(paragraph, button.language)
+    ]
+    width = max(max((measure(p.strip()) for p in pieces), default=0), whole / 2)
+    while width < whole and len(fill_lines(pieces, width, measure)) > 2:
+        width += 8
+    return min(width, whole) + CAPTION_ROOM
+
+
+def _two_lines_fit(button, px: float, app) -> bool:
+    """Whether two lines of a caption at ``px`` fit in the bar's height."""
+    from kivy.core.text import Label as CoreLabel
+
+    height = CoreLabel(font_name=button.font_name, font_size=px, bold=True).get_extents("あ")[1]
+    return 2 * height + 32 <= app.bar_height - GAP // 2
