@@ -19,7 +19,7 @@ from classroom.settings import Settings
 
 from . import database as web_database
 from .access import has_role
-from .errors import register_error_handlers, wants_json
+from .errors import error_response, register_error_handlers, wants_json
 from .extensions import babel, csrf, login_manager
 from .formatting import register_filters
 from .sessions import SessionRegistry, StaffMember
@@ -201,7 +201,6 @@ def _init_login(app: Flask) -> None:
     def unauthorized():
         from flask import flash, redirect, url_for
 
-        from .errors import error_response
         from .redirects import safe_next
 
         if wants_json():

@@ -1,13 +1,22 @@
-"""One SQLAlchemy session per request: committed when the view succeeded, else rolled back.
+"""One SQLAlchemy session per request: committed when the request ended without an error,
+else rolled back.
+
+The error handlers (web/errors.py) roll back before they answer, and a view that shows a
+rule's refusal on its form (`web.forms.show_domain_error`) calls `refuse()`: what such
+a request wrote is not kept. Everything else is committed after the view, whatever its
+status — a failed login's count survives its 422 as a booking survives its 201.
 
 Safe requests (GET, HEAD, OPTIONS) read in a deferred transaction so that on SQLite
 they never take the write lock; a GET view that must write (an audited view of
 personal data) says so with `@writes`. Services take this session and work in its
 transaction, so a request is one unit of work.
 
-When the database cannot be reached the request ends in the friendly 503 of
-web/errors.py; from then on this request does not try the database again (a dead server
-would cost another connect timeout), and rolling back a dead connection never raises.
+When the database cannot be reached, `db_session()` raises `DatabaseUnavailable` and the
+request ends in the friendly 503 of web/errors.py; from then on this request does not try
+the database again (a dead server would cost another connect timeout), and rolling back a
+dead connection never raises. A commit that fails after the view is answered by the
+handler web/errors.py registers under `COMMIT_FAILED_KEY`; this module imports nothing
+of the web layer.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from classroom.db import Database
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "tsunagu_db"
+#: app.extensions key of the answer to a commit that failed: (error, response) -> response
+COMMIT_FAILED_KEY = "tsunagu_commit_failed"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -85,6 +96,12 @@ def end_unit_of_work(commit: bool) -> None:
         log.debug("rollback failed: %s", type(exc).__name__)
 
 
+def refuse() -> None:
+    """A rule refused what this request asked: nothing it wrote is kept (rolled back at
+    the end of the request, so what the page shows can still be read)."""
+    g.db_refused = True
+
+
 def mark_unavailable() -> None:
     """This request met an unreachable database: roll back and never try it again."""
     end_unit_of_work(commit=False)
@@ -96,17 +113,15 @@ def init_app(app: Flask, database: Database) -> None:
 
     @app.after_request
     def _commit(response):
-        # Committing here, before the response leaves, turns a failed commit into a 500
-        # instead of a page that says "saved". Error answers write nothing.
+        # Committing here, before the response leaves, turns a failed commit into a 503 or
+        # 500 instead of a page that says "saved". An error handler rolled back already.
         try:
-            end_unit_of_work(commit=response.status_code < 400)
+            end_unit_of_work(commit=not g.pop("db_refused", False))
         except Exception as exc:
-            from .errors import database_unavailable, unavailable_response
-
-            if not database_unavailable(exc):
+            answer = current_app.extensions.get(COMMIT_FAILED_KEY)
+            if answer is None:
                 raise
-            # the commit met an outage: say so instead of "saved"
-            return unavailable_response(exc, headers_from=response)
+            return answer(exc, response)
         return response
 
     @app.teardown_request

@@ -1,7 +1,11 @@
-"""Error pages: HTML for people, JSON for programs (kiosks), by the Accept header.
+"""Every error answer of the site, in one place: an HTML page for people, JSON for
+programs — always JSON under /api/ (the kiosks), else by the Accept header.
 
-After microblog's app/errors/handlers.py: a 500 rolls the request's transaction back
-before anything is rendered.
+One JSON shape everywhere: `{"error": <code>, "message": <text>}` (plus `errors` per
+field for a 422). A `DomainError` that reaches here answers with its own status and
+code (classroom/services/errors.py). A request that ended in an error writes nothing:
+its transaction is rolled back when the answer is made (web/database.py), and a 500
+rolls back before anything is rendered (after microblog's app/errors/handlers.py).
 
 A database that cannot be reached (refused, timed out, dropped, or SQLite locked past
 its busy timeout or unable to open its file) is not a bug in the site: every page
@@ -15,13 +19,22 @@ import logging
 import sqlite3
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from .database import DatabaseUnavailable, end_unit_of_work, mark_unavailable
+from classroom.services.errors import DomainError, InvalidInput
+
+from .database import (
+    COMMIT_FAILED_KEY,
+    DatabaseUnavailable,
+    end_unit_of_work,
+    mark_unavailable,
+    refuse,
+)
 
 log = logging.getLogger(__name__)
 #: seconds a browser or a kiosk is asked to wait before trying again during an outage
@@ -35,8 +48,35 @@ KEPT_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-P
                 "Strict-Transport-Security", "Cache-Control", "Vary")  # fmt: skip
 
 
+#: what kiosks may ask for, in order of preference when nothing matches
+LANGUAGE_TAGS = ("ja", "ja-easy", "en", "zh-Hans", "ko")
+#: Accept-Language tag -> our catalog's locale
+CATALOG = {"ja": "ja", "ja-easy": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko"}
+#: the JSON answer's `error` for each status
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def for_api() -> bool:
+    """True for the kiosks' API: its answers are JSON in the kiosk's language."""
+    return request.path.startswith("/api/")
+
+
 def wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if for_api():
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and (
@@ -59,6 +99,67 @@ def _titles() -> dict[int, str]:
         ),
         503: unavailable_message(),
     }
+
+
+def _api_messages() -> dict[int, str]:
+    """Under /api/ some statuses say something else: the kiosk is the one asking."""
+    return {
+        401: _("This kiosk is not allowed to use the service. Please tell the staff."),
+        403: _("This is not allowed."),
+        404: _("It was not found."),
+        406: _("The answer can only be JSON."),
+        409: _("This could not be done."),
+        415: _("Please send JSON (Content-Type: application/json)."),
+        429: _("Too many requests. Please wait a little and try again."),
+        500: _("Something went wrong on our side. Please try again."),
+    }
+
+
+def api_language() -> str:
+    """The catalog locale for this request's Accept-Language; Japanese by default."""
+    tag = request.accept_languages.best_match(LANGUAGE_TAGS, default="ja")
+    return CATALOG.get(tag, "ja")
+
+
+def _message(status: int) -> str:
+    if for_api() and status in (texts := _api_messages()):
+        return texts[status]
+    return _titles().get(status) or _("An error occurred.")
+
+
+def json_error(status: int, code: str | None = None, message: str | None = None, **extra):
+    """The JSON error answer, in the request's language: under /api/ the kiosk's
+    (Accept-Language), elsewhere the page's."""
+
+    def build():
+        body = {"error": code or CODES.get(status, "error"), "message": message or _message(status)}
+        body.update(extra)
+        return body
+
+    if for_api() and "api_locale" not in g:  # before the API blueprint chose the language
+        with force_locale(api_language()):
+            body = build()
+    else:
+        body = build()
+    response = make_response(jsonify(body), status)
+    if status == 401 and for_api():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tsunagu-kiosk"'
+    if status == 429:
+        response.headers["Retry-After"] = str(extra.get("retry_after", 1))
+    return response
+
+
+def invalid(errors: dict[str, DomainError | str]):
+    """422 with one translated message per field."""
+    texts = {f: e.translate(_) if isinstance(e, DomainError) else e for f, e in errors.items()}
+    return json_error(422, "invalid", errors=texts)
+
+
+def refused(error: DomainError):
+    """What a rule said no to, as JSON: its status, its code, its message (per field)."""
+    if isinstance(error, InvalidInput):
+        return invalid(error.errors)
+    return json_error(error.status, error.code, error.translate(_))
 
 
 def unavailable_message() -> str:
@@ -105,12 +206,7 @@ def unavailable_response(error: BaseException, headers_from: Response | None = N
     # rendered as for a visitor: who is logged in would be asked of the database again
     g._login_user = current_app.login_manager.anonymous_user()
     try:
-        if request.path.startswith("/api/"):
-            from .api.errors import api_error
-
-            response = api_error(503, "unavailable", unavailable_message())
-        else:
-            response = error_response(503, unavailable_message())
+        response = error_response(503, unavailable_message())
     except Exception:  # the page itself failed: still never a traceback
         log.exception("the 503 page could not be rendered")
         response = make_response("Service Unavailable", 503, {"Content-Type": "text/plain"})
@@ -122,15 +218,20 @@ def unavailable_response(error: BaseException, headers_from: Response | None = N
 
 
 def error_response(code: int, message: str | None = None):
-    message = message or _titles().get(code) or _("An error occurred.")
+    """The error answer for `code`: JSON for programs (one shape), else the error page."""
     if wants_json():
-        return make_response(jsonify(error={"code": code, "message": message}), code)
+        return json_error(code, message=message)
+    message = message or _message(code)
     return make_response(render_template("errors/error.html", code=code, message=message), code)
 
 
 def register_error_handlers(app: Flask) -> None:
+    # a commit that fails after the view (web/database.py) answers like any outage
+    app.extensions[COMMIT_FAILED_KEY] = _commit_failed
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        refuse()
         return error_response(
             400,
             _(
@@ -142,6 +243,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code >= 500:
             return internal_error(error)
+        refuse()
         response = error_response(error.code)
         for name, value in error.get_headers():
             if name.lower() in ("allow", "retry-after"):
@@ -157,6 +259,14 @@ def register_error_handlers(app: Flask) -> None:
                         sa_exc.DisconnectionError, sa_exc.TimeoutError, DatabaseUnavailable):  # fmt: skip
         app.register_error_handler(error_class, outage)
 
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A rule said no and the view did not show it on its form: nothing is kept."""
+        refuse()
+        if wants_json():
+            return refused(error)
+        return error_response(error.status, error.translate(_))
+
     @app.errorhandler(InternalServerError)
     def internal_error(error):
         if database_unavailable(error):  # e.g. met after the view, while committing
@@ -171,3 +281,11 @@ def register_error_handlers(app: Flask) -> None:
         except Exception:  # the error page itself failed: still never a traceback
             app.logger.exception("the error page could not be rendered")
             return make_response("Internal Server Error", 500, {"Content-Type": "text/plain"})
+
+
+def _commit_failed(error: Exception, response: Response):
+    """The view answered, then its commit failed: an outage answers 503 (keeping the
+    answer's security headers), anything else is a bug (the 500)."""
+    if not database_unavailable(error):
+        raise error
+    return unavailable_response(error, headers_from=response)

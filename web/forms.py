@@ -17,6 +17,7 @@ from classroom.services import form_tokens
 from classroom.services.errors import DomainError, InvalidInput
 from classroom.services.text import has_control_characters
 
+from .database import db_session, refuse
 from .formatting import when
 
 try:  # WTForms >= 3.3 wants SelectChoice; older versions take (value, label) tuples
@@ -72,7 +73,10 @@ class OnceForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        return self.token_intact() and valid
+        valid = self.token_intact() and valid  # both: a damaged token is always explained
+        if not valid:
+            refuse()  # a token claimed before validation is let go with the rest
+        return valid
 
     def token_intact(self) -> bool:
         """False (and a message) when the hidden token came back damaged; a new one is set."""
@@ -98,8 +102,6 @@ def sent_before(form: OnceForm) -> Response | None:
 
     A damaged token claims nothing (None): `OnceForm.validate` refuses the form then.
     """
-    from .database import db_session
-
     if not form_tokens.valid(form.form_token.data):
         return None
 
@@ -112,8 +114,6 @@ def sent_before(form: OnceForm) -> Response | None:
 
 def created(form: OnceForm, url: str, code: int = 302) -> Response:
     """Remember where the first submit led, and go there."""
-    from .database import db_session
-
     form_tokens.remember(db_session(), _token_owner(), form.form_token.data, url)
     return redirect(url, code=code)
 
@@ -137,7 +137,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
-    """Attach each message to its field, or flash it when no field of the form fits."""
+    """Attach each message to its field, or flash it when no field of the form fits.
+
+    The rule refused the action: nothing the request wrote is kept (web/database.py)."""
+    refuse()
     errors = error.errors if isinstance(error, InvalidInput) else {error.field: error}
     for field_name, problem in errors.items():
         message = problem.translate(_, format_value=_shown)

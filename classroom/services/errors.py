@@ -16,6 +16,9 @@ class DomainError(Exception):
     """A rule said no. `message` is a msgid; `params` fill it; `field` names the input."""
 
     message = N_("This could not be done.")
+    #: how the kiosk API answers it: the HTTP status and the machine-readable error code
+    status = 409
+    code = "conflict"
 
     def __init__(self, message: str | None = None, *, field: str | None = None, **params) -> None:
         if message is not None:
@@ -42,12 +45,16 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     message = N_("It was not found.")
+    status = 404
+    code = "not_found"
 
 
 class InvalidInput(DomainError):
     """One or more fields are wrong; `errors` maps each field to its own error."""
 
     message = N_("Please check the highlighted entries.")
+    status = 422
+    code = "invalid"
 
     def __init__(self, errors: dict[str, DomainError]) -> None:
         super().__init__()
@@ -63,14 +70,17 @@ class InvalidInput(DomainError):
 
 class AlreadyRegistered(DomainError):
     message = N_("This person is already registered for this class (%(status)s).")
+    code = "already_registered"
 
 
 class SessionNotOpen(DomainError):
     message = N_("This class is not open for registration (%(reason)s).")
+    code = "session_not_open"
 
 
 class LotteryClosed(DomainError):
     message = N_("Applications for this lottery closed on %(deadline)s; the draw is pending.")
+    code = "lottery_closed"
 
 
 class LotteryAlreadyDrawn(DomainError):
@@ -105,3 +115,4 @@ class CapacityTooLarge(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     message = N_("This request key was already used for a different registration.")
+    code = "idempotency_key_reused"

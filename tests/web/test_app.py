@@ -66,7 +66,7 @@ def test_not_found_answers_json_or_html_by_accept(client, accept, kind):
     response = client.get("/nowhere", headers={"Accept": accept})
     assert response.status_code == 404
     if kind == "json":
-        assert response.get_json()["error"]["code"] == 404
+        assert response.get_json()["error"] == "not_found"
     else:
         assert "text/html" in response.content_type
 
@@ -86,9 +86,74 @@ def test_a_crash_rolls_back_and_shows_a_calm_500(database, tmp_path, staff):
 
     response = app.test_client().post("/boom", headers={"Accept": "application/json"})
     assert response.status_code == 500
-    assert response.get_json()["error"]["code"] == 500
+    assert response.get_json()["error"] == "server_error"
     with database.read() as db:
         assert db.get(User, staff.admin).display_name == "Admin"
+
+
+def _renaming_app(database, tmp_path, staff):
+    """An app with views that rename the admin, then answer in different ways."""
+    from flask import abort
+
+    from classroom.models import User
+    from classroom.services.errors import AlreadyRegistered
+    from tests.web.conftest import build_app
+    from web.database import db_session
+
+    app = build_app(database, tmp_path, WTF_CSRF_ENABLED=False)
+
+    def rename(to: str) -> None:
+        db_session().get(User, staff.admin).display_name = to
+        db_session().flush()
+
+    @app.route("/answers-422", methods=["POST"])
+    def answers_422():
+        rename("kept after a 422")  # e.g. a wrong guess that stays counted
+        return "refused, but the count is kept", 422
+
+    @app.route("/aborts-409", methods=["POST"])
+    def aborts_409():
+        rename("not kept")
+        abort(409)
+
+    @app.route("/api/v1/test-refused", methods=["POST"])
+    def api_refused():
+        rename("not kept")
+        raise AlreadyRegistered(status="confirmed")
+
+    return app
+
+
+def _admin_name(database, staff) -> str:
+    from classroom.models import User
+
+    with database.read() as db:
+        return db.get(User, staff.admin).display_name
+
+
+def test_a_request_without_an_error_is_committed_whatever_its_status(database, tmp_path, staff):
+    """The unit of work ends by how the request ended, not by its status (issue 15)."""
+    client = _renaming_app(database, tmp_path, staff).test_client()
+    assert client.post("/answers-422").status_code == 422
+    assert _admin_name(database, staff) == "kept after a 422"
+
+
+def test_an_error_answer_keeps_nothing(database, tmp_path, staff):
+    client = _renaming_app(database, tmp_path, staff).test_client()
+    assert client.post("/aborts-409").status_code == 409
+    assert _admin_name(database, staff) == "Admin"
+
+
+def test_a_domain_error_answers_with_its_own_status_and_code(database, tmp_path, staff):
+    """One JSON shape; the error knows its API code (no isinstance chain in the API)."""
+    client = _renaming_app(database, tmp_path, staff).test_client()
+    response = client.post("/api/v1/test-refused", headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert response.get_json() == {
+        "error": "already_registered",
+        "message": "This person is already registered for this class (confirmed).",
+    }
+    assert _admin_name(database, staff) == "Admin"
 
 
 def test_create_app_works_from_the_environment(tmp_path, monkeypatch):

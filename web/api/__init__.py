@@ -1,8 +1,9 @@
 """The kiosks' JSON API under /api/v1 (contract: docs/kiosk-api.md).
 
-`init_app` registers the blueprint, exempts it from CSRF (kiosks send no cookies,
-they send a bearer token) and makes every error under /api/ answer in the API's
-JSON shape, including the 404 and 405 of routing, which no blueprint handler sees.
+`init_app` registers the blueprint and exempts it from CSRF (kiosks send no cookies,
+they send a bearer token). Every error under /api/ answers in the site's one JSON shape
+(web/errors.py chooses JSON for /api/), including the 404 and 405 of routing, which no
+blueprint handler sees.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ def init_app(app: Flask) -> None:
     from ..extensions import csrf
     from . import routes  # noqa: F401  (registers the views on bp)
     from .bundles import ContentBundles
-    from .errors import route_api_errors
     from .ratelimit import KioskRateLimit
 
     app.config.setdefault("API_RATE_LIMIT", (120, 60))
@@ -33,4 +33,3 @@ def init_app(app: Flask) -> None:
         content_dir=app.config.get("CONTENT_DIR"),
         audio_dir=app.config.get("AUDIO_CACHE_DIR"),
     )
-    route_api_errors(app)

@@ -20,20 +20,12 @@ from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services.actor import Actor
-from classroom.services.errors import (
-    AlreadyRegistered,
-    DomainError,
-    IdempotencyKeyReused,
-    InvalidInput,
-    LotteryClosed,
-    NotFound,
-    SessionNotOpen,
-)
+from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 
 from ..database import db_session
+from ..errors import api_language, invalid, json_error
 from . import bp
-from .errors import api_error, api_language, invalid
 from .openapi import PHONE_PATTERN, READING_PATTERN, openapi_document
 
 #: routes a kiosk may call without its token
@@ -75,10 +67,10 @@ def _language_token_and_rate():
     if scheme.lower() == "bearer":
         kiosk = kiosk_service.kiosk_for_token(db_session(), token.strip())
     if kiosk is None:
-        return api_error(401)
+        return json_error(401)
     wait = current_app.extensions["tsunagu_api_limiter"].hit(kiosk.id)
     if wait:
-        return api_error(429, retry_after=wait)
+        return json_error(429, retry_after=wait)
     g.kiosk = kiosk
     return None
 
@@ -107,11 +99,11 @@ def iso(value: datetime | None) -> str | None:
 def json_object(allowed: set[str]) -> dict:
     """The request's JSON object, or BadJSON with the right answer (415, 400, 422)."""
     if not request.is_json:
-        raise BadJSON(api_error(415))
+        raise BadJSON(json_error(415))
     try:
         data = json.loads(request.get_data(cache=False).decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadJSON(api_error(400, "malformed_json", _("The body is not valid JSON."))) from None
+        raise BadJSON(json_error(400, "malformed_json", _("The body is not valid JSON."))) from None
     if not isinstance(data, dict):
         raise BadJSON(invalid({"body": _("The body must be a JSON object.")}))
     unknown = sorted(set(data) - allowed)
@@ -138,22 +130,6 @@ def _holds_control_characters(value) -> bool:
             _holds_control_characters(k) or _holds_control_characters(v) for k, v in value.items()
         )
     return False
-
-
-def domain_error(error: DomainError):
-    if isinstance(error, InvalidInput):
-        return invalid(error.errors)
-    if isinstance(error, NotFound):
-        return api_error(404, "not_found", error.translate(_))
-    for cls, code in (
-        (AlreadyRegistered, "already_registered"),
-        (SessionNotOpen, "session_not_open"),
-        (LotteryClosed, "lottery_closed"),
-        (IdempotencyKeyReused, "idempotency_key_reused"),
-    ):
-        if isinstance(error, cls):
-            return api_error(409, code, error.translate(_))
-    return api_error(409, "conflict", error.translate(_))
 
 
 # -- sessions ----------------------------------------------------------------------------
@@ -294,25 +270,22 @@ def registrations():
     db = db_session()
     idempotency_key = f"kiosk:{g.kiosk.id}:{key}"
     registration_service.hold_idempotency_key(db, idempotency_key)
-    try:
-        participant = resident_service.find_or_create_for_kiosk(
-            db,
-            reading=data["reading"],
-            phone=data["phone"],
-            birth_year=data["birth_year"],
-            device=data["device"],
-            actor=actor(),
-        )
-        result = registration_service.register(
-            db,
-            session_id=data["session_id"],
-            participant_id=participant.id,
-            source=Source.KIOSK,
-            actor=actor(),
-            idempotency_key=idempotency_key,
-        )
-    except DomainError as error:
-        return domain_error(error)
+    participant = resident_service.find_or_create_for_kiosk(
+        db,
+        reading=data["reading"],
+        phone=data["phone"],
+        birth_year=data["birth_year"],
+        device=data["device"],
+        actor=actor(),
+    )
+    result = registration_service.register(
+        db,
+        session_id=data["session_id"],
+        participant_id=participant.id,
+        source=Source.KIOSK,
+        actor=actor(),
+        idempotency_key=idempotency_key,
+    )
     kiosk_service.touch(g.kiosk)
     r = result.registration
     body = {
@@ -336,7 +309,7 @@ def _bundle():
 def content_bundle():
     bundle = _bundle()
     if bundle is None:
-        return api_error(503, "content_unavailable", _("The content is not available yet."))
+        return json_error(503, "content_unavailable", _("The content is not available yet."))
     return jsonify(
         version=bundle.version,
         size=bundle.size,
@@ -349,7 +322,7 @@ def content_bundle():
 def content_bundle_zip(version: str):
     path = current_app.extensions["tsunagu_bundles"].path_for(version)
     if path is None:
-        return api_error(404)
+        return json_error(404)
     return send_file(
         path,
         mimetype="application/zip",
@@ -363,15 +336,12 @@ def content_bundle_zip(version: str):
 @bp.post("/heartbeat")
 def heartbeat():
     data = json_object({"app_version", "content_version"})
-    try:
-        kiosk_service.record_heartbeat(
-            db_session(),
-            g.kiosk,
-            app_version=data.get("app_version"),
-            content_version=data.get("content_version", ""),
-        )
-    except DomainError as error:
-        return domain_error(error)
+    kiosk_service.record_heartbeat(
+        db_session(),
+        g.kiosk,
+        app_version=data.get("app_version"),
+        content_version=data.get("content_version", ""),
+    )
     bundle = _bundle()
     return jsonify(server_time=iso(utcnow()), content_version=bundle.version if bundle else None)
 
@@ -382,10 +352,7 @@ def heartbeat():
 @bp.post("/help-requests")
 def help_requests():
     data = json_object({"client_id", "screen", "language"})
-    try:
-        help_request, _created = kiosk_service.open_help_request(db_session(), g.kiosk, data)
-    except DomainError as error:
-        return domain_error(error)
+    help_request, _created = kiosk_service.open_help_request(db_session(), g.kiosk, data)
     kiosk_service.touch(g.kiosk)
     return jsonify(id=help_request.id, status=kiosk_service.help_status(help_request)), 201
 
@@ -396,7 +363,7 @@ def help_request_status(client_id: str):
     try:
         help_request = kiosk_service.help_request_of_kiosk(db_session(), g.kiosk, client_id)
     except NotFound:
-        return api_error(404)
+        return json_error(404)
     return jsonify(id=help_request.id, status=kiosk_service.help_status(help_request))
 
 
@@ -405,10 +372,7 @@ def events():
     data = json_object({"events"})
     if "events" not in data:
         return invalid({"events": _("This field is required.")})
-    try:
-        accepted = kiosk_service.record_usage_events(db_session(), g.kiosk, data["events"])
-    except DomainError as error:
-        return domain_error(error)
+    accepted = kiosk_service.record_usage_events(db_session(), g.kiosk, data["events"])
     kiosk_service.touch(g.kiosk)
     return jsonify(accepted=accepted)
 
