@@ -50,8 +50,9 @@ def when(session: dict, language: str) -> str:
 
 
 def _localised(default: str, others: dict | None, language: str) -> str:
-    """The name in ``language``, else the Japanese one — never a third language."""
-    if language in ("ja", "ja-easy"):
+    """The text in ``language`` (やさしい日本語 too), else the Japanese one — never a third
+    language."""
+    if language == "ja":
         return default
     return (others or {}).get(language) or default
 
@@ -193,7 +194,8 @@ def hours(session: dict, language: str) -> str:
 def place(session: dict, language: str) -> str:
     """The venue's name, then its address and how to get there, one per line."""
     where = session.get("venue") or {}
-    lines = [venue(session, language), where.get("address", ""), where.get("access", "")]
+    access = _localised(where.get("access", ""), where.get("accesses"), language)
+    lines = [venue(session, language), where.get("address", ""), access]
     return "\n".join(line for line in lines if line)
 
 

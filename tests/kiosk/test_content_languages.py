@@ -95,6 +95,30 @@ def test_kiosk_venue_names_keep_the_japanese_name_and_never_fall_back_to_english
     assert booking_text.title(session, "zh-Hans") == "スマホ入門（iPhone）"  # not English
 
 
+def test_kiosk_access_lines_are_in_the_residents_language_else_japanese():
+    from kiosk import booking_text
+
+    session = {
+        "venue": {
+            "name": "中央図書館",
+            "names": {"ko": "중앙도서관", "ja-easy": "ちゅうおう としょかん"},
+            "access": "つなぐ駅 東口から徒歩5分",
+            "accesses": {"ko": "쓰나구역 동쪽 출구에서 걸어서 5분", "en": "5 min from the station"},
+        }
+    }
+    assert booking_text.place(session, "ko").splitlines() == [
+        "중앙도서관（中央図書館）",
+        "쓰나구역 동쪽 출구에서 걸어서 5분",
+    ]
+    assert booking_text.place(session, "zh-Hans").splitlines() == [
+        "中央図書館",
+        "つなぐ駅 東口から徒歩5分",  # no Chinese: the Japanese, never the English
+    ]
+    assert booking_text.place(session, "ja-easy").splitlines()[0] == (
+        "ちゅうおう としょかん（中央図書館）"
+    )
+
+
 def test_an_faq_answer_missing_a_language_says_so_in_that_language():
     from content.model import Question, Text
 

@@ -554,3 +554,17 @@ def test_openapi_needs_no_token_and_describes_every_route(api_app):
         for m in ops
     }
     assert documented == set(API_ROUTES)
+
+
+def test_a_session_names_its_venue_and_the_way_there_in_every_language(api_app, database, ward):
+    from classroom.models import Venue
+
+    with database.write() as db:
+        venue = db.get(Venue, ward.venue_id)
+        venue.access = "つなぐ駅 東口から徒歩5分"
+        venue.access_translations = {"ko": "쓰나구역 동쪽 출구에서 걸어서 5분"}
+    kiosk = KioskClient(api_app, add_kiosk(database))
+    found = {s["id"]: s for s in kiosk.get("/api/v1/sessions").json["sessions"]}
+    where = found[ward.session_id]["venue"]
+    assert where["access"] == "つなぐ駅 東口から徒歩5分"
+    assert where["accesses"] == {"ko": "쓰나구역 동쪽 출구에서 걸어서 5분"}

@@ -102,7 +102,7 @@ _SCHEMAS = {
             "venue": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["name", "names", "access", "address", "lends_phones"],
+                "required": ["name", "names", "access", "accesses", "address", "lends_phones"],
                 "properties": {
                     "name": {"type": "string"},
                     "names": {

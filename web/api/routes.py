@@ -161,6 +161,7 @@ def session_json(s: ClassSession, now: datetime) -> dict:
             "name": s.venue.name,
             "names": dict(s.venue.name_translations or {}),
             "access": s.venue.access or "",
+            "accesses": dict(s.venue.access_translations or {}),
             "address": s.venue.address or "",
             "lends_phones": s.venue.loaner_phones > 0,
         },
