@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from languages import N_
+
 from .db import make_private_file
-from .i18n import N_
 from .services.errors import DomainError
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from languages import gettext as _
+
 from .db import Database
-from .i18n import gettext as _
 from .services import kiosks as kiosk_service
 from .services.actor import Actor
 from .services.errors import DomainError, InvalidInput

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from languages import gettext as _
+
 from .db import Database
-from .i18n import gettext as _
 from .services.actor import Actor
 from .services.errors import DomainError, InvalidInput
 from .settings import Settings

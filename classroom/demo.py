@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from languages import N_
+from languages import gettext as _
+
 from .db import Database
-from .i18n import N_
-from .i18n import gettext as _
 from .models import (
     AttendanceStatus,
     BookingMode,

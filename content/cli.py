@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from classroom.i18n import gettext as _
 from content.loader import CONTENT_DIR, Catalog, ContentError, load_catalog
 from content.model import LANGUAGES
 from content.speech import ENGINES, SPEEDS, AudioCache, CacheError, build_speech, utterances
+from languages import gettext as _
 
 DIR_OPTION = click.option(
     "--dir",

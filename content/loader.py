@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from classroom.i18n import gettext as _
 from content.model import (
     CheckItem,
     FaqTopic,
@@ -31,6 +30,7 @@ from content.model import (
     Stuck,
     Text,
 )
+from languages import gettext as _
 
 #: the content package's own directory: the default content root
 CONTENT_DIR = Path(__file__).resolve().parent

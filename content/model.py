@@ -12,29 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-#: every language a text may carry, in the order the kiosk offers them
-LANGUAGES: tuple[str, ...] = ("ja", "ja-easy", "en", "zh-Hans", "ko")
+from languages import FALLBACKS, LANGUAGES, fallback_chain
 
-#: where a language looks when its own text is missing (ja is always present): the
-#: language itself, then Japanese — never silently a third language. A resident reading
-#: Chinese or Korean sees the Japanese text, which is what the counter and the ward's
-#: pages say, and the page or kiosk tells them in their language that it is untranslated
-#: (``missing_languages``). ``en`` → ``ja`` also serves staff pages.
-FALLBACKS: dict[str, tuple[str, ...]] = {
-    "ja": ("ja",),
-    "ja-easy": ("ja-easy", "ja"),
-    "en": ("en", "ja"),
-    "zh-Hans": ("zh-Hans", "ja"),
-    "ko": ("ko", "ja"),
-}
-
+#: every language a text may carry, and where each looks when its own text is missing
+#: (the leaf package ``languages`` holds both for every room)
 #: a placeholder such as ``{fees.juminhyo_online}``
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+(?:\.[a-z0-9_-]+)*)\}")
-
-
-def fallback_chain(language: str) -> tuple[str, ...]:
-    """Languages to try for ``language``, ending with Japanese."""
-    return FALLBACKS.get(language, (language, "ja"))
 
 
 def is_language_mapping(value: Any) -> bool:

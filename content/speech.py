@@ -24,10 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
-from classroom.i18n import gettext as _
 from content.loader import CONTENT_DIR, Catalog
 from content.model import LANGUAGES, Text
 from content.openjtalk import openjtalk
+from languages import gettext as _
 
 if TYPE_CHECKING:  # numpy comes with pyopenjtalk (the speech extra); a server may lack it
     import numpy as np

@@ -17,7 +17,6 @@ from typing import Any
 
 import yaml
 
-from classroom.i18n import gettext as _
 from content.loader import (
     CONTENT_DIR,
     SECTIONS,
@@ -28,6 +27,7 @@ from content.loader import (
 )
 from content.media import SvgProblem, svg_problem, svg_title
 from content.model import LANGUAGES, PLACEHOLDER, Settings
+from languages import gettext as _
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HTTPS_URL = re.compile(r"https://[^\s/{}]+\.[^\s{}]*")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from classroom.i18n import gettext as _
 from kiosk.config import ConfigError, load
 from kiosk.i18n import LANGUAGES
 from kiosk.theme import TEXT_SIZES
+from languages import gettext as _
 
 SCREENSHOT_SIZE = (1920, 1080)
 #: screens --screenshot can draw; booking ones are filled with made-up data (kiosk.stub)

@@ -2,7 +2,7 @@
 
 The kiosk switches language at the touch of a button, so ``_`` reads the kiosk's
 current language rather than the process's. Translations come from the shared
-``locales/`` catalogs (``classroom.i18n``), from their entries with the message context
+``locales/`` catalogs (``languages``, the leaf package), from their entries with the message context
 "kiosk" (``make i18n`` extracts the kiosk's strings with that context, see
 scripts/babel_kiosk.py); ``SEED`` below is the fallback while a catalog entry is empty.
 ``scripts/seed_kiosk_catalogs.py`` copies SEED's ja, zh-Hans and ko into the catalogs, so
@@ -13,10 +13,9 @@ kiosk's ja wording is read (docs/translations.md).
 
 from __future__ import annotations
 
-from classroom.i18n import N_, translations
+from languages import LANGUAGES, N_, translations
 
 #: the language codes the kiosk offers, in the order of its buttons
-LANGUAGES: tuple[str, ...] = ("ja", "ja-easy", "en", "zh-Hans", "ko")
 #: each language's own name, shown on its button (never translated)
 AUTONYMS: dict[str, str] = {
     "ja": "日本語",

@@ -23,8 +23,8 @@ What is found:
 
 * Python (``*.py``): calls of ``gettext_in``, ``tr``, ``_``, ``gettext``, ``N_`` (and
   ``ngettext``) with literal arguments, as Babel's own Python extractor finds them; the
-  translating functions a module imports from ``classroom.i18n`` (``gettext as _`` for the
-  operator's CLI messages, say) keep no context, since ``classroom.i18n`` looks them up
+  translating functions a module imports from ``languages`` (``gettext as _`` for the
+  operator's CLI messages, say) keep no context, since ``languages`` looks them up
   without one. ``N_`` only marks a string, so it always gives the kiosk context.
 * kv rules, in ``*.kv`` files and in string literals of ``*.py`` files (``Builder.load_string``):
   ``app.tr("…", …)``, ``tr("…", …)``, ``gettext_in("…", …)`` and ``_("…")`` whose first
@@ -59,7 +59,7 @@ _KV_CALL = re.compile(
     r"""(?P<literal>[rRuU]?(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))\s*[,)]"""
 )
 _CLASSROOM_IMPORT = re.compile(
-    r"^\s*from\s+classroom\.i18n\s+import\s+\(?(?P<names>[^)\n]*)", re.MULTILINE
+    r"^\s*from\s+(?:languages|classroom\.i18n)\s+import\s+\(?(?P<names>[^)\n]*)", re.MULTILINE
 )
 
 
@@ -74,7 +74,7 @@ def _kv_messages(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
 
 
 def _classroom_names(source: str) -> set[str]:
-    """Local names bound by ``from classroom.i18n import …`` (they have no context)."""
+    """Local names bound by ``from languages import …`` (they have no context)."""
     names: set[str] = set()
     for match in _CLASSROOM_IMPORT.finditer(source):
         for part in match.group("names").split(","):
@@ -99,7 +99,7 @@ def _extract(
 ) -> Iterator[tuple[int, str, Any, list[str]]]:
     """Yield ``(lineno, funcname, messages, comments)``; ``funcname`` is ``pgettext``
     (or ``npgettext``) with the context as first message, so Babel records the context.
-    Names imported from classroom.i18n are yielded as plain ``gettext``/``ngettext``."""
+    Names imported from languages are yielded as plain ``gettext``/``ngettext``."""
     raw = fileobj.read()
     encoding = options.get("encoding", "utf-8")
     source = raw.decode(encoding) if isinstance(raw, bytes) else raw

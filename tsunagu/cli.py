@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from classroom.i18n import gettext as _
+from languages import gettext as _
 
 #: subcommand name -> "module:attribute" of a click command or group
 SUBCOMMANDS: dict[str, str] = {

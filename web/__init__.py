@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from classroom import i18n as classroom_i18n
+import languages as classroom_i18n
 from classroom.db import Database
 from classroom.models import Role, User
 from classroom.settings import Settings
@@ -114,7 +114,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.before_request
     def _language_for_domain_messages():
-        # domain errors and enum labels translated by classroom.i18n follow the page
+        # domain errors and enum labels translated by languages (the leaf package) follow the page
         g.classroom_language_token = classroom_i18n.set_language(str(get_locale()))
 
     @app.teardown_request

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler
 
 from classroom.db import Database
-from classroom.i18n import gettext as _
 from classroom.models import Role, User
 from classroom.services import accounts
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError, InvalidInput
+from languages import gettext as _
 
 #: gunicorn's access log without the query string or the referrer: both can hold what a
 #: coordinator typed into the resident search (a name, a phone number)

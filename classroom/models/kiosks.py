@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..i18n import N_
+from languages import N_
+
 from .base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..i18n import N_
+from languages import N_
+
 from .base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 
 

@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..i18n import N_
+from languages import N_
+
 from .base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 from .courses import ClassSession
 from .people import Participant, Source, User

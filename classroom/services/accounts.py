@@ -22,7 +22,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import Role, StaffSession, User, utcnow
 from . import audit, throttle
 from .actor import Actor

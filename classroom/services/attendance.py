@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import (
     ATTENDED_STATUSES,
     Attendance,

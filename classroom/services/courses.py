@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import Course, CourseKind, DeviceTrack
 from . import audit, translations
 from .actor import Actor

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..i18n import N_
-from ..i18n import gettext as default_gettext
+from languages import N_
+from languages import gettext as default_gettext
 
 
 class Msg(str):

@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from languages import N_, gettext
+
 from ..db import Database
-from ..i18n import N_, gettext
 from ..models import (
     BookingMode,
     ClassSession,

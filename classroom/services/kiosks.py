@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..i18n import N_
+from languages import LANGUAGES, N_
+
 from ..models import HelpRequest, Kiosk, UsageEvent, UsageKind, utcnow
 from . import audit
 from .actor import Actor
@@ -35,7 +36,6 @@ ONLINE_WINDOW = timedelta(minutes=3)
 #: events one request may carry
 MAX_EVENTS = 200
 #: the kiosk's languages (ja-easy is やさしい日本語) and text sizes (大 / 特大)
-LANGUAGES = ("ja", "ja-easy", "en", "zh-Hans", "ko")
 TEXT_SIZES = ("large", "xlarge")
 #: client ids (UUIDs in practice), guide ids and screens, as the kiosk writes them
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,80}$")

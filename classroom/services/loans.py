@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import (
     Attendance,
     ClassSession,

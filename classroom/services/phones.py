@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import N_
+from languages import N_
+
 from .errors import DomainError
 from .text import nfkc
 

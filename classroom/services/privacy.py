@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from languages import N_
+
 from ..db import checkpoint_after_commit
-from ..i18n import N_
 from ..models import (
     Attendance,
     AuditEvent,

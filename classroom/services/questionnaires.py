@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import ClassSession, QuestionnaireResponse, SessionState, utcnow
 from . import audit
 from .actor import Actor

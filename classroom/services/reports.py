@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, distinct, exists, extract, func, literal, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, current_language, gettext, translations
+from languages import N_, current_language, gettext, translations
+
 from ..models import (
     ATTENDED_STATUSES,
     Attendance,

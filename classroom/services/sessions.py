@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import (
     ACTIVE_STATUSES,
     BookingMode,

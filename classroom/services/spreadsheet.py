@@ -11,7 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from ..i18n import N_
+from languages import N_
+
 from .errors import DomainError
 
 ENCODINGS = ("utf-8-sig", "cp932")

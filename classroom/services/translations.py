@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..i18n import N_
+from languages import N_
+
 from .errors import DomainError
 
 #: the languages written beside the Japanese, in the order forms show them

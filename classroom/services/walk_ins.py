@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from languages import N_
+
 from ..models import (
     AttendanceStatus,
     AuditEvent,

@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from classroom.i18n import N_
+from languages import N_
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from classroom.i18n import reset_language, set_language
 from classroom.models import (
     AttendanceStatus,
     HelpRequest,
@@ -18,6 +17,7 @@ from classroom.models import (
 from classroom.services import attendance, sessions
 from classroom.services.actor import Actor
 from classroom.services.reports import fiscal_year_report, report, report_rows
+from languages import reset_language, set_language
 from tests.classroom.ward import NOW
 
 

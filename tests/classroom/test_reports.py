@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from classroom.i18n import reset_language, set_language
 from classroom.models import AttendanceStatus
 from classroom.services import attendance, sessions
 from classroom.services.actor import Actor
@@ -16,6 +15,7 @@ from classroom.services.reports import (
     fiscal_year_report,
     reiwa_label,
 )
+from languages import reset_language, set_language
 
 
 def test_fiscal_years_run_april_to_march_in_tokyo():

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from classroom.i18n import translations
 from kiosk import i18n
 from kiosk.i18n import EASY_CONTEXT, gettext_in
+from languages import translations
 from tests.test_i18n import ROOT
 
 #: what every screen shows (the bar, the home screen) and the please-wait screen
