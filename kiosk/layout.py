@@ -26,8 +26,9 @@ NO_LINE_END = frozenset("(（[［{｛「『【〈《〔‘“○●←\u00a0")
 #: a word and the spaces after it (half- or full-width): how spaced text is split
 _WORD = re.compile(r"\S+[ \t\u3000]*|[ \t\u3000]+")
 _SPACES = " \t\u3000"
-#: the place after a Japanese full stop, comma, colon or ・ that no space follows
-_AFTER_STOP = re.compile(r"(?<=[。、：・])(?=[^\s。、：・])")
+#: the place after a Japanese full stop, comma, colon or ・ that no space follows, or
+#: before an opening bracket that no space comes before (「しょくいんを　よぶ」)
+_AFTER_STOP = re.compile(r"(?<=[。、：・])(?=[^\s。、：・])|(?<=\S)(?=[「『（])")
 
 
 @lru_cache(maxsize=4)
@@ -73,8 +74,8 @@ def phrases(text: str, language: str) -> list[str]:
     if uses_budoux(language, text):
         pieces = _parser("zh-Hans" if language == "zh-Hans" else "ja").parse(text)
     else:
-        # a line may also end after 。、：・ where no space follows (やさしい日本語:
-        # 「います。プリンターから」 is two pieces, not one too wide for a narrow column)
+        # a line may also end after 。、：・ where no space follows, or before 「 (やさしい
+        # 日本語: 「います。プリンターから」 is two pieces, not one too wide for a column)
         pieces = [part for word in _WORD.findall(text) for part in _AFTER_STOP.split(word) if part]
     return _kinsoku(pieces)
 

@@ -91,15 +91,31 @@ class RoomPaging:
 
 
 def _settled(root) -> bool:
-    """True when every label under ``root`` is drawn for its text and sized to it."""
+    """True when everything under ``root`` is laid out: no layout waiting to place its
+    children, every label drawn for its text and sized to it (a height read before that is
+    not the one it will have: a new label is 100 px high)."""
+    from kivy.uix.label import Label
+    from kivy.uix.layout import Layout
+
     from kiosk.widgets.phrase_label import PhraseLabel
 
     for widget in root.walk(restrict=True):
+        if isinstance(widget, Layout) and _waiting(getattr(widget, "_trigger_layout", None)):
+            return False
+        if isinstance(widget, Label) and _waiting(getattr(widget, "_trigger_texture", None)):
+            return False
         if not isinstance(widget, PhraseLabel) or not widget.source:
             continue
         core = getattr(widget, "_label", None)
         if not widget._laid_out or (core is not None and core.text != widget.text):
             return False
+        if _waiting(getattr(widget, "_reflow_trigger", None)):
+            return False
         if widget.fit_height and abs(widget.height - widget.texture_size[1]) > 1:
             return False
     return True
+
+
+def _waiting(event) -> bool:
+    """A Clock trigger that has been called and not yet run."""
+    return bool(event is not None and getattr(event, "is_triggered", 0))

@@ -24,6 +24,7 @@ from kiosk.guide_flow import GuideEvents
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, RoomPaging, load_rules
 from kiosk.widgets import BigButton, PhraseLabel
+from kiosk.widgets.phrase_label import SAFETY, text_width
 
 load_rules(__file__)
 log = logging.getLogger(__name__)
@@ -38,14 +39,16 @@ def _app():
     return App.get_running_app()
 
 
-def label_beside(label: str, text: str):
-    """「対象の人」 beside its text, as one row as high as the taller of the two."""
+def label_beside(label: str, text: str, width: float):
+    """「対象の人」 beside its text (the label ``width`` wide), as one row as high as the
+    taller of the two."""
     from kivy.uix.boxlayout import BoxLayout
 
     from kiosk.theme import GAP
 
     row = BoxLayout(spacing=GAP * 2, size_hint_y=None)
-    name = PhraseLabel(source=label, bold=True, size_hint_x=0.3, pos_hint={"top": 1})
+    name = PhraseLabel(source=label, bold=True, size_hint_x=None, width=width,
+                       pos_hint={"top": 1})  # fmt: skip
     value = PhraseLabel(source=text, pos_hint={"top": 1})
     row.add_widget(name)
     row.add_widget(value)
@@ -88,6 +91,7 @@ class GuideOverviewScreen(PagedScreen):
         app.fbind("language", self.fresh)  # a language may add or drop the notice page
         app.fbind("text_size", self.fresh)
         self.fbind("page", self._fill)
+        self.ids.content.fbind("width", self._fill)  # the labels' column follows it
         self.watch_room(self.ids.column)
 
     def prepare(self, guide_id: str | None = None, page: int = 0, **params) -> None:
@@ -142,9 +146,13 @@ class GuideOverviewScreen(PagedScreen):
                 ),
                 (tr("Fee"), self.guide.fee.get(language)),
             ]
+            # beside the rail of a short panel: each label beside its text, as wide as the
+            # longest label needs (at most a quarter of the width: a long one wraps)
+            widest = max(text_width(app.font_name, app.body_size, True, row[0]) for row in rows)
+            width = min(box.width / 4, widest + SAFETY + 8)
             for label, text in rows:
-                if app.side_rail:  # beside the rail of a short panel: the label beside its text
-                    box.add_widget(label_beside(label, text))
+                if app.side_rail:
+                    box.add_widget(label_beside(label, text, width))
                     continue
                 box.add_widget(PhraseLabel(source=label, bold=True))
                 box.add_widget(PhraseLabel(source=text))
