@@ -167,6 +167,15 @@ def test_both_text_sizes_hold_the_floors_at_every_window_size(window):
     assert extra.button_height > large.button_height
 
 
+def test_only_the_short_landscape_panel_has_the_navigation_rail():
+    """1366x768: the NavBar down the right-hand side (kiosk.checks.nav_problems holds each
+    window to its own place); 1920x1080 and 1080x1920 keep it across the foot."""
+    from kiosk import theme
+
+    assert theme.side_rail((1366, 768))
+    assert not theme.side_rail((1920, 1080)) and not theme.side_rail((1080, 1920))
+
+
 def test_a_short_panel_steps_the_sizes_down_to_fit():
     from kiosk import theme
 

@@ -62,6 +62,22 @@ def test_chunks_balanced_and_overview_pages(catalog):
     assert sum(len(p.items) for p in pages if p.kind == "warnings") == len(juminhyo.warnings)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本籍地以外でも取れます。窓口へどうぞ。", ["本籍地以外でも取れます。", "窓口へどうぞ。"]),
+        ("Yes. Go at 8:30 a.m. to the desk. Bring ID.",
+         ["Yes. ", "Go at 8:30 a.m. to the desk. ", "Bring ID."]),
+        ("네. 신분증을 가져오세요.", ["네. ", "신분증을 가져오세요."]),
+        ("one sentence without an end", ["one sentence without an end"]),
+    ],
+)  # fmt: skip
+def test_an_answer_is_cut_after_each_sentence_and_nothing_is_lost(text, expected):
+    """A long FAQ answer is shown a few sentences a page (kiosk.screens.faq)."""
+    assert guide_flow.sentences(text) == expected
+    assert "".join(guide_flow.sentences(text)) == text
+
+
 def test_checklist_toggles_each_item_and_knows_what_is_missing():
     checks = Checklist(["card", "pin", "nfc"])
     assert not checks.all_checked and checks.missing == ["card", "pin", "nfc"]

@@ -76,6 +76,25 @@ def test_easy_japanese_breaks_at_its_word_spaces_not_inside_words():
     ]
 
 
+@pytest.mark.parametrize("word", ["きょうしつ", "へいせい", "でんわばんごう", "たいしょう"])
+def test_easy_japanese_in_kana_alone_is_one_word(word):
+    """budoux cuts hiragana badly (きょう｜しつ, へい｜せい): a kana-only label stays whole."""
+    assert phrases(word, "ja-easy") == [word]
+
+
+def test_easy_japanese_may_break_after_a_full_stop_or_before_a_bracket():
+    text = "いまは\u3000つかえません。わからないときは「しょくいんを\u3000よぶ」を\u3000おしてください。"
+    pieces = phrases(text, "ja-easy")
+    assert "".join(pieces) == text
+    assert "つかえません。" in pieces and "わからないときは" in pieces
+    assert any(piece.startswith("「しょくいんを") for piece in pieces)
+
+
+def test_easy_japanese_with_kanji_still_goes_to_budoux():
+    """A class's own title (in ja) shown on a やさしい日本語 screen: Japanese as written."""
+    assert len(phrases("住民票の写しをオンラインで申し込む", "ja-easy")) > 1
+
+
 def test_paragraph_breaks_are_kept():
     assert (
         layout("一行目です。\n二行目です。", "ja", 1000, monospace) == "一行目です。\n二行目です。"
