@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from classroom.models import ClassSession, Role, User, session_instructor
+from classroom.services.actor import Actor
 
 from .database import db_session
 from .extensions import login_manager
@@ -24,6 +25,13 @@ from .extensions import login_manager
 OFFICE_ROLES = (Role.COORDINATOR, Role.ADMIN)
 TEACH_ROLES = (Role.INSTRUCTOR, Role.COORDINATOR, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
+
+
+def current_actor() -> Actor:
+    """Who is acting, for the audit trail: the kiosk under /api/, else the staff member."""
+    if (kiosk := g.get("kiosk")) is not None:
+        return Actor.kiosk(kiosk.name, request.remote_addr or "")
+    return Actor.for_user(current_user, request.remote_addr or "")
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -1,16 +1,4 @@
 """Administrators (/admin): staff accounts, venues and courses."""
 
-from flask import Blueprint
-
-from ..access import ADMIN_ROLES, role_required
-
-bp = Blueprint("admin", __name__, template_folder="templates")
-
-
-@bp.before_request
-@role_required(*ADMIN_ROLES)
-def _admins_only():
-    """Every admin page: administrators only."""
-
-
-from . import places, routes  # noqa: E402,F401
+from . import places, routes  # noqa: F401
+from .blueprint import bp  # noqa: F401

@@ -25,7 +25,7 @@ from content import Catalog, load_catalog
 
 from ..database import db_session
 from ..forms import choices, created, sent_before, show_domain_error
-from . import bp
+from .blueprint import bp
 from .forms import CourseForm, NewCourseForm, NewVenueForm, VenueForm
 
 

@@ -14,7 +14,7 @@ from classroom.services.errors import DomainError
 
 from ..database import db_session
 from ..forms import Form, OnceForm, choices, created, option, sent_before, show_domain_error
-from . import bp
+from .blueprint import bp
 
 
 class StaffForm(OnceForm):

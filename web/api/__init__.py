@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("api", __name__)
+from .blueprint import bp
 
 
 def init_app(app: Flask) -> None:

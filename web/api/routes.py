@@ -19,13 +19,13 @@ from classroom.services import phones as phone_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
-from classroom.services.actor import Actor
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 
+from ..access import current_actor
 from ..database import db_session
 from ..errors import api_language, invalid, json_error
-from . import bp
+from .blueprint import bp
 from .openapi import PHONE_PATTERN, READING_PATTERN, openapi_document
 
 #: routes a kiosk may call without its token
@@ -86,10 +86,6 @@ def _api_headers(response):
 def _end_locale(exc):
     if (locale := g.pop("api_locale", None)) is not None:
         locale.__exit__(None, None, None)
-
-
-def actor() -> Actor:
-    return Actor.kiosk(g.kiosk.name, request.remote_addr or "")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -277,14 +273,14 @@ def registrations():
         phone=data["phone"],
         birth_year=data["birth_year"],
         device=data["device"],
-        actor=actor(),
+        actor=current_actor(),
     )
     result = registration_service.register(
         db,
         session_id=data["session_id"],
         participant_id=participant.id,
         source=Source.KIOSK,
-        actor=actor(),
+        actor=current_actor(),
         idempotency_key=idempotency_key,
     )
     kiosk_service.touch(g.kiosk)

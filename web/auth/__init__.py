@@ -1,7 +1,4 @@
 """Logging in and out (/login, /logout)."""
 
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, template_folder="templates")
-
-from . import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from . import routes  # noqa: F401  (routes attach themselves to bp)
+from .blueprint import bp  # noqa: F401

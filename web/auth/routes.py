@@ -13,7 +13,7 @@ from ..database import db_session
 from ..forms import show_domain_error
 from ..redirects import safe_next
 from ..sessions import SessionRegistry, StaffMember
-from . import bp
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm
 from .throttling import throttled_headers, throttled_message
 

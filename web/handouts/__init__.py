@@ -1,16 +1,4 @@
 """Handouts (/handouts): lessons and guides in large print for paper, with furigana on request."""
 
-from flask import Blueprint
-
-from ..access import TEACH_ROLES, role_required
-
-bp = Blueprint("handouts", __name__, template_folder="templates")
-
-
-@bp.before_request
-@role_required(*TEACH_ROLES)
-def _staff_only():
-    """Instructors and coordinators print handouts; residents get them on paper."""
-
-
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401

@@ -10,7 +10,7 @@ from classroom.models import Device
 
 from ..public.routes import illustration_url
 from ..qr import qr_svg
-from . import bp
+from .blueprint import bp
 from .content import (
     DEVICES,
     HANDOUT_LANGUAGE,

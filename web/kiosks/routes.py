@@ -1,27 +1,22 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from classroom.models import utcnow
 from classroom.services import kiosks as kiosk_service
-from classroom.services.actor import Actor
 from classroom.services.errors import DomainError, NotFound
 
+from ..access import current_actor
 from ..database import db_session
 from ..forms import show_domain_error
-from . import bp
+from .blueprint import bp
 from .forms import ActionForm
 from .screens import screen_in_words
 
 #: how often the board reloads itself (kiosks.js reads it from the page)
 REFRESH_SECONDS = 30
 MAX_ID = 2**31 - 1
-
-
-def actor() -> Actor:
-    return Actor.for_user(current_user, request.remote_addr or "")
 
 
 @bp.route("/")
@@ -48,7 +43,7 @@ def _act(help_request_id: int, action, done: str):
     try:
         if help_request_id > MAX_ID:
             raise NotFound(field="help_request_id")
-        action(db_session(), help_request_id, actor=actor())
+        action(db_session(), help_request_id, actor=current_actor())
     except NotFound:
         # closed and gone from the board, or never there: the board shows what is left
         flash(_("This help request is no longer on the board."), "warning")

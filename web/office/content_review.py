@@ -10,7 +10,7 @@ from content import load_catalog
 from content.model import LANGUAGES
 from content.review import due_for_review, items, tokyo_today
 
-from . import bp
+from .blueprint import bp
 
 #: an item shows here this many days before its check turns 12 months old
 SOON_DAYS = 60

@@ -5,7 +5,6 @@ import secrets
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -25,9 +24,9 @@ from classroom.services import calls as call_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
-from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
+from ..access import current_actor
 from ..database import db_session, writes
 from ..forms import (
     DAMAGED_FORM_MESSAGE,
@@ -37,18 +36,15 @@ from ..forms import (
     sent_before,
     show_domain_error,
 )
-from . import bp
-from .forms import ConfirmForm, LoanForm, NewResidentForm, RegisterForm, ResidentForm
+from .blueprint import bp
+from .forms import ConfirmForm, NewResidentForm, RegisterForm, ResidentForm
+from .session_page import render_session
 
 SEARCH_LIMIT = 30
 #: what the register form's hidden key is (secrets.token_urlsafe(16) makes 22 of these)
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: how a coordinator's registration came in
 OFFICE_SOURCES = (Source.PHONE, Source.COUNTER, Source.WALK_IN)
-
-
-def actor() -> Actor:
-    return Actor.for_user(current_user, request.remote_addr or "")
 
 
 def participant_or_404(participant_id: int) -> Participant:
@@ -137,7 +133,7 @@ def resident_new():
                         note=form.note.data,
                         consent=form.consent.data,
                         source=Source.COUNTER,
-                        actor=actor(),
+                        actor=current_actor(),
                     )
                 except DomainError as error:
                     show_domain_error(form, error)
@@ -160,7 +156,7 @@ def resident(participant_id: int):
     participant = participant_or_404(participant_id)
     audit.record(
         db,
-        actor(),
+        current_actor(),
         "participant.view",
         participant_id=participant.id,
         subject_type="participant",
@@ -202,7 +198,7 @@ def resident_edit(participant_id: int):
                 resident_service.update_participant(
                     db_session(),
                     participant.id,
-                    actor=actor(),
+                    actor=current_actor(),
                     family_name=form.family_name.data,
                     given_name=form.given_name.data,
                     reading=form.reading.data,
@@ -256,32 +252,6 @@ def session(session_id: int):
     return render_session(class_session)
 
 
-def render_session(
-    class_session: ClassSession, loan_form: LoanForm | None = None, status: int = 200
-):
-    """The office's page of one class: registrations and loaner phones."""
-    from . import loans  # the loaner-phone part of the page lives there
-
-    db = db_session()
-    registrations = list(
-        db.scalars(
-            select(Registration)
-            .where(Registration.session_id == class_session.id)
-            .options(selectinload(Registration.participant))
-            .order_by(Registration.status, Registration.waitlist_seq, Registration.created_at)
-        )
-    )
-    return render_template(
-        "office/session.html",
-        session=class_session,
-        registrations=registrations,
-        cancel_form=ConfirmForm(),
-        RegistrationStatus=RegistrationStatus,
-        phones=loans.phones_of(class_session),
-        loan_form=loan_form or loans.loan_form(class_session),
-    ), status
-
-
 @bp.route("/residents/<int:participant_id>/register", methods=["GET", "POST"])
 def register(participant_id: int):
     db = db_session()
@@ -308,7 +278,7 @@ def register(participant_id: int):
                     session_id=form.session_id.data,
                     participant_id=participant.id,
                     source=Source(form.source.data),
-                    actor=actor(),
+                    actor=current_actor(),
                     idempotency_key=f"office:{form.idempotency_key.data}"
                     if form.idempotency_key.data
                     else None,
@@ -351,7 +321,7 @@ def registration_cancel(registration_id: int):
         abort(400)
     try:
         result = registration_service.cancel_registration(
-            db_session(), registration_id, actor=actor()
+            db_session(), registration_id, actor=current_actor()
         )
     except DomainError as error:
         show_domain_error(None, error)
@@ -382,7 +352,9 @@ def _calls_to_make(action: str) -> dict:
         key=lambda c: (c.session.starts_at, c.participant.reading_key, c.id),
     )
     news = [c for c in calls if c.reason != CallReason.REMINDER]
-    audit.record(db, actor(), action, subject_type="call_task", details={"calls": len(calls)})
+    audit.record(
+        db, current_actor(), action, subject_type="call_task", details={"calls": len(calls)}
+    )
     return {"news": news, "reminders": reminders, "now": now}
 
 
@@ -405,7 +377,7 @@ def call_informed(call_id: int):
     if not form.validate():
         abort(400)
     try:
-        call_service.mark_informed(db_session(), call_id, actor=actor())
+        call_service.mark_informed(db_session(), call_id, actor=current_actor())
     except DomainError as error:
         show_domain_error(None, error)
     else:

@@ -29,13 +29,13 @@ from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError
 from classroom.services.sessions import Repeat
 
+from ..access import current_actor
 from ..database import db_session
 from ..formatting import when
 from ..forms import choices, option, sent_before, show_domain_error
 from ..forms import created as created_page
-from . import bp
+from .blueprint import bp
 from .forms import ConfirmForm, SessionForm
-from .routes import actor
 
 
 def zone() -> ZoneInfo:
@@ -106,7 +106,7 @@ def session_new():
                     repeat=form.repeat.data,
                     occurrences=form.occurrences.data or 1,
                     note=form.note.data or "",
-                    actor=actor(),
+                    actor=current_actor(),
                 )
             except DomainError as error:
                 show_domain_error(form, error)
@@ -151,7 +151,7 @@ def session_cancel(session_id: int):
         if not form.validate():
             abort(400)
         try:
-            calls = session_service.cancel_session(db_session(), session_id, actor=actor())
+            calls = session_service.cancel_session(db_session(), session_id, actor=current_actor())
         except DomainError as error:
             show_domain_error(None, error)
         else:
@@ -220,7 +220,7 @@ def lottery_draw(session_id: int):
     if not form.validate():
         abort(400)
     try:
-        draw = registration_service.draw_lottery(db_session(), session_id, actor=actor())
+        draw = registration_service.draw_lottery(db_session(), session_id, actor=current_actor())
     except DomainError as error:
         show_domain_error(None, error)
     else:

@@ -21,9 +21,9 @@ from classroom.services import audit
 from content.loader import load_settings, settings_path
 from content.model import fallback_chain
 
+from ..access import current_actor
 from ..database import db_session, writes
-from . import bp
-from .routes import actor
+from .blueprint import bp
 
 #: paper sizes the slip is laid out for; the first is the default
 SLIP_SIZES = ("a6", "a4")
@@ -102,7 +102,7 @@ def slip(registration_id: int) -> Response | tuple[str, int]:
         return render_template("errors/error.html", code=409, message=message), 409
     audit.record(
         db_session(),
-        actor(),
+        current_actor(),
         "registration.slip",
         participant_id=registration.participant_id,
         subject_type="registration",

@@ -1,8 +1,5 @@
 """Public pages (no login): the class schedule at `/`, a page per class and per guide,
 the accessibility statement, and the language switch. Nothing personal is ever shown."""
 
-from flask import Blueprint
-
-bp = Blueprint("public", __name__, template_folder="templates")
-
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401

@@ -30,7 +30,8 @@ from ..database import db_session
 from ..formatting import date_label, local, time_range
 from ..qr import qr_svg
 from ..redirects import safe_next
-from . import bp, language
+from . import language
+from .blueprint import bp
 
 #: device tracks a visitor can filter by; "any phone" classes show under each of them
 DEVICE_FILTERS = (DeviceTrack.IPHONE, DeviceTrack.ANDROID, DeviceTrack.SENIOR)

@@ -1,17 +1,5 @@
 """Reports, privacy and imports (/reports): the ward's figures, residents' APPI requests,
 the audit trail (admins), and the old spreadsheet's import (coordinators)."""
 
-from flask import Blueprint
-
-from ..access import OFFICE_ROLES, role_required
-
-bp = Blueprint("reports", __name__, template_folder="templates")
-
-
-@bp.before_request
-@role_required(*OFFICE_ROLES)
-def _office_only():
-    """Every page here: coordinators and admins; the audit trail checks for admins again."""
-
-
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401

@@ -17,14 +17,13 @@ from classroom.models import AuditEvent, Participant, Role, User, utcnow
 from classroom.services import imports as import_service
 from classroom.services import privacy as privacy_service
 from classroom.services import reports as report_service
-from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 from classroom.services.spreadsheet import ENCODINGS, encode_csv
 
-from ..access import has_role
+from ..access import current_actor, has_role
 from ..database import db_session, end_unit_of_work, get_database, writes
 from ..forms import MAX_ID, show_domain_error
-from . import bp
+from .blueprint import bp
 from .charts import bar_chart
 from .forms import EraseForm, ImportApplyForm, ImportUploadForm
 
@@ -55,10 +54,6 @@ AUDIT_ACTIONS = (
     "staff_user.password",
     "auth.login_failed",
 )
-
-
-def actor() -> Actor:
-    return Actor.for_user(current_user, request.remote_addr or "")
 
 
 #: the years a report may cover: the ward's records start well after 2000, and a date
@@ -264,7 +259,7 @@ def privacy(participant_id: int):
 @writes
 def resident_export_json(participant_id: int):
     _resident(participant_id)
-    data = privacy_service.export_resident(db_session(), participant_id, actor=actor())
+    data = privacy_service.export_resident(db_session(), participant_id, actor=current_actor())
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -276,7 +271,7 @@ def resident_export_json(participant_id: int):
 @writes
 def resident_export_csv(participant_id: int):
     _resident(participant_id)
-    data = privacy_service.export_resident(db_session(), participant_id, actor=actor())
+    data = privacy_service.export_resident(db_session(), participant_id, actor=current_actor())
     try:
         return _csv_response(privacy_service.export_rows(data), f"resident-{participant_id}.csv")
     except DomainError as error:
@@ -295,7 +290,7 @@ def resident_erase(participant_id: int):
             form=form,
             retention_days=privacy_service.retention_days(),
         ), 422
-    privacy_service.erase_resident(db_session(), participant_id, actor=actor())
+    privacy_service.erase_resident(db_session(), participant_id, actor=current_actor())
     flash(
         _("The resident's personal data was erased. Their attendance still counts, anonymously."),
         "success",
@@ -430,7 +425,9 @@ def _run_import(data: bytes, *, apply: bool):
     # own: this request's transaction (opened by the login check) must not hold the lock
     end_unit_of_work(commit=True)
     try:
-        result = import_service.import_residents(get_database(), data, actor=actor(), apply=apply)
+        result = import_service.import_residents(
+            get_database(), data, actor=current_actor(), apply=apply
+        )
     except DomainError as error:
         show_domain_error(None, error)
         return None, 422

@@ -1,16 +1,4 @@
 """Instructors (/teach): their sessions, rosters without phone numbers, and check-in."""
 
-from flask import Blueprint
-
-from ..access import TEACH_ROLES, role_required
-
-bp = Blueprint("teach", __name__, template_folder="templates")
-
-
-@bp.before_request
-@role_required(*TEACH_ROLES)
-def _staff_only():
-    """Every teach page needs a login; which sessions one may see is `session_for`."""
-
-
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401

@@ -30,15 +30,14 @@ from classroom.services import questionnaires as questionnaire_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services import walk_ins
-from classroom.services.actor import Actor
 from classroom.services.codes import normalize_code
 from classroom.services.errors import DomainError
 
-from ..access import session_for
+from ..access import current_actor, session_for
 from ..database import db_session, end_unit_of_work, writes
 from ..forms import choices, created, sent_before, show_domain_error
 from ..handouts.content import content_language
-from . import bp
+from .blueprint import bp
 from .forms import (
     CheckInForm,
     ConfirmForm,
@@ -54,10 +53,6 @@ UPCOMING_DAYS = 14
 #: QR tokens are long; codes typed by hand have 6 characters
 _SCANNED_MIN_LENGTH = 12
 _NEEDS = {n.value for n in Need}
-
-
-def actor() -> Actor:
-    return Actor.for_user(current_user, request.remote_addr or "")
 
 
 def _day_start(now: datetime) -> datetime:
@@ -180,7 +175,7 @@ def check_in(session_id: int):
                 db_session(),
                 session_id=class_session.id,
                 code=typed,
-                actor=actor(),
+                actor=current_actor(),
                 method=method,
             )
         except DomainError as error:
@@ -211,7 +206,7 @@ def mark(session_id: int):
                 db_session(),
                 session_id=class_session.id,
                 participant_id=form.participant_id.data,
-                actor=actor(),
+                actor=current_actor(),
             )
         else:
             attendance_service.mark_attendance(
@@ -219,7 +214,7 @@ def mark(session_id: int):
                 session_id=class_session.id,
                 participant_id=form.participant_id.data,
                 status=AttendanceStatus(form.status.data),
-                actor=actor(),
+                actor=current_actor(),
                 method=CheckInMethod.ROSTER,
             )
     except DomainError as error:
@@ -243,18 +238,18 @@ def walk_in_search(session_id: int):
     try:
         walk_ins.ensure_class_day(class_session)
         result = walk_ins.search(
-            db_session(), form.q.data, session_id=class_session.id, actor=actor()
+            db_session(), form.q.data, session_id=class_session.id, actor=current_actor()
         )
     except walk_ins.TooManySearches as error:
         # the refusal stays in the audit trail although the answer is an error
-        walk_ins.record_refused(db_session(), actor(), class_session.id, "rate_limit")
+        walk_ins.record_refused(db_session(), current_actor(), class_session.id, "rate_limit")
         end_unit_of_work(commit=True)
         show_domain_error(form, error)
         return render_session(session_for(session_id), 429, search_form=form)
     except (walk_ins.NotASearch, walk_ins.WholePhoneNumber) as error:
         # nothing was looked up, but the attempt (a few digits?) stays in the audit trail
         reason = "partial_phone" if isinstance(error, walk_ins.WholePhoneNumber) else "not_a_name"
-        walk_ins.record_refused(db_session(), actor(), class_session.id, reason)
+        walk_ins.record_refused(db_session(), current_actor(), class_session.id, reason)
         end_unit_of_work(commit=True)
         show_domain_error(form, error)
         return render_session(session_for(session_id), 422, search_form=form)
@@ -271,7 +266,7 @@ def _check_in_walk_in(class_session: ClassSession, participant_id: int, just_add
         db_session(),
         session_id=class_session.id,
         participant_id=participant_id,
-        actor=actor(),
+        actor=current_actor(),
         just_added=just_added,
     )
     flash(_("%(name)s: checked in.", name=participant.display_name), "success")
@@ -317,7 +312,7 @@ def walk_in_new(session_id: int):
         if duplicates:
             # they are shown like a search's results (and may be checked in the same way)
             walk_ins.record_shown(
-                db, actor(), class_session.id, [p.id for p in duplicates], by="duplicates"
+                db, current_actor(), class_session.id, [p.id for p in duplicates], by="duplicates"
             )
             shown = walk_ins.matches(duplicates)
             end_unit_of_work(commit=True)
@@ -330,7 +325,7 @@ def walk_in_new(session_id: int):
             device=form.device.data,
             consent=form.consent.data,
             source=Source.WALK_IN,
-            actor=actor(),
+            actor=current_actor(),
         )
         _check_in_walk_in(class_session, participant.id, just_added=True)
         return created(form, url_for("teach.session", session_id=class_session.id), code=303)
@@ -344,7 +339,7 @@ def held(session_id: int):
     """Record that the class took place; it then counts in the ward's reports."""
     class_session = session_for(session_id)
     try:
-        session_service.mark_held(db_session(), class_session.id, actor=actor())
+        session_service.mark_held(db_session(), class_session.id, actor=current_actor())
     except DomainError as error:
         show_domain_error(None, error)
     else:
@@ -369,7 +364,7 @@ def questionnaires(session_id: int):
                 session_id=class_session.id,
                 satisfaction=form.satisfaction.data,
                 comment=form.comment.data or "",
-                actor=actor(),
+                actor=current_actor(),
             )
         except DomainError as error:
             show_domain_error(form, error)

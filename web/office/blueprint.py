@@ -1,0 +1,13 @@
+"""The office blueprint and who may use it; its views attach themselves to it."""
+
+from flask import Blueprint
+
+from ..access import OFFICE_ROLES, role_required
+
+bp = Blueprint("office", __name__, template_folder="templates")
+
+
+@bp.before_request
+@role_required(*OFFICE_ROLES)
+def _coordinators_only():
+    """Every office page: coordinators and admins (checked again by each view's data)."""

@@ -1,0 +1,13 @@
+"""The teach blueprint and who may use it; its views attach themselves to it."""
+
+from flask import Blueprint
+
+from ..access import TEACH_ROLES, role_required
+
+bp = Blueprint("teach", __name__, template_folder="templates")
+
+
+@bp.before_request
+@role_required(*TEACH_ROLES)
+def _staff_only():
+    """Every teach page needs a login; which sessions one may see is `session_for`."""
