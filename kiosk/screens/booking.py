@@ -21,7 +21,6 @@ from kivy.properties import (
 )
 from kivy.uix.widget import Widget
 
-from classroom.i18n import N_
 from kiosk import booking_text, kana, numbers, printing
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, RoomPaging, load_rules
@@ -29,6 +28,7 @@ from kiosk.services.speech_player import Typed, spell_digits
 from kiosk.theme import GAP
 from kiosk.widgets import BigButton
 from kiosk.widgets.big_button import same_height
+from languages import N_
 
 log = logging.getLogger(__name__)
 load_rules(__file__)

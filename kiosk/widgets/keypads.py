@@ -116,6 +116,8 @@ class KanaKeyboard(_Pad):
     kana rows at both text sizes.
     """
 
+    not_read_with_the_screen = True
+
     def _resize(self, *_args) -> None:
         super()._resize()
         for child in self.children:
@@ -159,6 +161,8 @@ class KanaKeyboard(_Pad):
 
 class NumberPad(_Pad):
     """1 2 3 / 4 5 6 / 7 8 9 / ← 0, large enough for a trembling finger."""
+
+    not_read_with_the_screen = True
 
     delete_caption = StringProperty("")
 

@@ -38,6 +38,8 @@ BUTTON_PADDING = GAP + 8
 class NavBar(BoxLayout):
     """The bar at the foot of every screen; ``can_go_back`` is False only on Home."""
 
+    not_read_with_the_screen = True
+
     can_go_back = BooleanProperty(True)
     #: the speech controls in a row of their own (not enough width for one row)
     two_rows = BooleanProperty(True)

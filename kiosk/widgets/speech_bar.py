@@ -48,14 +48,11 @@ def _hidden(widget: Widget) -> bool:
 
 def screen_texts(root: Widget, language: str) -> list[str]:
     """The words ``root`` shows, in reading order, as texts to speak."""
-    from kiosk.widgets.keypads import KanaKeyboard, NumberPad
-    from kiosk.widgets.nav_bar import NavBar
-
-    skip = (NavBar, SpeechBar, KanaKeyboard, NumberPad)
     texts: list[str] = []
 
     def visit(widget: Widget) -> None:
-        if isinstance(widget, skip) or widget.opacity == 0:
+        # the bars and the keypads say what they do themselves (not read as the screen)
+        if getattr(widget, "not_read_with_the_screen", False) or widget.opacity == 0:
             return
         if isinstance(widget, Label) and not _hidden(widget):
             text = getattr(widget, "caption", "") or getattr(widget, "source", "") or widget.text
@@ -73,6 +70,8 @@ def screen_texts(root: Widget, language: str) -> list[str]:
 
 class SpeechBar(BoxLayout):
     """The four speech buttons, or why this kiosk cannot speak here (``reason``, a msgid)."""
+
+    not_read_with_the_screen = True
 
     reason = StringProperty("")
     #: the buttons in one row (4), or two by two (2) in the NavBar's rail
