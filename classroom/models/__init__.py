@@ -2,7 +2,6 @@
 
 from .audit import AuditEvent
 from .base import Base, LabelledEnum, utcnow
-from .classroom_extras import PhoneLoan, QuestionnaireResponse, StaffSession
 from .courses import (
     BookingMode,
     ClassSession,
@@ -17,6 +16,8 @@ from .courses import (
 from .form_tokens import UsedFormToken
 from .kiosks import HelpRequest, Kiosk, UsageEvent, UsageKind
 from .people import Device, Need, Participant, Role, Source, User
+from .phone_loans import PhoneLoan
+from .questionnaires import QuestionnaireResponse
 from .registrations import (
     ACTIVE_STATUSES,
     ATTENDED_STATUSES,
@@ -29,6 +30,7 @@ from .registrations import (
     Registration,
     RegistrationStatus,
 )
+from .staff_sessions import StaffSession
 from .throttle import LoginThrottle
 
 __all__ = [
