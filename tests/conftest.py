@@ -166,6 +166,6 @@ def database(engine_name, tmp_path, request):
 @pytest.fixture
 def ward(database):
     """A ward with one course, one 20-seat venue and a coordinator, on each engine."""
-    from tests.classroom.ward import Ward
+    from tests.classroom.ward import WardBuilder
 
-    return Ward(database)
+    return WardBuilder(database)

@@ -12,7 +12,7 @@ from classroom.models import ClassSession, Registration, RegistrationStatus, Sou
 from classroom.services import registration
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
-from tests.classroom.ward import NOW, Ward
+from tests.classroom.ward import NOW, WardBuilder
 from tests.conftest import make_database
 
 
@@ -75,7 +75,7 @@ def _invariants(database, session_id: int) -> tuple[int, list[int]]:
 
 def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
     database = _separate_connections(engine_name, tmp_path, request)
-    ward = Ward(database)
+    ward = WardBuilder(database)
     session = ward.session(capacity=10)
     people = ward.residents(50)
 
@@ -100,7 +100,7 @@ def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
 
 def test_the_same_attempt_sent_by_many_threads_books_once(engine_name, tmp_path, request):
     database = _separate_connections(engine_name, tmp_path, request)
-    ward = Ward(database)
+    ward = WardBuilder(database)
     session = ward.session(capacity=10)
     person = ward.resident()
     codes: list[str] = []
@@ -128,7 +128,7 @@ def test_twenty_threads_cancelling_and_registering_keep_the_invariants(
     engine_name, tmp_path, request
 ):
     database = _separate_connections(engine_name, tmp_path, request)
-    ward = Ward(database)
+    ward = WardBuilder(database)
     session = ward.session(capacity=5)
     booked = ward.residents(12)
     newcomers = ward.residents(10)

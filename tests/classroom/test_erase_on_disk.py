@@ -21,7 +21,7 @@ from classroom.db import Database
 from classroom.models import Base
 from classroom.services import privacy, residents
 from classroom.services.actor import Actor
-from tests.classroom.ward import NOW, Ward
+from tests.classroom.ward import NOW, WardBuilder
 
 SECRET = dict(
     family_name="鳩ノ巣",
@@ -63,7 +63,7 @@ def sqlite_file(tmp_path):
 
 def test_an_erased_resident_is_not_in_the_sqlite_file_nor_its_wal(sqlite_file):
     database, path = sqlite_file
-    ward = Ward(database)
+    ward = WardBuilder(database)
     # neighbours before and after, so the resident's row sits in a page that stays in use
     ward.residents(30)
     with database.write() as db:
@@ -85,7 +85,7 @@ def test_an_erased_resident_is_not_in_the_sqlite_file_nor_its_wal(sqlite_file):
 
 def test_a_retention_purge_leaves_nothing_on_disk(sqlite_file):
     database, path = sqlite_file
-    Ward(database)
+    WardBuilder(database)
     with database.write() as db:
         residents.create_participant(
             db, **SECRET, consent=True, source="phone", actor=Actor.system(), now=NOW
@@ -98,7 +98,7 @@ def test_a_retention_purge_leaves_nothing_on_disk(sqlite_file):
 
 def test_the_database_its_wal_and_shm_are_readable_by_the_owner_only(sqlite_file):
     database, path = sqlite_file
-    Ward(database).resident()
+    WardBuilder(database).resident()
     with database.engine.connect() as conn:  # a connection holds the WAL open
         conn.execute(text("SELECT 1"))
         for name in ("", "-wal", "-shm"):

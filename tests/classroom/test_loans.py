@@ -177,11 +177,11 @@ def test_lending_at_once_never_hands_out_more_phones_than_the_venue_keeps(
 
     from classroom.services.errors import DomainError
     from tests.classroom.test_concurrency import _run_at_once
-    from tests.classroom.ward import Ward
+    from tests.classroom.ward import WardBuilder
     from tests.conftest import make_database
 
     database = make_database(engine_name, tmp_path, request, poolclass=NullPool)
-    ward = Ward(database)
+    ward = WardBuilder(database)
     with database.write() as db:
         db.get(Venue, ward.venue_id).loaner_phones = 2
     session = ward.session()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from classroom.models import AttendanceStatus, Participant
 from classroom.services import attendance, sessions
 from classroom.services.actor import Actor
-from tests.classroom.ward import NOW, Ward
+from tests.classroom.ward import NOW, WardBuilder
 from tsunagu.cli import main
 
 
@@ -30,7 +30,7 @@ def cli_ward(database, request, monkeypatch, tmp_path):
     monkeypatch.setenv("TSUNAGU_DATABASE_URL", url)
     monkeypatch.setenv("TSUNAGU_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("TSUNAGU_LANGUAGE", "en")
-    ward = Ward(database)
+    ward = WardBuilder(database)
     a, b = ward.residents(2)
     held = ward.session(starts_in=timedelta(days=-300))  # 1 Feb 2026: FY2025
     with database.write() as db:

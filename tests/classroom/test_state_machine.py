@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from classroom.db import Database
 from classroom.models import Base, RegistrationStatus
 from classroom.services.errors import AlreadyRegistered
-from tests.classroom.ward import Ward
+from tests.classroom.ward import WardBuilder
 
 
 class Registrations(RuleBasedStateMachine):
@@ -23,7 +23,7 @@ class Registrations(RuleBasedStateMachine):
         self.tmp = tempfile.TemporaryDirectory()
         self.database = Database(f"sqlite:///{Path(self.tmp.name) / 'sm.sqlite3'}")
         Base.metadata.create_all(self.database.engine)
-        self.ward = Ward(self.database)
+        self.ward = WardBuilder(self.database)
         self.capacity = capacity
         self.session = self.ward.session(capacity=capacity)
         self.people = self.ward.residents(6)

@@ -33,7 +33,10 @@ def kana_name(n: int) -> str:
     return "テスト " + "".join(_KANA[int(d)] for d in str(n))
 
 
-class Ward:
+class WardBuilder:
+    """Builds a ward on a live database: sessions and residents on demand, a coordinator
+    who acts, and read-backs of the roster and waitlist."""
+
     def __init__(self, database: Database) -> None:
         self.database = database
         with database.write() as db:
@@ -124,7 +127,7 @@ class Ward:
 
 
 class Coordinator:
-    def __init__(self, ward: Ward, actor: Actor) -> None:
+    def __init__(self, ward: WardBuilder, actor: Actor) -> None:
         self.ward, self.actor = ward, actor
 
     def registers(

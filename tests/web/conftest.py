@@ -81,7 +81,9 @@ def staff(database) -> Staff:
 
 
 @dataclass
-class Ward:
+class WardIds:
+    """The ids of the rows the web tests' `ward` fixture seeds."""
+
     course_id: int
     venue_id: int
     session_id: int  # taught by `instructor`, a week ahead, 2 seats
@@ -91,7 +93,7 @@ class Ward:
 
 
 @pytest.fixture
-def ward(database, staff) -> Ward:
+def ward(database, staff) -> WardIds:
     now = utcnow()
     with database.write() as db:
         course = Course(
@@ -137,7 +139,7 @@ def ward(database, staff) -> Ward:
             source=Source.PHONE,
             actor=Actor.system(),
         ).id
-    return Ward(**ids)
+    return WardIds(**ids)
 
 
 def log_in(client, login: str, password: str = PASSWORD):
