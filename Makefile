@@ -76,7 +76,6 @@ i18n: $(INSTALLED)
 	  fi; \
 	done
 	$(BIN)/python scripts/fill_en_catalog.py locales/en/LC_MESSAGES/messages.po
-	$(BIN)/python scripts/seed_kiosk_catalogs.py locales
 	$(BIN)/pybabel compile -d locales --statistics
 
 clean:
