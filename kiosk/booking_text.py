@@ -6,6 +6,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.i18n import N_, gettext_in
+from languages.wareki import wareki_of_day
 
 WARD_TIME = ZoneInfo("Asia/Tokyo")
 _WEEKDAYS = {
@@ -147,12 +148,6 @@ def availability(session: dict, language: str) -> str:
 
 # -- what was booked, for the result screen, the slip and speech ------------------------
 
-#: era name, first day, year before its first year (令和元年 = 2019)
-_ERAS = (
-    ("令和", datetime.date(2019, 5, 1), 2018),
-    ("平成", datetime.date(1989, 1, 8), 1988),
-    ("昭和", datetime.date(1926, 12, 25), 1925),
-)
 _MONTHS_LONG_EN = ("January", "February", "March", "April", "May", "June", "July",
                    "August", "September", "October", "November", "December")  # fmt: skip
 _WEEKDAYS_LONG = {
@@ -164,11 +159,7 @@ _WEEKDAYS_LONG = {
 
 def wareki(day: datetime.date) -> str:
     """令和8年 (令和元年 for the first year)."""
-    for name, first, offset in _ERAS:
-        if day >= first:
-            year = day.year - offset
-            return f"{name}{'元' if year == 1 else year}年"
-    return ""
+    return wareki_of_day(day)
 
 
 def long_date(session: dict, language: str) -> str:

@@ -1,7 +1,7 @@
 """Phone numbers and birth years as typed on the kiosk's number pad, without Kivy.
 
-A birth year may be given in 西暦 (1948) or in 和暦 (昭和23). Eras map to their first
-Gregorian year; a year beyond an era's end (昭和65) is refused. A birth year must be
+A birth year may be given in 西暦 (1948) or in 和暦 (昭和23), by the era table in
+languages.wareki; a year beyond an era's end (昭和65) is refused. A birth year must be
 plausible for a participant of a class: between ``EARLIEST`` and ten years ago.
 """
 
@@ -10,13 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
-#: era -> (first Gregorian year, last year number of the era; None while it lasts)
-ERAS: dict[str, tuple[int, int | None]] = {
-    "大正": (1912, 15),
-    "昭和": (1926, 64),
-    "平成": (1989, 31),
-    "令和": (2019, None),
-}
+from languages import wareki
+
 #: the eras offered on the birth-year screen, then 西暦
 OFFERED_ERAS: tuple[str, ...] = ("大正", "昭和", "平成")
 GREGORIAN = "西暦"
@@ -39,12 +34,10 @@ def to_gregorian(era: str, year: int) -> int:
     """昭和22 → 1947, 平成1 → 1989; ``era`` 西暦 returns ``year`` itself."""
     if era == GREGORIAN:
         return year
-    if era not in ERAS:
-        raise InvalidYear(f"unknown era {era}")
-    first, last = ERAS[era]
-    if year < 1 or (last is not None and year > last):
-        raise InvalidYear(f"{era} has no year {year}")
-    return first + year - 1
+    try:
+        return wareki.to_gregorian(era, year)
+    except ValueError as error:
+        raise InvalidYear(str(error)) from error
 
 
 def birth_year(era: str, digits: str, today: datetime.date | None = None) -> int:

@@ -10,7 +10,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from classroom.services.codes import format_code
-from classroom.wareki import wareki_year
+from languages.wareki import wareki_year
 
 _WEEKDAYS_JA = "月火水木金土日"
 

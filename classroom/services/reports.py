@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, distinct, exists, extract, func, literal, sel
 from sqlalchemy.orm import Session
 
 from languages import N_, current_language, gettext, translations
+from languages.wareki import era_named, numbered
 
 from ..models import (
     ATTENDED_STATUSES,
@@ -33,8 +34,8 @@ from ..models import (
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-#: Reiwa 1 began on 1 May 2019; fiscal year 2019 is 令和元年度
-REIWA_OFFSET = 2018
+#: fiscal years are named in 令和 (it began on 1 May 2019: fiscal year 2019 is 令和元年度)
+REIWA = era_named("令和")
 AGE_BANDS = (("-64", None, 64), ("65-74", 65, 74), ("75-84", 75, 84), ("85+", 85, None))
 UNKNOWN = "unknown"
 
@@ -55,14 +56,14 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
 
 def reiwa_label(fiscal_year: int, language: str | None = None) -> str:
     """令和7年度 (元年 for the first) in Japanese; "FY2025 (Reiwa 7)" in other languages."""
-    era_year = fiscal_year - REIWA_OFFSET
+    era_year = fiscal_year - REIWA.start.year + 1
     language = language or current_language()
     gettext = translations(language).gettext
     if era_year < 1:
         return gettext("FY%(year)s") % {"year": fiscal_year}
     if language.startswith("ja"):
         # the Japanese calendar is a formatting rule of the language, like a date format
-        return f"令和{'元' if era_year == 1 else era_year}年度"
+        return f"{REIWA.name}{numbered(era_year)}年度"
     return gettext("FY%(year)s (Reiwa %(era_year)s)") % {"era_year": era_year, "year": fiscal_year}
 
 

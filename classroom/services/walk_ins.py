@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from languages import N_
+from languages.wareki import ERA_PATTERN, parse_year
 
 from ..models import (
     AttendanceStatus,
@@ -39,7 +40,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..wareki import parse_year
 from . import attendance, audit
 from .actor import Actor
 from .errors import DomainError, Msg, SessionNotOpen
@@ -66,7 +66,7 @@ _PHONE_SHAPE = re.compile(r"^\+?[0-9()\s-]+$")
 #: a year of birth at the end: 1948, 昭和23, 昭和23年, 昭23, S23
 _YEAR_AT_END = re.compile(
     r"^(?P<name>.*?)[\s,、]*(?P<year>(?:[0-9]{4}|"
-    r"(?:明治|大正|昭和|平成|令和|[明大昭平令MTSHRmtshr])\.?\s*[0-9元]{1,2})年?)$"
+    rf"{ERA_PATTERN}\.?\s*[0-9元]{{1,2}})年?)$"
 )
 
 
