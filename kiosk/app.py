@@ -8,12 +8,9 @@ Import this module only after Kivy is configured (``kiosk.cli`` does that).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from kivy.app import App
@@ -559,85 +556,8 @@ class KioskApp(App):
     def stop_speaking(self) -> None:
         self.speaker.stop()
 
-    # -- screenshots -----------------------------------------------------------------
-    def screenshot_then_stop(self, path: Path, screen: str, params: dict) -> None:
-        """Draw ``screen``, check it against UX.md, save a 1920x1080 PNG at ``path``, quit.
-
-        ``self.exit_code`` is 0 on success; the problems found are in ``self.problems``.
-        """
-        self.screenshots_then_stop([Shot(path, screen, params)])
-
-    def screenshots_then_stop(self, shots: list[Shot]) -> None:
-        """Draw, check and save each shot in turn in this one window, then quit.
-
-        ``self.exit_code`` is 0 when every shot passed; ``self.problems`` says what did not.
-        """
-        self.exit_code = 1
-        self.problems: list[str] = []
-        queue = list(shots)
-
-        def show(_dt):
-            shot = queue[0]
-            if shot.language:
-                self.end_visit()
-                self.language, self.text_size = shot.language, shot.text_size
-            if shot.setup is not None:
-                shot.setup(self)
-            if shot.screen == "idle":  # 続けますか？ over a booking screen
-                from kiosk.widgets.idle_overlay import IdleOverlay
-
-                self.show("phone")
-                self.idle_overlay = IdleOverlay(seconds=12)
-                self.idle_overlay.open(animation=False)
-            else:
-                self.show(shot.screen, **shot.params)
-            Clock.schedule_once(check, 0.4)  # a few frames: layouts and re-flows settle
-
-        def check(_dt):
-            from kiosk.checks import problems
-
-            found = problems(self.root, Window.size)
-            if self.idle_overlay is not None:
-                found += problems(self.idle_overlay, Window.size)
-            name = queue[0].path.name
-            self.problems += [f"{name}: {p}" if len(shots) > 1 else p for p in found]
-            Clock.schedule_once(shoot, 0.1)
-
-        def shoot(_dt):
-            shot = queue.pop(0)
-            shot.path.parent.mkdir(parents=True, exist_ok=True)
-            # Kivy appends a counter to the name (x.png -> x0001.png): shoot, then rename
-            hidden = shot.path.with_name(f".{shot.path.stem}-shot.png")
-            written = Window.screenshot(name=str(hidden))
-            if written and os.path.exists(written):
-                os.replace(written, shot.path)
-            else:
-                self.problems.append(f"the screenshot was not written ({written!r})")
-            if self.idle_overlay is not None:
-                self.idle_overlay.dismiss(animation=False)
-                self.idle_overlay = None
-            if queue:
-                Clock.schedule_once(show, 0)
-                return
-            self.exit_code = 2 if self.problems else 0
-            self.stop()
-
-        Clock.schedule_once(show, 0.2)
-
 
 def _load_sound(path: str):
     from kivy.core.audio import SoundLoader
 
     return SoundLoader.load(path)
-
-
-@dataclass
-class Shot:
-    """One screenshot: the file, the screen and its params; language and a setup if given."""
-
-    path: Path
-    screen: str
-    params: dict
-    language: str = ""
-    text_size: str = "large"
-    setup: Callable[[KioskApp], None] | None = None

@@ -117,7 +117,7 @@ def kiosk(server, token, config_file, data_dir, dev, screenshot, screen, shots, 
     if not shooting:
         app.run()
         return
-    from kiosk.app import Shot
+    from kiosk.screenshot import Shot, shoot_then_stop
 
     target = screenshot.resolve()
     if shots:
@@ -130,7 +130,7 @@ def kiosk(server, token, config_file, data_dir, dev, screenshot, screen, shots, 
     else:
         name, params, setup = screenshot_setup(screen, guide_id, step)
         batch = [Shot(target, name, params, setup=setup)]
-    app.screenshots_then_stop(batch)
+    shoot_then_stop(app, batch)
     app.run()
     # Kivy has taken sys.stderr over for its logger: speak to the real one
     for problem in getattr(app, "problems", []):

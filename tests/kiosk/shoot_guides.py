@@ -16,8 +16,9 @@ from kiosk.cli import configure_kivy
 
 configure_kivy(screenshot=True)
 
-from kiosk.app import KioskApp, Shot  # noqa: E402
+from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.screenshot import Shot, shoot_then_stop  # noqa: E402
 
 #: (name, screen, params)
 SCREENS = [
@@ -89,7 +90,7 @@ def main() -> None:
 
     plain = kiosk.checks.problems
     kiosk.checks.problems = lambda root, size: plain(root, size) + overlaps(root)
-    app.screenshots_then_stop(shots(out, cases, catalog))
+    shoot_then_stop(app, shots(out, cases, catalog))
     app.run()
     for problem in getattr(app, "problems", []):
         print(problem, file=sys.__stderr__)

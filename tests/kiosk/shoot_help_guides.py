@@ -19,8 +19,9 @@ from kiosk.cli import configure_kivy
 
 configure_kivy(screenshot=True)
 
-from kiosk.app import KioskApp, Shot  # noqa: E402
+from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.screenshot import Shot, shoot_then_stop  # noqa: E402
 
 seen: dict = {}
 
@@ -85,7 +86,7 @@ def main() -> None:
     out, report = Path(sys.argv[1]), Path(sys.argv[2])
     data = Path(tempfile.mkdtemp(prefix="tsunagu-help-shots-"))
     app = KioskApp(config=KioskConfig(data_dir=data))
-    app.screenshots_then_stop(shots(out))
+    shoot_then_stop(app, shots(out))
     app.run()
     seen["problems"] = app.problems
     report.write_text(json.dumps(seen, ensure_ascii=False))

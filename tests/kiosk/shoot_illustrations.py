@@ -19,8 +19,9 @@ from kiosk.cli import configure_kivy
 
 configure_kivy(screenshot=True)
 
-from kiosk.app import KioskApp, Shot  # noqa: E402
+from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.screenshot import Shot, shoot_then_stop  # noqa: E402
 from tests.kiosk.shoot_guides import overlaps  # noqa: E402
 
 #: (guide, 1-based step): one or two illustrated steps of each guide, and one without
@@ -97,7 +98,7 @@ def main() -> None:
         return plain(root, size) + overlaps(root) + picture_overlaps(root)
 
     kiosk.checks.problems = checked
-    app.screenshots_then_stop(shots)
+    shoot_then_stop(app, shots)
     app.run()
     (out / "pictures.json").write_text(json.dumps(seen, indent=1), encoding="utf-8")
     for problem in getattr(app, "problems", []):
