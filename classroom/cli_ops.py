@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -64,12 +64,7 @@ def report(
             if fiscal_year is not None:
                 result = reports.fiscal_year_report(db, fiscal_year)
             else:
-                tokyo = reports.TOKYO
-                result = reports.report(
-                    db,
-                    datetime.combine(start.date(), time(), tokyo),
-                    datetime.combine(end.date(), time(), tokyo),
-                )
+                result = reports.report(db, *reports.days(start.date(), end.date()))
     finally:
         database.dispose()
     if fmt == "json":

@@ -6,8 +6,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+#: the ward's time zone when TSUNAGU_TIMEZONE is not set
+DEFAULT_TIMEZONE = "Asia/Tokyo"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Settings:
         return cls(
             instance_dir=instance_dir,
             database_url=env.get("TSUNAGU_DATABASE_URL") or default_db,
-            timezone=env.get("TSUNAGU_TIMEZONE") or "Asia/Tokyo",
+            timezone=env.get("TSUNAGU_TIMEZONE") or DEFAULT_TIMEZONE,
             language=env.get("TSUNAGU_LANGUAGE") or "ja",
         )
 
@@ -50,3 +53,12 @@ class Settings:
         with os.fdopen(fd, "w") as f:
             f.write(key)
         return key
+
+
+def ward_zone() -> ZoneInfo:
+    """The ward's time zone, where its days, months and fiscal years begin.
+
+    The one place the domain core asks: the settings' ``timezone`` (TSUNAGU_TIMEZONE,
+    else Asia/Tokyo), read when asked so a deployment or a test may set it.
+    """
+    return ZoneInfo(os.environ.get("TSUNAGU_TIMEZONE") or DEFAULT_TIMEZONE)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -24,12 +23,11 @@ from ..models import (
     SessionState,
     utcnow,
 )
+from ..settings import ward_zone
 from . import audit
 from .actor import Actor
 from .codes import normalize_code
 from .errors import Msg, NotConfirmed, NotFound, SessionNotOpen, UnknownCode, WrongSession
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ def check_in(
         raise WrongSession(
             field="code",
             course=other.course.title,
-            when=other.starts_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+            when=other.starts_at.astimezone(ward_zone()).strftime("%Y-%m-%d %H:%M"),
             venue=other.venue.name,
         )
     if registration.status != RegistrationStatus.CONFIRMED:

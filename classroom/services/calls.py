@@ -25,6 +25,7 @@ from ..models import (
     SessionState,
     utcnow,
 )
+from ..settings import ward_zone
 from . import audit
 from .actor import Actor
 from .errors import NotFound
@@ -62,19 +63,20 @@ def open_calls(db: Session, now: datetime | None = None) -> list[CallTask]:
     )
 
 
-def tomorrow_in_utc(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+def tomorrow_in_utc(now: datetime, timezone: str | None = None) -> tuple[datetime, datetime]:
     """The start and end of tomorrow in the ward's time zone, as UTC-comparable datetimes."""
-    zone = ZoneInfo(timezone)
+    zone = ZoneInfo(timezone) if timezone else ward_zone()
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), tzinfo=zone)
     return start, datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
 
 
 def tomorrows_reminders(
-    db: Session, now: datetime, *, timezone: str = "Asia/Tokyo"
+    db: Session, now: datetime, *, timezone: str | None = None
 ) -> list[CallTask]:
     """Add a REMINDER call for each confirmed registration of tomorrow's scheduled classes
-    (tomorrow in `timezone`) that never had one; return the calls added (idempotent)."""
+    (tomorrow in `timezone`, else the ward's) that never had one; return the calls added
+    (idempotent)."""
     start, end = tomorrow_in_utc(now, timezone)
     already_reminded = select(CallTask.registration_id).where(
         CallTask.reason == CallReason.REMINDER, CallTask.registration_id.is_not(None)

@@ -21,7 +21,6 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +38,7 @@ from ..models import (
     Source,
     utcnow,
 )
+from ..settings import ward_zone
 from . import audit, registration, residents
 from .actor import Actor
 from .errors import DomainError, InvalidInput, LotteryClosed
@@ -46,7 +46,6 @@ from .sessions import scheduling_window
 from .spreadsheet import read_rows
 from .text import has_control_characters
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 #: a write transaction of an import holds SQLite's lock at most this long...
 BATCH_SECONDS = 0.2
 #: ...then lets go this long, longer than a waiting writer's longest busy-handler sleep
@@ -172,7 +171,7 @@ def _needs(value: str) -> list[str]:
 def _session_start(value: str) -> datetime | None:
     for fmt in DATETIME_FORMATS:
         try:
-            return datetime.strptime(value.strip(), fmt).replace(tzinfo=TOKYO)
+            return datetime.strptime(value.strip(), fmt).replace(tzinfo=ward_zone())
         except ValueError:
             continue
     return None

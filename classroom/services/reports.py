@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, exists, extract, func, literal, select
 from sqlalchemy.orm import Session
@@ -32,26 +31,38 @@ from ..models import (
     UsageKind,
     Venue,
 )
+from ..settings import ward_zone
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 #: fiscal years are named in 令和 (it began on 1 May 2019: fiscal year 2019 is 令和元年度)
 REIWA = era_named("令和")
 AGE_BANDS = (("-64", None, 64), ("65-74", 65, 74), ("75-84", 75, 84), ("85+", 85, None))
 UNKNOWN = "unknown"
 
 
+def __getattr__(name: str):
+    """``reports.TOKYO``, for web/reports/routes.py until it asks ``days()``: the ward's zone."""
+    if name == "TOKYO":
+        return ward_zone()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def fiscal_year_of(moment: date | datetime) -> int:
     """The fiscal year (年度) a date falls in: April to March, named by its April's year."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(TOKYO).date()
+        moment = moment.astimezone(ward_zone()).date()
     return moment.year if moment.month >= 4 else moment.year - 1
 
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
-    """[1 April 00:00, next 1 April 00:00) in Tokyo, as UTC datetimes."""
-    start = datetime.combine(date(fiscal_year, 4, 1), time(), TOKYO)
-    end = datetime.combine(date(fiscal_year + 1, 4, 1), time(), TOKYO)
+    """[1 April 00:00, next 1 April 00:00) in the ward's time, as UTC datetimes."""
+    start, end = days(date(fiscal_year, 4, 1), date(fiscal_year + 1, 4, 1))
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def days(first: date, until: date) -> tuple[datetime, datetime]:
+    """[first 00:00, until 00:00) in the ward's time: the period a report counts."""
+    zone = ward_zone()
+    return datetime.combine(first, time(), zone), datetime.combine(until, time(), zone)
 
 
 def reiwa_label(fiscal_year: int, language: str | None = None) -> str:
@@ -191,7 +202,8 @@ class Report:
     def label(self) -> str:
         if self.fiscal_year is not None:
             return reiwa_label(self.fiscal_year)
-        return f"{self.start.astimezone(TOKYO):%Y-%m-%d} – {self.end.astimezone(TOKYO):%Y-%m-%d}"
+        zone = ward_zone()
+        return f"{self.start.astimezone(zone):%Y-%m-%d} – {self.end.astimezone(zone):%Y-%m-%d}"
 
     def headline(self) -> str:
         """「令和7年度：31回開催、延べ174人参加（実人数98人）」 as the ward's plan puts it."""
@@ -238,15 +250,23 @@ def _held_in(start: datetime, end: datetime):
     )
 
 
-def _in_tokyo(db: Session, column):
-    """The column's UTC timestamp as Tokyo wall-clock time, for grouping by month or year."""
+def _in_ward_time(db: Session, column, during: datetime):
+    """The column's UTC timestamp as the ward's wall-clock time, for grouping by month or year.
+
+    PostgreSQL converts with the zone itself; SQLite adds the zone's offset at the start of
+    the period (``during``), which is the offset throughout for a zone without summer time.
+    """
+    zone = ward_zone()
     if db.get_bind().dialect.name == "postgresql":
-        return func.timezone("Asia/Tokyo", column)
-    return func.datetime(column, "+9 hours")
+        return func.timezone(zone.key, column)
+    offset = during.astimezone(zone).utcoffset()
+    return func.datetime(column, f"{int(offset.total_seconds()) // 60:+d} minutes")
 
 
-def _age_band_expr(db: Session):
-    age = extract("year", _in_tokyo(db, ClassSession.starts_at)) - Participant.birth_year
+def _age_band_expr(db: Session, during: datetime):
+    age = (
+        extract("year", _in_ward_time(db, ClassSession.starts_at, during)) - Participant.birth_year
+    )
     whens = []
     for key, low, high in AGE_BANDS:
         if low is None:
@@ -312,7 +332,7 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
             out.append(Row(key, shown, int(sessions), int(att), int(people)))
         return out
 
-    month = extract("month", _in_tokyo(db, ClassSession.starts_at))
+    month = extract("month", _in_ward_time(db, ClassSession.starts_at, start))
     return Report(
         start=start,
         end=end,
@@ -326,7 +346,7 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
         ),
         by_venue=rows(_grouped(db, start, end, Venue.name)),
         by_age_band=rows(
-            _grouped(db, start, end, _age_band_expr(db)),
+            _grouped(db, start, end, _age_band_expr(db, start)),
             labels=lambda key, _label: gettext(N_("Age unknown")) if key == UNKNOWN else key,
         ),
         by_device=rows(
@@ -536,10 +556,11 @@ def report_rows(report: Report) -> list[list]:
     """The report as spreadsheet rows: the figures first, then one block per breakdown."""
     _ = gettext
     turnout, satisfaction, kiosk = report.turnout, report.satisfaction, report.kiosk
+    zone = ward_zone()
     rows: list[list] = [
         [_(N_("Period")), report.label],
-        [_(N_("From")), f"{report.start.astimezone(TOKYO):%Y-%m-%d}"],
-        [_(N_("Until (not included)")), f"{report.end.astimezone(TOKYO):%Y-%m-%d}"],
+        [_(N_("From")), f"{report.start.astimezone(zone):%Y-%m-%d}"],
+        [_(N_("Until (not included)")), f"{report.end.astimezone(zone):%Y-%m-%d}"],
         [_(N_("Sessions held")), report.sessions_held],
         [_(N_("Attendances")), report.attendances],
         [_(N_("Participants (distinct people)")), report.participants],

@@ -27,11 +27,12 @@ from ..models import (
     Venue,
     utcnow,
 )
+from ..settings import ward_zone
 from . import audit
 from .actor import Actor
 from .errors import CapacityTooLarge, DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
 from .registration import lock_session
-from .reports import TOKYO, fiscal_year_bounds, fiscal_year_of
+from .reports import fiscal_year_bounds, fiscal_year_of
 
 #: classes are scheduled from the start of last fiscal year to the end of the year after
 #: next: a typo such as 0001 or 9999 is refused, not stored (nor shown to the public)
@@ -39,9 +40,9 @@ WINDOW_YEARS_BACK, WINDOW_YEARS_AHEAD = 1, 2
 
 
 def scheduling_window(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """[1 April of last fiscal year, 1 April three fiscal years on) in Tokyo, as UTC.
+    """[1 April of last fiscal year, 1 April three fiscal years on) in the ward's time, as UTC.
 
-    Computed from the clock in Tokyo: on 31 March and on 1 April it moves by a year.
+    Computed from the clock in the ward's time: on 31 March and on 1 April it moves by a year.
     """
     fiscal_year = fiscal_year_of(now or utcnow())
     start, _end = fiscal_year_bounds(fiscal_year - WINDOW_YEARS_BACK)
@@ -52,7 +53,8 @@ def scheduling_window(now: datetime | None = None) -> tuple[datetime, datetime]:
 def _window_days(now: datetime | None) -> tuple[date, date]:
     """The window as the dates a coordinator reads: its first and its last day."""
     start, end = scheduling_window(now)
-    return start.astimezone(TOKYO).date(), (end.astimezone(TOKYO) - timedelta(days=1)).date()
+    zone = ward_zone()
+    return start.astimezone(zone).date(), (end.astimezone(zone) - timedelta(days=1)).date()
 
 
 def _in_window(moment: datetime | None, now: datetime | None) -> bool:

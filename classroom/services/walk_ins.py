@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,12 +39,12 @@ from ..models import (
     User,
     utcnow,
 )
+from ..settings import ward_zone
 from . import attendance, audit
 from .actor import Actor
 from .errors import DomainError, Msg, SessionNotOpen
 from .text import clean_line, is_kana, nfkc, reading_key
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 #: residents shown by one search: enough to tell namesakes apart, not a list of the ward
 MAX_MATCHES = 5
 #: searches per instructor per window (a class with many walk-ins needs a few dozen)
@@ -259,11 +258,11 @@ def matches(participants: list[Participant]) -> list[Match]:
 
 
 def class_day(session: ClassSession):
-    return session.starts_at.astimezone(TOKYO).date()
+    return session.starts_at.astimezone(ward_zone()).date()
 
 
 def is_class_day(session: ClassSession, now: datetime | None = None) -> bool:
-    return class_day(session) == (now or utcnow()).astimezone(TOKYO).date()
+    return class_day(session) == (now or utcnow()).astimezone(ward_zone()).date()
 
 
 def ensure_class_day(session: ClassSession, now: datetime | None = None) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from classroom.models import AuditEvent, Participant, Registration, Source
 from classroom.services import imports
 from classroom.services.spreadsheet import NotDecodable
+from classroom.settings import ward_zone
 from tests.classroom.ward import NOW
 
 HEADER = "姓,名,ふりがな,電話番号,生まれ年,スマホ,配慮,メモ,同意,講座コード,開始日時\r\n"
@@ -27,7 +28,7 @@ def count(ward, model) -> int:
 @pytest.fixture
 def upcoming(ward):
     session = ward.session(capacity=1, starts_in=timedelta(days=10))
-    starts = (NOW + timedelta(days=10)).astimezone(imports.TOKYO)
+    starts = (NOW + timedelta(days=10)).astimezone(ward_zone())
     return session, f"{starts:%Y-%m-%d %H:%M}"
 
 

@@ -16,6 +16,8 @@ from classroom.services.reports import (
     reiwa_label,
 )
 from languages import reset_language, set_language
+from tests.classroom.ward import NOW
+from tests.conftest import FISCAL_YEAR_START
 
 
 def test_fiscal_years_run_april_to_march_in_tokyo():
@@ -100,3 +102,37 @@ def test_sessions_held_attendances_and_distinct_people(ward, in_english):
     with ward.database.read() as db:
         assert fiscal_year_report(db, 2026).attendances == 1
     _ = timedelta
+
+
+def test_the_wards_day_begins_in_the_time_zone_of_the_settings(ward, frozen_clock, monkeypatch):
+    """A class at 00:00 on 1 April in Tokyo is 15:00 on 31 March in UTC: the fiscal year and
+    the month it counts in follow TSUNAGU_TIMEZONE (Asia/Tokyo when unset), on both engines."""
+    frozen_clock(FISCAL_YEAR_START + timedelta(hours=3))
+    monkeypatch.delenv("TSUNAGU_TIMEZONE", raising=False)
+    (resident,) = ward.residents(1)
+    session = ward.session(starts_in=FISCAL_YEAR_START - NOW)
+    with ward.database.write() as db:
+        attendance.mark_attendance(
+            db,
+            session_id=session,
+            participant_id=resident,
+            status=AttendanceStatus.PRESENT,
+            actor=Actor.system(),
+        )
+        sessions.mark_held(db, session, actor=Actor.system())
+
+    def by_month() -> dict[int, list[tuple[str, int]]]:
+        with ward.database.read() as db:
+            return {
+                fy: [(r.key, r.attendances) for r in fiscal_year_report(db, fy).by_month]
+                for fy in (2026, 2027)
+            }
+
+    assert fiscal_year_bounds(2027)[0] == FISCAL_YEAR_START
+    assert fiscal_year_of(FISCAL_YEAR_START) == 2027
+    assert by_month() == {2026: [], 2027: [("4", 1)]}
+
+    monkeypatch.setenv("TSUNAGU_TIMEZONE", "UTC")
+    assert fiscal_year_bounds(2027)[0] == datetime(2027, 4, 1, tzinfo=UTC)
+    assert fiscal_year_of(FISCAL_YEAR_START) == 2026
+    assert by_month() == {2026: [("3", 1)], 2027: []}
