@@ -62,8 +62,9 @@ LANGUAGES := ja en zh_Hans ko
 # .mo files are compiled by this target and committed, so a kiosk or server installed
 # from a checkout needs no build step; `make test` checks they are up to date
 # (tests/test_i18n.py). The kiosk's strings are extracted with the message context
-# "kiosk" by scripts/babel_kiosk.py (babel.cfg), hence PYTHONPATH; SEED translations
-# fill empty kiosk entries before compiling. docs/translations.md explains.
+# "kiosk" (and "kiosk-easy", the kiosk's やさしい日本語) by scripts/babel_kiosk.py
+# (babel.cfg), hence PYTHONPATH; the catalogs are the kiosk's only source of words.
+# docs/translations.md explains.
 i18n: $(INSTALLED)
 	PYTHONPATH=$(CURDIR) $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext \
 	  -o locales/messages.pot --no-location --sort-output --project tsunagu \
