@@ -150,6 +150,11 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+#: the largest id a database integer column holds (PostgreSQL's integer): a bigger number
+#: cannot name a row, so it is refused or not found, never sent to the database
+MAX_ROW_ID = 2**31 - 1
+
+
 class Database:
     """One engine and its session factories: `write()` and `read()` units of work."""
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 import languages as classroom_i18n
-from classroom.db import Database
+from classroom.db import MAX_ROW_ID, Database
 from classroom.models import Role, User
 from classroom.settings import Settings
 
@@ -62,7 +62,7 @@ class RowIdConverter(IntegerConverter):
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

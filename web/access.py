@@ -14,7 +14,16 @@ from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from classroom.models import ClassSession, Role, User, session_instructor
+from classroom.models import (
+    ClassSession,
+    Course,
+    Participant,
+    Registration,
+    Role,
+    User,
+    Venue,
+    session_instructor,
+)
 from classroom.services.actor import Actor
 
 from .database import db_session
@@ -67,13 +76,47 @@ def teaches(user: User, session_id: int) -> bool:
     )
 
 
+def row_or_404(model, row_id: int):
+    """The row of ``model`` with this id, else 404 (flaskr's get_post)."""
+    row = db_session().get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def participant_or_404(participant_id: int) -> Participant:
+    """A resident who has not been erased (an erased one is as good as gone)."""
+    participant = row_or_404(Participant, participant_id)
+    if participant.erased_at is not None:
+        abort(404)
+    return participant
+
+
+def registration_or_404(registration_id: int) -> Registration:
+    return row_or_404(Registration, registration_id)
+
+
+def class_session_or_404(session_id: int) -> ClassSession:
+    return row_or_404(ClassSession, session_id)
+
+
+def venue_or_404(venue_id: int) -> Venue:
+    return row_or_404(Venue, venue_id)
+
+
+def course_or_404(course_id: int) -> Course:
+    return row_or_404(Course, course_id)
+
+
+def user_or_404(user_id: int) -> User:
+    return row_or_404(User, user_id)
+
+
 def session_for(session_id: int, user: User | None = None) -> ClassSession:
     """The class session, if `user` may see it: coordinators and admins see all,
     instructors only the sessions they teach. Aborts 404 / 403 otherwise."""
     user = user or current_user
-    session = db_session().get(ClassSession, session_id)
-    if session is None:
-        abort(404)
+    session = class_session_or_404(session_id)
     if user.role in OFFICE_ROLES:
         return session
     if user.role == Role.INSTRUCTOR and teaches(user, session_id):

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectMultipleField, StringField, widgets
 from wtforms.validators import NumberRange
 
+from classroom.db import MAX_ROW_ID
 from classroom.services import form_tokens
 from classroom.services.errors import DomainError, InvalidInput
 from classroom.services.text import has_control_characters
@@ -118,13 +119,9 @@ def created(form: OnceForm, url: str, code: int = 302) -> Response:
     return redirect(url, code=code)
 
 
-#: the largest id a database integer column holds: a bigger one is refused, not looked up
-MAX_ID = 2**31 - 1
-
-
 def record_id() -> NumberRange:
     """For a posted row id: a number the database can look up (PostgreSQL would fail)."""
-    return NumberRange(min=1, max=MAX_ID)
+    return NumberRange(min=1, max=MAX_ROW_ID)
 
 
 def option(value, label: str):

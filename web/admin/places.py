@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 from content import Catalog, load_catalog
 
+from ..access import course_or_404, venue_or_404
 from ..database import db_session
 from ..forms import choices, created, sent_before, show_domain_error
 from .blueprint import bp
@@ -105,9 +106,7 @@ def venue_new():
 
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def venue_edit(venue_id: int):
-    venue = db_session().get(Venue, venue_id)
-    if venue is None:
-        abort(404)
+    venue = venue_or_404(venue_id)
     return _venue_page(venue)
 
 
@@ -183,7 +182,5 @@ def course_new():
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
 def course_edit(course_id: int):
-    course = db_session().get(Course, course_id)
-    if course is None:
-        abort(404)
+    course = course_or_404(course_id)
     return _course_page(course)

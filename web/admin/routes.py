@@ -12,6 +12,7 @@ from classroom.services import accounts
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
+from ..access import user_or_404
 from ..database import db_session
 from ..forms import Form, OnceForm, choices, created, option, sent_before, show_domain_error
 from .blueprint import bp
@@ -57,9 +58,7 @@ def _actor() -> Actor:
 
 
 def _staff_member(user_id: int) -> User:
-    user = db_session().get(User, user_id)
-    if user is None:
-        abort(404)
+    user = user_or_404(user_id)
     return user
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from classroom.db import MAX_ROW_ID
 from classroom.models import UsageKind, utcnow
 from classroom.services.kiosks import LANGUAGES, MAX_EVENTS, MAX_STEP, TEXT_SIZES
 
@@ -23,7 +24,7 @@ PHONE_PATTERN = (
     f"|{_TEN}-[0-9]{{3}}-[0-9]{{4}}|{_TEN}[0-9]-[0-9]{{2}}-[0-9]{{4}}"
     f"|{_TEN}[0-9]{{2}}-[0-9]-[0-9]{{4}})$"
 )
-_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 _TIME = {"type": "string", "format": "date-time"}
 _CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,80}$"}
 _VERSION = {"type": "string", "pattern": "^[A-Za-z0-9._+-]{0,40}$"}

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from classroom.db import MAX_ROW_ID
 from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
 from classroom.services import availability as availability_service
 from classroom.services import kiosks as kiosk_service
@@ -35,8 +36,6 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 #: the residents service then checks the values themselves
 READING = re.compile(READING_PATTERN)
 PHONE = re.compile(PHONE_PATTERN)
-#: the largest id PostgreSQL's integer holds; a larger one cannot name a row
-MAX_ID = 2**31 - 1
 #: phones a resident may bring to a class (Device values)
 REGISTRATION_DEVICES = ("iphone", "android", "senior", "none")
 SESSION_DEVICES = ("iphone", "android", "senior")
@@ -222,7 +221,7 @@ def _registration_input(data: dict) -> dict[str, str]:
     sid = data.get("session_id")
     if sid is not None:
         data["session_id"] = sid = kiosk_service.whole_number(sid)
-        if sid is None or not 1 <= sid <= MAX_ID:
+        if sid is None or not 1 <= sid <= MAX_ROW_ID:
             errors["session_id"] = _("This is not a class's number.")
     reading, phone = data.get("reading"), data.get("phone")
     if reading is not None and (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from classroom.db import MAX_ROW_ID
 from classroom.models import utcnow
 from classroom.services import kiosks as kiosk_service
 from classroom.services.errors import DomainError, NotFound
@@ -16,7 +17,6 @@ from .screens import screen_in_words
 
 #: how often the board reloads itself (kiosks.js reads it from the page)
 REFRESH_SECONDS = 30
-MAX_ID = 2**31 - 1
 
 
 @bp.route("/")
@@ -41,7 +41,7 @@ def _act(help_request_id: int, action, done: str):
     if not form.validate():
         abort(400)
     try:
-        if help_request_id > MAX_ID:
+        if help_request_id > MAX_ROW_ID:
             raise NotFound(field="help_request_id")
         action(db_session(), help_request_id, actor=current_actor())
     except NotFound:

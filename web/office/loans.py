@@ -5,13 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from classroom.models import (
-    ClassSession,
-)
 from classroom.services import loans as loan_service
 from classroom.services.errors import DomainError
 
-from ..access import current_actor
+from ..access import class_session_or_404, current_actor
 from ..database import db_session
 from ..forms import created, sent_before, show_domain_error
 from .blueprint import bp
@@ -21,9 +18,7 @@ from .session_page import new_loan_form, render_session
 
 @bp.route("/sessions/<int:session_id>/loans", methods=["POST"])
 def loan_new(session_id: int):
-    class_session = db_session().get(ClassSession, session_id)
-    if class_session is None:
-        abort(404)
+    class_session = class_session_or_404(session_id)
     form = new_loan_form(class_session)
     # before validation: once lent, the borrower is no longer a choice of the form
     if (first := sent_before(form)) is not None:

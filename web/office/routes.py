@@ -26,7 +26,7 @@ from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError
 
-from ..access import current_actor
+from ..access import class_session_or_404, current_actor, participant_or_404, registration_or_404
 from ..database import db_session, writes
 from ..forms import (
     DAMAGED_FORM_MESSAGE,
@@ -45,13 +45,6 @@ SEARCH_LIMIT = 30
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: how a coordinator's registration came in
 OFFICE_SOURCES = (Source.PHONE, Source.COUNTER, Source.WALK_IN)
-
-
-def participant_or_404(participant_id: int) -> Participant:
-    participant = db_session().get(Participant, participant_id)
-    if participant is None or participant.erased_at is not None:
-        abort(404)
-    return participant
 
 
 def _resident_form(form_cls, **kwargs):
@@ -246,9 +239,7 @@ def sessions():
 
 @bp.route("/sessions/<int:session_id>")
 def session(session_id: int):
-    class_session = db_session().get(ClassSession, session_id)
-    if class_session is None:
-        abort(404)
+    class_session = class_session_or_404(session_id)
     return render_session(class_session)
 
 
@@ -301,9 +292,7 @@ def register(participant_id: int):
 @bp.route("/registrations/<int:registration_id>")
 def registration(registration_id: int):
     db = db_session()
-    reg = db.get(Registration, registration_id)
-    if reg is None:
-        abort(404)
+    reg = registration_or_404(registration_id)
     position = registration_service.waitlist_position(db, reg)
     return render_template(
         "office/registration.html",

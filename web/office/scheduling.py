@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from classroom.models import (
     ACTIVE_STATUSES,
     BookingMode,
-    ClassSession,
     Course,
     Registration,
     RegistrationStatus,
@@ -29,7 +28,7 @@ from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError
 from classroom.services.sessions import Repeat
 
-from ..access import current_actor
+from ..access import class_session_or_404, current_actor
 from ..database import db_session
 from ..formatting import when
 from ..forms import choices, option, sent_before, show_domain_error
@@ -40,13 +39,6 @@ from .forms import ConfirmForm, SessionForm
 
 def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def class_session_or_404(session_id: int) -> ClassSession:
-    class_session = db_session().get(ClassSession, session_id)
-    if class_session is None:
-        abort(404)
-    return class_session
 
 
 def _session_form() -> SessionForm:

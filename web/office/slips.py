@@ -12,16 +12,16 @@ from typing import NamedTuple
 
 import qrcode
 import qrcode.image.svg
-from flask import Response, abort, make_response, render_template, request
+from flask import Response, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from classroom.models import Device, Registration, RegistrationStatus
+from classroom.models import Device, RegistrationStatus
 from classroom.services import audit
 from content.loader import load_settings, settings_path
 from content.model import fallback_chain
 
-from ..access import current_actor
+from ..access import current_actor, registration_or_404
 from ..database import db_session, writes
 from .blueprint import bp
 
@@ -29,13 +29,6 @@ from .blueprint import bp
 SLIP_SIZES = ("a6", "a4")
 #: languages a slip can be printed in; residents read Japanese first
 SLIP_LANGUAGES = ("ja", "en")
-
-
-def registration_or_404(registration_id: int) -> Registration:
-    registration = db_session().get(Registration, registration_id)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 def qr_svg(payload: str) -> bytes:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
 
+from classroom.db import MAX_ROW_ID
 from classroom.models import AuditEvent, Participant, Role, User, utcnow
 from classroom.services import imports as import_service
 from classroom.services import privacy as privacy_service
@@ -20,9 +21,9 @@ from classroom.services import reports as report_service
 from classroom.services.errors import DomainError
 from classroom.services.spreadsheet import ENCODINGS, encode_csv
 
-from ..access import current_actor, has_role
+from ..access import current_actor, has_role, participant_or_404
 from ..database import db_session, end_unit_of_work, get_database, writes
-from ..forms import MAX_ID, show_domain_error
+from ..forms import show_domain_error
 from .blueprint import bp
 from .charts import bar_chart
 from .forms import EraseForm, ImportApplyForm, ImportUploadForm
@@ -238,9 +239,7 @@ def export_csv():
 
 
 def _resident(participant_id: int) -> Participant:
-    participant = db_session().get(Participant, participant_id)
-    if participant is None or participant.erased_at is not None:
-        abort(404)
+    participant = participant_or_404(participant_id)
     return participant
 
 
@@ -323,11 +322,13 @@ def audit():
     if participant:
         # beyond a database integer no resident can have the number: nothing matches
         number = int(participant)
-        query = query.where(AuditEvent.participant_id == number if number <= MAX_ID else false())
+        query = query.where(
+            AuditEvent.participant_id == number if number <= MAX_ROW_ID else false()
+        )
     if action:
         query = query.where(AuditEvent.action == action)
     before = request.args.get("before", "")
-    if _NUMBER.fullmatch(before) and int(before) <= MAX_ID:
+    if _NUMBER.fullmatch(before) and int(before) <= MAX_ROW_ID:
         query = query.where(AuditEvent.id < int(before))
     events = list(db_session().scalars(query.limit(AUDIT_PAGE + 1)))
     more = len(events) > AUDIT_PAGE
