@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from languages import N_
 
@@ -17,6 +17,7 @@ from ..models import (
     AttendanceStatus,
     CheckInMethod,
     ClassSession,
+    Need,
     Participant,
     Registration,
     RegistrationStatus,
@@ -222,3 +223,57 @@ def undo_attendance(db: Session, *, session_id: int, participant_id: int, actor:
         subject_id=session_id,
     )
     return True
+
+
+#: the needs a roster shows (a stored value no longer in Need is left out)
+_NEEDS = {n.value for n in Need}
+
+
+def roster(db: Session, session_id: int) -> list[dict]:
+    """Who is on a class's roster: everyone with a confirmed seat or an attendance row
+    (walk-ins), sorted by kana — name, kana, device, needs, code, attendance; never the
+    phone. The instructor's page, the lesson plan and `on_roster` all read it here."""
+    registered = db.scalars(
+        select(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .options(selectinload(Registration.participant))
+    ).all()
+    attended = {
+        a.participant_id: a
+        for a in db.scalars(
+            select(Attendance)
+            .where(Attendance.session_id == session_id)
+            .options(selectinload(Attendance.participant))
+        )
+    }
+    people: dict[int, dict] = {}
+    for reg in registered:
+        people[reg.participant_id] = {"participant": reg.participant, "registration": reg}
+    for participant_id, a in attended.items():
+        people.setdefault(participant_id, {"participant": a.participant, "registration": None})
+    rows = []
+    for participant_id, entry in people.items():
+        p: Participant = entry["participant"]
+        rows.append(
+            {
+                "id": participant_id,
+                "name": p.display_name,
+                "reading": p.reading,
+                "device": p.device,
+                "needs": [Need(n) for n in (p.needs or []) if n in _NEEDS],
+                "code": entry["registration"].code if entry["registration"] else "",
+                "attendance": attended.get(participant_id),
+            }
+        )
+    rows.sort(key=lambda r: r["reading"] or r["name"])
+    return rows
+
+
+def on_roster(db: Session, session_id: int, participant_id: int | None) -> bool:
+    """True when the roster may mark this person: they are on this class's roster."""
+    return participant_id is not None and any(
+        row["id"] == participant_id for row in roster(db, session_id)
+    )

@@ -126,6 +126,30 @@ def takes_part(db: Session, session_id: int, participant_id: int) -> bool:
     return registered is not None or attended is not None
 
 
+def borrowers(db: Session, session_id: int) -> list[Participant]:
+    """Who may borrow a phone for this class: confirmed seats and those checked in
+    (walk-ins) who hold none yet, by kana; erased residents never."""
+    seated = select(Registration.participant_id).where(
+        Registration.session_id == session_id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    present = select(Attendance.participant_id).where(Attendance.session_id == session_id)
+    holding = select(PhoneLoan.participant_id).where(
+        PhoneLoan.session_id == session_id, PhoneLoan.returned_at.is_(None)
+    )
+    return list(
+        db.scalars(
+            select(Participant)
+            .where(
+                Participant.id.in_(seated.union(present)),
+                Participant.id.not_in(holding),
+                Participant.erased_at.is_(None),
+            )
+            .order_by(Participant.reading_key, Participant.id)
+        )
+    )
+
+
 def _refusal(db: Session, venue: Venue, session_id: int, participant: Participant, label: str):
     """Why this lend may not happen, or None."""
     if held := _open_loan_of(db, session_id, participant.id):

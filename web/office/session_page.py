@@ -11,10 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
-    Attendance,
     ClassSession,
-    Participant,
-    PhoneLoan,
     Registration,
     RegistrationStatus,
 )
@@ -29,34 +26,11 @@ def phones_of(class_session: ClassSession) -> loan_service.VenuePhones:
     return loan_service.venue_phones(db_session(), class_session)
 
 
-def _borrowers(class_session: ClassSession) -> list[Participant]:
-    """Who may borrow: confirmed seats and those checked in (walk-ins) without a phone yet."""
-    db = db_session()
-    seated = select(Registration.participant_id).where(
-        Registration.session_id == class_session.id,
-        Registration.status == RegistrationStatus.CONFIRMED,
-    )
-    present = select(Attendance.participant_id).where(Attendance.session_id == class_session.id)
-    holding = select(PhoneLoan.participant_id).where(
-        PhoneLoan.session_id == class_session.id, PhoneLoan.returned_at.is_(None)
-    )
-    return list(
-        db.scalars(
-            select(Participant)
-            .where(
-                Participant.id.in_(seated.union(present)),
-                Participant.id.not_in(holding),
-                Participant.erased_at.is_(None),
-            )
-            .order_by(Participant.reading_key, Participant.id)
-        )
-    )
-
-
 def new_loan_form(class_session: ClassSession) -> LoanForm:
     form = LoanForm()
     form.participant_id.choices = [
-        option(p.id, f"{p.display_name}（{p.reading}）") for p in _borrowers(class_session)
+        option(p.id, f"{p.display_name}（{p.reading}）")
+        for p in loan_service.borrowers(db_session(), class_session.id)
     ]
     return form
 

@@ -10,15 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
-    Attendance,
     AttendanceStatus,
     CheckInMethod,
     ClassSession,
     Device,
     Need,
-    Participant,
-    Registration,
-    RegistrationStatus,
     Role,
     SessionState,
     Source,
@@ -85,48 +81,6 @@ def today():
     return render_template("teach/today.html", todays=todays, later=later)
 
 
-def roster(class_session: ClassSession) -> list[dict]:
-    """Everyone with a seat or an attendance: name, kana, device, needs — never the phone."""
-    db = db_session()
-    registered = db.scalars(
-        select(Registration)
-        .where(
-            Registration.session_id == class_session.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .options(selectinload(Registration.participant))
-    ).all()
-    attended = {
-        a.participant_id: a
-        for a in db.scalars(
-            select(Attendance)
-            .where(Attendance.session_id == class_session.id)
-            .options(selectinload(Attendance.participant))
-        )
-    }
-    people: dict[int, dict] = {}
-    for reg in registered:
-        people[reg.participant_id] = {"participant": reg.participant, "registration": reg}
-    for participant_id, a in attended.items():
-        people.setdefault(participant_id, {"participant": a.participant, "registration": None})
-    rows = []
-    for participant_id, entry in people.items():
-        p: Participant = entry["participant"]
-        rows.append(
-            {
-                "id": participant_id,
-                "name": p.display_name,
-                "reading": p.reading,
-                "device": p.device,
-                "needs": [Need(n) for n in (p.needs or []) if n in _NEEDS],
-                "code": entry["registration"].code if entry["registration"] else "",
-                "attendance": attended.get(participant_id),
-            }
-        )
-    rows.sort(key=lambda r: r["reading"] or r["name"])
-    return rows
-
-
 def render_session(class_session: ClassSession, status: int = 200, **parts):
     """The check-in page; `parts` replace its default (empty) forms and search results."""
     quick_form = parts.pop("quick_form", None) or QuickResidentForm(formdata=None)
@@ -134,7 +88,7 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
     quick_form.device.data = quick_form.device.data or Device.UNKNOWN.value
     context = dict(
         session=class_session,
-        roster=roster(class_session),
+        roster=attendance_service.roster(db_session(), class_session.id),
         checkin_form=CheckInForm(formdata=None),
         mark_form=MarkForm(formdata=None),
         search_form=WalkInSearchForm(formdata=None),
@@ -196,8 +150,9 @@ def mark(session_id: int):
     """A tap on the roster: present / late / absent / excused, or undo."""
     class_session = session_for(session_id)
     form = MarkForm()
-    on_roster = {row["id"] for row in roster(class_session)}
-    if not form.validate() or form.participant_id.data not in on_roster:
+    if not form.validate() or not attendance_service.on_roster(
+        db_session(), class_session.id, form.participant_id.data
+    ):
         flash(_("That person is not on this class's roster."), "error")
         return redirect(url_for("teach.session", session_id=class_session.id), code=303)
     try:
@@ -389,7 +344,7 @@ def questionnaires(session_id: int):
 def plan(session_id: int):
     """The lesson plan: the course's lessons, the variants for the class's phones, checklists."""
     class_session = session_for(session_id)
-    people = roster(class_session)
+    people = attendance_service.roster(db_session(), class_session.id)
     language = content_language()
     return render_template(
         "teach/plan.html",
