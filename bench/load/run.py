@@ -1,0 +1,108 @@
+"""One engine's run: a database and a server, the kiosks and the burst, the checks, and on
+SQLite the ramp."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from classroom.db import Database
+
+from .drive import drive, ramp_level, warm_up
+from .measure import Recorder
+from .report import figures, saturation
+from .servers import Server, postgres_database, prebuild_bundle, server_env, upgrade
+from .verify import verify_bookings, verify_kiosks, verify_resends
+from .world import People, Plan, World, seed
+
+
+def ramp(server: Server, world: World, plan: Plan, people: People, database: Database) -> dict:
+    levels, bookings = [], []
+    for n in plan.ramp_levels:
+        level, made = ramp_level(
+            server,
+            world.ramp_clients[:n],
+            world.ramp_session_id,
+            plan.ramp_seconds,
+            people,
+            plan.booking_give_up_seconds,
+        )
+        levels.append(level)
+        bookings += made
+    checks = verify_bookings(database, world.ramp_session_id, 0, bookings)
+    peak = max(levels, key=lambda level: level["requests_per_s"])
+    return {
+        "levels": levels,
+        "saturates_at_clients": saturation(levels),
+        "peak_requests_per_s": peak["requests_per_s"],
+        "peak_clients": peak["clients"],
+        "checks": checks,
+    }
+
+
+def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
+    people = People()
+    with tempfile.TemporaryDirectory(prefix="tsunagu-load-") as tmp, ExitStack() as stack:
+        tmp_path = Path(tmp)
+        if engine == "postgresql":
+            url = stack.enter_context(postgres_database())
+            args, label, limit = (
+                ["--prod", "--workers", str(plan.workers)],
+                f"gunicorn, {plan.workers} workers",
+                None,
+            )
+        else:
+            url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+            args, label, limit = [], "tsunagu serve (Flask dev server, threaded)", (1_000_000, 60)
+        env = server_env(url, tmp_path / "instance", limit)
+        prebuild_bundle(tmp_path / "instance")
+        upgrade(env)
+        database = Database(url)
+        stack.callback(database.dispose)
+        world = seed(database, plan, people)
+        log = tmp_path / "server.log"
+        if keep_logs is not None:  # copied after the server stopped (callbacks run LIFO)
+            keep_logs.mkdir(parents=True, exist_ok=True)
+            stack.callback(lambda: log.exists() and shutil.copy(log, keep_logs / f"{engine}.log"))
+        server = stack.enter_context(Server(args, env, log))
+        ready = server.wait_ready(60)
+        print(f"[{engine}] {label} answering on {server.base} after {ready:.1f} s", flush=True)
+        warm_up(server.base, world.ramp_clients[-1][1], 3 * max(plan.workers, 2))
+        recorder = Recorder()
+        cpu, own_cpu = server.cpu_seconds(), time.process_time()
+        outcome = drive(server.base, world, plan, people, recorder)
+        seconds = outcome["window"][1] - outcome["window"][0]
+        cpu = {
+            "server_cpu_percent": round(100 * (server.cpu_seconds() - cpu) / seconds),
+            "client_cpu_percent": round(100 * (time.process_time() - own_cpu) / seconds),
+        }
+        report = {
+            "server": label,
+            "in_worker": server.in_worker(),
+            "rate_limit": "raised (instance/config.py)"
+            if limit
+            else "default (120/min per kiosk per process)",
+            "kiosks": len(world.kiosks),
+            "figures": figures(recorder, outcome) | cpu,
+            "checks": verify_bookings(
+                database, world.target_session_id, world.prebooked, outcome["bookings"]
+            ),
+            "resend_checks": verify_resends(database, world.resend_session_id, outcome["resent"]),
+            "kiosk_checks": verify_kiosks(database, world, outcome["events_accepted"]),
+        }
+        if engine == "sqlite":
+            report["ramp"] = ramp(server, world, plan, people, database)
+        failures = (
+            report["checks"]["failures"]
+            + report["resend_checks"]["failures"]
+            + report["kiosk_checks"]["failures"]
+        )
+        if "ramp" in report:
+            failures += [f"ramp {f}" for f in report["ramp"]["checks"]["failures"]]
+        report["failures"] = failures
+        if failures:
+            report["server_log_tail"] = server.tail(40)
+        return report
