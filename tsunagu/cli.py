@@ -14,18 +14,18 @@ from languages import gettext as _
 
 #: subcommand name -> "module:attribute" of a click command or group
 SUBCOMMANDS: dict[str, str] = {
-    "db": "classroom.cli:db",
-    "demo": "classroom.cli:demo",
+    "db": "classroom.ops.cli:db",
+    "demo": "classroom.ops.cli:demo",
     "content": "content.cli:content",
     "kiosk": "kiosk.cli:kiosk",
     "serve": "web.cli:serve",
     "users": "web.cli:users",
-    "kiosks": "classroom.cli_kiosks:kiosks",
-    "report": "classroom.cli_ops:report",
-    "privacy": "classroom.cli_ops:privacy",
-    "backup": "classroom.cli_ops:backup",
-    "restore": "classroom.cli_ops:restore",
-    "import": "classroom.cli_ops:import_",
+    "kiosks": "classroom.ops.cli_kiosks:kiosks",
+    "report": "classroom.ops.cli_data:report",
+    "privacy": "classroom.ops.cli_data:privacy",
+    "backup": "classroom.ops.cli_data:backup",
+    "restore": "classroom.ops.cli_data:restore",
+    "import": "classroom.ops.cli_data:import_",
     # rooms add their subcommands above this line
 }
 

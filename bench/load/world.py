@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from classroom.db import Database
-from classroom.demo import FAMILY, GIVEN
-from classroom.models import (
-    Source,
-)
+from classroom.models import Source
+from classroom.ops.demo import FAMILY, GIVEN
 from classroom.services import courses, kiosks, registration, residents, sessions, venues
 from classroom.services.actor import Actor
 

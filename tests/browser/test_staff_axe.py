@@ -10,7 +10,6 @@ from urllib.parse import urldefrag, urlparse
 
 from sqlalchemy import select
 
-from classroom.demo import load_demo
 from classroom.models import (
     BookingMode,
     ClassSession,
@@ -19,6 +18,7 @@ from classroom.models import (
     RegistrationStatus,
     Role,
 )
+from classroom.ops.demo import load_demo
 from classroom.services import accounts
 from classroom.services.actor import Actor
 from tests.browser.conftest import assert_accessible

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from classroom import backup
 from classroom.models import Participant, Registration
+from classroom.ops import backup
 from classroom.services import privacy
 from classroom.services.actor import Actor
 

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from classroom.db import Database
-from classroom.demo import DatabaseNotEmpty, load_demo
 from classroom.migrate import upgrade
 from classroom.models import (
     BookingMode,
@@ -20,6 +19,7 @@ from classroom.models import (
     SessionState,
     VenueKind,
 )
+from classroom.ops.demo import DatabaseNotEmpty, load_demo
 from classroom.services.reports import fiscal_year_report
 from tests.conftest import FISCAL_YEAR_END, FISCAL_YEAR_START, LEAP_DAY, NEW_YEAR
 from tsunagu.cli import main

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from classroom import backup
 from classroom.db import Database
 from classroom.models import Base
+from classroom.ops import backup
 from classroom.services import privacy, residents
 from classroom.services.actor import Actor
 from tests.classroom.ward import NOW, WardBuilder

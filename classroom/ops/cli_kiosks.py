@@ -6,10 +6,10 @@ import click
 
 from languages import gettext as _
 
-from .db import Database
-from .services import kiosks as kiosk_service
-from .services.actor import Actor
-from .services.errors import DomainError, InvalidInput
+from ..db import Database
+from ..services import kiosks as kiosk_service
+from ..services.actor import Actor
+from ..services.errors import DomainError, InvalidInput
 
 
 def _explain(error: DomainError) -> str:

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from languages import N_
 from languages import gettext as _
 
-from .db import Database
-from .models import (
+from ..db import Database
+from ..models import (
     AttendanceStatus,
     BookingMode,
     ClassSession,
@@ -38,10 +38,10 @@ from .models import (
     Venue,
     VenueKind,
 )
-from .services import attendance, registration, residents, sessions
-from .services.actor import Actor
-from .services.errors import DomainError
-from .services.reports import fiscal_year_bounds
+from ..services import attendance, registration, residents, sessions
+from ..services.actor import Actor
+from ..services.errors import DomainError
+from ..services.reports import fiscal_year_bounds
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 FY_SESSIONS = 31
@@ -555,7 +555,7 @@ def ensure_demo_staff_passwords(database: Database, instance_dir) -> list[tuple[
     import secrets
     from pathlib import Path
 
-    from .services import accounts
+    from ..services import accounts
 
     path = Path(instance_dir) / "demo-logins.txt"
     known = {}

@@ -6,8 +6,8 @@ import click
 
 from languages import gettext as _
 
-from .db import Database
-from .settings import Settings
+from ..db import Database
+from ..settings import Settings
 
 
 def _database() -> Database:
@@ -23,7 +23,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
-    from .migrate import current_revision, upgrade
+    from ..migrate import current_revision, upgrade
 
     database = _database()
     before = current_revision(database)
@@ -48,7 +48,7 @@ def db_upgrade(revision: str) -> None:
 @db.command("status")
 def db_status() -> None:
     """Show the schema revision and whether migrations are pending."""
-    from .migrate import current_revision, head_revision
+    from ..migrate import current_revision, head_revision
 
     database = _database()
     current, head = current_revision(database), head_revision(database)

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 
 from languages import N_
 
-from .db import make_private_file
-from .services.errors import DomainError
+from ..db import make_private_file
+from ..services.errors import DomainError
 
 
 class BackupFailed(DomainError):

@@ -11,10 +11,10 @@ import click
 
 from languages import gettext as _
 
-from .db import Database
-from .services.actor import Actor
-from .services.errors import DomainError, InvalidInput
-from .settings import Settings
+from ..db import Database
+from ..services.actor import Actor
+from ..services.errors import DomainError, InvalidInput
+from ..settings import Settings
 
 
 def _database() -> Database:
@@ -53,8 +53,8 @@ def report(
     fiscal_year: int | None, start: datetime | None, end: datetime | None, fmt: str, encoding: str
 ) -> None:
     """Print the ward's figures for a fiscal year or a date range."""
-    from .services import reports
-    from .services.spreadsheet import encode_csv
+    from ..services import reports
+    from ..services.spreadsheet import encode_csv
 
     if fiscal_year is None and not (start and end):
         raise click.UsageError(_("Give --fiscal-year, or --from and --until."))
@@ -95,7 +95,7 @@ def privacy() -> None:
 )
 def purge(apply_: bool, days: int | None) -> None:
     """Erase residents whose last activity is older than the retention period (dry run by default)."""
-    from .services import privacy as service
+    from ..services import privacy as service
 
     try:
         days = days or service.retention_days()
@@ -168,7 +168,7 @@ def restore(path: Path, schema: str | None, yes: bool) -> None:
 )
 def import_(path: Path, apply_: bool) -> None:
     """Import residents and registrations from the old spreadsheet (CSV), once every row is valid."""
-    from .services import imports
+    from ..services import imports
 
     database = _database()
     try:
