@@ -39,13 +39,6 @@ AGE_BANDS = (("-64", None, 64), ("65-74", 65, 74), ("75-84", 75, 84), ("85+", 85
 UNKNOWN = "unknown"
 
 
-def __getattr__(name: str):
-    """``reports.TOKYO``, for web/reports/routes.py until it asks ``days()``: the ward's zone."""
-    if name == "TOKYO":
-        return ward_zone()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def fiscal_year_of(moment: date | datetime) -> int:
     """The fiscal year (年度) a date falls in: April to March, named by its April's year."""
     if isinstance(moment, datetime):

@@ -5,7 +5,7 @@ import binascii
 import dataclasses
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -106,14 +106,7 @@ def _period() -> tuple[datetime, datetime, int | None, str, str]:
         start, until = _report_date("from"), _report_date("until")
         if until <= start:
             raise PeriodError("until", _period_message())
-        tokyo = report_service.TOKYO
-        return (
-            datetime.combine(start, time(), tokyo),
-            datetime.combine(until, time(), tokyo),
-            None,
-            start_text,
-            until_text,
-        )
+        return (*report_service.days(start, until), None, start_text, until_text)
     fy_text = request.args.get("fy", "").strip()
     if fy_text:
         if not _YEAR.fullmatch(fy_text) or not (
