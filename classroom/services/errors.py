@@ -97,6 +97,11 @@ class NotALottery(DomainError):
     )
 
 
+class UndoRefused(DomainError):
+    message = N_("The cancellation cannot be undone: %(reason)s. Please register the person again.")
+    code = "undo_refused"
+
+
 class WrongSession(DomainError):
     message = N_("This slip is for another class: %(course)s, %(when)s at %(venue)s.")
 

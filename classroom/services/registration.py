@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from languages import N_
 
 from ..models import (
     ACTIVE_STATUSES,
+    AuditEvent,
     BookingMode,
     CallReason,
     CallTask,
@@ -30,8 +31,10 @@ from ..models import (
     Participant,
     Registration,
     RegistrationStatus,
+    Role,
     SessionState,
     Source,
+    User,
     utcnow,
 )
 from . import audit
@@ -47,9 +50,14 @@ from .errors import (
     NotALottery,
     NotFound,
     SessionNotOpen,
+    UndoRefused,
 )
 
 _CODE_ATTEMPTS = 5
+#: how long after a cancel the office may undo it (issue 16: a mis-click is noticed at once)
+UNDO_WINDOW = timedelta(minutes=30)
+#: who may undo a cancel: the office (coordinators, and admins standing in for them)
+UNDO_ROLES = (Role.COORDINATOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -289,6 +297,7 @@ def cancel_registration(
     if registration.status == RegistrationStatus.CANCELLED:
         return CancelResult(registration, promoted=None)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    before = {"status": registration.status.value, "waitlist_seq": registration.waitlist_seq}
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlist_seq = None
     registration.cancelled_at = now
@@ -319,9 +328,121 @@ def cancel_registration(
         participant_id=registration.participant_id,
         subject_type="registration",
         subject_id=registration.id,
-        details={"promoted_registration_id": promoted.id if promoted else None},
+        # what it was, so that undo_cancel can put it back
+        details={"promoted_registration_id": promoted.id if promoted else None, **before},
     )
     return CancelResult(registration, promoted=promoted)
+
+
+def _last_cancel(db: Session, registration_id: int) -> AuditEvent | None:
+    return db.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "registration.cancel",
+            AuditEvent.subject_type == "registration",
+            AuditEvent.subject_id == registration_id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def _promoted_since(db: Session, session_id: int, since: datetime) -> bool:
+    """Someone moved up from this class's waitlist at or after `since` (every promotion
+    opens a PROMOTED call, in the same transaction)."""
+    return (
+        db.scalar(
+            select(CallTask.id)
+            .where(
+                CallTask.session_id == session_id,
+                CallTask.reason == CallReason.PROMOTED,
+                CallTask.created_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def undoable(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether the office may still try to undo this cancel (its time window is open)."""
+    now = now or utcnow()
+    return (
+        registration.status == RegistrationStatus.CANCELLED
+        and registration.cancelled_at is not None
+        and now - registration.cancelled_at <= UNDO_WINDOW
+    )
+
+
+def undo_cancel(
+    db: Session, registration_id: int, *, actor: Actor, now: datetime | None = None
+) -> Registration:
+    """Put a cancelled registration back as it was, if no one has taken its place since.
+
+    A confirmed seat comes back confirmed with its code, taken by the guarded update (so
+    never overbooked), and only when nobody waits for a seat and the cancel promoted no
+    one; a waitlisted one gets back its place in the queue (its old sequence number)
+    unless someone has moved up since; a lottery application comes back until the draw.
+    Only office staff, within UNDO_WINDOW of the cancel, and only a single cancel (not a
+    whole class's). Anything else is refused, with what to do instead, and changes nothing.
+    """
+    now = now or utcnow()
+    staff = db.get(User, actor.user_id) if actor.user_id is not None else None
+    if staff is None or staff.role not in UNDO_ROLES:
+        raise UndoRefused(reason=Msg(N_("only the office can undo a cancellation")))
+    registration = db.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(field="registration_id")
+    session = lock_session(db, registration.session_id)
+    db.refresh(registration)
+    if registration.status != RegistrationStatus.CANCELLED:
+        raise UndoRefused(reason=Msg(N_("it is not cancelled")))
+    if not undoable(registration, now):
+        raise UndoRefused(reason=Msg(N_("it was cancelled more than 30 minutes ago")))
+    cancel = _last_cancel(db, registration.id)
+    if cancel is None or "status" not in (cancel.details or {}):
+        raise UndoRefused(reason=Msg(N_("it was cancelled with its class")))
+    try:
+        _ensure_open(session, now)
+    except SessionNotOpen as error:
+        raise UndoRefused(reason=error.params["reason"]) from None
+    if _active_registration(db, session.id, registration.participant_id) is not None:
+        raise UndoRefused(reason=Msg(N_("this person is registered for the class again")))
+    before = RegistrationStatus(cancel.details["status"])
+    if before == RegistrationStatus.CONFIRMED:
+        if cancel.details.get("promoted_registration_id") is not None:
+            raise UndoRefused(reason=Msg(N_("the seat went to the next person on the waitlist")))
+        if _first_waitlisted(db, session.id) is not None or not _take_seat(db, session.id):
+            raise UndoRefused(reason=Msg(N_("someone else has booked the seat since")))
+    elif before == RegistrationStatus.WAITLISTED:
+        # someone moved up, or a seat came free that she would have been given
+        if (
+            _promoted_since(db, session.id, registration.cancelled_at)
+            or session.seats_taken < session.capacity
+        ):
+            raise UndoRefused(reason=Msg(N_("the waitlist has moved since")))
+        registration.waitlist_seq = cancel.details["waitlist_seq"]
+    elif before == RegistrationStatus.APPLIED and _lottery_drawn(db, session.id):
+        raise UndoRefused(reason=Msg(N_("the lottery has been drawn since")))
+    cancelled_at = registration.cancelled_at
+    registration.status = before
+    registration.cancelled_at = None
+    registration.cancelled_by_id = None
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "registration.undo_cancel",
+        participant_id=registration.participant_id,
+        subject_type="registration",
+        subject_id=registration.id,
+        details={
+            "status": before.value,
+            "waitlist_seq": registration.waitlist_seq,
+            "cancelled_at": cancelled_at.isoformat(),
+        },
+    )
+    return registration
 
 
 def lottery_order(application_ids: list[int], seed: str) -> list[int]:
