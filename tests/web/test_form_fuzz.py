@@ -62,6 +62,8 @@ ACTION_ONLY = {
     "/office/kiosks/help-requests/{c}/close",
     # the lottery page offers the draw only for a lottery class after its deadline
     "/office/sessions/{s}/lottery/draw",
+    # undo is offered only on the class page just after a cancel (issue 16)
+    "/office/registrations/{g}/undo",
     # a loan to return exists only after a phone was lent
     "/office/loans/{n}/return",
     # walk-ins are checked in only on the class's own day (Tokyo date), and {s} is a week

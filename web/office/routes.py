@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from classroom.db import MAX_ROW_ID
 from classroom.models import (
     CallReason,
     ClassSession,
@@ -240,7 +241,18 @@ def sessions():
 @bp.route("/sessions/<int:session_id>")
 def session(session_id: int):
     class_session = class_session_or_404(session_id)
-    return render_session(class_session)
+    return render_session(class_session, undo=_undo_offer(class_session))
+
+
+def _undo_offer(class_session: ClassSession) -> Registration | None:
+    """The registration just cancelled (?undo=<id>), while its cancel may still be undone."""
+    wanted = request.args.get("undo", type=int)
+    if wanted is None or not 0 < wanted <= MAX_ROW_ID:
+        return None
+    reg = db_session().get(Registration, wanted)
+    if reg is None or reg.session_id != class_session.id or not registration_service.undoable(reg):
+        return None
+    return reg
 
 
 @bp.route("/residents/<int:participant_id>/register", methods=["GET", "POST"])
@@ -303,28 +315,80 @@ def registration(registration_id: int):
     )
 
 
-@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 def registration_cancel(registration_id: int):
+    """GET asks "cancel this person's place in this class?" by name and class; POST cancels.
+
+    A mis-click cancelled the wrong resident (issue 16): one click never cancels now, and
+    the class page offers to undo the cancel afterwards.
+    """
+    reg = registration_or_404(registration_id)
+    form = ConfirmForm()
+    if form.is_submitted():
+        if not form.validate():
+            abort(400)
+        try:
+            result = registration_service.cancel_registration(
+                db_session(), registration_id, actor=current_actor()
+            )
+        except DomainError as error:
+            show_domain_error(None, error)
+            return redirect(url_for("office.sessions"))
+        flash(_("The registration was cancelled."), "success")
+        if result.promoted is not None:
+            flash(
+                _(
+                    "%(name)s moved up from the waitlist and was added to the list of people "
+                    "to call.",
+                    name=result.promoted.participant.display_name,
+                ),
+                "warning",
+            )
+        return redirect(
+            url_for(
+                "office.session",
+                session_id=result.registration.session_id,
+                undo=result.registration.id,
+            )
+        )
+    if reg.status == RegistrationStatus.CANCELLED:
+        flash(_("This registration is already cancelled."), "info")
+        return redirect(url_for("office.session", session_id=reg.session_id))
+    back = (
+        url_for("office.registration", registration_id=reg.id)
+        if request.args.get("back") == "registration"
+        else url_for("office.session", session_id=reg.session_id)
+    )
+    return render_template(
+        "office/registration_cancel.html",
+        registration=reg,
+        position=registration_service.waitlist_position(db_session(), reg),
+        form=form,
+        back=back,
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/undo", methods=["POST"])
+def registration_undo(registration_id: int):
+    """Undo a cancel made a moment ago, if no one has taken the place since."""
+    reg = registration_or_404(registration_id)
+    session_id = reg.session_id
     form = ConfirmForm()
     if not form.validate():
         abort(400)
     try:
-        result = registration_service.cancel_registration(
-            db_session(), registration_id, actor=current_actor()
-        )
+        registration_service.undo_cancel(db_session(), registration_id, actor=current_actor())
     except DomainError as error:
         show_domain_error(None, error)
-        return redirect(url_for("office.sessions"))
-    flash(_("The registration was cancelled."), "success")
-    if result.promoted is not None:
+    else:
         flash(
             _(
-                "%(name)s moved up from the waitlist and was added to the list of people to call.",
-                name=result.promoted.participant.display_name,
+                "The cancellation was undone: %(name)s is back as before.",
+                name=reg.participant.display_name,
             ),
-            "warning",
+            "success",
         )
-    return redirect(url_for("office.session", session_id=result.registration.session_id))
+    return redirect(url_for("office.session", session_id=session_id))
 
 
 def _calls_to_make(action: str) -> dict:

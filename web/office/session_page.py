@@ -36,9 +36,13 @@ def new_loan_form(class_session: ClassSession) -> LoanForm:
 
 
 def render_session(
-    class_session: ClassSession, loan_form: LoanForm | None = None, status: int = 200
+    class_session: ClassSession,
+    loan_form: LoanForm | None = None,
+    status: int = 200,
+    undo: Registration | None = None,
 ):
-    """The office's page of one class: registrations and loaner phones."""
+    """The office's page of one class: registrations and loaner phones; `undo`, a
+    registration just cancelled, is offered back with a button."""
     db = db_session()
     registrations = list(
         db.scalars(
@@ -53,6 +57,7 @@ def render_session(
         session=class_session,
         registrations=registrations,
         cancel_form=ConfirmForm(),
+        undo=undo,
         RegistrationStatus=RegistrationStatus,
         phones=phones_of(class_session),
         loan_form=loan_form or new_loan_form(class_session),
