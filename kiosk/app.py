@@ -268,12 +268,32 @@ class KioskApp(App):
         self.booking_with_device = False
         for screen in self.root.screens:
             screen.forget()
-        self.language = "ja"
-        self.text_size = "large"
+        self.choose("language", "ja")
+        self.choose("text_size", "large")
         self.speech = True
         self.volume = 0.8
         self.history = []
         self.show("home", remember=False)
+
+    def choose(self, name: str, value) -> None:
+        """Set a choice that many kv rules follow (the language, the text size).
+
+        A widget a screen dropped can be collected while those rules are being told; Kivy
+        then unbinds its rules, but the one being called at that moment raises
+        ReferenceError (Kivy 2.3). The choice is stored by then: the rules still alive are
+        told again, so a resident's tap on 日本語 never ends in the error screen.
+        """
+        failed = False
+        for _attempt in range(5):
+            try:
+                if getattr(self, name) != value:
+                    setattr(self, name, value)
+                elif failed:
+                    self.property(name).dispatch(self)
+                return
+            except ReferenceError:
+                failed = True
+        self.property(name).dispatch(self)
 
     # -- the server ------------------------------------------------------------------
     def _submit(self, job, done=None) -> None:

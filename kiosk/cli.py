@@ -112,8 +112,8 @@ def kiosk(server, token, config_file, data_dir, dev, screenshot, screen, shots, 
     from kiosk.app import KioskApp
 
     app = KioskApp(config=config, locked=locked)
-    app.language = config.language
-    app.text_size = config.text_size
+    app.choose("language", config.language)
+    app.choose("text_size", config.text_size)
     if not shooting:
         app.run()
         return

@@ -44,7 +44,8 @@ def shoot_then_stop(app: KioskApp, shots: list[Shot]) -> None:
         shot = queue[0]
         if shot.language:
             app.end_visit()
-            app.language, app.text_size = shot.language, shot.text_size
+            app.choose("language", shot.language)
+            app.choose("text_size", shot.text_size)
         if shot.setup is not None:
             shot.setup(app)
         if shot.screen == "idle":  # 続けますか？ over a booking screen

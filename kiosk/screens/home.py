@@ -56,12 +56,12 @@ class HomeScreen(KioskScreen):
         from kivy.app import App
 
         app = App.get_running_app()
-        app.language = language
+        app.choose("language", language)
         app.record("language_chosen")
 
     def choose_text_size(self, text_size: str) -> None:
         from kivy.app import App
 
         app = App.get_running_app()
-        app.text_size = text_size
+        app.choose("text_size", text_size)
         app.record("text_size_chosen")

@@ -248,7 +248,8 @@ def main() -> None:
             # app.language is being dispatched raises ReferenceError (Kivy 2.3)
             gc.collect()
             app.end_visit()
-            app.language, app.text_size = language, size
+            app.choose("language", language)
+            app.choose("text_size", size)
         else:
             # one resident walking on in the same language: what they typed is dropped
             # (the case sets its own), the language switch (slow) is not redone

@@ -57,7 +57,8 @@ def main() -> None:
     for language in LANGUAGES:
         gc.collect()
         app.end_visit()
-        app.language, app.text_size = language, "large"
+        app.choose("language", language)
+        app.choose("text_size", "large")
         for guide in guides:
             for part, show in (
                 ("overview", lambda g=guide: app.show("guide_overview", guide_id=g.id)),

@@ -119,7 +119,7 @@ def main() -> None:
     def show(_dt) -> None:
         language, kind, screen, params, setup = queue[0]
         app.end_visit()
-        app.language = language
+        app.choose("language", language)
         app.speech = False
         if setup is not None:
             setup(app)
