@@ -131,15 +131,21 @@ def main() -> None:
             app.idle_overlay.open(animation=False)
         else:
             app.show(screen, **params)
-        Clock.schedule_once(look, 0.6)
+        Clock.schedule_once(lambda _dt: look(_dt, 0.6), 0.6)
 
     def owner():
         return app.idle_overlay if app.idle_overlay is not None else app.root.current_screen
 
-    def look(_dt) -> None:
+    def look(_dt, waited: float = 0.0) -> None:
         language, kind = queue[0][:2]
         bars = [w for w in owner().walk(restrict=True) if isinstance(w, SpeechBar)]
         bar = bars[0] if bars else None
+        laid_out = bar is None or bar.reason or any(b.width > 0 for b in bar.ids.buttons.children)
+        if not laid_out and waited < 15:
+            # a busy machine: the screen is not laid out yet; look again (what is checked is
+            # what the resident sees once it is drawn, not how fast it is drawn)
+            Clock.schedule_once(lambda _dt: look(_dt, waited + 0.2), 0.2)
+            return
         shown = []
         if bar is not None:
             shown = [b.caption for b in bar.ids.buttons.children[::-1]
