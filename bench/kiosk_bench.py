@@ -156,9 +156,11 @@ def child_walk(guide_id: str) -> None:
                 phase[0] = "redraw"
                 redraws.append((yield "frame") - t0)
                 yield "tick"
-        results.update(change_ms=statistics.median(changes) * 1000,
-                       show_call_ms=statistics.median(calls) * 1000,
-                       redraw_ms=statistics.median(redraws) * 1000)  # fmt: skip
+        results.update(
+            change_ms=statistics.median(changes) * 1000,
+            show_call_ms=statistics.median(calls) * 1000,
+            redraw_ms=statistics.median(redraws) * 1000,
+        )
         app.speech = True
         walked = 0
         app.end_visit()  # from home, so that the first guide is a change too
@@ -175,8 +177,9 @@ def child_walk(guide_id: str) -> None:
                 yield "frame"
             app.end_visit()
             yield "tick"
-        results.update(rss_walked_kib=rss_kib(), guides=len(app.catalog.active_guides),
-                       steps=walked)  # fmt: skip
+        results.update(
+            rss_walked_kib=rss_kib(), guides=len(app.catalog.active_guides), steps=walked
+        )
 
     Window.bind(on_flip=flipped)
     Clock.schedule_once(lambda _dt: run(walk()), 0)
@@ -187,8 +190,9 @@ def child_walk(guide_id: str) -> None:
 def spawn(args: list[str], env: dict) -> tuple[float, dict]:
     """Seconds from just before the spawn to what the child says, and what it says."""
     started = time.time()
-    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, capture_output=True, text=True, timeout=300
+    )
     said = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not said:
         sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
@@ -221,8 +225,13 @@ def main() -> None:
         command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, __file__]
         raise SystemExit(subprocess.call(command))
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SDL_AUDIODRIVER="dummy", TSUNAGU_AUDIO_CACHE=str(Path(tmp) / "audio"),
-                   XDG_DATA_HOME=str(Path(tmp) / "data"), KIVY_HOME=str(Path(tmp) / "kivy"))  # fmt: skip
+        env = dict(
+            os.environ,
+            SDL_AUDIODRIVER="dummy",
+            TSUNAGU_AUDIO_CACHE=str(Path(tmp) / "audio"),
+            XDG_DATA_HOME=str(Path(tmp) / "data"),
+            KIVY_HOME=str(Path(tmp) / "kivy"),
+        )
         guide_id = make_clip(Path(tmp) / "audio")
         spawn(["--child", "start", "empty"], env)  # warm the disk cache for both
         empty, kiosk, empty_rss, kiosk_rss = [], [], [], []
@@ -235,11 +244,15 @@ def main() -> None:
             kiosk_rss.append(said["rss_kib"])
         _seconds, walk = spawn(["--child", "walk", guide_id], env)
     e, k = statistics.median(empty), statistics.median(kiosk)
-    print(f"cold start to first frame: kiosk home {k * 1000:.0f} ms, empty Kivy app {e * 1000:.0f} ms "
-          f"(median of {COLD_RUNS}); ratio {k / e:.2f}x")  # fmt: skip
-    print(f"screen change home/guides/guide step ({SWITCH_ROUNDS * 3} changes): median "
-          f"{walk['change_ms']:.1f} ms to the frame flipped (app.show itself {walk['show_call_ms']:.1f} ms); "
-          f"redrawing the same screen {walk['redraw_ms']:.1f} ms; ratio {walk['change_ms'] / walk['redraw_ms']:.1f}x")  # fmt: skip
+    print(
+        f"cold start to first frame: kiosk home {k * 1000:.0f} ms, empty Kivy app {e * 1000:.0f} ms "
+        f"(median of {COLD_RUNS}); ratio {k / e:.2f}x"
+    )
+    print(
+        f"screen change home/guides/guide step ({SWITCH_ROUNDS * 3} changes): median "
+        f"{walk['change_ms']:.1f} ms to the frame flipped (app.show itself {walk['show_call_ms']:.1f} ms); "
+        f"redrawing the same screen {walk['redraw_ms']:.1f} ms; ratio {walk['change_ms'] / walk['redraw_ms']:.1f}x"
+    )
     # 読み上げ tap → sound is measured by bench/speech_bench.py (cached and on the fly)
     if walk.get("frames_missed"):
         print(
@@ -248,9 +261,11 @@ def main() -> None:
         )
     em, km = statistics.median(empty_rss) / 1024, statistics.median(kiosk_rss) / 1024
     walked = walk["rss_walked_kib"] / 1024
-    print(f"resident memory: {walked:.0f} MiB after every step of every guide ({walk['guides']} guides, "
-          f"{walk['steps']} steps); kiosk at first home frame {walk['rss_home_kib'] / 1024:.0f} MiB "
-          f"(cold-start runs {km:.0f} MiB); empty Kivy app {em:.0f} MiB; ratio to empty {walked / em:.2f}x")  # fmt: skip
+    print(
+        f"resident memory: {walked:.0f} MiB after every step of every guide ({walk['guides']} guides, "
+        f"{walk['steps']} steps); kiosk at first home frame {walk['rss_home_kib'] / 1024:.0f} MiB "
+        f"(cold-start runs {km:.0f} MiB); empty Kivy app {em:.0f} MiB; ratio to empty {walked / em:.2f}x"
+    )
 
 
 if __name__ == "__main__":

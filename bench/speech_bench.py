@@ -47,9 +47,14 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="speech-bench-"))
     clips = VisitClips(work / "data")
-    speaker = ScreenSpeaker(work / "data", clips, find=lambda _t, _l: None,
-                            post=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0),
-                            load=SoundLoader.load, volume=lambda: 0.8)  # fmt: skip
+    speaker = ScreenSpeaker(
+        work / "data",
+        clips,
+        find=lambda _t, _l: None,
+        post=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0),
+        load=SoundLoader.load,
+        volume=lambda: 0.8,
+    )
 
     def until_playing(limit: float = 30.0) -> tuple[float, float]:
         """Tick the clock until the speaker plays; (seconds, longest tick in seconds)."""
@@ -95,8 +100,11 @@ def main() -> None:
             direct.append(bare(clip))
             # a text never spoken before: a class's date, a new one each round
             day = n + 1
-            new = (f"12月{day}日 10時から、中央図書館の研修室です。" if language == "ja"
-                   else f"December {day}, from 10 o'clock, at the central library.")  # fmt: skip
+            new = (
+                f"12月{day}日 10時から、中央図書館の研修室です。"
+                if language == "ja"
+                else f"December {day}, from 10 o'clock, at the central library."
+            )
             t0 = time.perf_counter()
             speaker.read([new], language)
             _, longest = until_playing()
@@ -107,12 +115,16 @@ def main() -> None:
             fly_direct.append(bare(made))
         c, d = statistics.median(cached), statistics.median(direct)
         f, fd = statistics.median(fly), statistics.median(fly_direct)
-        print(f"読み上げ {language}, cached clip: tap to sound.state == 'play' median {c * 1000:.1f} ms; "
-              f"bare SoundLoader load+play of the same clip {d * 1000:.1f} ms; ratio {c / d:.2f}x "
-              f"({ROUNDS} taps)")  # fmt: skip
-        print(f"読み上げ {language}, spoken on the fly (offline engine): tap to sound median "
-              f"{f * 1000:.0f} ms; bare SoundLoader load+play of that clip {fd * 1000:.1f} ms; "
-              f"ratio {f / fd:.1f}x; longest GUI-thread tick meanwhile {max(stalls) * 1000:.1f} ms")  # fmt: skip
+        print(
+            f"読み上げ {language}, cached clip: tap to sound.state == 'play' median {c * 1000:.1f} ms; "
+            f"bare SoundLoader load+play of the same clip {d * 1000:.1f} ms; ratio {c / d:.2f}x "
+            f"({ROUNDS} taps)"
+        )
+        print(
+            f"読み上げ {language}, spoken on the fly (offline engine): tap to sound median "
+            f"{f * 1000:.0f} ms; bare SoundLoader load+play of that clip {fd * 1000:.1f} ms; "
+            f"ratio {f / fd:.1f}x; longest GUI-thread tick meanwhile {max(stalls) * 1000:.1f} ms"
+        )
     speaker.stop()
 
 

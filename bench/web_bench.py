@@ -70,24 +70,76 @@ def fill(database: Database) -> tuple[int, int]:
     """Make the ward's 5 years; the instructor's user id and a roster session's id."""
     rng = random.Random(2026)
     with database.write() as db:
-        accounts.create_user(db, login="bench-coordinator", role=Role.COORDINATOR,
-                             password=PASSWORD, actor=Actor.cli())  # fmt: skip
-        instructor = accounts.create_user(db, login="bench-instructor", role=Role.INSTRUCTOR,
-                                          password=PASSWORD, actor=Actor.cli())  # fmt: skip
+        accounts.create_user(
+            db,
+            login="bench-coordinator",
+            role=Role.COORDINATOR,
+            password=PASSWORD,
+            actor=Actor.cli(),
+        )
+        instructor = accounts.create_user(
+            db, login="bench-instructor", role=Role.INSTRUCTOR, password=PASSWORD, actor=Actor.cli()
+        )
         instructor_id = instructor.id
     with database.engine.begin() as conn:
-        _bulk(conn, Course.__table__, [
-            dict(id=i, code=f"c{i}", title=f"講座{i}", kind="intro", device_track="any",
-                 title_translations={}, lesson_ids=[], description="") for i in range(1, 7)])  # fmt: skip
-        _bulk(conn, Venue.__table__, [
-            dict(id=i, name=f"会場{i}", kind="library", capacity=PER_SESSION, name_translations={},
-                 address="", access="", loaner_phones=0) for i in range(1, 13)])  # fmt: skip
-        _bulk(conn, Participant.__table__, [
-            dict(id=i, reading=f"テスト{i}", reading_key=f"てすと{i}", family_name="", given_name="",
-                 phone=f"090{i:08d}", phone_digits=f"090{i:08d}", birth_year=rng.randint(1930, 1965),
-                 device=rng.choice(["iphone", "android", "senior", "none"]), needs=[], note="",
-                 consent_method="phone", source="phone", created_at=TODAY, last_activity_at=TODAY)
-            for i in range(1, RESIDENTS + 1)])  # fmt: skip
+        _bulk(
+            conn,
+            Course.__table__,
+            [
+                dict(
+                    id=i,
+                    code=f"c{i}",
+                    title=f"講座{i}",
+                    kind="intro",
+                    device_track="any",
+                    title_translations={},
+                    lesson_ids=[],
+                    description="",
+                )
+                for i in range(1, 7)
+            ],
+        )
+        _bulk(
+            conn,
+            Venue.__table__,
+            [
+                dict(
+                    id=i,
+                    name=f"会場{i}",
+                    kind="library",
+                    capacity=PER_SESSION,
+                    name_translations={},
+                    address="",
+                    access="",
+                    loaner_phones=0,
+                )
+                for i in range(1, 13)
+            ],
+        )
+        _bulk(
+            conn,
+            Participant.__table__,
+            [
+                dict(
+                    id=i,
+                    reading=f"テスト{i}",
+                    reading_key=f"てすと{i}",
+                    family_name="",
+                    given_name="",
+                    phone=f"090{i:08d}",
+                    phone_digits=f"090{i:08d}",
+                    birth_year=rng.randint(1930, 1965),
+                    device=rng.choice(["iphone", "android", "senior", "none"]),
+                    needs=[],
+                    note="",
+                    consent_method="phone",
+                    source="phone",
+                    created_at=TODAY,
+                    last_activity_at=TODAY,
+                )
+                for i in range(1, RESIDENTS + 1)
+            ],
+        )
         sessions, per_year = [], SESSIONS // len(FISCAL_YEARS)
         for n in range(SESSIONS):
             year = FISCAL_YEARS[n // per_year]
@@ -95,12 +147,23 @@ def fill(database: Database) -> tuple[int, int]:
                 days=rng.randrange(364), hours=rng.randrange(8)
             )
             held = starts < TODAY
-            sessions.append(dict(id=n + 1, course_id=rng.randint(1, 6), venue_id=rng.randint(1, 12),
-                                 starts_at=starts, ends_at=starts + timedelta(hours=1, minutes=30),
-                                 capacity=PER_SESSION, seats_taken=PER_SESSION, waitlist_seq=0,
-                                 state="held" if held else "scheduled", booking_mode="first_come",
-                                 note="", created_at=starts - timedelta(days=30),
-                                 held_at=starts if held else None))  # fmt: skip
+            sessions.append(
+                dict(
+                    id=n + 1,
+                    course_id=rng.randint(1, 6),
+                    venue_id=rng.randint(1, 12),
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    capacity=PER_SESSION,
+                    seats_taken=PER_SESSION,
+                    waitlist_seq=0,
+                    state="held" if held else "scheduled",
+                    booking_mode="first_come",
+                    note="",
+                    created_at=starts - timedelta(days=30),
+                    held_at=starts if held else None,
+                )
+            )
         _bulk(conn, ClassSession.__table__, sessions)
         _bulk(
             conn,
@@ -111,15 +174,29 @@ def fill(database: Database) -> tuple[int, int]:
         for s in sessions:
             for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):
                 rid += 1
-                registrations.append(dict(id=rid, session_id=s["id"], participant_id=pid,
-                                          status="confirmed", source="phone", entered_via="",
-                                          code=f"B{rid:07d}", qr_token=f"t{rid}",
-                                          created_at=s["created_at"], confirmed_at=s["created_at"]))  # fmt: skip
+                registrations.append(
+                    dict(
+                        id=rid,
+                        session_id=s["id"],
+                        participant_id=pid,
+                        status="confirmed",
+                        source="phone",
+                        entered_via="",
+                        code=f"B{rid:07d}",
+                        qr_token=f"t{rid}",
+                        created_at=s["created_at"],
+                        confirmed_at=s["created_at"],
+                    )
+                )
         _bulk(conn, Registration.__table__, registrations)
         if database.dialect == "postgresql":
             for table in ("course", "venue", "participant", "class_session", "registration"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT coalesce(max(id), 1) FROM {table}))"))  # fmt: skip
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                )
         conn.execute(text("ANALYZE"))
     upcoming = [s for s in sessions if s["starts_at"] > TODAY]
     return instructor_id, min(upcoming, key=lambda s: s["starts_at"])["id"]
@@ -152,8 +229,9 @@ def measure(name: str, database: Database) -> None:
     t0 = time.perf_counter()
     _instructor_id, roster_session = fill(database)
     filled = time.perf_counter() - t0
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE": database,
-                      "WTF_CSRF_ENABLED": False})  # fmt: skip
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "bench", "DATABASE": database, "WTF_CSRF_ENABLED": False}
+    )
 
     @app.route("/bench-hello")
     def bench_hello():
@@ -162,23 +240,29 @@ def measure(name: str, database: Database) -> None:
     coordinator = logged_in(app, "bench-coordinator")
     instructor = logged_in(app, "bench-instructor")
     with database.read() as db:
-        upcoming = db.scalar(text(
-            "SELECT COUNT(*) FROM class_session WHERE state = 'scheduled'"))  # fmt: skip
-    print(f"{name}: data made in {filled:.1f} s; {SESSIONS:,} sessions ({upcoming} upcoming), "
-          f"{RESIDENTS:,} residents, {REGISTRATIONS:,} registrations")  # fmt: skip
+        upcoming = db.scalar(text("SELECT COUNT(*) FROM class_session WHERE state = 'scheduled'"))
+    print(
+        f"{name}: data made in {filled:.1f} s; {SESSIONS:,} sessions ({upcoming} upcoming), "
+        f"{RESIDENTS:,} residents, {REGISTRATIONS:,} registrations"
+    )
     hello = timings(coordinator, "/bench-hello")
     pages = [
         ("coordinator's session list /office/sessions", coordinator, "/office/sessions"),
-        (f"instructor's roster /teach/sessions/{roster_session}", instructor,
-         f"/teach/sessions/{roster_session}"),
-    ]  # fmt: skip
+        (
+            f"instructor's roster /teach/sessions/{roster_session}",
+            instructor,
+            f"/teach/sessions/{roster_session}",
+        ),
+    ]
     results = [(label, timings(client, url)) for label, client, url in pages]
     hello_again = timings(coordinator, "/bench-hello")
     base = (min(hello[0], hello_again[0]), min(hello[1], hello_again[1]))
     print(f"{name}: hello-world route: median {base[0]:.2f} ms, p95 {base[1]:.2f} ms")
     for label, (median, p95) in results:
-        print(f"{name}: {label}: median {median:.1f} ms, p95 {p95:.1f} ms; "
-              f"ratio to hello-world: median {median / base[0]:.0f}x, p95 {p95 / base[1]:.0f}x")  # fmt: skip
+        print(
+            f"{name}: {label}: median {median:.1f} ms, p95 {p95:.1f} ms; "
+            f"ratio to hello-world: median {median / base[0]:.0f}x, p95 {p95 / base[1]:.0f}x"
+        )
 
 
 def main() -> None:
@@ -191,8 +275,9 @@ def main() -> None:
         measure("sqlite", database)
         database.dispose()
     try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 3})  # fmt: skip
+        admin = create_engine(
+            PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         schema = f"bench_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -179,8 +179,27 @@ class OfflineEngine:
         scale = min(1.0, HEADROOM / peak) if peak else 1.0  # never clip: scale the loud ones
         pcm = (samples * scale).astype("<i2")
         if sox_writes_ogg():
-            _sox(["-t", "raw", "-r", str(rate), "-e", "signed-integer", "-b", "16", "-c", "1",
-                  "-", "-C", VORBIS_QUALITY, "-r", str(JA_RATE)], pcm.tobytes(), target)  # fmt: skip
+            _sox(
+                [
+                    "-t",
+                    "raw",
+                    "-r",
+                    str(rate),
+                    "-e",
+                    "signed-integer",
+                    "-b",
+                    "16",
+                    "-c",
+                    "1",
+                    "-",
+                    "-C",
+                    VORBIS_QUALITY,
+                    "-r",
+                    str(JA_RATE),
+                ],
+                pcm.tobytes(),
+                target,
+            )
         else:
             _write_wav(target, _halve_rate(pcm).tobytes(), rate // 2)
 
@@ -188,8 +207,14 @@ class OfflineEngine:
         espeak = shutil.which("espeak-ng")
         if espeak is None:
             raise EngineUnavailable(_("espeak-ng is not installed"))
-        command = [espeak, "-v", ESPEAK_VOICES[utterance.language],
-                   "-s", str(ESPEAK_WPM[utterance.speed]), "--stdin"]  # fmt: skip
+        command = [
+            espeak,
+            "-v",
+            ESPEAK_VOICES[utterance.language],
+            "-s",
+            str(ESPEAK_WPM[utterance.speed]),
+            "--stdin",
+        ]
         if not sox_writes_ogg():
             with _atomic(target) as handle:
                 handle.close()
@@ -316,8 +341,9 @@ class AudioCache:
 
     def save(self) -> None:
         """Write the manifest atomically (sorted, so it is the same for the same clips)."""
-        data = json.dumps({"version": 1, "clips": self.entries}, ensure_ascii=False,
-                          indent=1, sort_keys=True)  # fmt: skip
+        data = json.dumps(
+            {"version": 1, "clips": self.entries}, ensure_ascii=False, indent=1, sort_keys=True
+        )
         try:
             with _atomic(self.root / MANIFEST) as handle:
                 handle.write(data.encode("utf-8"))

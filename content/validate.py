@@ -59,23 +59,58 @@ REVIEW_MONTHS = 12
 
 #: allowed keys of each mapping; True = required
 GUIDE_KEYS = {
-    "id": True, "kind": True, "status": True, "category": True, "title": True,
-    "for_whom": True, "duration_minutes": True, "fee": True, "finder": True, "bring": True,
-    "checklist": False, "steps": True, "warnings": False, "handoff": True, "stuck": True,
-    "furigana": False, **REVIEW_KEYS,
-}  # fmt: skip
+    "id": True,
+    "kind": True,
+    "status": True,
+    "category": True,
+    "title": True,
+    "for_whom": True,
+    "duration_minutes": True,
+    "fee": True,
+    "finder": True,
+    "bring": True,
+    "checklist": False,
+    "steps": True,
+    "warnings": False,
+    "handoff": True,
+    "stuck": True,
+    "furigana": False,
+    **REVIEW_KEYS,
+}
 LESSON_KEYS = {
-    "id": True, "kind": True, "course": True, "level": True, "order": False, "title": True,
-    "goal": True, "duration_minutes": True, "devices": True, "prepare": False, "steps": True,
-    "can_do": True, "furigana": False, **REVIEW_KEYS,
-}  # fmt: skip
-FAQ_KEYS = {"id": True, "kind": True, "title": True, "questions": True, "furigana": False,
-            **REVIEW_KEYS}  # fmt: skip
+    "id": True,
+    "kind": True,
+    "course": True,
+    "level": True,
+    "order": False,
+    "title": True,
+    "goal": True,
+    "duration_minutes": True,
+    "devices": True,
+    "prepare": False,
+    "steps": True,
+    "can_do": True,
+    "furigana": False,
+    **REVIEW_KEYS,
+}
+FAQ_KEYS = {
+    "id": True,
+    "kind": True,
+    "title": True,
+    "questions": True,
+    "furigana": False,
+    **REVIEW_KEYS,
+}
 #: a guide step may say "handoff: true": the kiosk shows the hand-off QR code at it (the
 #: step that tells the resident to scan the screen's code), not after the last step
 GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False, "handoff": False}
-LESSON_STEP_KEYS = {"text": True, "screen": False, "illustration": False, "variants": False,
-                    "tip": False}  # fmt: skip
+LESSON_STEP_KEYS = {
+    "text": True,
+    "screen": False,
+    "illustration": False,
+    "variants": False,
+    "tip": False,
+}
 QUESTION_KEYS = {"id": True, "q": True, "a": True, "next": False, "guide": False}
 ITEM_KEYS = {"id": True, "text": True}
 
@@ -594,8 +629,13 @@ def check_guide(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> Non
     if "stuck" in root:
         stuck = fields(check, root["stuck"][1], "stuck", {"lessons": False, "counter": True})
         for node in sequence(check, stuck.get("lessons"), _("stuck lessons")):
-            reference(check, line_of(node), string(check, (line_of(node), node), "lesson id"),
-                      check.known.lessons, _("lesson"))  # fmt: skip
+            reference(
+                check,
+                line_of(node),
+                string(check, (line_of(node), node), "lesson id"),
+                check.known.lessons,
+                _("lesson"),
+            )
         text(check, stuck.get("counter"), _("stuck counter"))
 
 
@@ -677,8 +717,13 @@ def check_faq(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
         text(check, question.get("a"), _("%(where)s answer") % {"where": where}, sentence=True)
         text(check, question.get("next"), _("%(where)s next") % {"where": where})
         if "guide" in question:
-            reference(check, question["guide"][0], string(check, question["guide"], "guide"),
-                      check.known.guides, _("guide"))  # fmt: skip
+            reference(
+                check,
+                question["guide"][0],
+                string(check, question["guide"], "guide"),
+                check.known.guides,
+                _("guide"),
+            )
 
 
 CHECKERS: dict[str, tuple[dict[str, bool], Callable[[FileCheck, Any], None]]] = {

@@ -75,8 +75,15 @@ class KioskApp(App):
     #: speech volume, 0..1 (音量 − / ＋ on the guide screens)
     volume = NumericProperty(0.8)
 
-    def __init__(self, server: str = "", token: str = "", catalog=None,
-                 config: KioskConfig | None = None, locked: bool = False, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        server: str = "",
+        token: str = "",
+        catalog=None,
+        config: KioskConfig | None = None,
+        locked: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.config_values = config or KioskConfig(server=server, token=token)
         self.server = self.config_values.server
@@ -91,10 +98,13 @@ class KioskApp(App):
         self.visit_clips = VisitClips(self.config_values.data_dir)
         #: reads a screen aloud (読み上げ), clip after clip, made off the GUI thread
         self.speaker = ScreenSpeaker(
-            self.config_values.data_dir, self.visit_clips, find=self._cached_clip,
+            self.config_values.data_dir,
+            self.visit_clips,
+            find=self._cached_clip,
             post=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0),
-            load=_load_sound, volume=lambda: self.volume,
-        )  # fmt: skip
+            load=_load_sound,
+            volume=lambda: self.volume,
+        )
         self.worker = None
         self.idle = IdleWatcher(time.monotonic)
         self.corners = CornerSequence(time.monotonic)
@@ -352,8 +362,10 @@ class KioskApp(App):
         key = self.visit.confirm()
         if not any(entry["key"] == key for entry in self.outbox.entries()):
             self.outbox.put("booking", self.visit.booking(), key=key)
-        self._submit(lambda: self.outbox.flush(self.api, force=True),
-                     lambda deliveries: self._booking_answered(key, deliveries))  # fmt: skip
+        self._submit(
+            lambda: self.outbox.flush(self.api, force=True),
+            lambda deliveries: self._booking_answered(key, deliveries),
+        )
 
     def _booking_answered(self, key: str, deliveries) -> None:
         if key != self.visit.attempt_key:
@@ -424,13 +436,17 @@ class KioskApp(App):
         if call is not None and call.holds_the_kiosk:
             self._show_help(call)
             return
-        call = HelpCall(where(self.root.current_screen), self.help_clock,
-                        came_from=self.root.current)  # fmt: skip
+        call = HelpCall(
+            where(self.root.current_screen), self.help_clock, came_from=self.root.current
+        )
         self.help_call = call
-        self.outbox.put("help", {"screen": call.screen, "language": self.language},
-                        key=call.client_id)  # fmt: skip
-        self._submit(lambda: self.outbox.flush(self.api, force=True),
-                     lambda deliveries: self._help_answered(call, deliveries))  # fmt: skip
+        self.outbox.put(
+            "help", {"screen": call.screen, "language": self.language}, key=call.client_id
+        )
+        self._submit(
+            lambda: self.outbox.flush(self.api, force=True),
+            lambda deliveries: self._help_answered(call, deliveries),
+        )
         self._show_help(call)
         if self._help_event is None:
             self._help_event = Clock.schedule_interval(self._help_tick, self.help_tick_every)
@@ -487,8 +503,11 @@ class KioskApp(App):
             self._help_event = None
             return False
         now = self.help_clock()
-        if call.state in (WAITING, TAKEN) and not self._help_asking and \
-                now - self._help_asked_at >= POLL_EVERY:  # fmt: skip
+        if (
+            call.state in (WAITING, TAKEN)
+            and not self._help_asking
+            and now - self._help_asked_at >= POLL_EVERY
+        ):
             self._help_asking, self._help_asked_at = True, now
 
             def heard(status) -> None:

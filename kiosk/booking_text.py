@@ -148,8 +148,20 @@ def availability(session: dict, language: str) -> str:
 
 # -- what was booked, for the result screen, the slip and speech ------------------------
 
-_MONTHS_LONG_EN = ("January", "February", "March", "April", "May", "June", "July",
-                   "August", "September", "October", "November", "December")  # fmt: skip
+_MONTHS_LONG_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS_LONG = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "ko": ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"),
@@ -291,5 +303,6 @@ PRINT_STATES = {
     "failed": N_("The slip could not be printed. Please ask the staff."),
 }
 #: under the スマホに送る QR
-SEND_HINT = N_("Scan this with your phone's camera: the class's date, time and place open "
-               "on your phone.")  # fmt: skip
+SEND_HINT = N_(
+    "Scan this with your phone's camera: the class's date, time and place open on your phone."
+)

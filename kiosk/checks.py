@@ -219,25 +219,30 @@ def speech_problems(root: Widget, tr) -> list[str]:
     the "cannot speak, here is why" notice.
     """
     shared = [
-        w for w in root.walk(restrict=True)
-        if type(w).__name__.startswith("Speech") and _shown(w)
-    ]  # fmt: skip
+        w for w in root.walk(restrict=True) if type(w).__name__.startswith("Speech") and _shown(w)
+    ]
     if not shared:
         return ["no speech controls (読み上げ / 止める / 音量): no shown Speech* widget"]
     buttons = [b for w in shared for b in _captions(w)]
     read, stop, volume = (tr(m) for m in SPEECH_CAPTIONS)
     volumes = _has_caption(buttons, volume)
-    missing = [name for name, found in (
-        ("読み上げ", _has_caption(buttons, read)), ("止める", _has_caption(buttons, stop)),
-        ("音量 −", [b for b in volumes if b.caption.rstrip().endswith(("−", "-"))]),
-        ("音量 ＋", [b for b in volumes if b.caption.rstrip().endswith(("＋", "+"))]),
-    ) if not found]  # fmt: skip
+    missing = [
+        name
+        for name, found in (
+            ("読み上げ", _has_caption(buttons, read)),
+            ("止める", _has_caption(buttons, stop)),
+            ("音量 −", [b for b in volumes if b.caption.rstrip().endswith(("−", "-"))]),
+            ("音量 ＋", [b for b in volumes if b.caption.rstrip().endswith(("＋", "+"))]),
+        )
+        if not found
+    ]
     if not missing:
         return []
     says_why = any(
         isinstance(w, Label) and w.text.strip() and not is_target(w) and _shown(w)
-        for s in shared for w in s.walk(restrict=True)
-    )  # fmt: skip
+        for s in shared
+        for w in s.walk(restrict=True)
+    )
     if says_why and len(missing) == 4:
         return []  # a kiosk that cannot speak says why, where the buttons would be
     return [f"speech controls lack {', '.join(missing)}"]
@@ -247,9 +252,7 @@ def nav_problems(root: Widget, window_size: tuple[float, float], tr) -> list[str
     """The bar with もどる, はじめにもどる and 職員を呼ぶ, where it stands on every screen of
     this window: across the foot, or on a short landscape panel (kiosk.theme.side_rail)
     down the whole right-hand side."""
-    bars = [
-        w for w in root.walk(restrict=True) if type(w).__name__ == "NavBar" and _shown(w)
-    ]  # fmt: skip
+    bars = [w for w in root.walk(restrict=True) if type(w).__name__ == "NavBar" and _shown(w)]
     if not bars:
         return ["no navigation bar (もどる / はじめにもどる / 職員を呼ぶ)"]
     found = []

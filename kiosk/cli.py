@@ -16,9 +16,26 @@ from languages import gettext as _
 
 SCREENSHOT_SIZE = (1920, 1080)
 #: screens --screenshot can draw; booking ones are filled with made-up data (kiosk.stub)
-SCREENSHOT_SCREENS = ["home", "guides", "guide", "notice", "sessions", "sessions-offline",
-                      "consent", "name", "phone", "birth", "device", "confirm", "result", "waitlisted",
-                      "pending", "please-wait", "staff-pin", "idle"]  # fmt: skip
+SCREENSHOT_SCREENS = [
+    "home",
+    "guides",
+    "guide",
+    "notice",
+    "sessions",
+    "sessions-offline",
+    "consent",
+    "name",
+    "phone",
+    "birth",
+    "device",
+    "confirm",
+    "result",
+    "waitlisted",
+    "pending",
+    "please-wait",
+    "staff-pin",
+    "idle",
+]
 
 
 def configure_kivy(screenshot: bool, fullscreen: bool = False) -> None:
@@ -76,31 +93,68 @@ def screenshot_setup(screen: str, guide_id=None, step=1) -> tuple[str, dict, obj
 @click.command()
 @click.option("--server", default=None, help="Base URL of the Tsunagu server.")
 @click.option("--token", default=None, help="This kiosk's API token.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None,
-              help="A TOML, INI ([kiosk]) or YAML file: server, token, data_dir, staff_pin, "
-                   "fullscreen, printer.")  # fmt: skip
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the outbox is kept.")  # fmt: skip
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A TOML, INI ([kiosk]) or YAML file: server, token, data_dir, staff_pin, "
+    "fullscreen, printer.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the outbox is kept.",
+)
 @click.option("--dev", is_flag=True, help="A window without lock-down (for development).")
-@click.option("--screenshot", type=click.Path(path_type=Path), default=None,
-              help="Draw one screen, save it as this PNG and exit (a directory with --shots).")  # fmt: skip
-@click.option("--screen", default="home", show_default=True,
-              type=click.Choice(SCREENSHOT_SCREENS),
-              help="The screen to draw for --screenshot.")  # fmt: skip
-@click.option("--shots", default=None,
-              help="Many screenshots in one run: SCREEN:LANGUAGE:TEXT_SIZE,... saved in the "
-                   "--screenshot directory as booking-SCREEN-LANGUAGE-TEXT_SIZE.png.")  # fmt: skip
+@click.option(
+    "--screenshot",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Draw one screen, save it as this PNG and exit (a directory with --shots).",
+)
+@click.option(
+    "--screen",
+    default="home",
+    show_default=True,
+    type=click.Choice(SCREENSHOT_SCREENS),
+    help="The screen to draw for --screenshot.",
+)
+@click.option(
+    "--shots",
+    default=None,
+    help="Many screenshots in one run: SCREEN:LANGUAGE:TEXT_SIZE,... saved in the "
+    "--screenshot directory as booking-SCREEN-LANGUAGE-TEXT_SIZE.png.",
+)
 @click.option("--guide", "guide_id", default=None, help="Guide id for --screen guide.")
 @click.option("--step", default=1, show_default=True, help="Step number for --screen guide.")
 @click.option("--language", type=click.Choice(LANGUAGES), default=None)
 @click.option("--text-size", type=click.Choice(TEXT_SIZES), default=None)
-def kiosk(server, token, config_file, data_dir, dev, screenshot, screen, shots, guide_id, step,
-          language, text_size):  # fmt: skip
+def kiosk(
+    server,
+    token,
+    config_file,
+    data_dir,
+    dev,
+    screenshot,
+    screen,
+    shots,
+    guide_id,
+    step,
+    language,
+    text_size,
+):
     """Start the kiosk (or, with --screenshot, draw one screen and exit)."""
     try:
-        config = load(config_file, server=server, token=token, data_dir=data_dir,
-                      language=language, text_size=text_size)  # fmt: skip
+        config = load(
+            config_file,
+            server=server,
+            token=token,
+            data_dir=data_dir,
+            language=language,
+            text_size=text_size,
+        )
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from exc
     shooting = screenshot is not None

@@ -24,9 +24,15 @@ CATEGORIES: dict[str, str] = {
 }
 #: the event kinds of a guide's walk (docs/kiosk-api.md)
 EVENT_KINDS = (
-    "guide_viewed", "step_reached", "guide_finished", "handoff_shown",
-    "language_chosen", "text_size_chosen", "speech_played", "faq_viewed",
-)  # fmt: skip
+    "guide_viewed",
+    "step_reached",
+    "guide_finished",
+    "handoff_shown",
+    "language_chosen",
+    "text_size_chosen",
+    "speech_played",
+    "faq_viewed",
+)
 #: the API's name of each text size
 API_TEXT_SIZES = {"large": "large", "extra-large": "xlarge"}
 
@@ -217,8 +223,9 @@ def _lesson_ids(session: dict) -> list:
     return ids if isinstance(ids, list) else []
 
 
-def sessions_teaching(sessions: Sequence[dict], kinds: Sequence[str],
-                      lessons: Iterable[str] = ()) -> list[dict]:  # fmt: skip
+def sessions_teaching(
+    sessions: Sequence[dict], kinds: Sequence[str], lessons: Iterable[str] = ()
+) -> list[dict]:
     """The sessions that teach a guide's ``lessons`` (its ``stuck.lessons``), best filter first.
 
     1. the sessions whose ``course.lesson_ids`` share a lesson with ``lessons``;
@@ -286,5 +293,10 @@ def event_payload(kind: str, at: str, language: str, text_size: str, **fields) -
     extra = {name: value for name, value in fields.items() if name in allowed}
     if extra.get("step") is None:
         extra.pop("step", None)
-    return {"kind": kind, "at": at, "language": language,
-            "text_size": API_TEXT_SIZES.get(text_size, ""), **extra}  # fmt: skip
+    return {
+        "kind": kind,
+        "at": at,
+        "language": language,
+        "text_size": API_TEXT_SIZES.get(text_size, ""),
+        **extra,
+    }

@@ -23,8 +23,13 @@ POLL_EVERY = 10.0
 
 #: the states of a call on the kiosk
 SENDING, WAITING, TAKEN, CLOSED, EXPIRED, FAILED = (
-    "sending", "waiting", "taken", "closed", "expired", "failed",
-)  # fmt: skip
+    "sending",
+    "waiting",
+    "taken",
+    "closed",
+    "expired",
+    "failed",
+)
 #: the message the please-wait screen shows in each state (English msgids, context kiosk)
 MESSAGES = {
     SENDING: N_("Calling the staff…"),

@@ -30,7 +30,11 @@ _state = {"language": "ja"}
 #: module passes a string to ``app.tr``/``gettext_in`` through a variable
 RUNTIME_MSGIDS: tuple[str, ...] = (
     # kiosk.numbers.ERA_NAMES
-    N_("Taisho"), N_("Showa"), N_("Heisei"), N_("Reiwa"), N_("Western calendar"),
+    N_("Taisho"),
+    N_("Showa"),
+    N_("Heisei"),
+    N_("Reiwa"),
+    N_("Western calendar"),
     # kiosk.app: the window title, calling staff
     N_("Tsunagu"),
     N_("Calling the staff…"),
@@ -53,7 +57,7 @@ RUNTIME_MSGIDS: tuple[str, ...] = (
         "your booking."
     ),
     N_("Please ask the staff. They can book for you."),
-)  # fmt: skip
+)
 
 
 def set_language(language: str) -> None:
@@ -95,9 +99,15 @@ def gettext(message: str) -> str:
 _ = gettext
 
 __all__ = [
-    "AUTONYMS", "LANGUAGES", "N_", "current_language", "gettext", "gettext_in",
-    "set_language", "_",
-]  # fmt: skip
+    "AUTONYMS",
+    "LANGUAGES",
+    "N_",
+    "current_language",
+    "gettext",
+    "gettext_in",
+    "set_language",
+    "_",
+]
 
 
 def gettext_in(message: str, language: str) -> str:

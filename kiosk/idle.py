@@ -17,8 +17,9 @@ ACTIVE, WARNING = "active", "warning"
 class IdleWatcher:
     """Says when to ask 「続けますか？」 and when to forget the visit."""
 
-    def __init__(self, clock: Callable[[], float], idle_after: float = IDLE_AFTER,
-                 grace: float = GRACE):  # fmt: skip
+    def __init__(
+        self, clock: Callable[[], float], idle_after: float = IDLE_AFTER, grace: float = GRACE
+    ):
         self.clock = clock
         self.idle_after = idle_after
         self.grace = grace

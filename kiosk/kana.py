@@ -25,8 +25,13 @@ DAKUTEN, HANDAKUTEN, SMALL, LONG_VOWEL, SPACE = "゛", "゜", "小", "ー", "\u3
 MARKS: tuple[str, ...] = (DAKUTEN, HANDAKUTEN, SMALL, LONG_VOWEL)
 MAX_LENGTH = 30
 
-_VOICED = dict(zip("カキクケコサシスセソタチツテトハヒフヘホウ",
-                   "ガギグゲゴザジズゼゾダヂヅデドバビブベボヴ", strict=True))  # fmt: skip
+_VOICED = dict(
+    zip(
+        "カキクケコサシスセソタチツテトハヒフヘホウ",
+        "ガギグゲゴザジズゼゾダヂヅデドバビブベボヴ",
+        strict=True,
+    )
+)
 _SEMI_VOICED = dict(zip("ハヒフヘホ", "パピプペポ", strict=True))
 _SMALL = dict(zip("アイウエオツヤユヨワカケ", "ァィゥェォッャュョヮヵヶ", strict=True))
 

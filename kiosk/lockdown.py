@@ -29,8 +29,12 @@ def corner_of(x: float, y: float, width: float, height: float, size: float = COR
 class CornerSequence:
     """Counts taps on the corners in order; True when the whole sequence was done in time."""
 
-    def __init__(self, clock: Callable[[], float], sequence: tuple[str, ...] = SEQUENCE,
-                 within: float = WITHIN):  # fmt: skip
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        sequence: tuple[str, ...] = SEQUENCE,
+        within: float = WITHIN,
+    ):
         self.clock = clock
         self.sequence = sequence
         self.within = within

@@ -17,9 +17,12 @@ OFFERED_ERAS: tuple[str, ...] = ("大正", "昭和", "平成")
 GREGORIAN = "西暦"
 #: the English msgid naming each era on screen (kiosk.i18n translates it back)
 ERA_NAMES: dict[str, str] = {
-    "大正": "Taisho", "昭和": "Showa", "平成": "Heisei", "令和": "Reiwa",
+    "大正": "Taisho",
+    "昭和": "Showa",
+    "平成": "Heisei",
+    "令和": "Reiwa",
     GREGORIAN: "Western calendar",
-}  # fmt: skip
+}
 EARLIEST = 1900
 #: a participant is at least this old
 YOUNGEST_AGE = 10

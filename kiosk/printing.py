@@ -121,8 +121,15 @@ class Sheet:
         measure = self.pdf.get_string_width
         return layout.layout(text, self.language, width, measure).split("\n")
 
-    def text(self, text: str, scale: float = 1.0, bold: bool = False, indent: float = 0,
-             gap: float = 0.4, align: str = "L") -> None:  # fmt: skip
+    def text(
+        self,
+        text: str,
+        scale: float = 1.0,
+        bold: bool = False,
+        indent: float = 0,
+        gap: float = 0.4,
+        align: str = "L",
+    ) -> None:
         """A paragraph (line breaks kept) at ``scale`` × the body size."""
         if not text:
             return
@@ -159,8 +166,9 @@ class Sheet:
                 self.pdf.text(x, top + label_size * PT * 1.05 + n * label_line, content)
             self.pdf.set_font("sheet", "B" if bold else "", value_size)
             for n, content in enumerate(values):
-                self.pdf.text(x + column + gap, y + value_size * PT * 1.05 + n * value_line,
-                              content)  # fmt: skip
+                self.pdf.text(
+                    x + column + gap, y + value_size * PT * 1.05 + n * value_line, content
+                )
 
         self.blocks.append((height, draw))
 
@@ -169,8 +177,10 @@ class Sheet:
         rows = qr.matrix(data)
         module = size / len(rows)
         gap = 3.0
-        laid = [(self._lines(t, self.paper.body * k, b, self.width - size - gap), k, b)
-                for t, k, b in lines]  # fmt: skip
+        laid = [
+            (self._lines(t, self.paper.body * k, b, self.width - size - gap), k, b)
+            for t, k, b in lines
+        ]
         text_height = sum(len(ls) * self.paper.body * k * PT * 1.4 for ls, k, _b in laid)
 
         def draw(x: float, y: float) -> None:
@@ -197,8 +207,9 @@ class Sheet:
                 start = c
                 while c < len(cells) and cells[c]:
                     c += 1
-                self.pdf.rect(left + start * module, top + r * module,
-                              (c - start) * module, module, style="F")  # fmt: skip
+                self.pdf.rect(
+                    left + start * module, top + r * module, (c - start) * module, module, style="F"
+                )
 
     def rule(self) -> None:
         def draw(x: float, y: float) -> None:
@@ -220,8 +231,11 @@ class Sheet:
                 self.pdf.set_font("sheet", "", self.paper.body * 0.9)
                 for n, content in enumerate(caption_lines):
                     width = self.pdf.get_string_width(content)
-                    self.pdf.text(x + (self.width - width) / 2,
-                                  y + size + (n + 0.9) * self.paper.body * 0.9 * PT * 1.4, content)  # fmt: skip
+                    self.pdf.text(
+                        x + (self.width - width) / 2,
+                        y + size + (n + 0.9) * self.paper.body * 0.9 * PT * 1.4,
+                        content,
+                    )
 
         self.blocks.append((size + caption_height + 2, draw))
 
@@ -293,8 +307,15 @@ class Sheet:
 # -- the two sheets ---------------------------------------------------------------------
 
 
-def slip_pdf(session: dict, result: dict, language: str, paper_name: str = "a6",
-             device: str = "", ward: str = "", phone: str = "") -> bytes:  # fmt: skip
+def slip_pdf(
+    session: dict,
+    result: dict,
+    language: str,
+    paper_name: str = "a6",
+    device: str = "",
+    ward: str = "",
+    phone: str = "",
+) -> bytes:
     """The reservation slip: what the office's slip holds, in ``language``.
 
     A confirmed seat gets the QR of its opaque ``qr_token`` and "show this at reception";
@@ -320,8 +341,11 @@ def slip_pdf(session: dict, result: dict, language: str, paper_name: str = "a6",
     if code is not None and status == "confirmed" and result.get("qr_token"):
         size = min(sheet.width * 0.36, 42)
         if sheet.width - size >= 55:  # room beside the code: A6, A4
-            beside = [(code[0], 0.85, False), (code[1], 1.5, True),
-                      (tr(SLIP_HINT, language), 0.85, False)]  # fmt: skip
+            beside = [
+                (code[0], 0.85, False),
+                (code[1], 1.5, True),
+                (tr(SLIP_HINT, language), 0.85, False),
+            ]
             if phone:  # the phone goes beside the code too: the slip stays one card
                 beside += [(tr(QUESTIONS, language), 0.85, False), (phone, 1.2, True)]
                 phone = ""
@@ -339,8 +363,9 @@ def slip_pdf(session: dict, result: dict, language: str, paper_name: str = "a6",
     return sheet.pdf_bytes()
 
 
-def step_sheet_pdf(guide, language: str, paper_name: str = "a4", pictures=None,
-                   phone: str = "") -> bytes:  # fmt: skip
+def step_sheet_pdf(
+    guide, language: str, paper_name: str = "a4", pictures=None, phone: str = ""
+) -> bytes:
     """A guide's take-home sheet: title, what to bring, numbered steps with their pictures,
     the counter and its phone number, and the hand-off QR.
 
@@ -393,8 +418,16 @@ def send(pdf: bytes, printer: str, paper_name: str, directory: Path) -> None:
     try:
         with open(fd, "wb", closefd=True) as f:
             f.write(pdf)
-        command = [lp, "-d", printer, "-o", f"media={paper(paper_name).media}",
-                   "-o", "fit-to-page", str(target)]  # fmt: skip
+        command = [
+            lp,
+            "-d",
+            printer,
+            "-o",
+            f"media={paper(paper_name).media}",
+            "-o",
+            "fit-to-page",
+            str(target),
+        ]
         done = subprocess.run(command, capture_output=True, timeout=30, check=False)
         if done.returncode != 0:
             raise OSError(f"lp exited with {done.returncode}")
@@ -415,8 +448,11 @@ def pdf_pages_png(pdf: bytes) -> list[bytes]:  # pragma: no cover - for looking 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(Path(tmp) / "p")],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "150", "-png", str(source), str(Path(tmp) / "p")],
+            check=True,
+            capture_output=True,
+        )
         return [p.read_bytes() for p in sorted(Path(tmp).glob("p*.png"))]
 
 

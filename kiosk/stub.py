@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 
-def _session(number: int, day: int, hour: int, title: str, title_en: str, seats: int,
-             mode: str = "first_come", track: str = "iphone") -> dict:  # fmt: skip
+def _session(
+    number: int,
+    day: int,
+    hour: int,
+    title: str,
+    title_en: str,
+    seats: int,
+    mode: str = "first_come",
+    track: str = "iphone",
+) -> dict:
     return {
         "id": number,
         "course": {
@@ -13,14 +21,14 @@ def _session(number: int, day: int, hour: int, title: str, title_en: str, seats:
             "titles": {"en": title_en},
             "kind": "intro",
             "device_track": track,
-        },  # fmt: skip
+        },
         "venue": {
             "name": "中央図書館 2階 研修室",
             "names": {"en": "Central Library, 2F room"},
             "address": "つなぐ区中央1-2-3",
             "access": "つなぐ駅 東口から歩いて5分",
             "lends_phones": True,
-        },  # fmt: skip
+        },
         "starts_at": f"2026-12-{day:02d}T{hour - 9:02d}:00:00Z",
         "ends_at": f"2026-12-{day:02d}T{hour - 8:02d}:30:00Z",
         "capacity": 10,
@@ -32,7 +40,7 @@ def _session(number: int, day: int, hour: int, title: str, title_en: str, seats:
             "bookable": True,
             "reason": None,
             "deadline": "2026-12-01T08:00:00Z" if mode == "lottery" else None,
-        },  # fmt: skip
+        },
         "public_path": f"/classes/{number}",
     }
 
@@ -41,7 +49,7 @@ SESSIONS: list[dict] = [
     _session(12, 3, 10, "スマホ入門（iPhone）", "Smartphone introduction (iPhone)", 3),
     _session(
         13, 5, 14, "スマホ入門（Android）", "Smartphone introduction (Android)", 0, track="android"
-    ),  # fmt: skip
+    ),
     _session(
         14,
         10,
@@ -50,10 +58,10 @@ SESSIONS: list[dict] = [
         "Using your My Number Card on a smartphone",
         6,
         mode="lottery",
-    ),  # fmt: skip
+    ),
     _session(
         15, 12, 13, "LINEで家族と連絡", "Keeping in touch with family on LINE", 8, track="any"
-    ),  # fmt: skip
+    ),
 ]
 
 #: a visit as far as the confirm screen (a made-up person)
@@ -73,12 +81,12 @@ RESULTS: dict[str, dict] = {
         "position": None,
         "code": "K7M4Q2",
         "qr_token": "tsunagu:K7M4Q2:9f2c1e7a4b",
-    },  # fmt: skip
+    },
     "waitlisted": {
         "status": "waitlisted",
         "position": 2,
         "code": "H3T8W5",
         "qr_token": "tsunagu:H3T8W5:1a2b3c4d5e",
-    },  # fmt: skip
+    },
     "pending": {"status": "pending"},
 }

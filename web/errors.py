@@ -40,12 +40,26 @@ log = logging.getLogger(__name__)
 #: seconds a browser or a kiosk is asked to wait before trying again during an outage
 RETRY_AFTER = 30
 #: SQLite's words for "cannot use the file now" (as opposed to a bug such as "no such table")
-SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "readonly database",
-                      "database or disk is full")  # fmt: skip
+SQLITE_UNAVAILABLE = (
+    "locked",
+    "busy",
+    "unable to open",
+    "disk i/o",
+    "readonly database",
+    "database or disk is full",
+)
 #: headers a replaced answer keeps (security, caching) from the one it replaces
-KEPT_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-                "X-Frame-Options", "Cross-Origin-Opener-Policy", "Permissions-Policy",
-                "Strict-Transport-Security", "Cache-Control", "Vary")  # fmt: skip
+KEPT_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "Strict-Transport-Security",
+    "Cache-Control",
+    "Vary",
+)
 
 
 #: what kiosks may ask for, in order of preference when nothing matches
@@ -201,8 +215,12 @@ def unavailable_response(error: BaseException, headers_from: Response | None = N
     if not g.get("db_outage_logged"):
         g.db_outage_logged = True
         # the endpoint, never the query string: a search may carry a name
-        log.warning("database unavailable (%s %s): %s", request.method,
-                    request.endpoint or "-", _outage_reason(error))  # fmt: skip
+        log.warning(
+            "database unavailable (%s %s): %s",
+            request.method,
+            request.endpoint or "-",
+            _outage_reason(error),
+        )
     # rendered as for a visitor: who is logged in would be asked of the database again
     g._login_user = current_app.login_manager.anonymous_user()
     try:
@@ -255,8 +273,13 @@ def register_error_handlers(app: Flask) -> None:
             raise error  # a real bug: Flask logs it and answers the 500 below
         return unavailable_response(error)
 
-    for error_class in (sa_exc.OperationalError, sa_exc.InterfaceError,
-                        sa_exc.DisconnectionError, sa_exc.TimeoutError, DatabaseUnavailable):  # fmt: skip
+    for error_class in (
+        sa_exc.OperationalError,
+        sa_exc.InterfaceError,
+        sa_exc.DisconnectionError,
+        sa_exc.TimeoutError,
+        DatabaseUnavailable,
+    ):
         app.register_error_handler(error_class, outage)
 
     @app.errorhandler(DomainError)

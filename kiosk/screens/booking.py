@@ -37,13 +37,19 @@ load_rules(__file__)
 PER_PAGE = {"large": 3, "extra-large": 2}
 
 #: what 読み上げ says on the input screens, after what is typed so far
-NAME_KEYS = N_("Press the katakana keys to type your name. For ダ, press タ and then ゛. "
-               "Delete one removes the last letter. Space goes between your family name and "
-               "your given name. When it is right, press Next.")  # fmt: skip
-NUMBER_KEYS = N_("Press the number keys to type your phone number. Delete removes the last "
-                 "number. When it is right, press Next.")  # fmt: skip
-YEAR_KEYS = N_("First choose Taisho, Showa, Heisei or Western calendar. Then type the year "
-               "with the number keys. Delete removes the last number. Then press Next.")  # fmt: skip
+NAME_KEYS = N_(
+    "Press the katakana keys to type your name. For ダ, press タ and then ゛. "
+    "Delete one removes the last letter. Space goes between your family name and "
+    "your given name. When it is right, press Next."
+)
+NUMBER_KEYS = N_(
+    "Press the number keys to type your phone number. Delete removes the last "
+    "number. When it is right, press Next."
+)
+YEAR_KEYS = N_(
+    "First choose Taisho, Showa, Heisei or Western calendar. Then type the year "
+    "with the number keys. Delete removes the last number. Then press Next."
+)
 
 
 def typed_so_far(typed: str, language: str) -> list[str]:
@@ -128,15 +134,21 @@ class SessionsScreen(RoomPaging, KioskScreen):
         language = app.language
         size = self.room_per_page(per_page())
         for session in self.sessions[self.page * size : (self.page + 1) * size]:
-            caption = "\n".join((
-                booking_text.when(session, language),
-                booking_text.title(session, language),
-                f"{booking_text.venue(session, language)}　"
-                f"{booking_text.availability(session, language)}",
-            ))  # fmt: skip
+            caption = "\n".join(
+                (
+                    booking_text.when(session, language),
+                    booking_text.title(session, language),
+                    f"{booking_text.venue(session, language)}　"
+                    f"{booking_text.availability(session, language)}",
+                )
+            )
             # a closed class (the server says so) is shown, greyed, and cannot be chosen
-            button = BigButton(caption=caption, halign="left", line_spacing=1.2,
-                               disabled=not booking_text.bookable(session))  # fmt: skip
+            button = BigButton(
+                caption=caption,
+                halign="left",
+                line_spacing=1.2,
+                disabled=not booking_text.bookable(session),
+            )
             button.bind(on_release=lambda _b, s=session: self.choose(s))
             box.add_widget(button)
 
@@ -177,8 +189,9 @@ class NameScreen(KioskScreen):
     def on_kv_post(self, base_widget) -> None:
         ids = self.ids
         # the widgets themselves, not the weak proxies of ``ids`` (they move between boxes)
-        self._parts = {name: ids[name].__self__
-                       for name in ("delete", "space", "kana_hint", "next")}  # fmt: skip
+        self._parts = {
+            name: ids[name].__self__ for name in ("delete", "space", "kana_hint", "next")
+        }
         self._gap = Widget(size_hint_y=None)
         self._foot = ids.foot.__self__
         app = App.get_running_app()
@@ -254,8 +267,11 @@ class NameScreen(KioskScreen):
 
     def speech_text(self, language: str) -> list[str]:
         """The question, the name typed so far (ヤマダ ハナコ), what the keys do."""
-        return [gettext_in("Your name in katakana", language),
-                *typed_so_far(self.reading, language), gettext_in(NAME_KEYS, language)]  # fmt: skip
+        return [
+            gettext_in("Your name in katakana", language),
+            *typed_so_far(self.reading, language),
+            gettext_in(NAME_KEYS, language),
+        ]
 
     def forget(self) -> None:
         self.reading = ""
@@ -308,8 +324,11 @@ class PhoneScreen(PadScreen):
     def speech_text(self, language: str) -> list[str]:
         """The question, the digits so far one by one (ゼロ キュウ ゼロ…), what the keys do."""
         said = spell_digits(numbers.format_phone(self.digits), language) if self.digits else ""
-        return [gettext_in("Your phone number", language), *typed_so_far(said, language),
-                gettext_in(NUMBER_KEYS, language)]  # fmt: skip
+        return [
+            gettext_in("Your phone number", language),
+            *typed_so_far(said, language),
+            gettext_in(NUMBER_KEYS, language),
+        ]
 
     def forget(self) -> None:
         self.digits = ""
@@ -463,8 +482,10 @@ class ConfirmScreen(KioskScreen):
         app = App.get_running_app()
         box = self.ids.rows
         room = box.width - box.padding[0] - box.padding[2]
-        widest = max((text_width(app.font_name, app.body_size, False, label)
-                      for label, _value in self.rows), default=0)  # fmt: skip
+        widest = max(
+            (text_width(app.font_name, app.body_size, False, label) for label, _value in self.rows),
+            default=0,
+        )
         self.label_width = max(120, min(room * 0.4, widest + SAFETY + 8))
 
     def _show(self, *_args) -> None:
@@ -618,8 +639,10 @@ class ResultScreen(KioskScreen):
 
         app = App.get_running_app()
         room = self.ids.left.width - 2 * GAP
-        widest = max((text_width(app.font_name, app.body_size, False, row[0])
-                      for row in self.all_rows), default=0)  # fmt: skip
+        widest = max(
+            (text_width(app.font_name, app.body_size, False, row[0]) for row in self.all_rows),
+            default=0,
+        )
         self.label_width = max(80, min(room * 0.35, widest + SAFETY + 8))
 
     def _unsplit(self, *_args) -> None:
@@ -721,16 +744,21 @@ class ResultScreen(KioskScreen):
         if not self.session or self.status not in PRINTED:
             self.all_rows = self.rows = []
             return
-        rows = booking_text.details(self.session, dict(self.result), app.language,
-                                    app.visit.device)  # fmt: skip
+        rows = booking_text.details(self.session, dict(self.result), app.language, app.visit.device)
         # on screen: the venue and how to get there (the slip adds the address), the bring
         # list as one sentence, and the code beside its QR on the right
         shown = []
         for kind, (label, value) in zip(booking_text.DETAIL_KINDS, rows, strict=False):
             if kind == "place":
                 where = self.session.get("venue") or {}
-                value = "\n".join(v for v in (booking_text.venue(self.session, app.language),
-                                               where.get("access", "")) if v)  # fmt: skip
+                value = "\n".join(
+                    v
+                    for v in (
+                        booking_text.venue(self.session, app.language),
+                        where.get("access", ""),
+                    )
+                    if v
+                )
             elif kind == "bring":
                 value = booking_text.bring_short(self.session, app.language, app.visit.device)
             elif kind == "code":
@@ -750,8 +778,9 @@ class ResultScreen(KioskScreen):
         self.printing = "printing"
 
         def job():
-            pdf = printing.slip_pdf(session, result, language, config.paper, device=device,
-                                    ward=ward, phone=phone)  # fmt: skip
+            pdf = printing.slip_pdf(
+                session, result, language, config.paper, device=device, ward=ward, phone=phone
+            )
             printing.send(pdf, config.printer, config.paper, config.data_dir)
             return True
 
@@ -770,8 +799,9 @@ class ResultScreen(KioskScreen):
     def speech_text(self, language: str) -> list[str]:
         """The result, then every row: class, date, time, place, what to bring, the code."""
         app = App.get_running_app()
-        texts = booking_text.spoken_result(self.session or None, dict(self.result), language,
-                                           app.visit.device)  # fmt: skip
+        texts = booking_text.spoken_result(
+            self.session or None, dict(self.result), language, app.visit.device
+        )
         if self.message:
             texts.append(self.message)
         note = PRINT_STATES.get(self.printing)

@@ -97,8 +97,11 @@ class FaqScreen(PagedScreen):
             self.clip = str(clip) if clip else ""
             return
         self.answer_text = self.next_text = self.clip = self.guide_id = ""
-        self.heading_text = (self.topic.title.get(language) if self.topic is not None
-                             else app.tr("Questions and answers", language))  # fmt: skip
+        self.heading_text = (
+            self.topic.title.get(language)
+            if self.topic is not None
+            else app.tr("Questions and answers", language)
+        )
         pages = guide_flow.chunks(self._items(), self.room_per_page(PER_PAGE.get(app.text_size, 4)))
         self.pages = len(pages)
         self.page = min(self.page, self.pages - 1)

@@ -54,8 +54,9 @@ class GuideStepScreen(KioskScreen):
         self.fbind("index", self._step_changed)
         self.fbind("guide", self.refresh)
 
-    def prepare(self, guide_id: str | None = None, step: int = 1, furigana: bool | None = None,
-                **params) -> None:  # fmt: skip
+    def prepare(
+        self, guide_id: str | None = None, step: int = 1, furigana: bool | None = None, **params
+    ) -> None:
         app = App.get_running_app()
         if guide_id is None:
             guide_id = app.catalog.active_guides[0].id
@@ -127,8 +128,10 @@ class GuideStepScreen(KioskScreen):
         step = self.guide.steps[self.index]
         texts = [step.text.get(language)]
         if step.screen is not None:
-            texts += [App.get_running_app().tr("The screen shows", language),
-                      step.screen.get(language)]  # fmt: skip
+            texts += [
+                App.get_running_app().tr("The screen shows", language),
+                step.screen.get(language),
+            ]
         return texts
 
     def read_aloud(self) -> None:

@@ -47,8 +47,7 @@ def label_beside(label: str, text: str, width: float):
     from kiosk.theme import GAP
 
     row = BoxLayout(spacing=GAP * 2, size_hint_y=None)
-    name = PhraseLabel(source=label, bold=True, size_hint_x=None, width=width,
-                       pos_hint={"top": 1})  # fmt: skip
+    name = PhraseLabel(source=label, bold=True, size_hint_x=None, width=width, pos_hint={"top": 1})
     value = PhraseLabel(source=text, pos_hint={"top": 1})
     row.add_widget(name)
     row.add_widget(value)
@@ -175,8 +174,14 @@ class GuideOverviewScreen(PagedScreen):
         texts = [self.guide.title.get(language)]
         if page.kind == "summary":
             minutes = tr("About %(minutes)d minutes") % {"minutes": self.guide.duration_minutes}
-            return texts + [tr("Who it is for"), self.guide.for_whom.get(language),
-                            tr("Time"), minutes, tr("Fee"), self.guide.fee.get(language)]  # fmt: skip
+            return texts + [
+                tr("Who it is for"),
+                self.guide.for_whom.get(language),
+                tr("Time"),
+                minutes,
+                tr("Fee"),
+                self.guide.fee.get(language),
+            ]
         texts.append(tr("What to bring") if page.kind == "bring" else tr("Please note"))
         return texts + [item.get(language) for item in page.items]
 
@@ -257,8 +262,13 @@ class GuideChecklistScreen(PagedScreen):
         self.ids.glossary.texts = [item.text.get(language) for item in items]
         for item in items:
             done = self.checklist.is_checked(item.id)
-            button = BigButton(caption=f"{CHECKED if done else UNCHECKED} {item.text.get(language)}",
-                               selected=done, halign="left", font_scale=0.85, line_spacing=1.15)  # fmt: skip
+            button = BigButton(
+                caption=f"{CHECKED if done else UNCHECKED} {item.text.get(language)}",
+                selected=done,
+                halign="left",
+                font_scale=0.85,
+                line_spacing=1.15,
+            )
             button.bind(on_release=lambda _b, i=item.id: self.toggle(i))
             box.add_widget(button)
 
@@ -321,8 +331,9 @@ class GuideHandoffScreen(KioskScreen):
 
         ids = self.ids
         # the widgets themselves, not the weak proxies of ``ids`` (they come and go)
-        self._parts = [ids[n].__self__ for n in ("how", "glossary", "where", "counter", "room",
-                                                  "turn")]  # fmt: skip
+        self._parts = [
+            ids[n].__self__ for n in ("how", "glossary", "where", "counter", "room", "turn")
+        ]
         self._fit_later = Clock.create_trigger(self._fit, 0)
         for name in ("minimum_height", "height"):
             ids.words.fbind(name, self._fit_later)
@@ -382,17 +393,23 @@ class GuideHandoffScreen(KioskScreen):
             from kiosk.widgets.step_picture import picture_path
 
             pdf = printing.step_sheet_pdf(
-                guide, language, config.paper, phone=phone,
+                guide,
+                language,
+                config.paper,
+                phone=phone,
                 pictures=lambda illustration: picture_path(root, illustration, cache) or None,
-            )  # fmt: skip
+            )
             printing.send(pdf, config.printer, config.paper, config.data_dir)
             return True
 
         def done(result):
             if isinstance(result, Exception):
                 log.warning("step sheet not printed: %s", type(result).__name__)
-            message = ("The step sheet is printing. Please take it from the printer."
-                       if result is True else "The sheet could not be printed. Please ask the staff.")  # fmt: skip
+            message = (
+                "The step sheet is printing. Please take it from the printer."
+                if result is True
+                else "The sheet could not be printed. Please ask the staff."
+            )
             app.show("notice", message=message)
 
         app._submit(job, done)

@@ -62,8 +62,13 @@ class ApiClient:
     def configured(self) -> bool:
         return bool(self.server)
 
-    def request(self, method: str, path: str, body: dict | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict]:  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict]:
         """(status, JSON body) of a 2xx answer; raises Unreachable or Rejected otherwise."""
         if not self.server:
             raise Unreachable("no server configured")
@@ -104,8 +109,9 @@ class ApiClient:
 
     def register(self, booking: dict, idempotency_key: str) -> dict:
         """Book a seat; the same key again returns the same answer and books nothing new."""
-        return self.request("POST", "/registrations", booking,
-                            {"Idempotency-Key": idempotency_key})[1]  # fmt: skip
+        return self.request(
+            "POST", "/registrations", booking, {"Idempotency-Key": idempotency_key}
+        )[1]
 
     def help_request(self, payload: dict) -> dict:
         return self.request("POST", "/help-requests", payload)[1]
@@ -134,8 +140,10 @@ def _json(raw: bytes) -> dict:
 
 
 def _retry_after(exc: urllib.error.HTTPError, payload: dict) -> float | None:
-    for value in (exc.headers.get("Retry-After") if exc.headers else None,
-                  payload.get("retry_after")):  # fmt: skip
+    for value in (
+        exc.headers.get("Retry-After") if exc.headers else None,
+        payload.get("retry_after"),
+    ):
         try:
             if value is not None:
                 return float(value)

@@ -146,9 +146,15 @@ class BundleUpdater:
         """
         _status, info = self.api.request("GET", "/content/bundle")
         version, size, digest, url = (info.get(k) for k in ("version", "size", "sha256", "url"))
-        if not (isinstance(version, str) and VERSION_RE.match(version)
-                and isinstance(size, int) and 0 < size <= MAX_BUNDLE_BYTES
-                and isinstance(digest, str) and isinstance(url, str) and url.startswith("/")):  # fmt: skip
+        if not (
+            isinstance(version, str)
+            and VERSION_RE.match(version)
+            and isinstance(size, int)
+            and 0 < size <= MAX_BUNDLE_BYTES
+            and isinstance(digest, str)
+            and isinstance(url, str)
+            and url.startswith("/")
+        ):
             raise BundleRefused("malformed bundle description")
         if version == self.store.current_version():
             return Update("same", version, self.store.current_dir())
@@ -170,8 +176,10 @@ class BundleUpdater:
             request.add_header("Authorization", f"Bearer {self.api.token}")
         sha, received = hashlib.sha256(), 0
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response, \
-                    target.open("wb") as out:  # fmt: skip
+            with (
+                urllib.request.urlopen(request, timeout=self.timeout) as response,
+                target.open("wb") as out,
+            ):
                 while chunk := response.read(CHUNK):
                     received += len(chunk)
                     if received > size:
@@ -213,8 +221,13 @@ class IdleUpdates:
     on Home between visits. After a restart the installed bundle is handed over the same way.
     """
 
-    def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
-                 check_every: float = CHECK_EVERY):  # fmt: skip
+    def __init__(
+        self,
+        api: ApiClient,
+        data_dir: Path,
+        clock: Callable[[], float] = time.monotonic,
+        check_every: float = CHECK_EVERY,
+    ):
         self.updater = BundleUpdater(api, BundleStore(data_dir))
         self.data_dir = Path(data_dir)
         self.clock = clock

@@ -80,8 +80,14 @@ class Outbox:
         with self._lock:
             sequence = max((self._sequence(p) for p in self._files()), default=0) + 1
             entry_id = f"{sequence:012d}-{kind}"
-            entry = {"id": entry_id, "kind": kind, "key": key or new_key(), "payload": kept,
-                     "attempts": 0, "next_attempt_at": 0.0}  # fmt: skip
+            entry = {
+                "id": entry_id,
+                "kind": kind,
+                "key": key or new_key(),
+                "payload": kept,
+                "attempts": 0,
+                "next_attempt_at": 0.0,
+            }
             self._write(entry)
         return entry_id
 
@@ -153,8 +159,10 @@ class Outbox:
                     break
                 batch = [head]
                 if head["kind"] == "event":  # consecutive events go in one request
-                    while len(batch) < min(len(entries), MAX_EVENTS) and \
-                            entries[len(batch)]["kind"] == "event":  # fmt: skip
+                    while (
+                        len(batch) < min(len(entries), MAX_EVENTS)
+                        and entries[len(batch)]["kind"] == "event"
+                    ):
                         batch.append(entries[len(batch)])
                 try:
                     answer = self._send(client, batch)
@@ -180,8 +188,9 @@ class Outbox:
         return deliveries
 
     @staticmethod
-    def _report(entry: dict, outcome: str, answer: dict | None = None,
-                error: Rejected | None = None) -> Delivery:  # fmt: skip
+    def _report(
+        entry: dict, outcome: str, answer: dict | None = None, error: Rejected | None = None
+    ) -> Delivery:
         return Delivery(entry["id"], entry["kind"], entry["key"], outcome, answer or {}, error)
 
     @staticmethod

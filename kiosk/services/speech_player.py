@@ -117,9 +117,15 @@ class ScreenSpeaker:
     ``post(fn)`` runs ``fn`` on the GUI thread; ``load(path)`` gives a Sound.
     """
 
-    def __init__(self, data_dir: Path, visit_clips, find: Callable[[str, str], Path | None],
-                 post: Callable[[Callable[[], None]], None], load: Callable[[str], object],
-                 volume: Callable[[], float] = lambda: 0.8):  # fmt: skip
+    def __init__(
+        self,
+        data_dir: Path,
+        visit_clips,
+        find: Callable[[str, str], Path | None],
+        post: Callable[[Callable[[], None]], None],
+        load: Callable[[str], object],
+        volume: Callable[[], float] = lambda: 0.8,
+    ):
         self.cache = Path(data_dir) / CACHE_DIR
         self.visit_clips = visit_clips
         self.find = find
@@ -204,8 +210,9 @@ class ScreenSpeaker:
         if not jobs:
             return token
         self._making = True
-        threading.Thread(target=self._make, args=(token, jobs, language), daemon=True,
-                         name="screen-speech").start()  # fmt: skip
+        threading.Thread(
+            target=self._make, args=(token, jobs, language), daemon=True, name="screen-speech"
+        ).start()
         return token
 
     def _job(self, text: str, language: str) -> Callable[[], Path | None]:

@@ -62,8 +62,9 @@ class SpeechHealth:
             new = self._problems.get(str(directory)) != reason
             self._problems[str(directory)] = reason
         if new:
-            log.warning("speech unavailable: the audio directory %s cannot be used: %s",
-                        directory, reason)  # fmt: skip
+            log.warning(
+                "speech unavailable: the audio directory %s cannot be used: %s", directory, reason
+            )
             self._notify()
 
     def fine(self, directory: Path) -> None:
@@ -114,8 +115,12 @@ def offline_engine():
 class VisitClips:
     """A per-visit clip store: ``synthesise`` into a private directory, ``clear`` deletes it."""
 
-    def __init__(self, data_dir: Path, engine_factory: Callable[[], object] = offline_engine,
-                 health: SpeechHealth | None = None):  # fmt: skip
+    def __init__(
+        self,
+        data_dir: Path,
+        engine_factory: Callable[[], object] = offline_engine,
+        health: SpeechHealth | None = None,
+    ):
         self.data_dir = Path(data_dir)
         self.engine_factory = engine_factory
         #: what cannot be written or read now; the screens' notice listens to it

@@ -109,8 +109,7 @@ class GlossaryPopup(ModalView):
 
     def __init__(self, term_id: str, **kwargs):
         found = term(term_id)
-        super().__init__(term_id=term_id, name=found.name, explanation=found.explanation,
-                         **kwargs)  # fmt: skip
+        super().__init__(term_id=term_id, name=found.name, explanation=found.explanation, **kwargs)
 
     def speech_text(self, language: str) -> list[str]:
         """読み上げ reads the word and its meaning."""
@@ -152,8 +151,9 @@ class GlossaryBar(GridLayout):
             caption = f"{MARK} {gettext_in(found.name, self.language)}"
             # as wide as its words (a full-width character is about one font size wide)
             width = sum(size * (0.6 if c.isascii() else 1.0) for c in caption) + 96
-            button = GlossaryButton(caption=caption, font_scale=0.85, term_id=found.id,
-                                    size_hint_x=None, width=width)  # fmt: skip
+            button = GlossaryButton(
+                caption=caption, font_scale=0.85, term_id=found.id, size_hint_x=None, width=width
+            )
             button.bind(on_release=lambda _b, t=found.id: self.explain(t))
             self.add_widget(button)
 

@@ -17,8 +17,10 @@ from kiosk.widgets.big_button import BigButton
 from kiosk.widgets.phrase_label import SAFETY, PhraseLabel
 
 #: the hint shown (and read) over the kana keyboard: how the marks column is used
-MARKS_HINT = N_("For ダ, press タ and then ゛. For パ, press ハ and then ゜. "
-                "For a small ッ, press ツ and then 小.")  # fmt: skip
+MARKS_HINT = N_(
+    "For ダ, press タ and then ゛. For パ, press ハ and then ゜. "
+    "For a small ッ, press ツ and then 小."
+)
 #: a lone ゛ is a speck at the button size: the marks are drawn up to this much larger,
 #: as far as the key's height allows (a taller key would push its row out of line)
 MARK_SCALE = 1.8
@@ -53,8 +55,9 @@ class _Pad(GridLayout):
                 child.height = self.key_height
 
     def _key(self, label: str, value: str, **kwargs) -> BigButton:
-        button = BigButton(caption=label, min_height=self.key_height,
-                           padding=(self.key_padding, 0), **kwargs)  # fmt: skip
+        button = BigButton(
+            caption=label, min_height=self.key_height, padding=(self.key_padding, 0), **kwargs
+        )
         button.bind(on_release=lambda _b: self.dispatch("on_key", value))
         return button
 
@@ -173,8 +176,10 @@ class NumberPad(_Pad):
             self.add_widget(self._key(digit, digit, fixed_language="en"))
         # a word on a digit-sized key: smaller, so that it never breaks inside the word
         self.delete_button = self._key(self.delete_caption, "delete", font_scale=0.7)
-        self.fbind("delete_caption", lambda *_a: setattr(self.delete_button, "caption",
-                                                         self.delete_caption))  # fmt: skip
+        self.fbind(
+            "delete_caption",
+            lambda *_a: setattr(self.delete_button, "caption", self.delete_caption),
+        )
         self.add_widget(self.delete_button)
         self.add_widget(self._key("0", "0", fixed_language="en"))
         self.add_widget(self._blank())

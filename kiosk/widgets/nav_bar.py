@@ -163,10 +163,13 @@ class NavBar(BoxLayout):
         speech = self._speech_buttons()
         size = app.button_size
         widest = max(
-            (button.measure(piece.strip()) / (button.font_size or 1)
-             for button in speech for piece in phrases(button.source, button.language)),
+            (
+                button.measure(piece.strip()) / (button.font_size or 1)
+                for button in speech
+                for piece in phrases(button.source, button.language)
+            ),
             default=0,
-        )  # fmt: skip
+        )
         fitting = [s for s in SPEECH_SCALES if widest * max(MIN_TEXT, size * s) <= half]
         scale = fitting[0] if fitting else SPEECH_SCALES[-1]
         for button in speech:

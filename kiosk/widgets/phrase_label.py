@@ -82,8 +82,11 @@ class PhraseLabel(Label):
         """The size at which every phrase of ``source`` fits in ``width``: the asked size,
         or smaller but never under the floor (nor under the asked size's own)."""
         asked = self.asked_font_size
-        pieces = [piece.strip(" \u3000\t") for paragraph in self.source.split("\n")
-                  for piece in phrases(paragraph, self.language)]  # fmt: skip
+        pieces = [
+            piece.strip(" \u3000\t")
+            for paragraph in self.source.split("\n")
+            for piece in phrases(paragraph, self.language)
+        ]
 
         def widest(size: float) -> float:
             return max((text_width(self.font_name, size, self.bold, p) for p in pieces), default=0)

@@ -97,8 +97,17 @@ class RubyLabel(Widget):
         self._trigger = Clock.create_trigger(lambda _dt: self.reflow(), -1)
         super().__init__(**kwargs)
         self.size_hint_y = None
-        for name in ("source", "language", "overrides", "width", "font_name", "font_size",
-                     "bold", "color", "pos"):  # fmt: skip
+        for name in (
+            "source",
+            "language",
+            "overrides",
+            "width",
+            "font_name",
+            "font_size",
+            "bold",
+            "color",
+            "pos",
+        ):
             self.fbind(name, self._trigger)
         self._trigger()
 
@@ -120,9 +129,17 @@ class RubyLabel(Widget):
             line: list = []
             used = 0.0
             for phrase in cells_by_phrase(paragraph, self.language, dict(self.overrides)):
-                cells = [(base, ruby, max(self._measure(base, self.font_size),
-                                          self._measure(ruby, ruby_size) if ruby else 0))
-                         for base, ruby in phrase]  # fmt: skip
+                cells = [
+                    (
+                        base,
+                        ruby,
+                        max(
+                            self._measure(base, self.font_size),
+                            self._measure(ruby, ruby_size) if ruby else 0,
+                        ),
+                    )
+                    for base, ruby in phrase
+                ]
                 phrase_width = sum(c[2] for c in cells)
                 if line and used + phrase_width > width:
                     out.append(line)
@@ -158,11 +175,19 @@ class RubyLabel(Widget):
                 base_y = top - (number + 1) * line_height
                 for base, ruby, cell_width in line:
                     texture = self._texture(base, self.font_size)
-                    Rectangle(texture=texture, size=texture.size,
-                              pos=(int(x + (cell_width - texture.width) / 2), int(base_y)))  # fmt: skip
+                    Rectangle(
+                        texture=texture,
+                        size=texture.size,
+                        pos=(int(x + (cell_width - texture.width) / 2), int(base_y)),
+                    )
                     if ruby:
                         small = self._texture(ruby, ruby_size)
-                        Rectangle(texture=small, size=small.size,
-                                  pos=(int(x + (cell_width - small.width) / 2),
-                                       int(base_y + base_height - ruby_size * 0.1)))  # fmt: skip
+                        Rectangle(
+                            texture=small,
+                            size=small.size,
+                            pos=(
+                                int(x + (cell_width - small.width) / 2),
+                                int(base_y + base_height - ruby_size * 0.1),
+                            ),
+                        )
                     x += cell_width

@@ -69,8 +69,14 @@ def test_the_bundle_holds_content_settings_media_audio_and_a_checked_manifest(
             assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
         clips = json.loads(archive.read("audio/manifest.json"))["clips"]
     assert manifest["version"] == result.version and manifest["sample_settings"] is True
-    assert {"guides/copy.yaml", "guides/old-voucher.yaml", "lessons/intro-01-power.yaml",
-            "faq/koseki-juminhyo.yaml", "settings.yaml", "media/card.svg"} <= set(names)  # fmt: skip
+    assert {
+        "guides/copy.yaml",
+        "guides/old-voucher.yaml",
+        "lessons/intro-01-power.yaml",
+        "faq/koseki-juminhyo.yaml",
+        "settings.yaml",
+        "media/card.svg",
+    } <= set(names)
     assert [clip["text"] for clip in clips.values()] == ["アプリを開きます。"]
     assert all(f"audio/{name}" in names for name in clips)
     assert result.missing_audio > 0
@@ -91,9 +97,16 @@ def test_the_bundle_command_reports_version_and_missing_audio(
 ) -> None:
     result = CliRunner().invoke(
         content,
-        ["bundle", "--dir", str(content_dir), "--out", str(tmp_path / "out"),
-         "--cache", str(tmp_path / "empty-cache")],
-    )  # fmt: skip
+        [
+            "bundle",
+            "--dir",
+            str(content_dir),
+            "--out",
+            str(tmp_path / "out"),
+            "--cache",
+            str(tmp_path / "empty-cache"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "texts have no audio yet" in result.output
     assert len(list((tmp_path / "out").glob("tsunagu-content-*.zip"))) == 1

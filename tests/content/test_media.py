@@ -23,8 +23,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def illustrated_steps() -> list[tuple[str, int, str]]:
     catalog = load_catalog()
-    return [(guide.id, n, step.illustration) for guide in catalog.guides.values()
-            for n, step in enumerate(guide.steps, start=1) if step.illustration]  # fmt: skip
+    return [
+        (guide.id, n, step.illustration)
+        for guide in catalog.guides.values()
+        for n, step in enumerate(guide.steps, start=1)
+        if step.illustration
+    ]
 
 
 def test_every_active_guide_has_at_least_two_illustrated_steps() -> None:

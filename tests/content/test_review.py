@@ -71,15 +71,18 @@ def test_a_checked_date_in_the_future_is_an_error(content_dir, frozen_clock) -> 
 #: (what an author wrote instead of the valid metadata, every problem expected)
 METADATA_MISTAKES = {
     "no checked": (
-        "checked: 2026-06-01\n", "",
+        "checked: 2026-06-01\n",
+        "",
         ["guides/copy.yaml:1: the file has no 'checked'"],
     ),
     "checked not a date": (
-        "checked: 2026-06-01\n", "checked: June 2026\n",
+        "checked: 2026-06-01\n",
+        "checked: June 2026\n",
         ["guides/copy.yaml:58: checked must be a date written YYYY-MM-DD, e.g. 2026-12-01"],
     ),
     "no sources": (
-        "sources:\n  - title: マイナポータル（デジタル庁）\n    url: https://myna.go.jp/\n", "",
+        "sources:\n  - title: マイナポータル（デジタル庁）\n    url: https://myna.go.jp/\n",
+        "",
         ["guides/copy.yaml:1: the file has no 'sources'"],
     ),
     "empty sources": (
@@ -88,20 +91,27 @@ METADATA_MISTAKES = {
         ["guides/copy.yaml:59: sources needs at least 1 items, found 0"],
     ),
     "source without https": (
-        "    url: https://myna.go.jp/\n", "    url: http://myna.go.jp/\n",
-        ["guides/copy.yaml:61: source 1 url must be a public https:// address, "
-         "not 'http://myna.go.jp/'"],
+        "    url: https://myna.go.jp/\n",
+        "    url: http://myna.go.jp/\n",
+        [
+            "guides/copy.yaml:61: source 1 url must be a public https:// address, "
+            "not 'http://myna.go.jp/'"
+        ],
     ),
     "source without title": (
-        "  - title: マイナポータル（デジタル庁）\n    url", "  - url",
+        "  - title: マイナポータル（デジタル庁）\n    url",
+        "  - url",
         ["guides/copy.yaml:60: source 1 has no 'title'"],
     ),
     "reviewed unknown language": (
-        "reviewed: [ja, en]", "reviewed: [ja, zh]",
-        ["guides/copy.yaml:62: reviewed lists 'zh', which is not one of: "
-         "ja, ja-easy, en, zh-Hans, ko"],
+        "reviewed: [ja, en]",
+        "reviewed: [ja, zh]",
+        [
+            "guides/copy.yaml:62: reviewed lists 'zh', which is not one of: "
+            "ja, ja-easy, en, zh-Hans, ko"
+        ],
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("mistake", METADATA_MISTAKES, ids=list(METADATA_MISTAKES))

@@ -43,14 +43,16 @@ CANNED_MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x00" + bytes(64)
 
 
 def soxi_seconds(path: Path) -> float:
-    return float(subprocess.run(["soxi", "-D", str(path)], capture_output=True,
-                                text=True, check=True).stdout)  # fmt: skip
+    return float(
+        subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def rms(path: Path) -> float:
     """RMS amplitude of a clip as sox measures it (sox prints `stat` on stderr)."""
-    out = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True,
-                         check=True).stderr  # fmt: skip
+    out = subprocess.run(
+        ["sox", str(path), "-n", "stat"], capture_output=True, text=True, check=True
+    ).stderr
     line = next(x for x in out.splitlines() if x.startswith("RMS     amplitude"))
     return float(line.split(":")[1])
 
@@ -175,8 +177,18 @@ def test_a_second_run_with_nothing_changed_synthesises_nothing(
     content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", unreachable([]))
-    args = ["speech", "--dir", str(content_dir), "--cache", str(tmp_path / "audio"),
-            "--lang", "ja", "--speed", "normal", "--quiet"]  # fmt: skip
+    args = [
+        "speech",
+        "--dir",
+        str(content_dir),
+        "--cache",
+        str(tmp_path / "audio"),
+        "--lang",
+        "ja",
+        "--speed",
+        "normal",
+        "--quiet",
+    ]
     first = CliRunner().invoke(content, args)
     assert first.exit_code == 0, first.output
     total = len(utterances(load_catalog(content_dir), ["ja"], ["normal"]))
@@ -236,9 +248,17 @@ def test_a_full_disk_is_one_clear_message_and_keeps_the_clips_made(
     monkeypatch.setattr(OfflineEngine, "synthesise", fill_up)
     result = CliRunner().invoke(
         content,
-        ["speech", "--engine", "offline", "--dir", str(content_dir),
-         "--cache", str(tmp_path / "audio"), "--quiet"],
-    )  # fmt: skip
+        [
+            "speech",
+            "--engine",
+            "offline",
+            "--dir",
+            str(content_dir),
+            "--cache",
+            str(tmp_path / "audio"),
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 1
     assert "cannot be written: No space left on device." in result.output
     assert "Traceback" not in result.output

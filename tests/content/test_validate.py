@@ -21,57 +21,87 @@ SETTINGS = "settings.sample.yaml"
 #: (file, text in the valid fixture, what an author typed instead, every problem expected)
 MISTAKES: dict[str, tuple[str, str, str, list[str]]] = {
     "yaml syntax": (
-        GUIDE, "  ja: 住民票の写しを申し込む\n", "  ja: 住民票の写し: 申し込む\n",
+        GUIDE,
+        "  ja: 住民票の写しを申し込む\n",
+        "  ja: 住民票の写し: 申し込む\n",
         ["guides/copy.yaml:6: the YAML cannot be read: mapping values are not allowed here"],
     ),
     "duplicate key": (
-        GUIDE, "category: certificates\n", "category: certificates\nstatus: withdrawn\n",
+        GUIDE,
+        "category: certificates\n",
+        "category: certificates\nstatus: withdrawn\n",
         ["guides/copy.yaml:5: the file has the key 'status' twice (first at line 3)"],
     ),
     "typo in a key": (
-        GUIDE, "for_whom:\n", "for_whome:\n",
-        ["guides/copy.yaml:1: the file has no 'for_whom'",
-         "guides/copy.yaml:9: the file has an unknown key 'for_whome' (did you mean 'for_whom'?)"],
+        GUIDE,
+        "for_whom:\n",
+        "for_whome:\n",
+        [
+            "guides/copy.yaml:1: the file has no 'for_whom'",
+            "guides/copy.yaml:9: the file has an unknown key 'for_whome' (did you mean 'for_whom'?)",
+        ],
     ),
     "typo in a step key": (
-        GUIDE, "    screen:\n", "    screan:\n",
+        GUIDE,
+        "    screen:\n",
+        "    screan:\n",
         ["guides/copy.yaml:32: step 1 has an unknown key 'screan' (did you mean 'screen'?)"],
     ),
     "step without ja": (
-        GUIDE, "      ja: カードをスマホに当てます。\n", "",
+        GUIDE,
+        "      ja: カードをスマホに当てます。\n",
+        "",
         ["guides/copy.yaml:41: step 3 has no ja text"],
     ),
     "title without ja-easy": (
-        GUIDE, "  ja-easy: じゅうみんひょうを　もうしこむ\n", "",
+        GUIDE,
+        "  ja-easy: じゅうみんひょうを　もうしこむ\n",
+        "",
         ["guides/copy.yaml:5: title has no ja-easy text"],
     ),
     "unknown language": (
-        GUIDE, "  ja-easy: じゅうみんひょうを　もうしこむ\n", "  jp-easy: じゅうみんひょうを　もうしこむ\n",
-        ["guides/copy.yaml:5: title has no ja-easy text",
-         "guides/copy.yaml:7: title has an unknown key 'jp-easy' (did you mean 'ja-easy'?)"],
+        GUIDE,
+        "  ja-easy: じゅうみんひょうを　もうしこむ\n",
+        "  jp-easy: じゅうみんひょうを　もうしこむ\n",
+        [
+            "guides/copy.yaml:5: title has no ja-easy text",
+            "guides/copy.yaml:7: title has an unknown key 'jp-easy' (did you mean 'ja-easy'?)",
+        ],
     ),
     "empty text": (
-        GUIDE, "      en: Enter your PIN.\n", "      en: ''\n",
+        GUIDE,
+        "      en: Enter your PIN.\n",
+        "      en: ''\n",
         ["guides/copy.yaml:40: step 2 has an empty en text"],
     ),
     "id is not the file name": (
-        GUIDE, "id: copy\n", "id: copie\n",
+        GUIDE,
+        "id: copy\n",
+        "id: copie\n",
         ["guides/copy.yaml:1: id 'copie' must equal the file name 'copy'"],
     ),
     "id with capitals": (
-        GUIDE, "id: copy\n", "id: Copy\n",
+        GUIDE,
+        "id: copy\n",
+        "id: Copy\n",
         ["guides/copy.yaml:1: id 'Copy' may use only a-z, 0-9 and '-'"],
     ),
     "wrong kind": (
-        GUIDE, "kind: guide\n", "kind: lesson\n",
+        GUIDE,
+        "kind: guide\n",
+        "kind: lesson\n",
         ["guides/copy.yaml:2: kind is 'lesson' but files in this folder must say 'guide'"],
     ),
     "status outside the enum": (
-        GUIDE, "status: active\n", "status: retired\n",
+        GUIDE,
+        "status: active\n",
+        "status: retired\n",
         ["guides/copy.yaml:3: status is 'retired', which is not one of: active, withdrawn"],
     ),
     "duration zero": (
-        GUIDE, "duration_minutes: 10\n", "duration_minutes: 0\n",
+        GUIDE,
+        "duration_minutes: 10\n",
+        "duration_minutes: 0\n",
         ["guides/copy.yaml:13: duration_minutes must be a whole number greater than 0"],
     ),
     "too few steps": (
@@ -82,72 +112,118 @@ MISTAKES: dict[str, tuple[str, str, str, list[str]]] = {
         ["guides/copy.yaml:27: steps needs at least 3 items, found 2"],
     ),
     "duplicate checklist id": (
-        GUIDE, "  - id: pin\n", "  - id: card\n",
+        GUIDE,
+        "  - id: pin\n",
+        "  - id: card\n",
         ["guides/copy.yaml:25: checklist id 'card' is used twice (first at line 23)"],
     ),
     "unknown lesson": (
-        GUIDE, "[intro-01-power]", "[intro-09-nothing]",
+        GUIDE,
+        "[intro-01-power]",
+        "[intro-09-nothing]",
         ["guides/copy.yaml:53: there is no lesson 'intro-09-nothing'"],
     ),
     "missing illustration": (
-        GUIDE, "media/card.svg", "media/cards.svg",
+        GUIDE,
+        "media/card.svg",
+        "media/cards.svg",
         ["guides/copy.yaml:36: step 1 illustration media/cards.svg does not exist"],
     ),
     "illustration outside media": (
-        GUIDE, "media/card.svg", "media/../settings.sample.yaml",
-        ["guides/copy.yaml:36: step 1 illustration must be a file under media/, "
-         "not 'media/../settings.sample.yaml'"],
+        GUIDE,
+        "media/card.svg",
+        "media/../settings.sample.yaml",
+        [
+            "guides/copy.yaml:36: step 1 illustration must be a file under media/, "
+            "not 'media/../settings.sample.yaml'"
+        ],
     ),
     "unknown placeholder": (
-        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees.kopy}円です。\n",
-        ["guides/copy.yaml:15: fee (ja) uses the placeholder {fees.kopy}, "
-         "which is not a value in settings.sample.yaml"],
+        GUIDE,
+        "  ja: １通{fees.copy}円です。\n",
+        "  ja: １通{fees.kopy}円です。\n",
+        [
+            "guides/copy.yaml:15: fee (ja) uses the placeholder {fees.kopy}, "
+            "which is not a value in settings.sample.yaml"
+        ],
     ),
     "placeholder naming a group": (
-        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees}円です。\n",
-        ["guides/copy.yaml:15: fee (ja) uses the placeholder {fees}, "
-         "which is not a value in settings.sample.yaml"],
+        GUIDE,
+        "  ja: １通{fees.copy}円です。\n",
+        "  ja: １通{fees}円です。\n",
+        [
+            "guides/copy.yaml:15: fee (ja) uses the placeholder {fees}, "
+            "which is not a value in settings.sample.yaml"
+        ],
     ),
     "stray brace": (
-        GUIDE, "  ja: １通{fees.copy}円です。\n", "  ja: １通{fees.copy円です。\n",
-        ["guides/copy.yaml:15: fee (ja) has a brace that is not a placeholder like "
-         "{fees.juminhyo_online}"],
+        GUIDE,
+        "  ja: １通{fees.copy}円です。\n",
+        "  ja: １通{fees.copy円です。\n",
+        [
+            "guides/copy.yaml:15: fee (ja) has a brace that is not a placeholder like "
+            "{fees.juminhyo_online}"
+        ],
     ),
     "http hand-off": (
-        GUIDE, '  url: "{urls.copy}"\n', "  url: http://example.lg.jp/copy\n",
-        ["guides/copy.yaml:50: handoff url must be a placeholder like {urls.juminhyo} "
-         "or an https:// URL"],
+        GUIDE,
+        '  url: "{urls.copy}"\n',
+        "  url: http://example.lg.jp/copy\n",
+        [
+            "guides/copy.yaml:50: handoff url must be a placeholder like {urls.juminhyo} "
+            "or an https:// URL"
+        ],
     ),
     "hand-off placeholder to http": (
-        GUIDE, '  url: "{urls.copy}"\n', '  url: "{urls.plain}"\n',
-        ["guides/copy.yaml:50: handoff url {urls.plain} is 'http://example.lg.jp/insecure' "
-         "in the settings, not an https:// URL"],
+        GUIDE,
+        '  url: "{urls.copy}"\n',
+        '  url: "{urls.plain}"\n',
+        [
+            "guides/copy.yaml:50: handoff url {urls.plain} is 'http://example.lg.jp/insecure' "
+            "in the settings, not an https:// URL"
+        ],
     ),
     "sentence without 。": (
-        GUIDE, "      ja: アプリを開きます。\n", "      ja: アプリを開きます\n",
+        GUIDE,
+        "      ja: アプリを開きます。\n",
+        "      ja: アプリを開きます\n",
         ["guides/copy.yaml:29: warning: step 1 (ja) does not end its sentence with 。"],
     ),
     "furigana in romaji": (
-        GUIDE, "  写し: うつし\n", "  写し: utsushi\n",
+        GUIDE,
+        "  写し: うつし\n",
+        "  写し: utsushi\n",
         ["guides/copy.yaml:56: furigana for '写し' must be a reading written in kana"],
     ),
     "unknown guide in the FAQ": (
-        FAQ, "    guide: copy\n", "    guide: copi\n",
+        FAQ,
+        "    guide: copy\n",
+        "    guide: copi\n",
         ["faq/koseki-juminhyo.yaml:8: there is no guide 'copi'"],
     ),
     "duplicate question id": (
-        FAQ, "  - id: time\n", "  - id: fee\n",
+        FAQ,
+        "  - id: time\n",
+        "  - id: fee\n",
         ["faq/koseki-juminhyo.yaml:13: question id 'fee' is used twice (first at line 5)"],
     ),
     "variant for a device the lesson does not cover": (
-        LESSON, "devices: [iphone, android]\n", "devices: [android]\n",
-        ["lessons/intro-01-power.yaml:13: step 1 has a variant for 'iphone', "
-         "which is not in devices"],
+        LESSON,
+        "devices: [iphone, android]\n",
+        "devices: [android]\n",
+        [
+            "lessons/intro-01-power.yaml:13: step 1 has a variant for 'iphone', "
+            "which is not in devices"
+        ],
     ),
     "unknown device": (
-        LESSON, "devices: [iphone, android]\n", "devices: [iphone, android, galaxy]\n",
-        ["lessons/intro-01-power.yaml:9: device is 'galaxy', which is not one of: "
-         "iphone, android, senior"],
+        LESSON,
+        "devices: [iphone, android]\n",
+        "devices: [iphone, android, galaxy]\n",
+        [
+            "lessons/intro-01-power.yaml:9: device is 'galaxy', which is not one of: "
+            "iphone, android, senior"
+        ],
     ),
     "too few can_do": (
         LESSON,
@@ -156,28 +232,39 @@ MISTAKES: dict[str, tuple[str, str, str, list[str]]] = {
         ["lessons/intro-01-power.yaml:17: can_do needs at least 2 items, found 1"],
     ),
     "intro lesson without order": (
-        LESSON, "order: 1\n", "",
+        LESSON,
+        "order: 1\n",
+        "",
         ["lessons/intro-01-power.yaml:3: an intro lesson needs an 'order'"],
     ),
     "level outside the enum": (
-        LESSON, "level: beginner\n", "level: expert\n",
-        ["lessons/intro-01-power.yaml:4: level is 'expert', which is not one of: "
-         "beginner, basic, practical, advanced"],
+        LESSON,
+        "level: beginner\n",
+        "level: expert\n",
+        [
+            "lessons/intro-01-power.yaml:4: level is 'expert', which is not one of: "
+            "beginner, basic, practical, advanced"
+        ],
     ),
     "lesson without en": (
-        LESSON, "title: {ja: 電源を入れる, en: Turning the phone on}\n",
+        LESSON,
+        "title: {ja: 電源を入れる, en: Turning the phone on}\n",
         "title: {ja: 電源を入れる}\n",
         ["lessons/intro-01-power.yaml:6: title has no en text"],
     ),
     "duplicate settings key": (
-        SETTINGS, "urls:\n", "fees:\n  copy: 400\nurls:\n",
+        SETTINGS,
+        "urls:\n",
+        "fees:\n  copy: 400\nurls:\n",
         ["settings.sample.yaml:7: the settings file has the key 'fees' twice (first at line 5)"],
     ),
     "settings without the sample flag": (
-        SETTINGS, "sample: true\n", "",
+        SETTINGS,
+        "sample: true\n",
+        "",
         ["settings.sample.yaml:1: the settings must say 'sample: true' or 'sample: false'"],
     ),
-}  # fmt: skip
+}
 
 
 def reported(root: Path) -> list[str]:

@@ -8,14 +8,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SESSION = {
     "id": 12,
-    "course": {"code": "intro-iphone", "title": "スマホ入門（iPhone）",
-               "titles": {"en": "Smartphone introduction (iPhone)"}, "kind": "intro",
-               "device_track": "iphone"},  # fmt: skip
+    "course": {
+        "code": "intro-iphone",
+        "title": "スマホ入門（iPhone）",
+        "titles": {"en": "Smartphone introduction (iPhone)"},
+        "kind": "intro",
+        "device_track": "iphone",
+    },
     "venue": {"name": "中央図書館 2階 研修室", "names": {"en": "Central Library, 2F"}},
-    "starts_at": "2026-12-03T01:00:00Z", "ends_at": "2026-12-03T02:30:00Z",
-    "capacity": 10, "seats_left": 3, "booking_mode": "first_come",
+    "starts_at": "2026-12-03T01:00:00Z",
+    "ends_at": "2026-12-03T02:30:00Z",
+    "capacity": 10,
+    "seats_left": 3,
+    "booking_mode": "first_come",
     "application_deadline": None,
-}  # fmt: skip
+}
 
 
 class FakeApi:
@@ -81,9 +88,13 @@ class FakeApi:
                 return 201, self.registrations[key]
             if body.get("session_id") != SESSION["id"]:
                 return 409, {"error": "session_not_open", "message": "closed"}
-            answer = {"status": "confirmed", "position": None,
-                      "code": f"AB{len(self.registrations) + 2:04d}",
-                      "qr_token": "t" * 20, "session_id": body["session_id"]}  # fmt: skip
+            answer = {
+                "status": "confirmed",
+                "position": None,
+                "code": f"AB{len(self.registrations) + 2:04d}",
+                "qr_token": "t" * 20,
+                "session_id": body["session_id"],
+            }
             self.registrations[key] = answer
             self.bookings[key] = body
             return 201, answer

@@ -124,8 +124,9 @@ def break_the_floors() -> None:
     """FLOORS_BREAK=1: sizes under every floor, to see the checks catch them."""
     from kiosk import theme
 
-    theme.SIZES["large"] = theme.Sizes(body=24, heading=40, button=24, button_height=60,
-                                       bar_height=70)  # fmt: skip
+    theme.SIZES["large"] = theme.Sizes(
+        body=24, heading=40, button=24, button_height=60, bar_height=70
+    )
 
 
 def signature(app) -> tuple:
@@ -176,8 +177,11 @@ def dump(root, depth: int = 0, limit: int = 4) -> None:
     if depth > limit:
         return
     text = (getattr(root, "source", "") or getattr(root, "text", "") or "")[:24]
-    print("  " * depth + f"{type(root).__name__} {root.x:.0f},{root.y:.0f} "
-          f"{root.width:.0f}x{root.height:.0f} {text!r}", file=sys.__stderr__)  # fmt: skip
+    print(
+        "  " * depth + f"{type(root).__name__} {root.x:.0f},{root.y:.0f} "
+        f"{root.width:.0f}x{root.height:.0f} {text!r}",
+        file=sys.__stderr__,
+    )
     for child in reversed(root.children):
         dump(child, depth + 1, limit)
 
@@ -269,9 +273,11 @@ def main() -> None:
         if wanted_shot(kind, language, size) and not shoot(_OUT / f"{name}.png"):
             results[name].append("the screenshot was not written")
         if os.environ.get("FLOORS_TIMING"):
-            print(f"{name} rounds {rounds} settle {checked - began:.2f} "
-                  f"check {shot - checked:.2f} shot {time.monotonic() - shot:.2f}",
-                  file=sys.__stderr__)  # fmt: skip
+            print(
+                f"{name} rounds {rounds} settle {checked - began:.2f} "
+                f"check {shot - checked:.2f} shot {time.monotonic() - shot:.2f}",
+                file=sys.__stderr__,
+            )
     (_OUT / f"problems-{WIDTH}x{HEIGHT}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1)
     )

@@ -73,8 +73,16 @@ def shots(out: Path, cases: list[str], catalog) -> list[Shot]:
                     topic.questions, key=lambda q: len(q.a.get(language))
                 ).id
             printer = "kiosk-printer" if name == "handoff-printer" else "none"
-            batch.append(Shot(out / f"guides-{name}-{language}-{size}.png", screen, params,
-                              language, size, setup=lambda app, p=printer: set_printer(app, p)))  # fmt: skip
+            batch.append(
+                Shot(
+                    out / f"guides-{name}-{language}-{size}.png",
+                    screen,
+                    params,
+                    language,
+                    size,
+                    setup=lambda app, p=printer: set_printer(app, p),
+                )
+            )
     return batch
 
 

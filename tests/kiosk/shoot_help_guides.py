@@ -66,20 +66,38 @@ def _kana(app) -> None:
 
 
 def shots(out: Path) -> list[Shot]:
-    wait = {"message": "A staff member is on the way.",
-            "detail": "This screen stays until a staff member comes. You may sit down."}  # fmt: skip
+    wait = {
+        "message": "A staff member is on the way.",
+        "detail": "This screen stays until a staff member comes. You may sit down.",
+    }
     return [
         Shot(out / "please-wait-ja.png", "notice", wait, "ja", "large", _waiting),
         Shot(out / "please-wait-ja-easy.png", "notice", wait, "ja-easy", "large", _waiting),
-        Shot(out / "step-handoff-qr-ja.png", "guide", {"guide_id": "juminhyo", "step": 1},
-             "ja", "large"),
-        Shot(out / "step-glossary-nfc-ja.png", "guide",
-             {"guide_id": "mynaportal-login", "step": 2}, "ja", "large", _glossary_open),
-        Shot(out / "checklist-before-start-ja.png", "guide_checklist",
-             {"guide_id": "juminhyo"}, "ja", "large"),
+        Shot(
+            out / "step-handoff-qr-ja.png",
+            "guide",
+            {"guide_id": "juminhyo", "step": 1},
+            "ja",
+            "large",
+        ),
+        Shot(
+            out / "step-glossary-nfc-ja.png",
+            "guide",
+            {"guide_id": "mynaportal-login", "step": 2},
+            "ja",
+            "large",
+            _glossary_open,
+        ),
+        Shot(
+            out / "checklist-before-start-ja.png",
+            "guide_checklist",
+            {"guide_id": "juminhyo"},
+            "ja",
+            "large",
+        ),
         Shot(out / "kana-large.png", "name", {}, "ja", "large", _kana),
         Shot(out / "kana-extra-large.png", "name", {}, "ja", "extra-large", _kana),
-    ]  # fmt: skip
+    ]
 
 
 def main() -> None:

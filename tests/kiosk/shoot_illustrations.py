@@ -25,8 +25,15 @@ from kiosk.screenshot import Shot, shoot_then_stop  # noqa: E402
 from tests.kiosk.shoot_guides import overlaps  # noqa: E402
 
 #: (guide, 1-based step): one or two illustrated steps of each guide, and one without
-STEPS = [("juminhyo", 2), ("juminhyo", 9), ("mynaportal-login", 5), ("paypay-tax", 5),
-         ("seijinshiki", 4), ("counter-cashless", 9), ("koseki", 6)]  # fmt: skip
+STEPS = [
+    ("juminhyo", 2),
+    ("juminhyo", 9),
+    ("mynaportal-login", 5),
+    ("paypay-tax", 5),
+    ("seijinshiki", 4),
+    ("counter-cashless", 9),
+    ("koseki", 6),
+]
 DEFAULT_CASES = ["ja:large", "ja:extra-large", "en:large", "en:extra-large"]
 
 
@@ -85,8 +92,9 @@ def main() -> None:
         for guide_id, step in STEPS:
             name = f"steps-{guide_id}-{step}-{language}-{size}.png"
             names.append(name)
-            shots.append(Shot(out / name, "guide", {"guide_id": guide_id, "step": step},
-                              language, size))  # fmt: skip
+            shots.append(
+                Shot(out / name, "guide", {"guide_id": guide_id, "step": step}, language, size)
+            )
     import kiosk.checks
 
     plain = kiosk.checks.problems

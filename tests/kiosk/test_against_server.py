@@ -27,8 +27,12 @@ from tests.web.conftest import (  # noqa: E402, F401 - fixtures used by name
 
 @pytest.fixture
 def server(database, tmp_path):
-    app = build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                    AUDIO_CACHE_DIR=str(tmp_path / "audio"))  # fmt: skip
+    app = build_app(
+        database,
+        tmp_path,
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -39,8 +43,9 @@ def server(database, tmp_path):
 @pytest.fixture
 def token(database):
     with database.write() as db:
-        return kiosk_service.create_kiosk(db, name="lib-1", location="中央図書館",
-                                          actor=Actor.cli())[1]  # fmt: skip
+        return kiosk_service.create_kiosk(
+            db, name="lib-1", location="中央図書館", actor=Actor.cli()
+        )[1]
 
 
 def registrations(database) -> int:
@@ -48,20 +53,33 @@ def registrations(database) -> int:
         return db.scalar(select(func.count()).select_from(Registration))
 
 
-def test_a_kiosk_booking_reaches_the_server_once_even_after_a_crash(server, token, database,
-                                                                    tmp_path, monkeypatch,
-                                                                    request):  # fmt: skip
+def test_a_kiosk_booking_reaches_the_server_once_even_after_a_crash(
+    server, token, database, tmp_path, monkeypatch, request
+):
     town = request.getfixturevalue("ward")
     client = ApiClient(server, token, timeout=10)
     sessions = client.sessions()
     session = next(s for s in sessions if s["id"] == town.session_id)
-    visit = Visit(session=session, reading="サトウ\u3000ユウコ", phone_digits="09011112222",
-                  era="昭和", year_digits="25", birth_year=1950)  # fmt: skip
+    visit = Visit(
+        session=session,
+        reading="サトウ\u3000ユウコ",
+        phone_digits="09011112222",
+        era="昭和",
+        year_digits="25",
+        birth_year=1950,
+    )
     box = Outbox(tmp_path / "outbox")
     box.put("booking", visit.booking(), key=visit.confirm())
     box.put("help", {"screen": "confirm", "language": "ja"})
-    box.put("event", {"kind": "booking_started", "at": "2026-11-26T00:00:00Z", "language": "ja",
-                      "text_size": "large"})  # fmt: skip
+    box.put(
+        "event",
+        {
+            "kind": "booking_started",
+            "at": "2026-11-26T00:00:00Z",
+            "language": "ja",
+            "text_size": "large",
+        },
+    )
 
     def power_cut(self, entry_id):
         raise SystemExit("power cut after the server answered")
@@ -81,16 +99,20 @@ def test_a_kiosk_booking_reaches_the_server_once_even_after_a_crash(server, toke
     assert "server_time" in client.heartbeat("0.1.0", "test")
 
 
-def test_the_server_down_during_a_booking_then_back_books_exactly_once(database, tmp_path,
-                                                                       request):  # fmt: skip
+def test_the_server_down_during_a_booking_then_back_books_exactly_once(database, tmp_path, request):
     """Server stopped while a resident books: the booking waits (pending); when the server
     is back on the same database, the outbox delivers it once, with the same key."""
     town = request.getfixturevalue("ward")
     with database.write() as db:
-        token = kiosk_service.create_kiosk(db, name="lib-2", location="東地域センター",
-                                           actor=Actor.cli())[1]  # fmt: skip
-    app = build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                    AUDIO_CACHE_DIR=str(tmp_path / "audio"))  # fmt: skip
+        token = kiosk_service.create_kiosk(
+            db, name="lib-2", location="東地域センター", actor=Actor.cli()
+        )[1]
+    app = build_app(
+        database,
+        tmp_path,
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
 
     def serve(port: int = 0):
         httpd = make_server("127.0.0.1", port, app, threaded=True)
@@ -104,8 +126,14 @@ def test_the_server_down_during_a_booking_then_back_books_exactly_once(database,
     first.shutdown()
     first.server_close()  # the server is gone: connections are refused from here on
 
-    visit = Visit(session=session, reading="タナカ\u3000ミノル", phone_digits="09033334444",
-                  era="昭和", year_digits="20", birth_year=1945)  # fmt: skip
+    visit = Visit(
+        session=session,
+        reading="タナカ\u3000ミノル",
+        phone_digits="09033334444",
+        era="昭和",
+        year_digits="20",
+        birth_year=1945,
+    )
     box = Outbox(tmp_path / "outbox")
     box.put("booking", visit.booking(), key=visit.confirm())
     assert [d.outcome for d in box.flush(client, force=True)] == ["pending"]

@@ -50,8 +50,9 @@ def live(tmp_path):
             device_track="iphone",
             actor=Actor.cli(),
         )
-        venue = venues.create_venue(db, name="中央図書館", kind="library", capacity=20,
-                                    actor=Actor.cli())  # fmt: skip
+        venue = venues.create_venue(
+            db, name="中央図書館", kind="library", capacity=20, actor=Actor.cli()
+        )
         starts = utcnow() + timedelta(days=7)
         session_id = sessions.create_session(
             db,
@@ -62,11 +63,19 @@ def live(tmp_path):
             capacity=10,
             actor=Actor.cli(),
         ).id
-        token = kiosk_service.create_kiosk(db, name="lib-1", location="中央図書館",
-                                           actor=Actor.cli())[1]  # fmt: skip
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database,
-                      "WTF_CSRF_ENABLED": False, "CONTENT_BUNDLE_DIR": str(tmp_path / "bundles"),
-                      "AUDIO_CACHE_DIR": str(tmp_path / "audio")})  # fmt: skip
+        token = kiosk_service.create_kiosk(
+            db, name="lib-1", location="中央図書館", actor=Actor.cli()
+        )[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE": database,
+            "WTF_CSRF_ENABLED": False,
+            "CONTENT_BUNDLE_DIR": str(tmp_path / "bundles"),
+            "AUDIO_CACHE_DIR": str(tmp_path / "audio"),
+        }
+    )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -79,8 +88,13 @@ def live(tmp_path):
 def test_a_touch_booking_lands_in_the_database_once_with_the_code_shown(live, tmp_path):
     url, token, database, session_id = live
     out = tmp_path / "seen.json"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -93,7 +107,7 @@ def test_a_touch_booking_lands_in_the_database_once_with_the_code_shown(live, tm
             str(out),
             url,
             token,
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,

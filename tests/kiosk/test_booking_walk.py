@@ -20,8 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):
     out = tmp_path_factory.mktemp("walk") / "seen.json"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out.parent / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out.parent / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -32,7 +37,7 @@ def walk(tmp_path_factory):
             "-m",
             "tests.kiosk.walk_booking",
             str(out),
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -52,9 +52,12 @@ class BundleServer:
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     return self._send(401, b'{"error": "unauthorized"}', "application/json")
                 if self.path == "/api/v1/content/bundle":
-                    info = {"version": server.version, "size": server.size,
-                            "sha256": server.sha256,
-                            "url": f"/api/v1/content/bundle/{server.version}.zip"}  # fmt: skip
+                    info = {
+                        "version": server.version,
+                        "size": server.size,
+                        "sha256": server.sha256,
+                        "url": f"/api/v1/content/bundle/{server.version}.zip",
+                    }
                     return self._send(200, json.dumps(info).encode(), "application/json")
                 if self.path == f"/api/v1/content/bundle/{server.version}.zip":
                     server.downloads += 1
@@ -65,8 +68,14 @@ class BundleServer:
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
 
-    def offer(self, version: str, files: dict[str, bytes] | None = None, *,
-              sha256: str | None = None, zip_bytes: bytes | None = None) -> None:  # fmt: skip
+    def offer(
+        self,
+        version: str,
+        files: dict[str, bytes] | None = None,
+        *,
+        sha256: str | None = None,
+        zip_bytes: bytes | None = None,
+    ) -> None:
         self.version = version
         self.zip = (
             zip_bytes
@@ -177,8 +186,12 @@ def test_idle_hands_over_a_loaded_catalog_on_the_next_idle(server, tmp_path):
     built = build_bundle(load_catalog(), AudioCache(tmp_path / "no-audio"), tmp_path / "out")
     server.offer(built.version, zip_bytes=built.path.read_bytes())
     now = [1000.0]
-    idle = IdleUpdates(ApiClient(server.url, TOKEN, timeout=5), tmp_path / "kiosk",
-                       clock=lambda: now[0], check_every=600)  # fmt: skip
+    idle = IdleUpdates(
+        ApiClient(server.url, TOKEN, timeout=5),
+        tmp_path / "kiosk",
+        clock=lambda: now[0],
+        check_every=600,
+    )
     assert idle.on_idle() is None  # starts a look in its own thread
     idle.thread.join(30)
     catalog, audio_dir, version = idle.on_idle()

@@ -11,9 +11,18 @@ from languages import translations
 from tests.test_i18n import ROOT
 
 #: what every screen shows (the bar, the home screen) and the please-wait screen
-EVERY_SCREEN = ("Back", "Start over", "Call staff", "What would you like to do?",
-                "Read aloud", "Stop", "Calling the staff…", "A staff member is on the way.",
-                "Before you start: please check", "Close")  # fmt: skip
+EVERY_SCREEN = (
+    "Back",
+    "Start over",
+    "Call staff",
+    "What would you like to do?",
+    "Read aloud",
+    "Stop",
+    "Calling the staff…",
+    "A staff member is on the way.",
+    "Before you start: please check",
+    "Close",
+)
 
 
 def test_the_kiosk_keeps_no_translations_of_its_own():

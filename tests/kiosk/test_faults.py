@@ -44,9 +44,15 @@ def _serve(url: str, port: int, slow: float, workdir: str) -> None:
     from classroom.db import Database
     from web import create_app
 
-    app = create_app({"TESTING": False, "SECRET_KEY": "test-secret", "DATABASE": Database(url),
-                      "CONTENT_BUNDLE_DIR": f"{workdir}/bundles",
-                      "AUDIO_CACHE_DIR": f"{workdir}/audio"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "test-secret",
+            "DATABASE": Database(url),
+            "CONTENT_BUNDLE_DIR": f"{workdir}/bundles",
+            "AUDIO_CACHE_DIR": f"{workdir}/audio",
+        }
+    )
     inner = app.wsgi_app
 
     def held_back(environ, start_response):
@@ -110,15 +116,18 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
         touch.touch_up()
 
     with FakeApi() as api:
-        app = KioskApp(config=KioskConfig(server=api.url, token="secret", data_dir=work / "data"),
-                       catalog=load_catalog())  # fmt: skip
+        app = KioskApp(
+            config=KioskConfig(server=api.url, token="secret", data_dir=work / "data"),
+            catalog=load_catalog(),
+        )
 
         def widgets(kind):
             return [w for w in app.root.current_screen.walk(restrict=True) if isinstance(w, kind)]
 
         def open_screen(_dt):
-            name, params, setup = screenshot_setup("guide" if mode == "step" else "confirm",
-                                                   guide_id="juminhyo")  # fmt: skip
+            name, params, setup = screenshot_setup(
+                "guide" if mode == "step" else "confirm", guide_id="juminhyo"
+            )
             if setup is not None:
                 setup(app)
             app.show(name, **params)
@@ -137,13 +146,15 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
             # the speech bar (in the NavBar) says why, where 読み上げ would stand
             notice = widgets(SpeechBar)[0]
             why = notice.ids.why
-            seen.update(screen=app.root.current, counter=getattr(screen, "counter", ""),
-                        text=getattr(screen, "step_text", "") or repr(getattr(screen, "rows", "")),
-                        notice_shown=bool(notice.reason) and why.parent is not None
-                        and why.height > 0,
-                        notice_text=why.source,
-                        notice_on_screen=why.y >= 0 and why.top <= Window.height,
-                        problems=problems(app.root, Window.size))  # fmt: skip
+            seen.update(
+                screen=app.root.current,
+                counter=getattr(screen, "counter", ""),
+                text=getattr(screen, "step_text", "") or repr(getattr(screen, "rows", "")),
+                notice_shown=bool(notice.reason) and why.parent is not None and why.height > 0,
+                notice_text=why.source,
+                notice_on_screen=why.y >= 0 and why.top <= Window.height,
+                problems=problems(app.root, Window.size),
+            )
             shot.parent.mkdir(parents=True, exist_ok=True)
             written = Window.screenshot(name=str(shot.with_name(f".{shot.stem}-x.png")))
             if written and os.path.exists(written):
@@ -169,9 +180,13 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
                 Clock.schedule_once(lambda _dt: done(before, started), 0.2)
                 return
             screen = app.root.current_screen
-            seen.update(counter_after=getattr(screen, "counter", ""), screen_after=app.root.current,
-                        notice_after=bool(widgets(SpeechBar)) and bool(widgets(SpeechBar)[0].reason),
-                        booked=len(api.registrations), log_lines=lines)  # fmt: skip
+            seen.update(
+                counter_after=getattr(screen, "counter", ""),
+                screen_after=app.root.current,
+                notice_after=bool(widgets(SpeechBar)) and bool(widgets(SpeechBar)[0].reason),
+                booked=len(api.registrations),
+                log_lines=lines,
+            )
             out.write_text(json.dumps(seen, ensure_ascii=False))
             app.stop()
 
@@ -223,8 +238,11 @@ def server_url(database, request) -> str:
     if database.dialect == "sqlite":
         return database.url
     schema = request.getfixturevalue("pg_schema")
-    return make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema.name}"}) \
-        .render_as_string(hide_password=False)  # fmt: skip
+    return (
+        make_url(PG_URL)
+        .update_query_dict({"options": f"-csearch_path={schema.name}"})
+        .render_as_string(hide_password=False)
+    )
 
 
 def free_port() -> int:
@@ -244,7 +262,7 @@ def start_server(url: str, port: int, slow: float, workdir: Path) -> subprocess.
             str(port),
             str(slow),
             str(workdir),
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -273,8 +291,11 @@ def wait_for(condition, seconds: float) -> bool:
 
 def registrations_by_reading(database) -> dict[str, list[str]]:
     with database.read() as db:
-        rows = db.execute(select(Participant.reading, Registration.code)
-                          .join(Registration, Registration.participant_id == Participant.id))  # fmt: skip
+        rows = db.execute(
+            select(Participant.reading, Registration.code).join(
+                Registration, Registration.participant_id == Participant.id
+            )
+        )
         found: dict[str, list[str]] = {}
         for reading, code in rows:
             found.setdefault(reading, []).append(code)
@@ -282,13 +303,14 @@ def registrations_by_reading(database) -> dict[str, list[str]]:
 
 
 def test_the_server_killed_during_five_bookings_from_two_kiosks_books_each_once(
-        database, tmp_path, request):  # fmt: skip
+    database, tmp_path, request
+):
     town = request.getfixturevalue("ward")
     with database.write() as db:
         tokens = {
             name: kiosk_service.create_kiosk(
                 db, name=name, location="中央図書館", actor=Actor.cli()
-            )[1]  # fmt: skip
+            )[1]
             for name in ("lib-1", "lib-2")
         }
         db.get(ClassSession, town.session_id).capacity = 10  # a seat for each of the five
@@ -302,16 +324,23 @@ def test_the_server_killed_during_five_bookings_from_two_kiosks_books_each_once(
         session = next(s for s in clients["lib-1"].sessions() if s["id"] == town.session_id)
         keys: dict[str, str] = {}  # reading -> Idempotency-Key
         for kiosk, reading, phone, year in RESIDENTS:
-            visit = Visit(session=session, reading=reading, phone_digits=phone,
-                          era="西暦", year_digits=str(year), birth_year=year)  # fmt: skip
+            visit = Visit(
+                session=session,
+                reading=reading,
+                phone_digits=phone,
+                era="西暦",
+                year_digits=str(year),
+                birth_year=year,
+            )
             keys[reading] = visit.confirm()
             boxes[kiosk].put("booking", visit.booking(), key=keys[reading])
 
         with ThreadPoolExecutor(2) as pool:
             flushes = {name: pool.submit(boxes[name].flush, clients[name], True) for name in boxes}
             # both kiosks' first bookings are committed and their answers on the way: kill
-            in_flight = wait_for(lambda: sum(map(len, registrations_by_reading(database).values()))
-                                 >= 2, SLOW - 0.5)  # fmt: skip
+            in_flight = wait_for(
+                lambda: sum(map(len, registrations_by_reading(database).values())) >= 2, SLOW - 0.5
+            )
             os.kill(first.pid, signal.SIGKILL)
             first.wait(10)
             outcomes = {name: [d.outcome for d in f.result()] for name, f in flushes.items()}
@@ -342,8 +371,9 @@ def test_the_server_killed_during_five_bookings_from_two_kiosks_books_each_once(
         again.wait(10)
 
     booked = registrations_by_reading(database)
-    assert {reading: len(codes) for reading, codes in booked.items()} == \
-        {reading.replace("\u3000", " "): 1 for _k, reading, _p, _y in RESIDENTS}  # fmt: skip
+    assert {reading: len(codes) for reading, codes in booked.items()} == {
+        reading.replace("\u3000", " "): 1 for _k, reading, _p, _y in RESIDENTS
+    }
     for reading, code in shown.items():
         assert booked[reading.replace("\u3000", " ")] == [code], "the kiosk shows the booked code"
     assert len(shown) == 5
@@ -392,8 +422,9 @@ def test_a_file_where_the_data_dir_should_be_gives_one_clear_line_and_no_crash(t
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
-def test_a_full_or_read_only_disk_says_so_once_and_speech_comes_back(tmp_path, caplog,
-                                                                     monkeypatch, code):  # fmt: skip
+def test_a_full_or_read_only_disk_says_so_once_and_speech_comes_back(
+    tmp_path, caplog, monkeypatch, code
+):
     caplog.set_level(logging.INFO, logger="kiosk.services.visit_speech")
 
     def refuse(target):
@@ -406,8 +437,10 @@ def test_a_full_or_read_only_disk_says_so_once_and_speech_comes_back(tmp_path, c
     assert clips.request(TYPED, "ja")() is None
     assert clips.request(TYPED, "en")() is None
     assert clips.health.problem == os.strerror(code)
-    assert speech_lines(caplog) == [f"speech unavailable: the audio directory {tmp_path / 'data'} "
-                                    f"cannot be used: {os.strerror(code)}"]  # fmt: skip
+    assert speech_lines(caplog) == [
+        f"speech unavailable: the audio directory {tmp_path / 'data'} "
+        f"cannot be used: {os.strerror(code)}"
+    ]
     assert not any("ヤマダ" in r.getMessage() for r in caplog.records)
 
     monkeypatch.undo()  # room again: the next clip is made and the notice goes
@@ -418,8 +451,9 @@ def test_a_full_or_read_only_disk_says_so_once_and_speech_comes_back(tmp_path, c
     assert not path.exists()
 
 
-def test_the_real_offline_engine_on_a_full_disk_gives_no_clip_and_one_line(tmp_path, caplog,
-                                                                            monkeypatch):  # fmt: skip
+def test_the_real_offline_engine_on_a_full_disk_gives_no_clip_and_one_line(
+    tmp_path, caplog, monkeypatch
+):
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
     caplog.set_level(logging.INFO, logger="kiosk.services.visit_speech")
@@ -454,8 +488,13 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
     import json
 
     out, shot = tmp_path / "seen.json", Path(SHOTS or tmp_path) / name
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -469,7 +508,7 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
             mode,
             str(out),
             str(shot),
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -45,14 +45,36 @@ TIMEOUT = 900
 
 
 def _start(window: str, out: Path, env_extra: dict | None = None, languages=()) -> subprocess.Popen:
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out / f".kivy-{window}"),
-           **(env_extra or {})}  # fmt: skip
-    command = ["xvfb-run", "-a", "-s", f"-screen 0 {window}x24", sys.executable, "-m",
-               "tests.kiosk.floors_driver", str(out), window, *languages]  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out / f".kivy-{window}"),
+        **(env_extra or {}),
+    }
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        f"-screen 0 {window}x24",
+        sys.executable,
+        "-m",
+        "tests.kiosk.floors_driver",
+        str(out),
+        window,
+        *languages,
+    ]
     # its own process group: on a timeout the app goes too, not only xvfb-run
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _finish(runs: dict[str, subprocess.Popen], deadline: float) -> dict[str, str]:
@@ -91,11 +113,33 @@ def floors(tmp_path_factory):
 
 
 #: the screen kinds the driver walks (tests/kiosk/floors_driver.py KINDS, read without Kivy)
-KINDS = ("home", "finder", "guide-list", "guide-overview", "guide-step", "guide-checklist",
-         "handoff", "faq-topics", "faq-questions", "faq-answer", "class-list",
-         "class-list-offline", "consent", "name", "phone", "birth-year", "device", "confirm",
-         "result", "waitlisted", "pending", "please-wait", "staff-notice", "idle-warning",
-         "error")  # fmt: skip
+KINDS = (
+    "home",
+    "finder",
+    "guide-list",
+    "guide-overview",
+    "guide-step",
+    "guide-checklist",
+    "handoff",
+    "faq-topics",
+    "faq-questions",
+    "faq-answer",
+    "class-list",
+    "class-list-offline",
+    "consent",
+    "name",
+    "phone",
+    "birth-year",
+    "device",
+    "confirm",
+    "result",
+    "waitlisted",
+    "pending",
+    "please-wait",
+    "staff-notice",
+    "idle-warning",
+    "error",
+)
 
 
 @pytest.mark.parametrize("window", WINDOWS)
@@ -136,8 +180,11 @@ def test_every_screen_holds_the_floors(floors, window):
 
 def test_the_checks_catch_a_screen_below_the_floors(tmp_path):
     """Sizes under the floors and a line starting with 。 are reported (the test can fail)."""
-    env = {"FLOORS_BREAK": "1", "FLOORS_KINDS": "phone,faq-answer,kinsoku-probe",
-           "FLOORS_SHOTS": "none"}  # fmt: skip
+    env = {
+        "FLOORS_BREAK": "1",
+        "FLOORS_KINDS": "phone,faq-answer,kinsoku-probe",
+        "FLOORS_SHOTS": "none",
+    }
     # at 1920x1080 the kiosk uses theme.SIZES as they are (a short panel steps its own
     # sizes down and keeps them at the floors), so the broken sizes are what is drawn
     run = _start("1920x1080", tmp_path, env, languages=("ja",))

@@ -25,13 +25,31 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     out = tmp_path_factory.mktemp("guides-languages")
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out / ".kivy"),
+    }
     run = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.guides_languages_driver", str(out), "1920x1080"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.guides_languages_driver",
+            str(out),
+            "1920x1080",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     report = out / "guides-languages.json"
     assert report.is_file(), run.stderr[-4000:]
     kept = ARTIFACTS / "guides-languages"

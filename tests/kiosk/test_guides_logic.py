@@ -25,8 +25,13 @@ def guide(gid, category, status="active"):
 
 
 def test_finder_groups_by_category_in_order_and_leaves_withdrawn_out():
-    guides = [guide("pay", "payments"), guide("cert", "certificates"), guide("gone", "health", "withdrawn"),
-              guide("cert2", "certificates"), guide("new", "other")]  # fmt: skip
+    guides = [
+        guide("pay", "payments"),
+        guide("cert", "certificates"),
+        guide("gone", "health", "withdrawn"),
+        guide("cert2", "certificates"),
+        guide("new", "other"),
+    ]
     groups = guide_flow.finder_groups(guides)
     assert [name for name, _ in groups] == ["certificates", "payments", "other"]
     assert [g.id for g in groups[0][1]] == ["cert", "cert2"]
@@ -66,12 +71,14 @@ def test_chunks_balanced_and_overview_pages(catalog):
     ("text", "expected"),
     [
         ("本籍地以外でも取れます。窓口へどうぞ。", ["本籍地以外でも取れます。", "窓口へどうぞ。"]),
-        ("Yes. Go at 8:30 a.m. to the desk. Bring ID.",
-         ["Yes. ", "Go at 8:30 a.m. to the desk. ", "Bring ID."]),
+        (
+            "Yes. Go at 8:30 a.m. to the desk. Bring ID.",
+            ["Yes. ", "Go at 8:30 a.m. to the desk. ", "Bring ID."],
+        ),
         ("네. 신분증을 가져오세요.", ["네. ", "신분증을 가져오세요."]),
         ("one sentence without an end", ["one sentence without an end"]),
     ],
-)  # fmt: skip
+)
 def test_an_answer_is_cut_after_each_sentence_and_nothing_is_lost(text, expected):
     """A long FAQ answer is shown a few sentences a page (kiosk.screens.faq)."""
     assert guide_flow.sentences(text) == expected
@@ -112,10 +119,12 @@ def test_stuck_leads_to_the_sessions_whose_course_teaches_the_guides_lessons(cat
     lessons = cashless.stuck.lessons
     assert "cashless-payment" in lessons
     kinds = guide_flow.course_kinds(catalog, cashless)
-    sessions = [{"id": 1, "course": course("one_point", ["line-basics"])},
-                {"id": 2, "course": course("one_point", ["cashless-payment", "qr-codes"])},
-                {"id": 3, "course": course("intro", ["intro-01-power", "app-install"])},
-                {"id": 4, "course": course("one_point", [])}]  # fmt: skip
+    sessions = [
+        {"id": 1, "course": course("one_point", ["line-basics"])},
+        {"id": 2, "course": course("one_point", ["cashless-payment", "qr-codes"])},
+        {"id": 3, "course": course("intro", ["intro-01-power", "app-install"])},
+        {"id": 4, "course": course("one_point", [])},
+    ]
     # the lesson ids, not the kind: 1 and 4 are one_point courses too, 3 is an intro course
     assert [s["id"] for s in guide_flow.sessions_teaching(sessions, kinds, lessons)] == [2, 3]
     # lessons named, none of this guide's: the whole list rather than an empty one
@@ -139,8 +148,10 @@ def test_without_lesson_ids_stuck_falls_back_to_the_course_kind():
     # odd values are no lesson ids; no lessons to match: the kind
     odd = [{"id": 1, "course": {"kind": "intro", "lesson_ids": None}}, {"id": 2, "course": None}]
     assert guide_flow.sessions_teaching(odd, ["one_point"], lessons) == odd
-    named = [{"id": 1, "course": course("intro", ["cashless-payment"])},
-             {"id": 2, "course": course("one_point", ["line-basics"])}]  # fmt: skip
+    named = [
+        {"id": 1, "course": course("intro", ["cashless-payment"])},
+        {"id": 2, "course": course("one_point", ["line-basics"])},
+    ]
     assert [s["id"] for s in guide_flow.sessions_teaching(named, ["one_point"], ())] == [2]
     assert guide_flow.sessions_teaching(named, [], ()) == named
 
@@ -185,8 +196,11 @@ def test_a_walk_emits_its_events_and_nothing_personal(catalog, tmp_path):
     events.handoff(walk.id)
     events.faq("covid")
     kinds = [payload["kind"] for _kind, payload in outbox.entries]
-    assert kinds == (["guide_viewed"] + ["step_reached"] * len(walk.steps)
-                     + ["speech_played", "guide_finished", "handoff_shown", "faq_viewed"])  # fmt: skip
+    assert kinds == (
+        ["guide_viewed"]
+        + ["step_reached"] * len(walk.steps)
+        + ["speech_played", "guide_finished", "handoff_shown", "faq_viewed"]
+    )
     steps = [p["step"] for _k, p in outbox.entries if p["kind"] == "step_reached"]
     assert steps == list(range(1, len(walk.steps) + 1))
     for kind, payload in outbox.entries:

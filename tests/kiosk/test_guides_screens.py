@@ -20,13 +20,27 @@ pytestmark = pytest.mark.skipif(
     shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
 )
 CASES = ["ja:large", "ja:extra-large", "en:large", "en:extra-large"]
-NAMES = ["finder", "overview", "overview-warnings", "step-furigana", "checklist", "handoff",
-         "handoff-printer", "faq-topics", "faq-answer"]  # fmt: skip
+NAMES = [
+    "finder",
+    "overview",
+    "overview-warnings",
+    "step-furigana",
+    "checklist",
+    "handoff",
+    "handoff-printer",
+    "faq-topics",
+    "faq-answer",
+]
 
 
 def test_guide_screens_are_drawn_and_pass_the_checks(tmp_path):
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -38,7 +52,7 @@ def test_guide_screens_are_drawn_and_pass_the_checks(tmp_path):
             "tests.kiosk.shoot_guides",
             str(tmp_path),
             *CASES,
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,

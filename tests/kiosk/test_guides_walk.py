@@ -25,8 +25,13 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):
     out = tmp_path_factory.mktemp("guide-walk") / "seen.json"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out.parent / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out.parent / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -38,7 +43,7 @@ def walk(tmp_path_factory):
             "tests.kiosk.walk_guide",
             str(out),
             str(out.parent),
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -104,11 +109,26 @@ def test_the_faq_answers_a_question(walk):
 
 def test_events_reach_the_server_and_carry_nothing_personal(walk):
     kinds = walk["events"]
-    for kind in ("guide_viewed", "step_reached", "guide_finished", "handoff_shown",
-                 "speech_played", "faq_viewed", "language_chosen", "text_size_chosen"):  # fmt: skip
+    for kind in (
+        "guide_viewed",
+        "step_reached",
+        "guide_finished",
+        "handoff_shown",
+        "speech_played",
+        "faq_viewed",
+        "language_chosen",
+        "text_size_chosen",
+    ):
         assert kind in kinds
     assert walk["event_steps"] == list(range(1, 12))
     assert walk["home_language"] == "en" and walk["home_text_size"] == "extra-large"
     assert walk["event_sizes"] == ["large", "xlarge"]  # the API's names
-    assert walk["event_fields"] == ["at", "client_id", "guide_id", "kind", "language", "step",
-                                    "text_size"]  # fmt: skip
+    assert walk["event_fields"] == [
+        "at",
+        "client_id",
+        "guide_id",
+        "kind",
+        "language",
+        "step",
+        "text_size",
+    ]

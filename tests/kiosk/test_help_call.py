@@ -78,10 +78,24 @@ def walk(tmp_path_factory):
         pytest.skip("xvfb-run is not installed (apt install xvfb)")
     out = tmp_path_factory.mktemp("help") / "seen.json"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out.parent / ".kivy")}  # fmt: skip
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-               "tests.kiosk.walk_help", str(out), str(ARTIFACTS)]  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out.parent / ".kivy"),
+    }
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1920x1080x24",
+        sys.executable,
+        "-m",
+        "tests.kiosk.walk_help",
+        str(out),
+        str(ARTIFACTS),
+    ]
     # what the kiosk showed is written as it goes; the asserts say what is missing
     with contextlib.suppress(subprocess.TimeoutExpired):
         subprocess.run(command, env=env, capture_output=True, timeout=260, cwd=ROOT)

@@ -23,13 +23,30 @@ pytestmark = pytest.mark.skipif(
 def shots(tmp_path_factory):
     out = tmp_path_factory.mktemp("help-shots")
     report = out / "seen.json"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out / ".kivy"),
+    }
     subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-         "tests.kiosk.shoot_help_guides", str(out), str(report)],  # fmt: skip
-        env=env, capture_output=True, timeout=300, cwd=ROOT,
-    )  # fmt: skip
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1920x1080x24",
+            sys.executable,
+            "-m",
+            "tests.kiosk.shoot_help_guides",
+            str(out),
+            str(report),
+        ],
+        env=env,
+        capture_output=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert report.is_file(), "the screens were not drawn"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for png in out.glob("*.png"):

@@ -52,8 +52,13 @@ def _ink(png: Path, box: list[float]) -> float:
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
 def test_illustrated_steps_show_their_picture_without_breaking_the_screen(tmp_path):
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -65,7 +70,7 @@ def test_illustrated_steps_show_their_picture_without_breaking_the_screen(tmp_pa
             "tests.kiosk.shoot_illustrations",
             str(tmp_path),
             *CASES,
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -13,8 +13,13 @@ from kiosk.services.api import ApiClient, Rejected, Unreachable
 from kiosk.services.outbox import Outbox, backoff
 from tests.kiosk.fake_server import SESSION, FakeApi
 
-BOOKING = {"session_id": 12, "reading": "ヤマダ ハナコ", "phone": "090-0000-0001",
-           "birth_year": 1948, "device": "iphone"}  # fmt: skip
+BOOKING = {
+    "session_id": 12,
+    "reading": "ヤマダ ハナコ",
+    "phone": "090-0000-0001",
+    "birth_year": 1948,
+    "device": "iphone",
+}
 
 
 class FakeClock:
@@ -74,8 +79,12 @@ def test_entries_are_sent_in_order_and_deleted_on_delivery(tmp_path, api, client
     deliveries = box.flush(client)
     assert [d.outcome for d in deliveries] == ["delivered"] * 4
     paths = [p for _m, p, _k in api.requests]
-    assert paths == ["/api/v1/events", "/api/v1/help-requests", "/api/v1/registrations",
-                     "/api/v1/events"]  # fmt: skip
+    assert paths == [
+        "/api/v1/events",
+        "/api/v1/help-requests",
+        "/api/v1/registrations",
+        "/api/v1/events",
+    ]
     assert len(box) == 0 and not list(tmp_path.iterdir())
     assert len(api.registrations) == 1 and len(api.help_requests) == 1 and len(api.events) == 2
 
@@ -112,8 +121,9 @@ def test_a_later_entry_waits_behind_one_that_cannot_be_sent(tmp_path, api, clien
     assert [d.outcome for d in box.flush(client, force=True)] == ["delivered", "delivered"]
 
 
-def test_a_crash_between_sending_and_deleting_resends_the_same_key(tmp_path, api, client,
-                                                                   monkeypatch):  # fmt: skip
+def test_a_crash_between_sending_and_deleting_resends_the_same_key(
+    tmp_path, api, client, monkeypatch
+):
     box = Outbox(tmp_path)
     box.put("booking", BOOKING, key="confirmed-once-0001")
 

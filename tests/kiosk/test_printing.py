@@ -40,10 +40,15 @@ def test_the_step_sheet_has_title_bring_numbered_steps_pictures_phone_and_qr(tmp
     guide = catalog.guide("juminhyo")
     phone = printing.contact(catalog.settings, "ja")[1]
     pdf = tmp_path / "sheet.pdf"
-    pdf.write_bytes(printing.step_sheet_pdf(
-        guide, "ja", paper, phone=phone,
-        pictures=lambda name: picture_path(catalog.root, name, tmp_path / "pictures") or None,
-    ))  # fmt: skip
+    pdf.write_bytes(
+        printing.step_sheet_pdf(
+            guide,
+            "ja",
+            paper,
+            phone=phone,
+            pictures=lambda name: picture_path(catalog.root, name, tmp_path / "pictures") or None,
+        )
+    )
     text, codes, images = read(pdf, tmp_path)
     flat = "".join(text.split())
     assert "".join(guide.title.get("ja").split()) in flat
@@ -60,8 +65,10 @@ def test_lp_gets_the_pdf_for_the_queue_and_paper_and_the_file_is_gone_after(tmp_
     spool = tmp_path / "spool"
     spool.mkdir()
     lp = tmp_path / "lp"
-    lp.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {spool}/args\nfor f; do :; done\n'
-                  f'cp "$f" {spool}/job.pdf\nstat -c %a "$f" > {spool}/mode\n')  # fmt: skip
+    lp.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$@" > {spool}/args\nfor f; do :; done\n'
+        f'cp "$f" {spool}/job.pdf\nstat -c %a "$f" > {spool}/mode\n'
+    )
     lp.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
     printing.send(b"%PDF-1.4 test", "counter-2", "roll80", tmp_path / "data")

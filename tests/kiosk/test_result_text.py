@@ -17,7 +17,7 @@ SESSION = {
         "address": "中央1-2-3",
         "access": "つなぐ駅 東口から徒歩5分",
         "lends_phones": True,
-    },  # fmt: skip
+    },
     # 10:00 on Thursday 31 December 2026 in Tokyo, ending at 11:30
     "starts_at": "2026-12-31T01:00:00Z",
     "ends_at": "2026-12-31T02:30:00Z",
@@ -27,9 +27,13 @@ SESSION = {
 
 @pytest.mark.parametrize(
     "day, expected",
-    [(datetime.date(2019, 4, 30), "平成31年"), (datetime.date(2019, 5, 1), "令和元年"),
-     (datetime.date(2027, 1, 1), "令和9年"), (datetime.date(1989, 1, 7), "昭和64年")],
-)  # fmt: skip
+    [
+        (datetime.date(2019, 4, 30), "平成31年"),
+        (datetime.date(2019, 5, 1), "令和元年"),
+        (datetime.date(2027, 1, 1), "令和9年"),
+        (datetime.date(1989, 1, 7), "昭和64年"),
+    ],
+)
 def test_the_japanese_era_year_turns_on_its_first_day(day, expected):
     assert booking_text.wareki(day) == expected
 
@@ -68,20 +72,36 @@ def test_waitlisted_says_no_seat_the_number_and_the_phone_call_and_no_reception(
 def test_the_spoken_result_reads_every_row():
     result = {"status": "confirmed", "code": "K7QM3XPA", "qr_token": "t"}
     said = " ".join(booking_text.spoken_result(SESSION, result, "ja"))
-    for part in ("予約できました", "スマホ入門", "令和8年", "10:00〜11:30", "中央図書館",
-                 "つなぐ駅", "充電器", "K7QM-3XPA"):  # fmt: skip
+    for part in (
+        "予約できました",
+        "スマホ入門",
+        "令和8年",
+        "10:00〜11:30",
+        "中央図書館",
+        "つなぐ駅",
+        "充電器",
+        "K7QM-3XPA",
+    ):
         assert part in said
 
 
 @pytest.mark.parametrize(
     "availability, bookable, shown",
-    [({"state": "open", "bookable": True}, True, "残り0席"),
-     ({"state": "waitlist", "bookable": True}, True, "満席：キャンセル待ちできます"),
-     ({"state": "lottery", "bookable": True, "deadline": "2026-12-20T08:00:00Z"}, True,
-      "抽選：12月20日（日） 17:00まで"),
-     ({"state": "closed", "bookable": False, "reason": "deadline_passed"}, False,
-      "受付は終わりました")],
-)  # fmt: skip
+    [
+        ({"state": "open", "bookable": True}, True, "残り0席"),
+        ({"state": "waitlist", "bookable": True}, True, "満席：キャンセル待ちできます"),
+        (
+            {"state": "lottery", "bookable": True, "deadline": "2026-12-20T08:00:00Z"},
+            True,
+            "抽選：12月20日（日） 17:00まで",
+        ),
+        (
+            {"state": "closed", "bookable": False, "reason": "deadline_passed"},
+            False,
+            "受付は終わりました",
+        ),
+    ],
+)
 def test_the_list_shows_the_servers_availability_and_a_closed_class_is_not_bookable(
     availability, bookable, shown
 ):

@@ -26,14 +26,19 @@ TSUNAGU = Path(sys.executable).with_name("tsunagu")
 
 #: home, the guide list and a guide step in ja and en at both sizes, plus two more languages
 CASES = [
-    *[(screen, language, size, extra)
-      for screen, extra in (("home", []), ("guides", []),
-                            ("guide", ["--guide", "juminhyo", "--step", "3"]))
-      for language in ("ja", "en")
-      for size in ("large", "extra-large")],
+    *[
+        (screen, language, size, extra)
+        for screen, extra in (
+            ("home", []),
+            ("guides", []),
+            ("guide", ["--guide", "juminhyo", "--step", "3"]),
+        )
+        for language in ("ja", "en")
+        for size in ("large", "extra-large")
+    ],
     ("home", "ko", "extra-large", []),
     ("guide", "ja-easy", "extra-large", ["--guide", "mynaportal-login", "--step", "3"]),
-]  # fmt: skip
+]
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -51,9 +56,23 @@ def draw(screen: str, language: str, text_size: str, extra: list[str], target: P
         "SDL_AUDIODRIVER": "dummy",
         "KIVY_HOME": str(target.parent / ".kivy"),
     }
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(TSUNAGU), "kiosk",
-               "--screenshot", str(target), "--screen", screen, "--language", language,
-               "--text-size", text_size, *extra]  # fmt: skip
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1920x1080x24",
+        str(TSUNAGU),
+        "kiosk",
+        "--screenshot",
+        str(target),
+        "--screen",
+        screen,
+        "--language",
+        language,
+        "--text-size",
+        text_size,
+        *extra,
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -82,8 +101,13 @@ def test_a_violation_fails_the_command(tmp_path):
         "kiosk.main(sys.argv[1:], standalone_mode=True)\n"
     )
     target = tmp_path / "tiny.png"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
     result = subprocess.run(
         [
             "xvfb-run",
@@ -96,7 +120,7 @@ def test_a_violation_fails_the_command(tmp_path):
             str(target),
             "--screen",
             "home",
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -139,10 +163,25 @@ def test_booking_screens_are_drawn_and_pass_the_checks(tmp_path):
     """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shots = ",".join(":".join(case) for case in BOOKING_CASES)
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy")}  # fmt: skip
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(TSUNAGU), "kiosk",
-               "--screenshot", str(tmp_path), "--shots", shots]  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+    }
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1920x1080x24",
+        str(TSUNAGU),
+        "kiosk",
+        "--screenshot",
+        str(tmp_path),
+        "--shots",
+        shots,
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-4000:]
     for screen, language, size in BOOKING_CASES:

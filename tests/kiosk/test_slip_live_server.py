@@ -61,20 +61,45 @@ def live(tmp_path, frozen_clock):
     database = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
     Base.metadata.create_all(database.engine)
     with database.write() as db:
-        course = courses.create_course(db, code="intro-iphone", title="スマホ入門（iPhone）",
-                                       kind="intro", device_track="iphone", actor=Actor.cli())  # fmt: skip
-        venue = venues.create_venue(db, name="中央図書館", kind="library", capacity=20,
-                                    access="つなぐ駅 東口から徒歩5分", loaner_phones=2,
-                                    actor=Actor.cli())  # fmt: skip
+        course = courses.create_course(
+            db,
+            code="intro-iphone",
+            title="スマホ入門（iPhone）",
+            kind="intro",
+            device_track="iphone",
+            actor=Actor.cli(),
+        )
+        venue = venues.create_venue(
+            db,
+            name="中央図書館",
+            kind="library",
+            capacity=20,
+            access="つなぐ駅 東口から徒歩5分",
+            loaner_phones=2,
+            actor=Actor.cli(),
+        )
         starts = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=7)
-        sessions.create_session(db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-                                ends_at=starts + timedelta(hours=1, minutes=30), capacity=10,
-                                actor=Actor.cli())  # fmt: skip
-        token = kiosk_service.create_kiosk(db, name="lib-1", location="中央図書館",
-                                           actor=Actor.cli())[1]  # fmt: skip
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": database,
-                      "CONTENT_BUNDLE_DIR": str(tmp_path / "bundles"),
-                      "AUDIO_CACHE_DIR": str(tmp_path / "audio")})  # fmt: skip
+        sessions.create_session(
+            db,
+            course_id=course.id,
+            venue_id=venue.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1, minutes=30),
+            capacity=10,
+            actor=Actor.cli(),
+        )
+        token = kiosk_service.create_kiosk(
+            db, name="lib-1", location="中央図書館", actor=Actor.cli()
+        )[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE": database,
+            "CONTENT_BUNDLE_DIR": str(tmp_path / "bundles"),
+            "AUDIO_CACHE_DIR": str(tmp_path / "audio"),
+        }
+    )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -90,14 +115,18 @@ def decode_qr(pdf: Path, tmp_path: Path) -> list[str]:
     subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(prefix)], check=True)
     found = []
     for page in sorted(tmp_path.glob(f"{pdf.stem}*.png")):
-        found += [r.text for r in zxingcpp.read_barcodes(Image.open(page))
-                  if r.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
+        found += [
+            r.text
+            for r in zxingcpp.read_barcodes(Image.open(page))
+            if r.format == zxingcpp.BarcodeFormat.QRCode
+        ]
     return found
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def page_size_mm(pdf: Path) -> tuple[float, float]:
@@ -116,13 +145,30 @@ def test_a_kiosk_booking_prints_a_slip_with_the_class_and_the_registrations_qr(l
     (bin_dir / "lp").write_text(FAKE_LP)
     (bin_dir / "lp").chmod(0o755)
     out = tmp_path / "seen.json"
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(tmp_path / ".kivy"),
-           "PATH": f"{bin_dir}:{os.environ['PATH']}", "LP_SPOOL": str(spool)}  # fmt: skip
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-               "tests.kiosk.walk_slip", str(out), url, token, "slips", "a6"]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
-                            cwd=ROOT)  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(tmp_path / ".kivy"),
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "LP_SPOOL": str(spool),
+    }
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1920x1080x24",
+        sys.executable,
+        "-m",
+        "tests.kiosk.walk_slip",
+        str(out),
+        url,
+        token,
+        "slips",
+        "a6",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     seen = json.loads(out.read_text())
     assert seen["screen"] == "result" and seen["status"] == "confirmed"
@@ -143,9 +189,16 @@ def test_a_kiosk_booking_prints_a_slip_with_the_class_and_the_registrations_qr(l
     local = starts.astimezone(TOKYO)
     end = local + timedelta(hours=1, minutes=30)
     text = pdf_text(slip)
-    for expected in ("スマホ入門（iPhone）", "中央図書館", "つなぐ駅 東口から徒歩5分",
-                     f"{local.month}月{local.day}日", "令和", f"{local:%H:%M}〜{end:%H:%M}",
-                     "予約票", "持ち物"):  # fmt: skip
+    for expected in (
+        "スマホ入門（iPhone）",
+        "中央図書館",
+        "つなぐ駅 東口から徒歩5分",
+        f"{local.month}月{local.day}日",
+        "令和",
+        f"{local:%H:%M}〜{end:%H:%M}",
+        "予約票",
+        "持ち物",
+    ):
         assert expected in text, (expected, text)
     assert decode_qr(slip, tmp_path) == [token_in_db]
     # the result screen shows and reads the same: class, date with 和暦, time, place, code
@@ -166,20 +219,22 @@ SESSION = {
         "address": "つなぐ区中央1-2-3",
         "access": "つなぐ駅 東口から徒歩5分",
         "lends_phones": True,
-    },  # fmt: skip
+    },
     "starts_at": "2026-12-10T01:00:00Z",
     "ends_at": "2026-12-10T02:30:00Z",
 }
 
 
-@pytest.mark.parametrize("paper, size", [("a6", (105, 148)), ("a4", (210, 297)),
-                                         ("roll80", (80, None))])  # fmt: skip
+@pytest.mark.parametrize(
+    "paper, size", [("a6", (105, 148)), ("a4", (210, 297)), ("roll80", (80, None))]
+)
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_slip_fits_each_paper_and_its_qr_reads(tmp_path, paper, size, language):
     result = {"status": "confirmed", "code": "K7QM3XPA", "qr_token": "Zq0-opaque_token-42"}
     pdf = tmp_path / f"slip-{paper}.pdf"
-    pdf.write_bytes(printing.slip_pdf(SESSION, result, language, paper, ward="つなぐ区",
-                                      phone="03-0000-0002"))  # fmt: skip
+    pdf.write_bytes(
+        printing.slip_pdf(SESSION, result, language, paper, ward="つなぐ区", phone="03-0000-0002")
+    )
     width, height = page_size_mm(pdf)
     assert width == size[0] and (size[1] is None or height == size[1])
     assert decode_qr(pdf, tmp_path) == ["Zq0-opaque_token-42"]

@@ -23,9 +23,29 @@ pytestmark = pytest.mark.skipif(
     shutil.which("xvfb-run") is None or shutil.which("soxi") is None,
     reason="needs xvfb-run and sox (make system-deps)",
 )
-KINDS = ["home", "finder", "guide_list", "overview", "step", "checklist", "handoff",
-         "faq_topics", "faq_questions", "faq_answer", "class_list", "consent", "name", "phone",
-         "birth", "confirm", "result", "waitlisted", "please_wait", "staff_notice", "idle"]  # fmt: skip
+KINDS = [
+    "home",
+    "finder",
+    "guide_list",
+    "overview",
+    "step",
+    "checklist",
+    "handoff",
+    "faq_topics",
+    "faq_questions",
+    "faq_answer",
+    "class_list",
+    "consent",
+    "name",
+    "phone",
+    "birth",
+    "confirm",
+    "result",
+    "waitlisted",
+    "please_wait",
+    "staff_notice",
+    "idle",
+]
 CONTROLS = {
     "ja": ["読み上げ", "止める", "音量 −", "音量 ＋"],
     "en": ["Read aloud", "Stop", "Volume −", "Volume ＋"],
@@ -35,12 +55,28 @@ SHOTS = os.environ.get("TSUNAGU_KIOSK_SHOTS")
 
 
 def walk(out: Path, languages: str, *flags: str) -> list[dict]:
-    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "SDL_AUDIODRIVER": "dummy", "KIVY_HOME": str(out / ".kivy")}  # fmt: skip
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
-               "tests.kiosk.walk_speech", str(out), languages, *flags]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1000,
-                            cwd=ROOT)  # fmt: skip
+    env = {
+        **os.environ,
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "SDL_AUDIODRIVER": "dummy",
+        "KIVY_HOME": str(out / ".kivy"),
+    }
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1920x1080x24",
+        sys.executable,
+        "-m",
+        "tests.kiosk.walk_speech",
+        str(out),
+        languages,
+        *flags,
+    ]
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=1000, cwd=ROOT
+    )
     seen = out / "seen.json"
     assert result.returncode == 0 and seen.is_file(), result.stderr[-3000:]
     return json.loads(seen.read_text())
@@ -48,12 +84,17 @@ def walk(out: Path, languages: str, *flags: str) -> list[dict]:
 
 def length_and_peak(path: Path) -> tuple[float, float]:
     """Seconds (soxi -D) and the peak amplitude 0..1 (sox stat) of an audio file."""
-    seconds = float(subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True,
-                                   check=True).stdout)  # fmt: skip
-    stat = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True,
-                          check=True).stderr  # fmt: skip
-    peak = next(float(line.split(":")[1]) for line in stat.splitlines()
-                if line.startswith("Maximum amplitude"))  # fmt: skip
+    seconds = float(
+        subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True, check=True).stdout
+    )
+    stat = subprocess.run(
+        ["sox", str(path), "-n", "stat"], capture_output=True, text=True, check=True
+    ).stderr
+    peak = next(
+        float(line.split(":")[1])
+        for line in stat.splitlines()
+        if line.startswith("Maximum amplitude")
+    )
     return seconds, peak
 
 

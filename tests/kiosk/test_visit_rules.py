@@ -63,19 +63,36 @@ def test_the_name_has_a_length_limit():
 
 
 # -- 和暦 and phone numbers ----------------------------------------------------------
-@pytest.mark.parametrize(("era", "year", "gregorian"), [
-    ("昭和", 22, 1947), ("昭和", 1, 1926), ("昭和", 64, 1989), ("平成", 1, 1989),
-    ("平成", 31, 2019), ("大正", 15, 1926), ("令和", 1, 2019), ("西暦", 1948, 1948),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("era", "year", "gregorian"),
+    [
+        ("昭和", 22, 1947),
+        ("昭和", 1, 1926),
+        ("昭和", 64, 1989),
+        ("平成", 1, 1989),
+        ("平成", 31, 2019),
+        ("大正", 15, 1926),
+        ("令和", 1, 2019),
+        ("西暦", 1948, 1948),
+    ],
+)
 def test_wareki_to_seireki(era, year, gregorian):
     assert numbers.to_gregorian(era, year) == gregorian
 
 
-@pytest.mark.parametrize(("era", "digits"), [
-    ("昭和", "65"), ("平成", "32"), ("平成", "0"), ("大正", "16"),
-    ("令和", "3"),  # a child of five: valid 和暦, not a plausible participant
-    ("西暦", "1850"), ("西暦", "2030"), ("昭和", ""),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("era", "digits"),
+    [
+        ("昭和", "65"),
+        ("平成", "32"),
+        ("平成", "0"),
+        ("大正", "16"),
+        ("令和", "3"),  # a child of five: valid 和暦, not a plausible participant
+        ("西暦", "1850"),
+        ("西暦", "2030"),
+        ("昭和", ""),
+    ],
+)
 def test_impossible_or_implausible_birth_years_are_refused(era, digits):
     with pytest.raises(numbers.InvalidYear):
         numbers.birth_year(era, digits, TODAY)
@@ -129,8 +146,15 @@ def test_a_touch_keeps_the_visit_and_answers_the_warning():
 
 # -- the visit -----------------------------------------------------------------------
 def test_a_visit_is_forgotten_on_reset():
-    visit = Visit(session=SESSION, consent=True, reading="ヤマダ", phone_digits="09000000001",
-                  era="平成", year_digits="3", birth_year=1991)  # fmt: skip
+    visit = Visit(
+        session=SESSION,
+        consent=True,
+        reading="ヤマダ",
+        phone_digits="09000000001",
+        era="平成",
+        year_digits="3",
+        birth_year=1991,
+    )
     visit.confirm()
     visit.result = {"status": "confirmed", "code": "AB0002"}
     assert not visit.empty
@@ -156,11 +180,16 @@ def test_the_phone_is_asked_only_for_a_class_for_any_phone():
 
 
 def test_the_booking_body_holds_only_what_the_server_needs():
-    visit = Visit(session=SESSION, reading="ヤマダ\u3000ハナコ", phone_digits="09000000001",
-                  birth_year=1948)  # fmt: skip
-    assert visit.booking() == {"session_id": 12, "reading": "ヤマダ ハナコ",
-                               "phone": "090-0000-0001", "birth_year": 1948,
-                               "device": "iphone"}  # fmt: skip
+    visit = Visit(
+        session=SESSION, reading="ヤマダ\u3000ハナコ", phone_digits="09000000001", birth_year=1948
+    )
+    assert visit.booking() == {
+        "session_id": 12,
+        "reading": "ヤマダ ハナコ",
+        "phone": "090-0000-0001",
+        "birth_year": 1948,
+        "device": "iphone",
+    }
 
 
 # -- lock-down and config ------------------------------------------------------------
@@ -190,8 +219,10 @@ def test_the_pin():
 
 def test_config_from_toml_ini_and_options(tmp_path):
     toml = tmp_path / "kiosk.toml"
-    toml.write_text('server = "http://a"\ntoken = "t"\nstaff_pin = "1234"\nfullscreen = false\n'
-                    f'data_dir = "{tmp_path / "data"}"\n')  # fmt: skip
+    toml.write_text(
+        'server = "http://a"\ntoken = "t"\nstaff_pin = "1234"\nfullscreen = false\n'
+        f'data_dir = "{tmp_path / "data"}"\n'
+    )
     config = load(toml, server="http://b", token=None)
     assert config.server == "http://b" and config.token == "t" and config.staff_pin == "1234"
     assert config.fullscreen is False and config.data_dir == tmp_path / "data"

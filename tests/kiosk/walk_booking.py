@@ -79,13 +79,24 @@ def steps(app: KioskApp, api: FakeApi):
     yield 0.0, lambda: setattr(api, "fail_next", 0)
     yield 0.0, app.heartbeat
     yield UNTIL, lambda: app.outbox.pending("booking") == 0
-    yield 0.2, lambda: seen.update({"after_registrations": len(api.registrations),
-                                    "after_outbox": len(app.outbox)})  # fmt: skip
+    yield (
+        0.2,
+        lambda: seen.update(
+            {"after_registrations": len(api.registrations), "after_outbox": len(app.outbox)}
+        ),
+    )
     # 職員を呼ぶ
     yield 0.0, app.call_staff
     yield UNTIL, lambda: len(app.outbox) == 0
-    yield 0.2, lambda: seen.update({"help_requests": len(api.help_requests),
-                                    "help_message": app.root.get_screen("notice").message})  # fmt: skip
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "help_requests": len(api.help_requests),
+                "help_message": app.root.get_screen("notice").message,
+            }
+        ),
+    )
     # the visit is forgotten on はじめにもどる
     yield 0.0, app.go_home
     yield (
@@ -116,8 +127,12 @@ def steps(app: KioskApp, api: FakeApi):
     yield 0.0, lambda: Clock.schedule_once(lambda _dt: int(app.visit.reading))
     yield 0.3, lambda: seen.update({"error_screen": app.root.current})
     yield UNTIL, lambda: app.root.current == "home"
-    yield 0.1, lambda: seen.update({"after_error_screen": app.root.current,
-                                    "after_error_visit_empty": app.visit.empty})  # fmt: skip
+    yield (
+        0.1,
+        lambda: seen.update(
+            {"after_error_screen": app.root.current, "after_error_visit_empty": app.visit.empty}
+        ),
+    )
     # staff: four corners, then the PIN
     w, h = Window.width, Window.height
     for x, y in ((5, h - 5), (w - 5, h - 5), (w - 5, 5), (5, 5)):
@@ -163,16 +178,31 @@ def live_steps(app: KioskApp):
     """One booking against a live server; the result screen's code goes to OUT."""
     yield 0.3, app.start_booking
     yield UNTIL, lambda: app.root.current_screen.state != "loading"
-    yield 0.0, lambda: seen.update({"sessions_state": app.root.current_screen.state,
-                                    "sessions": len(app.root.current_screen.sessions)})  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            {
+                "sessions_state": app.root.current_screen.state,
+                "sessions": len(app.root.current_screen.sessions),
+            }
+        ),
+    )
     yield from fill_in(app)
     confirm = app.root.get_screen("confirm")
     # no clip was built for what the resident typed: it is spoken on the fly, then played
     yield UNTIL, lambda: visit_clip(app)
-    yield 0.0, lambda: seen.update({"confirm_clip": visit_clip(app),
-                                    "clip_dir_mode": oct(Path(visit_clip(app)).parent.stat().st_mode
-                                                         & 0o777) if visit_clip(app) else "",
-                                    "playing": app.sound is not None})  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            {
+                "confirm_clip": visit_clip(app),
+                "clip_dir_mode": oct(Path(visit_clip(app)).parent.stat().st_mode & 0o777)
+                if visit_clip(app)
+                else "",
+                "playing": app.sound is not None,
+            }
+        ),
+    )
     # a double tap on 申し込む
     yield 0.0, confirm.book
     yield 0.0, confirm.book

@@ -46,8 +46,13 @@ def fake_audio_cache(texts: list[tuple[str, float]]) -> Path:
             clip.setsampwidth(2)
             clip.setframerate(16000)
             clip.writeframes(b"\0\0" * int(16000 * seconds))
-        clips[name] = {"text": text, "language": "ja", "speed": "normal", "engine": "offline",
-                       "voice": "mei_normal"}  # fmt: skip
+        clips[name] = {
+            "text": text,
+            "language": "ja",
+            "speed": "normal",
+            "engine": "offline",
+            "voice": "mei_normal",
+        }
     (root / "manifest.json").write_text(
         json.dumps({"version": 1, "clips": clips}, ensure_ascii=False)
     )
@@ -55,15 +60,20 @@ def fake_audio_cache(texts: list[tuple[str, float]]) -> Path:
 
 
 def buttons(app) -> list[BigButton]:
-    return [w for w in app.root.current_screen.walk(restrict=True)
-            if isinstance(w, BigButton) and w.opacity > 0 and not w.disabled]  # fmt: skip
+    return [
+        w
+        for w in app.root.current_screen.walk(restrict=True)
+        if isinstance(w, BigButton) and w.opacity > 0 and not w.disabled
+    ]
 
 
 def button(app, caption_part: str) -> BigButton:
     found = [b for b in buttons(app) if caption_part in b.caption]
     if not found:
-        raise LookupError(f"{app.root.current}: no button with {caption_part!r}: "
-                          f"{[b.caption for b in buttons(app)]}")  # fmt: skip
+        raise LookupError(
+            f"{app.root.current}: no button with {caption_part!r}: "
+            f"{[b.caption for b in buttons(app)]}"
+        )
     return found[0]
 
 
@@ -94,11 +104,18 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     yield 0.3, lambda: (check(app), tap(button(app, question)))
     yield 0.3, lambda: seen.update({"overview": app.root.current})
     for _ in range(8):  # the overview's pages, then はじめる前に
-        yield 0.2, lambda: (check(app), app.root.current == "guide_overview"
-                            and tap(button(app, "→")))  # fmt: skip
+        yield (
+            0.2,
+            lambda: (check(app), app.root.current == "guide_overview" and tap(button(app, "→"))),
+        )
     # the checks come before step 1: what the phone will ask for
-    yield 0.3, lambda: (check(app), seen.update({"checklist": app.root.current,
-                                                 "after_overview": app.root.current}))  # fmt: skip
+    yield (
+        0.3,
+        lambda: (
+            check(app),
+            seen.update({"checklist": app.root.current, "after_overview": app.root.current}),
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "読み上げ"))
     # the heading is spoken first (made on the fly), then each item's clip in turn:
     # note what plays, a few times a second, for up to 15 s
@@ -136,8 +153,14 @@ def steps(app: KioskApp, api: FakeApi, catalog):
         ),
     )
     yield 0.1, lambda: tap(button(app, "ふりがな"))
-    yield 0.4, lambda: (check(app), seen.update({"furigana": app.root.current_screen.furigana}),
-                        shoot("guides-walk-step-speech-ja-large.png"))  # fmt: skip
+    yield (
+        0.4,
+        lambda: (
+            check(app),
+            seen.update({"furigana": app.root.current_screen.furigana}),
+            shoot("guides-walk-step-speech-ja-large.png"),
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "止める"))
     yield 0.1, lambda: seen.update({"stopped": app.sound is None})
     yield (
@@ -151,35 +174,74 @@ def steps(app: KioskApp, api: FakeApi, catalog):
     yield 0.1, lambda: seen.update({"replayed": app.sound is not None})
     for _ in range(len(guide.steps) - 1):
         yield 0.15, lambda: tap(button(app, "つぎへ"))
-    yield 0.2, lambda: seen.update({"last_counter": app.root.current_screen.counter,
-                                    "last_qr": app.root.current_screen.ids.qr.data,
-                                    "speech_after_leaving_step1": app.sound is None})  # fmt: skip
+    yield (
+        0.2,
+        lambda: seen.update(
+            {
+                "last_counter": app.root.current_screen.counter,
+                "last_qr": app.root.current_screen.ids.qr.data,
+                "speech_after_leaving_step1": app.sound is None,
+            }
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "手順をおえる"))
-    yield 0.3, lambda: (check(app), seen.update({
-        "handoff": app.root.current, "url": app.root.current_screen.url,
-        "print_button_shown": any("印刷" in b.caption for b in buttons(app)),
-    }))  # fmt: skip
+    yield (
+        0.3,
+        lambda: (
+            check(app),
+            seen.update(
+                {
+                    "handoff": app.root.current,
+                    "url": app.root.current_screen.url,
+                    "print_button_shown": any("印刷" in b.caption for b in buttons(app)),
+                }
+            ),
+        ),
+    )
     yield 0.1, lambda: tap(button(app, "困ったら"))
     yield "until", lambda: app.root.current == "sessions"
-    yield 0.4, lambda: (check(app), seen.update({
-        "stuck_screen": app.root.current,
-        "stuck_sessions": [s["course"]["kind"] for s in app.root.current_screen.sessions],
-    }))  # fmt: skip
+    yield (
+        0.4,
+        lambda: (
+            check(app),
+            seen.update(
+                {
+                    "stuck_screen": app.root.current,
+                    "stuck_sessions": [
+                        s["course"]["kind"] for s in app.root.current_screen.sessions
+                    ],
+                }
+            ),
+        ),
+    )
     # the FAQ, from a fresh start
     yield 0.1, lambda: tap(button(app, "はじめにもどる"))
     yield 0.2, lambda: tap(button(app, "よくある質問"))
     yield 0.3, lambda: (check(app), tap(buttons(app)[0]))
     yield 0.3, lambda: (check(app), tap(buttons(app)[0]))
-    yield 0.3, lambda: (check(app), seen.update({
-        "faq_answer": bool(app.root.current_screen.answer_text),
-        "faq_question": app.root.current_screen.question is not None,
-    }))  # fmt: skip
+    yield (
+        0.3,
+        lambda: (
+            check(app),
+            seen.update(
+                {
+                    "faq_answer": bool(app.root.current_screen.answer_text),
+                    "faq_question": app.root.current_screen.question is not None,
+                }
+            ),
+        ),
+    )
     # language and text size chosen on Home
     yield 0.1, lambda: tap(button(app, "はじめにもどる"))
     yield 0.2, lambda: tap(button(app, "特大"))
     yield 0.2, lambda: tap(button(app, "English"))
-    yield 0.3, lambda: (check(app), seen.update({"home_language": app.language,
-                                                 "home_text_size": app.text_size}))  # fmt: skip
+    yield (
+        0.3,
+        lambda: (
+            check(app),
+            seen.update({"home_language": app.language, "home_text_size": app.text_size}),
+        ),
+    )
     yield 0.0, app.heartbeat
     yield "until", lambda: len(app.outbox) == 0
     yield (
@@ -191,7 +253,7 @@ def steps(app: KioskApp, api: FakeApi, catalog):
                 "event_fields": sorted({k for e in api.events.values() for k in e}),
                 "event_steps": sorted(
                     {e.get("step") for e in api.events.values() if e["kind"] == "step_reached"}
-                ),  # fmt: skip
+                ),
             }
         ),
     )

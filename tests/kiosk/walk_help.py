@@ -53,29 +53,50 @@ def steps(app, api):
     yield 0.3, lambda: app.show("guide", guide_id="juminhyo", step=3)
     yield 0.1, app.call_staff
     yield UNTIL, lambda: bool(api.help_requests) and app.help_call.state != "sending"
-    yield 0.0, lambda: seen.update(screen_sent=call().get("screen"), sent_fields=sorted(call()),
-                                   waiting_message=notice().message,
-                                   waiting_detail=notice().detail)  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            screen_sent=call().get("screen"),
+            sent_fields=sorted(call()),
+            waiting_message=notice().message,
+            waiting_detail=notice().detail,
+        ),
+    )
     yield 0.3, lambda: shoot("please-wait-coming")
     # 2. nobody touches the screen: the idle rules would warn and reset, but not now
     yield 0.0, idle_far_back
-    yield 2.5, lambda: seen.update(after_idle=app.root.current,
-                                   overlay_after_idle=app.idle_overlay is not None)  # fmt: skip
+    yield (
+        2.5,
+        lambda: seen.update(
+            after_idle=app.root.current, overlay_after_idle=app.idle_overlay is not None
+        ),
+    )
     # 3. staff take the call on the board; the kiosk learns it at its next poll
     client_id = app.help_call.client_id
     yield 0.0, lambda: api.help_status.__setitem__(client_id, "taken")
     yield 0.0, lambda: clock.__setitem__(0, clock[0] + 11)
     yield UNTIL, lambda: notice().message == "A staff member is on the way."
-    yield 0.0, lambda: seen.update(taken_message=notice().message, taken_on=app.root.current,
-                                   taken_text=notice().ids.message.text)  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            taken_message=notice().message,
+            taken_on=app.root.current,
+            taken_text=notice().ids.message.text,
+        ),
+    )
     yield 0.3, lambda: shoot("please-wait-on-the-way")
     # 4. staff close it: the resident's step comes back, and the idle rules again
     yield 0.0, lambda: api.help_status.__setitem__(client_id, "closed")
     yield 0.0, lambda: clock.__setitem__(0, clock[0] + 11)
     yield UNTIL, lambda: app.root.current != "notice"
-    yield 0.0, lambda: seen.update(closed_back_to=app.root.current,
-                                   closed_step=app.root.get_screen("guide").index + 1,
-                                   closed_call=app.help_call)  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            closed_back_to=app.root.current,
+            closed_step=app.root.get_screen("guide").index + 1,
+            closed_call=app.help_call,
+        ),
+    )
     # 5. a second call that nobody takes: after ten minutes the screen is given back
     yield 0.3, lambda: app.show("phone")
     yield 0.1, app.call_staff
@@ -89,8 +110,12 @@ def steps(app, api):
     yield 1.5, lambda: seen.update(before_ten_minutes=app.root.current)
     yield 0.0, lambda: clock.__setitem__(0, clock[0] + 6)
     yield UNTIL, lambda: app.root.current != "notice"
-    yield 0.0, lambda: seen.update(after_ten_minutes=app.root.current,
-                                   call_after_ten_minutes=app.help_call)  # fmt: skip
+    yield (
+        0.0,
+        lambda: seen.update(
+            after_ten_minutes=app.root.current, call_after_ten_minutes=app.help_call
+        ),
+    )
     # the idle rules are back: 続けますか？ comes once the resident leaves (what the idle
     # watcher decides is written down at once, before the warning is drawn)
     poll = app.idle.poll

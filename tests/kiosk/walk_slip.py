@@ -48,19 +48,28 @@ def walk(app: KioskApp):
     yield (lambda: app.root.current == "result"), None
     result = app.root.get_screen("result")
     yield (lambda: result.printing in ("printed", "failed")), None
-    yield 0.1, lambda: seen.update({
-        "screen": app.root.current, "status": result.status, "code": result.code,
-        "printing": result.printing, "rows": [list(r[:2]) for r in result.all_rows],
-        "spoken": [str(t) for t in result.speech_text(app.language)],
-    })  # fmt: skip
+    yield (
+        0.1,
+        lambda: seen.update(
+            {
+                "screen": app.root.current,
+                "status": result.status,
+                "code": result.code,
+                "printing": result.printing,
+                "rows": [list(r[:2]) for r in result.all_rows],
+                "spoken": [str(t) for t in result.speech_text(app.language)],
+            }
+        ),
+    )
     yield 0.0, lambda: (OUT.write_text(json.dumps(seen, ensure_ascii=False)), app.stop())
 
 
 def main() -> None:
     server, token, printer, paper = sys.argv[2:6]
     data = Path(tempfile.mkdtemp(prefix="tsunagu-slip-"))
-    config = KioskConfig(server=server, token=token, data_dir=data, staff_pin="2468",
-                         printer=printer, paper=paper)  # fmt: skip
+    config = KioskConfig(
+        server=server, token=token, data_dir=data, staff_pin="2468", printer=printer, paper=paper
+    )
     app = KioskApp(config=config, locked=True)
     steps = walk(app)
 

@@ -86,7 +86,7 @@ def kinds(app: KioskApp):
             "notice",
             {"message": "A staff member is coming. Please wait here."},
             None,
-        ),  # fmt: skip
+        ),
         ("idle", "idle", {}, booking),
     ]
 
@@ -148,15 +148,24 @@ def main() -> None:
             return
         shown = []
         if bar is not None:
-            shown = [b.caption for b in bar.ids.buttons.children[::-1]
-                     if bar.ids.buttons.parent is not None and b.opacity > 0 and b.width > 0]  # fmt: skip
-        entry = {"language": language, "kind": kind, "screen": app.root.current,
-                 "bars": len(bars), "buttons": shown,
-                 "reason": bar.reason if bar else None,
-                 "reason_text": bar.ids.why.source if bar and bar.reason else "",
-                 "reason_on_screen": bool(bar and bar.reason and bar.ids.why.parent is not None
-                                          and bar.ids.why.height > 0),
-                 "texts": [str(t) for t in owner().speech_text(language)]}  # fmt: skip
+            shown = [
+                b.caption
+                for b in bar.ids.buttons.children[::-1]
+                if bar.ids.buttons.parent is not None and b.opacity > 0 and b.width > 0
+            ]
+        entry = {
+            "language": language,
+            "kind": kind,
+            "screen": app.root.current,
+            "bars": len(bars),
+            "buttons": shown,
+            "reason": bar.reason if bar else None,
+            "reason_text": bar.ids.why.source if bar and bar.reason else "",
+            "reason_on_screen": bool(
+                bar and bar.reason and bar.ids.why.parent is not None and bar.ids.why.height > 0
+            ),
+            "texts": [str(t) for t in owner().speech_text(language)],
+        }
         seen.append(entry)
         written = Window.screenshot(name=str(OUT / f".{kind}-{language}.png"))
         if written and os.path.exists(written):

@@ -17,8 +17,12 @@ from tests.web.test_api import KioskClient, add_kiosk
 
 @pytest.fixture
 def api_app(database, tmp_path):
-    return build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                     AUDIO_CACHE_DIR=str(tmp_path / "audio"))  # fmt: skip
+    return build_app(
+        database,
+        tmp_path,
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
 
 
 @pytest.fixture
@@ -27,20 +31,37 @@ def classes(database, frozen_clock):
     frozen_clock(TOKYO_NEXT_DAY)
     now = utcnow()
     with database.write() as db:
-        course = Course(code="intro-any", title="スマホ入門", kind=CourseKind.INTRO,
-                        device_track=DeviceTrack.ANY, title_translations={}, lesson_ids=[])  # fmt: skip
-        venue = Venue(name="中央図書館", kind=VenueKind.LIBRARY, capacity=20,
-                      name_translations={}, access="駅から徒歩5分", loaner_phones=2)  # fmt: skip
+        course = Course(
+            code="intro-any",
+            title="スマホ入門",
+            kind=CourseKind.INTRO,
+            device_track=DeviceTrack.ANY,
+            title_translations={},
+            lesson_ids=[],
+        )
+        venue = Venue(
+            name="中央図書館",
+            kind=VenueKind.LIBRARY,
+            capacity=20,
+            name_translations={},
+            access="駅から徒歩5分",
+            loaner_phones=2,
+        )
         db.add_all([course, venue])
         db.flush()
 
         def make(starts, capacity=5, deadline=None):
             return sessions.create_session(
-                db, course_id=course.id, venue_id=venue.id, starts_at=starts,
-                ends_at=starts + timedelta(hours=1), capacity=capacity, actor=Actor.system(),
+                db,
+                course_id=course.id,
+                venue_id=venue.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                capacity=capacity,
+                actor=Actor.system(),
                 booking_mode="lottery" if deadline else "first_come",
                 application_deadline=deadline,
-            ).id  # fmt: skip
+            ).id
 
         return {
             "lottery": make(now + timedelta(days=2), deadline=now + timedelta(hours=2)),
@@ -59,11 +80,17 @@ def test_a_lottery_open_then_closed_a_minute_after_its_deadline(
     found = availability_of(kiosk)
     deadline = (TOKYO_NEXT_DAY + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert found[classes["lottery"]] == {
-        "state": "lottery", "bookable": True, "reason": None, "deadline": deadline,
-    }  # fmt: skip
+        "state": "lottery",
+        "bookable": True,
+        "reason": None,
+        "deadline": deadline,
+    }
     assert found[classes["soon"]] == {
-        "state": "open", "bookable": True, "reason": None, "deadline": None,
-    }  # fmt: skip
+        "state": "open",
+        "bookable": True,
+        "reason": None,
+        "deadline": None,
+    }
     frozen_clock(TOKYO_NEXT_DAY + timedelta(hours=2, minutes=1))
     found = availability_of(kiosk)
     assert found[classes["lottery"]]["state"] == "closed"

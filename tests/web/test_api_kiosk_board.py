@@ -99,11 +99,22 @@ def test_the_refresh_script_is_plain_and_local(app):
 def test_the_board_names_each_screen_in_words_and_nothing_of_the_resident(app, database, as_role):
     kiosk = KioskClient(app, add_kiosk(database, "lib-1", "中央図書館"))
     for screen in ("guide_checklist:koseki", "phone", "faq:hoikuen", "mystery:x", ""):
-        assert kiosk.post("/api/v1/help-requests",
-                          {"client_id": str(uuid.uuid4()), "screen": screen}).status_code == 201  # fmt: skip
+        assert (
+            kiosk.post(
+                "/api/v1/help-requests", {"client_id": str(uuid.uuid4()), "screen": screen}
+            ).status_code
+            == 201
+        )
     # a kiosk cannot send who the resident is: the call refuses any field beyond its three
-    refused = kiosk.post("/api/v1/help-requests", {"client_id": "with-a-name", "screen": "name",
-                                                   "name": "ヤマダ ハナコ", "phone": "09012345678"})  # fmt: skip
+    refused = kiosk.post(
+        "/api/v1/help-requests",
+        {
+            "client_id": "with-a-name",
+            "screen": "name",
+            "name": "ヤマダ ハナコ",
+            "phone": "09012345678",
+        },
+    )
     assert refused.status_code == 422
     page = as_role("coordinator").get("/office/kiosks/").get_data(as_text=True)
     assert "Apply online for a family register certificate: the checks before starting" in page

@@ -319,9 +319,13 @@ def test_good_numbers_of_every_kind_are_kept_as_typed(coordinator, database):
     for n, (typed, digits) in enumerate(numbers.items()):
         response = coordinator.post(
             "/office/residents/new",
-            data={"reading": f"テスト {'アイウエオカ'[n]}", "phone": typed, "consent": "y",
-                  "device": "unknown"},
-        )  # fmt: skip
+            data={
+                "reading": f"テスト {'アイウエオカ'[n]}",
+                "phone": typed,
+                "consent": "y",
+                "device": "unknown",
+            },
+        )
         assert response.status_code == 302, _error_on(response.get_data(as_text=True), "phone")
         with database.read() as db:
             stored = db.get(Participant, int(response.location.rsplit("/", 1)[1]))
@@ -409,8 +413,14 @@ def test_a_questionnaire_sent_twice_counts_once(as_role, database, ward):
 
 def test_a_new_resident_sent_twice_is_added_once(coordinator, database):
     token = _token(coordinator.get("/office/residents/new").get_data(as_text=True))
-    data = {"reading": "ニド オシタ", "phone": "03-5555-0000", "consent": "y",
-            "device": "unknown", "not_a_duplicate": "y", "form_token": token}  # fmt: skip
+    data = {
+        "reading": "ニド オシタ",
+        "phone": "03-5555-0000",
+        "consent": "y",
+        "device": "unknown",
+        "not_a_duplicate": "y",
+        "form_token": token,
+    }
     before = _participants(database)
     first = coordinator.post("/office/residents/new", data=data)
     again = coordinator.post("/office/residents/new", data=data)
@@ -510,8 +520,13 @@ def test_a_venue_sent_twice_is_added_once_without_a_name_clash(as_role, database
 
     admin = as_role("admin")
     token = _token(admin.get("/admin/venues/new").get_data(as_text=True))
-    data = {"name": "二度押し会館", "kind": "library", "capacity": "20",
-            "loaner_phones": "0", "form_token": token}  # fmt: skip
+    data = {
+        "name": "二度押し会館",
+        "kind": "library",
+        "capacity": "20",
+        "loaner_phones": "0",
+        "form_token": token,
+    }
     first = admin.post("/admin/venues/new", data=data)
     again = admin.post("/admin/venues/new", data=data)
     assert first.status_code == 302 and again.status_code == 303
@@ -529,11 +544,15 @@ def test_a_phone_lent_twice_by_a_double_click_is_lent_once_without_an_error(
 
     with database.write() as db:
         db.get(Venue, ward.venue_id).loaner_phones = 2
-        registration.register(db, session_id=ward.session_id, participant_id=ward.resident_id,
-                              source=Source.PHONE, actor=Actor.system())  # fmt: skip
+        registration.register(
+            db,
+            session_id=ward.session_id,
+            participant_id=ward.resident_id,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     page = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
-    data = {"participant_id": ward.resident_id, "phone_label": "貸出-1",
-            "form_token": _token(page)}  # fmt: skip
+    data = {"participant_id": ward.resident_id, "phone_label": "貸出-1", "form_token": _token(page)}
     first = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
     again = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
     assert first.status_code == 302 and again.status_code == 303

@@ -43,11 +43,14 @@ def test_the_printed_guide_handout_shows_the_pictures_too(as_role, ward):
     ]
 
 
-@pytest.mark.parametrize("path", [
-    "/guides/media/nothing.svg",                   # no such picture
-    "/guides/media/../guides/juminhyo.yaml",       # out of media/
-    "/guides/media/%2e%2e/settings.sample.yaml",   # the same, encoded
-    "/guides/media/pin-pad.png",                   # only SVG is served
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/guides/media/nothing.svg",  # no such picture
+        "/guides/media/../guides/juminhyo.yaml",  # out of media/
+        "/guides/media/%2e%2e/settings.sample.yaml",  # the same, encoded
+        "/guides/media/pin-pad.png",  # only SVG is served
+    ],
+)
 def test_only_svg_files_inside_media_are_served(visitor, path):
     assert visitor.get(path).status_code == 404

@@ -67,8 +67,9 @@ def serve(app):
     return httpd
 
 
-def fetch(url: str, data: dict | None = None, language: str = "en", cookie: str = "",
-          token: str = "") -> tuple[int, dict, str, float]:  # fmt: skip
+def fetch(
+    url: str, data: dict | None = None, language: str = "en", cookie: str = "", token: str = ""
+) -> tuple[int, dict, str, float]:
     """(status, headers, body, seconds) of one request, errors included."""
     body = None if data is None else urllib.parse.urlencode(data).encode()
     request = urllib.request.Request(url, data=body, headers={"Accept-Language": language})
@@ -110,13 +111,19 @@ def count(database, model, **where) -> int:
         return db.scalar(query)
 
 
-def test_ten_seconds_without_postgresql_answer_503_and_lose_nothing(database, proxy, ward,
-                                                                    tmp_path, caplog):  # fmt: skip
-    app = build_app(database, tmp_path, CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
-                    AUDIO_CACHE_DIR=str(tmp_path / "audio"))  # fmt: skip
+def test_ten_seconds_without_postgresql_answer_503_and_lose_nothing(
+    database, proxy, ward, tmp_path, caplog
+):
+    app = build_app(
+        database,
+        tmp_path,
+        CONTENT_BUNDLE_DIR=str(tmp_path / "bundles"),
+        AUDIO_CACHE_DIR=str(tmp_path / "audio"),
+    )
     with database.write() as db:
-        token = kiosk_service.create_kiosk(db, name="lib-1", location="中央図書館",
-                                           actor=Actor.cli())[1]  # fmt: skip
+        token = kiosk_service.create_kiosk(
+            db, name="lib-1", location="中央図書館", actor=Actor.cli()
+        )[1]
     httpd = serve(app)
     base = f"http://127.0.0.1:{httpd.server_port}"
     try:
@@ -124,13 +131,26 @@ def test_ten_seconds_without_postgresql_answer_503_and_lose_nothing(database, pr
         client = ApiClient(base, token, timeout=15)
         session = next(s for s in client.sessions() if s["id"] == ward.session_id)
         box = Outbox(tmp_path / "outbox")
-        visit = Visit(session=session, reading="サトウ\u3000ユウコ", phone_digits="09011112222",
-                      era="昭和", year_digits="25", birth_year=1950)  # fmt: skip
+        visit = Visit(
+            session=session,
+            reading="サトウ\u3000ユウコ",
+            phone_digits="09011112222",
+            era="昭和",
+            year_digits="25",
+            birth_year=1950,
+        )
         box.put("booking", visit.booking(), key=visit.confirm())
         box.put("help", {"screen": "confirm", "language": "ja"})
         for kind in ("booking_started", "speech_played"):
-            box.put("event", {"kind": kind, "at": "2026-11-26T00:00:00Z", "language": "ja",
-                              "text_size": "large"})  # fmt: skip
+            box.put(
+                "event",
+                {
+                    "kind": kind,
+                    "at": "2026-11-26T00:00:00Z",
+                    "language": "ja",
+                    "text_size": "large",
+                },
+            )
 
         caplog.set_level(logging.WARNING, logger="web.errors")
         cut_at = time.monotonic()
@@ -138,15 +158,20 @@ def test_ten_seconds_without_postgresql_answer_503_and_lose_nothing(database, pr
         # everyone at once during the cut: a login, a logged-in page, the public schedule,
         # a Japanese visitor, the API, and the kiosk's outbox
         with ThreadPoolExecutor(6) as pool:
-            login = pool.submit(fetch, base + "/login", {"login": "coordinator",
-                                                         "password": PASSWORD})  # fmt: skip
+            login = pool.submit(
+                fetch, base + "/login", {"login": "coordinator", "password": PASSWORD}
+            )
             staff_page = pool.submit(fetch, base + "/office/residents", cookie=cookie)
             schedule = pool.submit(fetch, base + "/")
             japanese = pool.submit(fetch, base + "/", language="ja")
             api = pool.submit(fetch, base + "/api/v1/sessions", token=token)
             flushed = pool.submit(box.flush, client, True)
-            answers = {"login": login.result(), "staff page": staff_page.result(),
-                       "schedule": schedule.result(), "japanese": japanese.result()}  # fmt: skip
+            answers = {
+                "login": login.result(),
+                "staff page": staff_page.result(),
+                "schedule": schedule.result(),
+                "japanese": japanese.result(),
+            }
             api_answer, deliveries = api.result(), flushed.result()
         assert time.monotonic() - cut_at < CUT_SECONDS, "the answers came during the cut"
 
@@ -193,8 +218,9 @@ def test_ten_seconds_without_postgresql_answer_503_and_lose_nothing(database, pr
     with database.read() as db:
         people = db.scalars(select(Participant).where(Participant.reading == "サトウ ユウコ")).all()
         assert len(people) == 1
-        booked = db.scalars(select(Registration).where(
-            Registration.participant_id == people[0].id)).all()  # fmt: skip
+        booked = db.scalars(
+            select(Registration).where(Registration.participant_id == people[0].id)
+        ).all()
         assert len(booked) == 1 and booked[0].session_id == ward.session_id
     assert count(database, HelpRequest) == 1
     assert count(database, UsageEvent) == 2
@@ -223,8 +249,11 @@ def test_a_sqlite_file_locked_past_the_busy_timeout_answers_503(sqlite_file, tmp
     other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock and keeps it
     try:
         page = client.post("/login", data={"login": "someone", "password": "wrong-password"})
-        api = client.post("/api/v1/heartbeat", json={"app_version": "1"},
-                          headers={"Authorization": "Bearer not-a-token"})  # fmt: skip
+        api = client.post(
+            "/api/v1/heartbeat",
+            json={"app_version": "1"},
+            headers={"Authorization": "Bearer not-a-token"},
+        )
         schedule = client.get("/")  # WAL: readers do not wait for the writer
     finally:
         other.execute("ROLLBACK")
@@ -266,8 +295,9 @@ def test_a_real_bug_is_still_a_500_not_a_503(sqlite_file, tmp_path):
     assert response.status_code == 500
 
 
-def test_a_commit_that_meets_an_outage_answers_503_not_saved(sqlite_file, tmp_path, monkeypatch,
-                                                             request):  # fmt: skip
+def test_a_commit_that_meets_an_outage_answers_503_not_saved(
+    sqlite_file, tmp_path, monkeypatch, request
+):
     """The view went well but the commit failed: the page must not say it was done."""
     database, _path = sqlite_file
     request.getfixturevalue("fast_password_hashing")
@@ -275,8 +305,15 @@ def test_a_commit_that_meets_an_outage_answers_503_not_saved(sqlite_file, tmp_pa
     from classroom.services import accounts
 
     with database.write() as db:
-        accounts.create_user(db, login="coordinator", role=Role.COORDINATOR, password=PASSWORD,
-                             display_name="Coordinator", language="en", actor=Actor.cli())  # fmt: skip
+        accounts.create_user(
+            db,
+            login="coordinator",
+            role=Role.COORDINATOR,
+            password=PASSWORD,
+            display_name="Coordinator",
+            language="en",
+            actor=Actor.cli(),
+        )
     app = build_app(database, tmp_path)
     client = app.test_client()
 
@@ -284,8 +321,11 @@ def test_a_commit_that_meets_an_outage_answers_503_not_saved(sqlite_file, tmp_pa
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(database.engine.dialect, "do_commit", disk_gone)
-    response = client.post("/login", data={"login": "coordinator", "password": PASSWORD},
-                           headers={"Accept-Language": "en"})  # fmt: skip
+    response = client.post(
+        "/login",
+        data={"login": "coordinator", "password": PASSWORD},
+        headers={"Accept-Language": "en"},
+    )
     monkeypatch.undo()
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and CALM in body

@@ -15,10 +15,16 @@ def lottery(database, ward, deadline_in: timedelta, capacity: int = 3) -> int:
     with database.write() as db:
         starts = utcnow() + timedelta(days=10)
         return sessions.create_session(
-            db, course_id=ward.course_id, venue_id=ward.venue_id, starts_at=starts,
-            ends_at=starts + timedelta(hours=1), capacity=capacity, booking_mode="lottery",
-            application_deadline=utcnow() + deadline_in, actor=Actor.system(),
-        ).id  # fmt: skip
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=capacity,
+            booking_mode="lottery",
+            application_deadline=utcnow() + deadline_in,
+            actor=Actor.system(),
+        ).id
 
 
 def test_a_lottery_page_closes_at_the_deadline_and_reopens_for_late_bookings_after_the_draw(
@@ -40,10 +46,21 @@ def test_a_lottery_page_closes_at_the_deadline_and_reopens_for_late_bookings_aft
     assert "seats--open" in page and "seats--closed" not in page
     with database.write() as db:
         resident = residents.create_participant(
-            db, family_name="山田", given_name="花子", reading="ヤマダ ハナコ",
-            phone="090-1234-5678", birth_year=1948, consent=True, source=Source.PHONE,
+            db,
+            family_name="山田",
+            given_name="花子",
+            reading="ヤマダ ハナコ",
+            phone="090-1234-5678",
+            birth_year=1948,
+            consent=True,
+            source=Source.PHONE,
             actor=Actor.system(),
-        ).id  # fmt: skip
-        booked = registration.register(db, session_id=session_id, participant_id=resident,
-                                       source=Source.PHONE, actor=Actor.system())  # fmt: skip
+        ).id
+        booked = registration.register(
+            db,
+            session_id=session_id,
+            participant_id=resident,
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
     assert booked.status.value == "confirmed"

@@ -73,8 +73,12 @@ def screen_in_words(screen: str | None) -> str:
         title = _guide_title(guide_id)
         match = _STEP.match(step)
         if match:
-            return _("%(guide)s, step %(number)s of %(total)s", guide=title,
-                     number=match.group(1), total=match.group(2))  # fmt: skip
+            return _(
+                "%(guide)s, step %(number)s of %(total)s",
+                guide=title,
+                number=match.group(1),
+                total=match.group(2),
+            )
         return title
     if name in GUIDE_PARTS and rest:
         return str(GUIDE_PARTS[name]) % {"guide": _guide_title(rest)}
