@@ -4,6 +4,12 @@
 here so tests read like a person using the site; tests/web/test_csrf.py turns it on.
 Staff here read the site in English (their `language`), so tests can assert on the
 msgids; tests/web/test_app.py checks that Japanese comes first.
+
+Every test here runs on the ward's clock frozen at `WARD_NOW` (10:00 on a Friday in Tokyo),
+never on the wall clock: "today's class", tomorrow's reminders and deadlines give the same
+answer at any hour. A test may travel further with `frozen_clock`. Tests that start a server
+in another process (which reads the real clock) are marked `wall_clock` and build their
+rows from the real time.
 """
 
 from __future__ import annotations
@@ -13,14 +19,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher
 
 from classroom.models import Course, CourseKind, DeviceTrack, Role, Source, Venue, VenueKind, utcnow
 from classroom.services import accounts, residents, sessions
 from classroom.services.actor import Actor
+from tests.conftest import TOKYO_SAME_DAY
 from web import create_app
 
 PASSWORD = "tsunagu-test-pass"
+WARD_NOW = TOKYO_SAME_DAY  # Friday 4 December 2026, 10:00 in Tokyo
+
+
+@pytest.fixture(autouse=True)
+def ward_clock(request):
+    """The web tests' clock: WARD_NOW, ticking on; the real one for `wall_clock` tests."""
+    if request.node.get_closest_marker("wall_clock"):
+        yield None
+        return
+    with time_machine.travel(WARD_NOW, tick=True):
+        yield WARD_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +107,7 @@ class WardIds:
     venue_id: int
     session_id: int  # taught by `instructor`, a week ahead, 2 seats
     other_session_id: int  # taught by `other_instructor`
-    today_session_id: int  # taught by `instructor`, in an hour
+    today_session_id: int  # taught by `instructor`, in an hour (11:00 in Tokyo on WARD_NOW)
     resident_id: int
 
 

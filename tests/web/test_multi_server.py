@@ -34,7 +34,7 @@ from classroom.services.actor import Actor
 from tests.conftest import ENGINES, PG_URL, PostgresSchema
 from tests.web.conftest import csrf_token
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240), pytest.mark.wall_clock]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TSUNAGU_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"

@@ -217,6 +217,7 @@ def _staff_and_kiosk_handle_personal_data(base: str, login: str, password: str, 
     assert bad.status_code == 422
 
 
+@pytest.mark.wall_clock
 @pytest.mark.parametrize("mode", ["serve", "serve --prod"])
 def test_no_personal_data_in_the_servers_output(tmp_path: Path, mode: str):
     env = {
