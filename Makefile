@@ -10,7 +10,7 @@ PORT ?= 5000
 # test processes: one per core (a test file stays in one process: its fixtures are shared)
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast bench loadtest lint i18n system-deps clean help
+.PHONY: run test test-fast bench loadtest lint i18n translate system-deps clean help
 
 help:
 	@echo "make run    - set up, migrate, load demo data if empty, start the web site"
@@ -78,6 +78,12 @@ i18n: $(INSTALLED)
 	done
 	$(BIN)/python scripts/fill_en_catalog.py locales/en/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d locales --statistics
+
+# Several people (or helpers) may add strings at once: `make translate FILE=locales/pending/x.yaml`
+# extracts, applies that file's translations and compiles, holding locales/.lock meanwhile.
+translate: $(INSTALLED)
+	flock locales/.lock sh -c '$(MAKE) --no-print-directory i18n >/dev/null && \
+	  $(BIN)/python scripts/translate.py $(FILE) && $(BIN)/pybabel compile -d locales >/dev/null'
 
 clean:
 	rm -rf $(VENV) .pytest_cache
