@@ -6,11 +6,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from languages.clock import DEFAULT_TIMEZONE, ward_zone
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-#: the ward's time zone when TSUNAGU_TIMEZONE is not set
-DEFAULT_TIMEZONE = "Asia/Tokyo"
+
+__all__ = ["DEFAULT_TIMEZONE", "PROJECT_DIR", "Settings", "ward_zone"]
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,3 @@ class Settings:
         with os.fdopen(fd, "w") as f:
             f.write(key)
         return key
-
-
-def ward_zone() -> ZoneInfo:
-    """The ward's time zone, where its days, months and fiscal years begin.
-
-    The one place the domain core asks: the settings' ``timezone`` (TSUNAGU_TIMEZONE,
-    else Asia/Tokyo), read when asked so a deployment or a test may set it.
-    """
-    return ZoneInfo(os.environ.get("TSUNAGU_TIMEZONE") or DEFAULT_TIMEZONE)

@@ -53,10 +53,11 @@ def _catalog(root: Path) -> Catalog:
 )
 def check(root: Path, strict: bool) -> None:
     """Validate every content file; exit 1 when there is any error."""
-    from content.review import coverage_lines, items, tokyo_today
+    from content.review import coverage_lines, items
     from content.validate import validate
+    from languages.clock import ward_today
 
-    problems = validate(root, today=tokyo_today(), strict=strict)
+    problems = validate(root, today=ward_today(), strict=strict)
     for problem in problems:
         click.echo(str(problem), err=not problem.is_error)
     errors = sum(p.is_error for p in problems)

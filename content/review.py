@@ -9,22 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from content.loader import Catalog
 from content.model import LANGUAGES, Review, Text
 from content.validate import REQUIRED_LANGUAGES, review_due
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 KIND_SECTIONS = {"guide": "guides", "lesson": "lessons", "faq": "faq"}
 #: languages the ward requires of every guide, whatever the file says (tested on the shipped content)
 GUIDE_LANGUAGES = REQUIRED_LANGUAGES["guide"]
-
-
-def tokyo_today() -> date:
-    """Today's date in Tokyo (the ward's day, not UTC's)."""
-    return datetime.now(TOKYO).date()
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from kiosk.i18n import N_, gettext_in
+from languages.clock import ward_zone
 from languages.wareki import wareki_of_day
 
-WARD_TIME = ZoneInfo("Asia/Tokyo")
 _WEEKDAYS = {
     "ja": "月火水木金土日",
     "zh-Hans": "一二三四五六日",
@@ -29,7 +28,7 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 def _local(stamp: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(WARD_TIME)
+    return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ward_zone())
 
 
 def _day(moment: datetime.datetime, language: str) -> str:

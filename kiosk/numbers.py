@@ -11,6 +11,7 @@ import datetime
 import re
 
 from languages import wareki
+from languages.clock import ward_today
 
 #: the eras offered on the birth-year screen, then 西暦
 OFFERED_ERAS: tuple[str, ...] = ("大正", "昭和", "平成")
@@ -48,7 +49,7 @@ def birth_year(era: str, digits: str, today: datetime.date | None = None) -> int
     if not digits.isdigit():
         raise InvalidYear("no digits")
     year = to_gregorian(era, int(digits))
-    latest = (today or datetime.date.today()).year - YOUNGEST_AGE
+    latest = (today or ward_today()).year - YOUNGEST_AGE
     if not EARLIEST <= year <= latest:
         raise InvalidYear(f"{year} is not a plausible birth year")
     return year

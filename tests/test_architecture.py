@@ -134,3 +134,14 @@ def test_the_checker_finds_a_cycle():
 def test_no_two_modules_import_each_other(graph):
     found = cycles(graph)
     assert not found, "\n".join(" <-> ".join(c) for c in found)
+
+
+def test_the_wards_time_zone_is_named_in_one_place():
+    """Days, months and fiscal years begin in the ward's zone, which the settings choose
+    (TSUNAGU_TIMEZONE): no room names a zone of its own."""
+    naming = sorted(
+        name
+        for name, path in modules().items()
+        if "Asia/Tokyo" in path.read_text(encoding="utf-8") and name != "languages.clock"
+    )
+    assert naming == []

@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,9 +40,9 @@ from ..models import (
 from ..services import attendance, registration, residents, sessions
 from ..services.actor import Actor
 from ..services.errors import DomainError
-from ..services.reports import fiscal_year_bounds
+from ..services.reports import fiscal_year_bounds, fiscal_year_of
+from ..settings import ward_zone
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 FY_SESSIONS = 31
 FY_ATTENDANCES = 174
 
@@ -274,8 +273,9 @@ class DatabaseNotEmpty(DomainError):
     message = N_("The database already holds data; use --force to add the demo anyway.")
 
 
-def _jst(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), TOKYO).astimezone(UTC)
+def _ward_time(day: date, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` on ``day`` in the ward's time, as UTC."""
+    return datetime.combine(day, time(hour, minute), ward_zone()).astimezone(UTC)
 
 
 def _split(total: int, parts: int, low: int, high: int, rng: random.Random) -> list[int]:
@@ -375,8 +375,8 @@ class _Ward:
             self.db,
             course_id=course.id,
             venue_id=venue.id,
-            starts_at=_jst(day, hour),
-            ends_at=_jst(day, hour + 1, 30),
+            starts_at=_ward_time(day, hour),
+            ends_at=_ward_time(day, hour + 1, 30),
             capacity=capacity or min(venue.capacity, 10),
             booking_mode=BookingMode.LOTTERY if lottery_deadline else BookingMode.FIRST_COME,
             application_deadline=lottery_deadline,
@@ -458,14 +458,14 @@ class _Ward:
         chosen_weeks = sorted(self.rng.sample(range(weeks), held))
         counts = _split(n_attendances, held, 3, 9, self.rng)
         for week, count in zip(chosen_weeks, counts, strict=True):
-            day = start.astimezone(TOKYO).date() + timedelta(
+            day = start.astimezone(ward_zone()).date() + timedelta(
                 weeks=week, days=self.rng.choice([1, 2, 3])
             )
             self.held_session(day, count)
         return held
 
     def upcoming(self) -> None:
-        today = self.now.astimezone(TOKYO).date()
+        today = self.now.astimezone(ward_zone()).date()
         for offset in (3, 6, 10, 13, 17, 24, 31):
             self.session(
                 today + timedelta(days=offset),
@@ -485,7 +485,7 @@ class _Ward:
                 now=self.now,
             )
         # a lottery still taking applications
-        deadline = _jst(today + timedelta(days=12), 17)
+        deadline = _ward_time(today + timedelta(days=12), 17)
         lottery = self.session(
             today + timedelta(days=20),
             self.courses[4],
@@ -526,11 +526,7 @@ def load_demo(
             raise DatabaseNotEmpty()
         ward = _Ward(db, rng, now)
         ward.setup()
-        current_fy = (
-            now.astimezone(TOKYO).year
-            if now.astimezone(TOKYO).month >= 4
-            else now.astimezone(TOKYO).year - 1
-        )
+        current_fy = fiscal_year_of(now)
         ward.year(current_fy - 1, FY_SESSIONS, FY_ATTENDANCES, until=now)
         ward.year(current_fy, 18, 97, until=now - timedelta(days=1))
         ward.upcoming()

@@ -8,7 +8,8 @@ from flask import render_template
 
 from content import load_catalog
 from content.model import LANGUAGES
-from content.review import due_for_review, items, tokyo_today
+from content.review import due_for_review, items
+from languages.clock import ward_today
 
 from .blueprint import bp
 
@@ -19,7 +20,7 @@ SOON_DAYS = 60
 @bp.route("/content")
 def content_review():
     catalog = load_catalog()
-    today = tokyo_today()
+    today = ward_today()
     due = due_for_review(catalog, today, within_days=SOON_DAYS)
     return render_template(
         "office/content_review.html",
