@@ -1,7 +1,11 @@
 """Browser tests: the real site on a live server, driven by Playwright and Debian's Chromium.
 
 `live_server` serves `web.create_app()` from a thread (werkzeug's make_server on a free
-port) against a fresh SQLite file; `page` is a new Chromium tab in Japanese. Screenshots
+port) against a fresh SQLite file, on the ward's clock frozen at `WARD_NOW` (10:00 on a
+Friday in Tokyo, ticking on), so "today's class" and "tomorrow" mean the same at any hour
+the suite runs; `page` is a new Chromium tab in Japanese. Chromium itself lives in real
+time, so staff sessions here last long enough that its cookies are never expired on
+arrival. Screenshots
 and PDFs go to test-artifacts/ (git-ignored). Chromium comes from the system
 (/usr/bin/chromium): never `playwright install`.
 """
@@ -10,14 +14,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from werkzeug.serving import make_server
 
 from classroom.db import Database
 from classroom.models import Base
+from tests.conftest import TOKYO_SAME_DAY
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WARD_NOW = TOKYO_SAME_DAY  # Friday 4 December 2026, 10:00 in Tokyo
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
@@ -43,21 +51,28 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path):
-    """The web site on http://127.0.0.1:<free port>, on a fresh SQLite database."""
+    """The web site on http://127.0.0.1:<free port>, on a fresh SQLite database, at WARD_NOW."""
     from web import create_app
 
-    database = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
-    Base.metadata.create_all(database.engine)
-    app = create_app({"SECRET_KEY": "browser-test-secret", "DATABASE": database})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", database, app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        database.dispose()
+    with time_machine.travel(WARD_NOW, tick=True):
+        database = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+        Base.metadata.create_all(database.engine)
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-test-secret",
+                "DATABASE": database,
+                "PERMANENT_SESSION_LIFETIME": timedelta(days=3650),
+            }
+        )
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}", database, app)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            database.dispose()
 
 
 @pytest.fixture(scope="session")
