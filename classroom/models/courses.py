@@ -135,6 +135,8 @@ class ClassSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: raised by every edit: an edit sent from a form older than the last one is refused
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     course: Mapped[Course] = relationship(back_populates="sessions")
     venue: Mapped[Venue] = relationship(back_populates="sessions")

@@ -61,6 +61,7 @@ class CallReason(LabelledEnum):
     LOTTERY_WON = "lottery_won", N_("Won the lottery")
     LOTTERY_WAITLISTED = "lottery_waitlisted", N_("Waitlisted after the lottery")
     REMINDER = "reminder", N_("Reminder for tomorrow")
+    SESSION_MOVED = "session_moved", N_("Class moved")
 
 
 class Registration(Base):
@@ -148,8 +149,11 @@ class LotteryDraw(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id"), unique=True)
     seed: Mapped[str] = mapped_column(String(64))
-    #: registration ids in drawn order; the first `capacity` won
+    #: registration ids in drawn order; the first `seats` won
     drawn_order: Mapped[list] = mapped_column(JSON)
+    #: the class's capacity when drawn (None for draws made before it was kept: the
+    #: capacity then, which no edit could change yet)
+    seats: Mapped[int | None] = mapped_column(Integer)
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 

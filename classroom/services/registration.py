@@ -281,6 +281,25 @@ def _open_call(db: Session, registration: Registration, reason: CallReason, now:
     )
 
 
+def _promote(db: Session, registration: Registration, now: datetime) -> None:
+    """A waitlisted registration takes a seat (already counted) and goes on the call list."""
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.waitlist_seq = None
+    registration.confirmed_at = now
+    _open_call(db, registration, CallReason.PROMOTED, now)
+
+
+def promote_waitlist(db: Session, session_id: int, now: datetime) -> list[Registration]:
+    """Fill the seats a class has free from its waitlist, first in line first (the class
+    is locked by the caller: `lock_session`); each one promoted goes on the call list."""
+    promoted = []
+    while (first := _first_waitlisted(db, session_id)) is not None and _take_seat(db, session_id):
+        _promote(db, first, now)
+        db.flush()
+        promoted.append(first)
+    return promoted
+
+
 def cancel_registration(
     db: Session, registration_id: int, *, actor: Actor, now: datetime | None = None
 ) -> CancelResult:
@@ -309,10 +328,7 @@ def cancel_registration(
             _first_waitlisted(db, session.id) if session.state == SessionState.SCHEDULED else None
         )
         if promoted is not None:
-            promoted.status = RegistrationStatus.CONFIRMED
-            promoted.waitlist_seq = None
-            promoted.confirmed_at = now
-            _open_call(db, promoted, CallReason.PROMOTED, now)
+            _promote(db, promoted, now)
         else:
             db.execute(
                 update(ClassSession)
@@ -497,7 +513,12 @@ def draw_lottery(
             _open_call(db, registration, CallReason.LOTTERY_WAITLISTED, now)
         db.flush()
     draw = LotteryDraw(
-        session_id=session_id, seed=seed, drawn_order=order, drawn_at=now, drawn_by_id=actor.user_id
+        session_id=session_id,
+        seed=seed,
+        drawn_order=order,
+        seats=session.capacity,
+        drawn_at=now,
+        drawn_by_id=actor.user_id,
     )
     db.add(draw)
     db.flush()
@@ -525,11 +546,14 @@ def lottery_result(db: Session, session_id: int) -> LotteryResult | None:
     """The draw as it fell, or None before it: the first `capacity` drawn won a seat.
 
     Before its draw a lottery session confirms nobody (applications take no seat), so
-    the draw hands out all `capacity` seats in drawn order and waitlists the rest.
+    the draw hands out all `capacity` seats in drawn order and waitlists the rest; the
+    draw keeps that number, so raising the capacity later (promoting from the waitlist)
+    leaves the drawn result as it was.
     """
     draw = db.scalar(select(LotteryDraw).where(LotteryDraw.session_id == session_id))
     if draw is None:
         return None
-    seats = db.get(ClassSession, session_id).capacity
+    # the seats there were at the draw: a class edited later keeps the result it drew
+    seats = draw.seats if draw.seats is not None else db.get(ClassSession, session_id).capacity
     order = list(draw.drawn_order)
     return LotteryResult(draw=draw, winners=order[:seats], waitlist=order[seats:])

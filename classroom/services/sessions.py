@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from ..models import (
     Course,
     DeviceTrack,
     LabelledEnum,
+    LotteryDraw,
     Registration,
     RegistrationStatus,
     Role,
@@ -31,7 +33,7 @@ from ..settings import ward_zone
 from . import audit
 from .actor import Actor
 from .errors import CapacityTooLarge, DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
-from .registration import lock_session
+from .registration import lock_session, promote_waitlist
 from .reports import fiscal_year_bounds, fiscal_year_of
 
 #: classes are scheduled from the start of last fiscal year to the end of the year after
@@ -80,6 +82,73 @@ def _outside_window(field: str, now: datetime | None) -> DomainError:
     )
 
 
+def _window_errors(
+    starts_at: datetime, ends_at: datetime, deadline: datetime | None, now: datetime
+) -> dict[str, DomainError]:
+    """The times outside the scheduling window, checked before any other rule."""
+    errors: dict[str, DomainError] = {}
+    if not _in_window(starts_at, now):
+        errors["date"] = _outside_window("date", now)
+    if not _in_window(ends_at, now) and "date" not in errors:
+        errors["ends_at"] = _outside_window("ends_at", now)
+    if not _in_window(deadline, now):
+        errors["application_deadline"] = _outside_window("application_deadline", now)
+    return errors
+
+
+@dataclass(frozen=True)
+class _Checked:
+    venue: Venue | None
+    instructors: list[User]
+    #: None unless a lottery
+    application_deadline: datetime | None
+
+
+def _checked(
+    db: Session,
+    errors: dict[str, DomainError],
+    *,
+    venue_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    booking_mode: BookingMode,
+    application_deadline: datetime | None,
+    instructor_ids: Iterable[int],
+) -> _Checked:
+    """The rules a class's venue, times, seats, deadline and instructors keep, when it is
+    scheduled and when it is edited; each problem is added to `errors` by its field."""
+    venue = db.get(Venue, venue_id)
+    if venue is None:
+        errors["venue_id"] = DomainError(N_("Please choose a venue."), field="venue_id")
+    if ends_at <= starts_at:
+        errors["ends_at"] = DomainError(N_("The class must end after it starts."), field="ends_at")
+    if capacity < 1:
+        errors["capacity"] = DomainError(N_("The capacity must be at least 1."), field="capacity")
+    elif venue is not None and capacity > venue.capacity:
+        errors["capacity"] = CapacityTooLarge(
+            field="capacity", capacity=capacity, venue_capacity=venue.capacity
+        )
+    if booking_mode == BookingMode.LOTTERY:
+        if application_deadline is None:
+            errors["application_deadline"] = DomainError(
+                N_("A lottery needs an application deadline."), field="application_deadline"
+            )
+        elif application_deadline >= starts_at:
+            errors["application_deadline"] = DomainError(
+                N_("The application deadline must be before the class starts."),
+                field="application_deadline",
+            )
+    else:
+        application_deadline = None
+    instructors = list(db.scalars(select(User).where(User.id.in_(list(instructor_ids)))))
+    if any(u.role != Role.INSTRUCTOR and u.role != Role.COORDINATOR for u in instructors):
+        errors["instructor_ids"] = DomainError(
+            N_("Only instructors and coordinators can teach a class."), field="instructor_ids"
+        )
+    return _Checked(venue, instructors, application_deadline)
+
+
 def create_session(
     db: Session,
     *,
@@ -99,59 +168,35 @@ def create_session(
 
     Its date lies in the scheduling window (`scheduling_window`), and so does a deadline.
     """
-    errors: dict[str, DomainError] = {}
     now = now or utcnow()
-    if not _in_window(starts_at, now):
-        errors["date"] = _outside_window("date", now)
-    if not _in_window(ends_at, now) and "date" not in errors:
-        errors["ends_at"] = _outside_window("ends_at", now)
-    if not _in_window(application_deadline, now):
-        errors["application_deadline"] = _outside_window("application_deadline", now)
-    if errors:
+    if errors := _window_errors(starts_at, ends_at, application_deadline, now):
         raise InvalidInput(errors)
     course = db.get(Course, course_id)
-    venue = db.get(Venue, venue_id)
     if course is None:
         errors["course_id"] = DomainError(N_("Please choose a course."), field="course_id")
-    if venue is None:
-        errors["venue_id"] = DomainError(N_("Please choose a venue."), field="venue_id")
-    if ends_at <= starts_at:
-        errors["ends_at"] = DomainError(N_("The class must end after it starts."), field="ends_at")
-    if capacity < 1:
-        errors["capacity"] = DomainError(N_("The capacity must be at least 1."), field="capacity")
-    elif venue is not None and capacity > venue.capacity:
-        errors["capacity"] = CapacityTooLarge(
-            field="capacity", capacity=capacity, venue_capacity=venue.capacity
-        )
     booking_mode = BookingMode(booking_mode)
-    if booking_mode == BookingMode.LOTTERY:
-        if application_deadline is None:
-            errors["application_deadline"] = DomainError(
-                N_("A lottery needs an application deadline."), field="application_deadline"
-            )
-        elif application_deadline >= starts_at:
-            errors["application_deadline"] = DomainError(
-                N_("The application deadline must be before the class starts."),
-                field="application_deadline",
-            )
-    else:
-        application_deadline = None
-    instructors = list(db.scalars(select(User).where(User.id.in_(list(instructor_ids)))))
-    if any(u.role != Role.INSTRUCTOR and u.role != Role.COORDINATOR for u in instructors):
-        errors["instructor_ids"] = DomainError(
-            N_("Only instructors and coordinators can teach a class."), field="instructor_ids"
-        )
-    if errors:
-        raise InvalidInput(errors)
-    session = ClassSession(
-        course=course,
-        venue=venue,
+    checked = _checked(
+        db,
+        errors,
+        venue_id=venue_id,
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
         booking_mode=booking_mode,
         application_deadline=application_deadline,
-        instructors=instructors,
+        instructor_ids=instructor_ids,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    session = ClassSession(
+        course=course,
+        venue=checked.venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        booking_mode=booking_mode,
+        application_deadline=checked.application_deadline,
+        instructors=checked.instructors,
         note=note,
     )
     db.add(session)
@@ -330,6 +375,206 @@ def cancel_session(
     db.flush()
     audit.record(db, actor, "session.cancel", subject_type="class_session", subject_id=session_id)
     return calls
+
+
+class StaleEdit(DomainError):
+    message = N_(
+        "Someone else changed this class after this form was opened, so nothing was saved. "
+        "Here is the class as it is now: please make your change again."
+    )
+
+
+#: why an edit is refused for a class that is no longer scheduled
+_NOT_EDITABLE = {
+    SessionState.CANCELLED: N_("This class was cancelled; it cannot be edited."),
+    SessionState.HELD: N_("This class was held; it cannot be edited."),
+}
+
+
+@dataclass(frozen=True)
+class SessionEdit:
+    session: ClassSession
+    #: what changed, by field: "before → after", as the audit trail keeps it
+    changes: dict[str, str]
+    #: moved up from the waitlist into the seats a larger capacity opened, in line order
+    promoted: list[Registration]
+    #: "class moved" calls added: everyone registered, when the date, time or venue changed
+    moved_calls: list[CallTask]
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(ward_zone()).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _described(session: ClassSession) -> dict[str, str]:
+    """A class's editable fields as a person reads them (times in the ward's time)."""
+    return {
+        "starts_at": _local(session.starts_at),
+        "ends_at": _local(session.ends_at)[-5:],
+        "venue": session.venue.name,
+        "capacity": str(session.capacity),
+        "instructors": ", ".join(sorted(u.display_name or u.login for u in session.instructors)),
+        "application_deadline": _local(session.application_deadline),
+        "note": session.note,
+    }
+
+
+#: the changes that move a class: everyone registered must be told
+MOVING = ("starts_at", "venue")
+
+
+def _lottery_closed(
+    db: Session, session: ClassSession, deadline: datetime | None, now: datetime
+) -> DomainError | None:
+    """A drawn lottery, or one past its deadline, cannot get a later deadline (it would
+    open again for applications)."""
+    if deadline is None or session.application_deadline is None:
+        return None
+    if deadline <= session.application_deadline:
+        return None
+    if db.scalar(select(LotteryDraw.id).where(LotteryDraw.session_id == session.id)):
+        return DomainError(
+            N_("The lottery was already drawn: its deadline cannot be moved later."),
+            field="application_deadline",
+        )
+    if now >= session.application_deadline:
+        return DomainError(
+            N_(
+                "Applications closed on %(deadline)s: the deadline cannot be moved later, "
+                "which would open the lottery again."
+            ),
+            field="application_deadline",
+            deadline=session.application_deadline,
+        )
+    return None
+
+
+def _moved_calls(db: Session, session: ClassSession, why: str, now: datetime) -> list[CallTask]:
+    """A "class moved" call for everyone registered (confirmed, waitlisted, applied), unless
+    one is still open for them (a class moved twice before the call is one call)."""
+    already = select(CallTask.registration_id).where(
+        CallTask.reason == CallReason.SESSION_MOVED,
+        CallTask.informed_at.is_(None),
+        CallTask.session_id == session.id,
+    )
+    calls = [
+        CallTask(
+            participant_id=r.participant_id,
+            session_id=session.id,
+            registration_id=r.id,
+            reason=CallReason.SESSION_MOVED,
+            created_at=now,
+            note=why,
+        )
+        for r in db.scalars(
+            select(Registration)
+            .where(
+                Registration.session_id == session.id,
+                Registration.status.in_(ACTIVE_STATUSES),
+                Registration.id.not_in(already),
+            )
+            .order_by(Registration.id)
+        )
+    ]
+    db.add_all(calls)
+    return calls
+
+
+def edit_session(
+    db: Session,
+    session_id: int,
+    *,
+    version: int,
+    venue_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    instructor_ids: Iterable[int],
+    application_deadline: datetime | None,
+    note: str,
+    actor: Actor,
+    now: datetime | None = None,
+) -> SessionEdit:
+    """Change a scheduled class's date and times, venue, capacity, instructors, lottery
+    deadline and note, with the rules of scheduling one (`create_session`) and these:
+
+    - `version` is the class's version the form was made from: an edit from an older
+      form (someone saved in between) is refused (`StaleEdit`);
+    - the capacity is never below the seats already confirmed; a larger one is filled
+      from the waitlist, first in line first, each one promoted on the call list;
+    - a new date, start time or venue puts everyone registered on the call list;
+    - a lottery drawn or past its deadline cannot get a later deadline;
+    - a cancelled or held class cannot be edited.
+
+    Refusals change nothing. An edit that changes nothing is not recorded.
+    """
+    now = now or utcnow()
+    session = lock_session(db, session_id)
+    if session.state in _NOT_EDITABLE:
+        raise DomainError(_NOT_EDITABLE[session.state], field="session_id")
+    if version != session.version:
+        raise StaleEdit(field="version")
+    if errors := _window_errors(starts_at, ends_at, application_deadline, now):
+        raise InvalidInput(errors)
+    checked = _checked(
+        db,
+        errors,
+        venue_id=venue_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        booking_mode=session.booking_mode,
+        application_deadline=application_deadline,
+        instructor_ids=instructor_ids,
+    )
+    if "capacity" not in errors and capacity < session.seats_taken:
+        errors["capacity"] = DomainError(
+            N_(
+                "Seats already confirmed: %(confirmed)s. The capacity cannot be lower than "
+                "that; cancel registrations first."
+            ),
+            field="capacity",
+            confirmed=session.seats_taken,
+        )
+    if "application_deadline" not in errors and (
+        closed := _lottery_closed(db, session, checked.application_deadline, now)
+    ):
+        errors["application_deadline"] = closed
+    if errors:
+        raise InvalidInput(errors)
+    before = _described(session)
+    session.venue = checked.venue
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.capacity = capacity
+    session.instructors = checked.instructors
+    session.application_deadline = checked.application_deadline
+    session.note = note
+    db.flush()
+    after = _described(session)
+    changes = {k: f"{before[k]} → {after[k]}" for k in before if before[k] != after[k]}
+    if not changes:
+        return SessionEdit(session, {}, [], [])
+    promoted = promote_waitlist(db, session_id, now)
+    moved = [k for k in MOVING if k in changes]
+    moved_calls = (
+        _moved_calls(db, session, "; ".join(changes[k] for k in moved), now) if moved else []
+    )
+    session.version += 1
+    db.flush()
+    db.refresh(session)  # seats taken by the promotions
+    audit.record(
+        db,
+        actor,
+        "session.edit",
+        subject_type="class_session",
+        subject_id=session_id,
+        details={
+            "changes": changes,
+            "promoted_registration_ids": [r.id for r in promoted],
+            "moved_calls": len(moved_calls),
+        },
+    )
+    return SessionEdit(session, changes, promoted, moved_calls)
 
 
 def mark_held(

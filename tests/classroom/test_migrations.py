@@ -14,7 +14,15 @@ from classroom.migrate import (
     schema_differences,
     upgrade,
 )
-from classroom.models import Base, Venue
+from classroom.models import (
+    Base,
+    CallReason,
+    CallTask,
+    ClassSession,
+    Participant,
+    Source,
+    Venue,
+)
 from tests.conftest import PG_URL, PostgresSchema
 
 
@@ -48,6 +56,29 @@ def _venue_row(database) -> dict:
         return dict(connection.execute(text("SELECT * FROM venue")).mappings().one())
 
 
+def _course_and_class(connection) -> None:
+    """Course 1 and its class 1 at venue 1, as rows (the models may be newer)."""
+    connection.execute(
+        text(
+            "INSERT INTO course (id, code, title, title_translations, kind,"
+            " device_track, lesson_ids, description) VALUES (1, 'intro', 'スマホ入門',"
+            " '{}', 'intro', 'any', '[]', '')"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO class_session (id, course_id, venue_id, starts_at, ends_at,"
+            " capacity, seats_taken, waitlist_seq, state, booking_mode, note,"
+            " created_at) VALUES (1, 1, 1, :starts, :ends, 10, 0, 0, 'scheduled',"
+            " 'first_come', '', :starts)"
+        ),
+        {
+            "starts": datetime(2026, 12, 10, 1, tzinfo=UTC),
+            "ends": datetime(2026, 12, 10, 2, tzinfo=UTC),
+        },
+    )
+
+
 def test_venue_access_translations_upgrade_and_downgrade_keep_the_venues(engine_name, tmp_path):
     """0007 adds venue.access_translations: a venue made before it gets {} (shows the
     Japanese); going back to 0006 removes the column and keeps the venue and its classes."""
@@ -62,27 +93,9 @@ def test_venue_access_translations_upgrade_and_downgrade_keep_the_venues(engine_
                     " Library\"}', 'library', '', 'つなぐ駅から徒歩5分', 20, 0)"
                 )
             )
-            connection.execute(
-                text(
-                    "INSERT INTO course (id, code, title, title_translations, kind,"
-                    " device_track, lesson_ids, description) VALUES (1, 'intro', 'スマホ入門',"
-                    " '{}', 'intro', 'any', '[]', '')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO class_session (id, course_id, venue_id, starts_at, ends_at,"
-                    " capacity, seats_taken, waitlist_seq, state, booking_mode, note,"
-                    " created_at) VALUES (1, 1, 1, :starts, :ends, 10, 0, 0, 'scheduled',"
-                    " 'first_come', '', :starts)"
-                ),
-                {
-                    "starts": datetime(2026, 12, 10, 1, tzinfo=UTC),
-                    "ends": datetime(2026, 12, 10, 2, tzinfo=UTC),
-                },
-            )
+            _course_and_class(connection)
         upgrade(database)
-        assert current_revision(database) == head_revision(database) == "0007"
+        assert current_revision(database) == head_revision(database)
         assert schema_differences(database) == []
         with database.read() as db:
             venue = db.get(Venue, 1)
@@ -107,6 +120,45 @@ def test_venue_access_translations_upgrade_and_downgrade_keep_the_venues(engine_
         assert schema_differences(database) == []
         with database.read() as db:
             assert db.get(Venue, 1).access_translations == {}
+    finally:
+        database.dispose()
+        if schema:
+            schema.drop()
+
+
+def test_session_edits_upgrade_and_downgrade_keep_the_calls(engine_name, tmp_path):
+    """0008 (class edits): every class gets version 0, a call may say "class moved";
+    going back to 0007 keeps the other calls (a "class moved" one cannot be kept)."""
+    database, schema = _empty_database(engine_name, tmp_path)
+    try:
+        upgrade(database, "0007")
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO venue (id, name, name_translations, access_translations, kind,"
+                    " address, access, capacity, loaner_phones) VALUES (1, '中央図書館', '{}',"
+                    " '{}', 'library', '', '', 20, 0)"
+                )
+            )
+            _course_and_class(connection)
+        upgrade(database)
+        assert current_revision(database) == head_revision(database) == "0008"
+        assert schema_differences(database) == []
+        indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("call_task")}
+        assert {"uq_call_task_open", "ix_call_task_open"} <= indexes
+        with database.write() as db:
+            assert db.get(ClassSession, 1).version == 0
+            db.add(Participant(id=1, reading="テスト", source=Source.PHONE))
+            db.flush()
+            for reason in (CallReason.SESSION_MOVED, CallReason.PROMOTED):
+                db.add(CallTask(participant_id=1, session_id=1, reason=reason, note=""))
+
+        downgrade(database, "0007")
+        with database.engine.connect() as connection:
+            reasons = connection.execute(text("SELECT reason FROM call_task")).scalars().all()
+        assert reasons == ["promoted"]
+        upgrade(database)
+        assert schema_differences(database) == []
     finally:
         database.dispose()
         if schema:
