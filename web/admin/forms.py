@@ -58,39 +58,6 @@ class VenueForm(TranslatedForm):
     loaner_phones = StringField(
         _l("Loaner phones kept there"), render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
-    # beside the Japanese, in the order of the page (its errors are listed in this order)
-    name_ja_easy = StringField(
-        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]),
-        render_kw=_in("ja-easy"),
-    )
-    access_ja_easy = TextAreaField(
-        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]),
-        render_kw=_in("ja-easy", rows=2),
-    )
-    name_en = StringField(
-        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["en"]),
-        render_kw=_in("en"),
-    )
-    access_en = TextAreaField(
-        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["en"]),
-        render_kw=_in("en", rows=2),
-    )
-    name_zh_hans = StringField(
-        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]),
-        render_kw=_in("zh-Hans"),
-    )
-    access_zh_hans = TextAreaField(
-        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]),
-        render_kw=_in("zh-Hans", rows=2),
-    )
-    name_ko = StringField(
-        _l("Name of the venue (%(language)s)", language=LANGUAGE_NAMES["ko"]),
-        render_kw=_in("ko"),
-    )
-    access_ko = TextAreaField(
-        _l("How to get there (%(language)s)", language=LANGUAGE_NAMES["ko"]),
-        render_kw=_in("ko", rows=2),
-    )
 
 
 class CourseForm(TranslatedForm):
@@ -99,18 +66,6 @@ class CourseForm(TranslatedForm):
         render_kw={"autocomplete": "off", "required": True, "spellcheck": "false"},
     )
     title = StringField(_l("Title (Japanese)"), render_kw={"autocomplete": "off", "required": True})
-    title_ja_easy = StringField(
-        _l("Title (%(language)s)", language=LANGUAGE_NAMES["ja-easy"]), render_kw=_in("ja-easy")
-    )
-    title_en = StringField(
-        _l("Title (%(language)s)", language=LANGUAGE_NAMES["en"]), render_kw=_in("en")
-    )
-    title_zh_hans = StringField(
-        _l("Title (%(language)s)", language=LANGUAGE_NAMES["zh-Hans"]), render_kw=_in("zh-Hans")
-    )
-    title_ko = StringField(
-        _l("Title (%(language)s)", language=LANGUAGE_NAMES["ko"]), render_kw=_in("ko")
-    )
     kind = SelectField(_l("Kind of course"))
     device_track = SelectField(_l("For which phones"))
     description = TextAreaField(_l("Description"))
@@ -119,6 +74,39 @@ class CourseForm(TranslatedForm):
     lesson_ids_hint = _l(
         "Tick the lessons this course teaches; classes take them in the order of this list."
     )
+
+
+def _add_translations(form: type[TranslatedForm], *inputs: tuple) -> None:
+    """Give `form` an input for each (base, field class, label, attributes) in every other
+    language, named `<base>_<suffix>`, in the order of the page: language by language
+    (the form's errors are listed in this order)."""
+    for language in OTHER_LANGUAGES:
+        for base, field, label, render_kw in inputs:
+            named = label(LANGUAGE_NAMES[language])
+            setattr(
+                form, field_name(base, language), field(named, render_kw=_in(language, **render_kw))
+            )
+
+
+# the labels of the inputs beside the Japanese, given the language's name
+def _venue_name(language: str) -> str:
+    return _l("Name of the venue (%(language)s)", language=language)
+
+
+def _venue_access(language: str) -> str:
+    return _l("How to get there (%(language)s)", language=language)
+
+
+def _course_title(language: str) -> str:
+    return _l("Title (%(language)s)", language=language)
+
+
+_add_translations(
+    VenueForm,
+    ("name", StringField, _venue_name, {}),
+    ("access", TextAreaField, _venue_access, {"rows": 2}),
+)
+_add_translations(CourseForm, ("title", StringField, _course_title, {}))
 
 
 class NewVenueForm(VenueForm, OnceForm):
