@@ -1,11 +1,13 @@
 """Loaner phones: a venue's phones lent to participants for a class, and given back.
 
-Rules: a phone (by its label) is in one pair of hands at a time, a participant holds one
-phone per class, and no more phones are out at a venue than the venue keeps
-(`Venue.loaner_phones`). The first two are also partial unique indexes on `phone_loan`;
-a concurrent twin that slips past the checks hits them, and the IntegrityError is
-answered with the same message as the check. The venue row is locked while counting,
-so two lends at once cannot both take the last phone.
+Rules: a phone is lent on the class's day in the ward's time zone (one lent days ahead
+was out for every class in between: issue 16); a phone (by its label) is in one pair of
+hands at a time, a participant holds one phone per class, and no more phones are out at
+a venue than the venue keeps (`Venue.loaner_phones`). The one-pair-of-hands and
+one-per-person rules are also partial unique indexes on `phone_loan`; a concurrent twin
+that slips past the checks hits them, and the IntegrityError is answered with the same
+message as the check. The venue row is locked while counting, so two lends at once
+cannot both take the last phone.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from . import audit
 from .actor import Actor
 from .errors import DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
 from .text import nfkc
+from .walk_ins import is_class_day
 
 #: the longest label the phone_loan table keeps
 LABEL_MAX = 40
@@ -54,6 +57,10 @@ class NoPhonesLeft(DomainError):
 
 class NoLoanerPhones(DomainError):
     message = N_("%(venue)s keeps no loaner phones.")
+
+
+class NotLendingDay(DomainError):
+    message = N_("Loaner phones are lent on the day of the class (%(day)s).")
 
 
 class NotTakingPart(DomainError):
@@ -150,6 +157,12 @@ def borrowers(db: Session, session_id: int) -> list[Participant]:
     )
 
 
+def lending_day(session: ClassSession, now: datetime | None = None) -> bool:
+    """Phones are lent on the class's day in the ward's time zone, as walk-ins are
+    checked in (walk_ins.is_class_day)."""
+    return is_class_day(session, now)
+
+
 def _refusal(db: Session, venue: Venue, session_id: int, participant: Participant, label: str):
     """Why this lend may not happen, or None."""
     if held := _open_loan_of(db, session_id, participant.id):
@@ -190,6 +203,8 @@ def lend(
         raise NotFound(field="session_id")
     if session.state == SessionState.CANCELLED:
         raise SessionNotOpen(field="session_id", reason=Msg(N_("cancelled")))
+    if not lending_day(session, now):
+        raise NotLendingDay(field="participant_id", day=session.starts_at)
     participant = db.get(Participant, participant_id)
     if participant is None or participant.erased_at is not None:
         raise NotFound(field="participant_id")

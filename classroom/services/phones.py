@@ -24,8 +24,13 @@ from .text import nfkc
 MAX_LENGTH = 30
 #: prefixes of 11-digit numbers: M2M, IP phones, FMC, mobiles, 0800 toll-free
 ELEVEN_DIGIT_PREFIXES = ("020", "050", "060", "070", "080", "090")
-#: what may be typed around the digits (after NFKC: ー and － are dashes here too)
-_SHAPE = re.compile(r"\+?[0-9 ()\-‐‑–—―ー−]+")
+#: every dash a Japanese keyboard types in a phone number (after NFKC: － is -, ｰ is ー):
+#: ‐ ‑ ‒ – — ― − ー ﹣ －
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe63\uff0d-]")
+#: what may be typed around the digits, once the dashes are folded
+_SHAPE = re.compile(r"\+?[0-9 ()-]+")
+#: what a search for a number looks like, once the dashes are folded
+_PHONE_LIKE = re.compile(r"^[0-9\s()+-]+$")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
@@ -50,6 +55,23 @@ class WrongLength(NotAPhoneNumber):
     )
 
 
+def fold_dashes(text: str) -> str:
+    """NFKC, and every kind of dash (−, ‐, ー, －, ―, …) as "-": the one rule for
+    typed numbers, whether stored or searched for."""
+    return _DASHES.sub("-", nfkc(text))
+
+
+def looks_like_a_number(typed: str) -> bool:
+    """Digits with dashes, spaces or brackets only (090−1234, (03) 1234): a phone search."""
+    return bool(_PHONE_LIKE.match(fold_dashes(typed)))
+
+
+def phone_end(digits: str) -> str:
+    """The last two digits ("" for no number): enough to tell two namesakes apart,
+    too little to call anyone."""
+    return digits[-2:] if len(digits) >= 2 else ""
+
+
 def expected_length(digits: str) -> int:
     """10 or 11: how many digits a number with these first digits has."""
     return 11 if digits.startswith(ELEVEN_DIGIT_PREFIXES) else 10
@@ -57,7 +79,7 @@ def expected_length(digits: str) -> int:
 
 def check_phone(text: str, *, field: str = "phone") -> str:
     """The domestic digits of a valid number (0312345678), else a NotAPhoneNumber on `field`."""
-    text = nfkc(text or "").strip()
+    text = fold_dashes(text or "").strip()
     if not text or len(text) > MAX_LENGTH or not _SHAPE.fullmatch(text):
         raise NotAPhoneNumber(field=field)
     digits = _NOT_DIGIT.sub("", text)

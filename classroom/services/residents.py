@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -15,7 +14,7 @@ from ..models import Device, Need, Participant, Source, utcnow
 from . import audit
 from .actor import Actor
 from .errors import DomainError, InvalidInput, NotFound
-from .phones import check_phone
+from .phones import check_phone, looks_like_a_number
 from .text import clean_line, has_kana_letter, is_kana, nfkc, phone_digits, reading_key
 
 #: the purpose of collection, shown wherever personal data is collected (APPI)
@@ -28,7 +27,6 @@ PURPOSE_OF_COLLECTION = N_(
 MIN_BIRTH_YEAR = 1900
 #: no year of birth beyond this is compared (nor could it be stored)
 MAX_YEAR = 9999
-_PHONE_LIKE = re.compile(r"^[\d\s()+\-ー－]+$")
 _EDITABLE = {
     "family_name",
     "given_name",
@@ -218,9 +216,10 @@ def search_participants(db: Session, query: str, limit: int = 20) -> list[Partic
     conditions = []
     if is_kana(query):
         conditions.append(Participant.reading_key.startswith(key, autoescape=True))
-    if len(digits) >= 3 and _PHONE_LIKE.match(nfkc(query)):
+    phone_like = looks_like_a_number(query)  # the one dash rule: phones.py
+    if len(digits) >= 3 and phone_like:
         conditions.append(Participant.phone_digits.contains(digits, autoescape=True))
-    if not conditions and not _PHONE_LIKE.match(nfkc(query)):
+    if not conditions and not phone_like:
         # the name as written (山田, 山田花子, 山田 花): from a form the resident filled in
         written = "".join(nfkc(query).split())
         conditions.append(

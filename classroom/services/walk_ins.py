@@ -43,6 +43,7 @@ from ..settings import ward_zone
 from . import attendance, audit
 from .actor import Actor
 from .errors import DomainError, Msg, SessionNotOpen
+from .phones import fold_dashes, phone_end
 from .text import clean_line, is_kana, nfkc, reading_key
 
 #: residents shown by one search: enough to tell namesakes apart, not a list of the ward
@@ -59,8 +60,6 @@ _CANDIDATES = 2000
 SEARCH = "participant.search"
 REFUSED = "participant.search.refused"
 
-#: every dash a Japanese keyboard types in a phone number (after NFKC: － is -, ｰ is ー)
-_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe63\uff0d-]")
 _PHONE_SHAPE = re.compile(r"^\+?[0-9()\s-]+$")
 #: a year of birth at the end: 1948, 昭和23, 昭和23年, 昭23, S23
 _YEAR_AT_END = re.compile(
@@ -123,11 +122,6 @@ class Query:
     phone: str = ""  # the whole number's digits
 
 
-def fold_dashes(text: str) -> str:
-    """NFKC, and every kind of dash (−, ‐, ー, －, ―, …) as "-"."""
-    return _DASHES.sub("-", nfkc(text))
-
-
 def parse_query(typed: str) -> Query:
     """What was typed: a whole phone number, or kana with an optional year of birth."""
     text = clean_line(typed)
@@ -187,7 +181,7 @@ def _as_match(p: Participant) -> Match:
         name=p.display_name,
         reading=p.reading,
         birth_year=p.birth_year,
-        phone_end=p.phone_digits[-2:] if len(p.phone_digits) >= 2 else "",
+        phone_end=phone_end(p.phone_digits),
         device=p.device,
     )
 

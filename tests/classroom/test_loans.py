@@ -14,10 +14,15 @@ from classroom.services.loans import (
     AlreadyHasPhone,
     NoLoanerPhones,
     NoPhonesLeft,
+    NotLendingDay,
     NotTakingPart,
     PhoneAlreadyOut,
 )
 from tests.classroom.ward import NOW
+from tests.conftest import TOKYO_MIDNIGHT, TOKYO_NEXT_DAY, TOKYO_SAME_DAY
+
+#: phones are lent on the class's day: `ward.session()` is at 10:00 Tokyo a week after NOW
+CLASS_DAY = NOW + timedelta(days=7)
 
 
 @pytest.fixture
@@ -37,7 +42,7 @@ def seated(ward, session_id, count):
     return people
 
 
-def lend(ward, session_id, participant_id, label):
+def lend(ward, session_id, participant_id, label, now=CLASS_DAY):
     with ward.database.write() as db:
         return loans.lend(
             db,
@@ -45,7 +50,7 @@ def lend(ward, session_id, participant_id, label):
             participant_id=participant_id,
             phone_label=label,
             actor=ward.coordinator.actor,
-            now=NOW,
+            now=now,
         ).id
 
 
@@ -203,3 +208,32 @@ def test_lending_at_once_never_hands_out_more_phones_than_the_venue_keeps(
     assert len(refused) == 4
     assert all(isinstance(e, NoPhonesLeft | PhoneAlreadyOut) for e in refused)
     database.dispose()
+
+
+@pytest.mark.parametrize(
+    "moment, lent",
+    [
+        (TOKYO_SAME_DAY, False),  # 10:00 the day before, in Tokyo
+        (TOKYO_MIDNIGHT - timedelta(minutes=10), False),  # 23:50 the night before
+        (TOKYO_MIDNIGHT + timedelta(minutes=5), True),  # 00:05 on the class's day
+        (TOKYO_NEXT_DAY, True),  # 05:00 on the class's day (still 4 December in UTC)
+        (TOKYO_MIDNIGHT + timedelta(days=1, minutes=-10), True),  # 23:50 on the class's day
+        (TOKYO_MIDNIGHT + timedelta(days=1, minutes=5), False),  # 00:05 the day after
+    ],
+)
+def test_a_phone_is_lent_on_the_class_day_in_the_ward_only(ward, venue_with_phones, moment, lent):
+    """Issue 16: a phone lent days ahead ("03:31", no date) blocked it for the classes in
+    between. The day is the ward's (Tokyo), not UTC's: 23:50 / 00:05 are the edges."""
+    session = ward.session(starts_in=TOKYO_MIDNIGHT + timedelta(hours=11) - NOW)  # 5 Dec 11:00
+    (person,) = seated(ward, session, 1)
+    if lent:
+        loan_id = lend(ward, session, person, "貸出-1", now=moment)
+        with ward.database.read() as db:
+            assert db.get(PhoneLoan, loan_id).lent_at == moment
+        return
+    with pytest.raises(NotLendingDay) as caught:
+        lend(ward, session, person, "貸出-1", now=moment)
+    assert caught.value.field == "participant_id"
+    assert "lent on the day of the class" in caught.value.translate(lambda m: m)
+    with ward.database.read() as db:
+        assert db.query(PhoneLoan).count() == 0

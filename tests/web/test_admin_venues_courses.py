@@ -197,14 +197,14 @@ def test_a_room_cannot_shrink_below_a_scheduled_class_nor_keep_fewer_phones_than
         db.get(Venue, ward.venue_id).loaner_phones = 2
         registration.register(
             db,
-            session_id=ward.session_id,
+            session_id=ward.today_session_id,
             participant_id=ward.resident_id,
             source=Source.PHONE,
             actor=Actor.system(),
         )
         loans.lend(
             db,
-            session_id=ward.session_id,
+            session_id=ward.today_session_id,
             participant_id=ward.resident_id,
             phone_label="1",
             actor=Actor.system(),

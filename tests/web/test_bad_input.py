@@ -546,15 +546,15 @@ def test_a_phone_lent_twice_by_a_double_click_is_lent_once_without_an_error(
         db.get(Venue, ward.venue_id).loaner_phones = 2
         registration.register(
             db,
-            session_id=ward.session_id,
+            session_id=ward.today_session_id,
             participant_id=ward.resident_id,
             source=Source.PHONE,
             actor=Actor.system(),
         )
-    page = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+    page = coordinator.get(f"/office/sessions/{ward.today_session_id}").get_data(as_text=True)
     data = {"participant_id": ward.resident_id, "phone_label": "貸出-1", "form_token": _token(page)}
-    first = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
-    again = coordinator.post(f"/office/sessions/{ward.session_id}/loans", data=data)
+    first = coordinator.post(f"/office/sessions/{ward.today_session_id}/loans", data=data)
+    again = coordinator.post(f"/office/sessions/{ward.today_session_id}/loans", data=data)
     assert first.status_code == 302 and again.status_code == 303
     html = coordinator.get(again.location).get_data(as_text=True)
     assert "This form was already sent" in html and "already" not in _error_on(html, "phone_label")

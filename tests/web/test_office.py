@@ -29,6 +29,16 @@ def test_residents_are_found_by_kana_or_phone_however_typed(coordinator, typed):
     assert data["results"][0]["url"].startswith("/office/residents/")
 
 
+@pytest.mark.parametrize("dash", ["-", "\u2212", "\u2010", "ー", "－", "\u2015", "ｰ"])
+def test_the_phone_search_folds_every_dash_a_japanese_keyboard_types(coordinator, dash):
+    """−, ‐, ー, －, ― (issue 16): today only - ー － found anyone."""
+    typed = f"090{dash}1234{dash}5678"
+    data = coordinator.get("/office/residents/search.json", query_string={"q": typed}).get_json()
+    assert [r["name"] for r in data["results"]] == ["山田 花子"], typed
+    html = coordinator.get("/office/residents", query_string={"q": typed}).get_data(as_text=True)
+    assert "山田 花子" in html
+
+
 def test_the_search_page_works_without_javascript_and_says_when_nothing_matched(coordinator):
     html = coordinator.get("/office/residents?q=すずき").get_data(as_text=True)
     assert "0 residents found." in html

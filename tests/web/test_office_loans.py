@@ -1,6 +1,12 @@
-"""Loaner phones on the office's class page: lend, refuse with a reason, mark returned."""
+"""Loaner phones on the office's class page: lend, refuse with a reason, mark returned.
+
+Phones are lent on the class's day (issue 16: one lent days ahead blocked it for the
+classes in between), so these tests lend for `today_session_id` (11:00 on WARD_NOW).
+"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -10,35 +16,45 @@ from classroom.services.actor import Actor
 from tests.web.conftest import count
 
 
-@pytest.fixture
-def seated(database, ward):
-    """山田 花子 has a seat in the class; the venue keeps one loaner phone."""
+def seat(database, session_id: int, participant_id: int | None = None, **person) -> int:
+    """A seat in the class for `participant_id`, or for a new resident made of `person`."""
     with database.write() as db:
-        db.get(Venue, ward.venue_id).loaner_phones = 1
+        if participant_id is None:
+            participant_id = residents.create_participant(
+                db, consent=True, source=Source.PHONE, actor=Actor.system(), **person
+            ).id
         registration.register(
             db,
-            session_id=ward.session_id,
-            participant_id=ward.resident_id,
+            session_id=session_id,
+            participant_id=participant_id,
             source=Source.PHONE,
             actor=Actor.system(),
         )
-    return ward.resident_id
+    return participant_id
+
+
+@pytest.fixture
+def seated(database, ward):
+    """山田 花子 has a seat in today's class; the venue keeps one loaner phone."""
+    with database.write() as db:
+        db.get(Venue, ward.venue_id).loaner_phones = 1
+    return seat(database, ward.today_session_id, ward.resident_id)
 
 
 def test_the_class_page_offers_a_phone_to_those_taking_part(coordinator, ward, seated):
-    html = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+    html = coordinator.get(f"/office/sessions/{ward.today_session_id}").get_data(as_text=True)
     assert "Loaner phones" in html
     assert (
         "0 of the venue&#39;s 1 phones are out; 1 left." in html
         or "0 of the venue's 1 phones are out; 1 left." in html
     )
-    assert f'<option value="{seated}">山田 花子（ヤマダ ハナコ）</option>' in html
+    assert f'<option value="{seated}">山田 花子（ヤマダ ハナコ・1948' in html
     assert 'for="phone_label"' in html
 
 
 def test_lending_and_returning_a_phone(coordinator, database, ward, seated):
     response = coordinator.post(
-        f"/office/sessions/{ward.session_id}/loans",
+        f"/office/sessions/{ward.today_session_id}/loans",
         data={"participant_id": seated, "phone_label": "貸出-1"},
         follow_redirects=True,
     )
@@ -72,7 +88,7 @@ def test_bad_input_re_renders_with_messages_and_writes_nothing(
 ):
     before = count(database, PhoneLoan), count(database, AuditEvent)
     response = coordinator.post(
-        f"/office/sessions/{ward.session_id}/loans", data={"participant_id": seated, **data}
+        f"/office/sessions/{ward.today_session_id}/loans", data={"participant_id": seated, **data}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -81,28 +97,14 @@ def test_bad_input_re_renders_with_messages_and_writes_nothing(
 
 
 def test_a_rule_that_says_no_is_shown_next_to_the_field(coordinator, database, ward, seated):
-    with database.write() as db:  # a second participant with a seat, and no phone left
-        second = residents.create_participant(
-            db,
-            reading="スズキ",
-            phone="03-5555-0000",
-            consent=True,
-            source=Source.PHONE,
-            actor=Actor.system(),
-        ).id
-        registration.register(
-            db,
-            session_id=ward.session_id,
-            participant_id=second,
-            source=Source.PHONE,
-            actor=Actor.system(),
-        )
+    # a second participant with a seat, and no phone left
+    second = seat(database, ward.today_session_id, reading="スズキ", phone="03-5555-0000")
     coordinator.post(
-        f"/office/sessions/{ward.session_id}/loans",
+        f"/office/sessions/{ward.today_session_id}/loans",
         data={"participant_id": seated, "phone_label": "貸出-1"},
     )
     response = coordinator.post(
-        f"/office/sessions/{ward.session_id}/loans",
+        f"/office/sessions/{ward.today_session_id}/loans",
         data={"participant_id": second, "phone_label": "貸出-2"},
     )
     html = response.get_data(as_text=True)
@@ -115,6 +117,53 @@ def test_a_rule_that_says_no_is_shown_next_to_the_field(coordinator, database, w
 def test_a_venue_without_phones_offers_no_form(coordinator, database, ward, seated):
     with database.write() as db:
         db.get(Venue, ward.venue_id).loaner_phones = 0
-    html = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+    html = coordinator.get(f"/office/sessions/{ward.today_session_id}").get_data(as_text=True)
     assert "中央図書館 keeps no loaner phones." in html
     assert "/loans" not in html
+
+
+def test_the_menu_tells_two_namesakes_apart_by_birth_year_and_phone_end(
+    coordinator, database, ward, seated
+):
+    """Two 山田 花子 in one class: the menu shows 和暦 and the last two digits, as the
+    walk-in search does, and never the whole number."""
+    twin = seat(
+        database,
+        ward.today_session_id,
+        family_name="山田",
+        given_name="花子",
+        reading="ヤマダ ハナコ",
+        phone="03-5555-0134",
+        birth_year=1952,
+    )
+    html = coordinator.get(f"/office/sessions/{ward.today_session_id}").get_data(as_text=True)
+    first = re.search(rf'<option value="{seated}">([^<]*)</option>', html)[1]
+    second = re.search(rf'<option value="{twin}">([^<]*)</option>', html)[1]
+    assert first == "山田 花子（ヤマダ ハナコ・1948 (Showa 23)・phone …78）"
+    assert second == "山田 花子（ヤマダ ハナコ・1952 (Showa 27)・phone …34）"
+    assert "090-1234-5678" not in first and "12345678" not in first
+
+
+def test_a_phone_is_lent_on_the_class_day_only(coordinator, database, ward, seated):
+    """A week ahead, the page says when phones are lent and a lend is refused."""
+    seat(database, ward.session_id, ward.resident_id)
+    html = coordinator.get(f"/office/sessions/{ward.session_id}").get_data(as_text=True)
+    assert "Loaner phones are lent on the day of the class" in html
+    assert f"/office/sessions/{ward.session_id}/loans" not in html
+    response = coordinator.post(
+        f"/office/sessions/{ward.session_id}/loans",
+        data={"participant_id": ward.resident_id, "phone_label": "貸出-1"},
+    )
+    assert response.status_code == 422
+    assert "Loaner phones are lent on the day of the class" in response.get_data(as_text=True)
+    assert count(database, PhoneLoan) == 0
+
+
+def test_lending_times_are_shown_with_their_date(coordinator, ward, seated):
+    html = coordinator.post(
+        f"/office/sessions/{ward.today_session_id}/loans",
+        data={"participant_id": seated, "phone_label": "貸出-1"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    row = re.search(r"<th scope=\"row\">貸出-1</th>(.*?)</tr>", html, re.S)[1]
+    assert re.search(r"Fri(day)?,? (4 )?Dec(ember)?( 4)?", row), row  # not "10:00" alone

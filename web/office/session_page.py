@@ -7,17 +7,21 @@ here so that neither imports the other.
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
     ClassSession,
+    Participant,
     Registration,
     RegistrationStatus,
 )
 from classroom.services import loans as loan_service
+from classroom.services.phones import phone_end
 
 from ..database import db_session
+from ..formatting import birth_year
 from ..forms import option
 from .forms import ConfirmForm, LoanForm
 
@@ -26,10 +30,19 @@ def phones_of(class_session: ClassSession) -> loan_service.VenuePhones:
     return loan_service.venue_phones(db_session(), class_session)
 
 
+def borrower_label(p: Participant) -> str:
+    """山田 花子（ヤマダ ハナコ・1948（昭和23年）・電話 …78）: two namesakes told apart as
+    the walk-in search tells them (the year in 和暦, the phone's last two digits only)."""
+    told_apart = [p.reading, birth_year(p.birth_year)]
+    if end := phone_end(p.phone_digits):
+        told_apart.append(_("phone …%(digits)s", digits=end))
+    return f"{p.display_name}（{'・'.join(part for part in told_apart if part)}）"
+
+
 def new_loan_form(class_session: ClassSession) -> LoanForm:
     form = LoanForm()
     form.participant_id.choices = [
-        option(p.id, f"{p.display_name}（{p.reading}）")
+        option(p.id, borrower_label(p))
         for p in loan_service.borrowers(db_session(), class_session.id)
     ]
     return form
@@ -60,5 +73,6 @@ def render_session(
         undo=undo,
         RegistrationStatus=RegistrationStatus,
         phones=phones_of(class_session),
+        lending_day=loan_service.lending_day(class_session),
         loan_form=loan_form or new_loan_form(class_session),
     ), status
