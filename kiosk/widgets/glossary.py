@@ -12,11 +12,11 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.modalview import ModalView
 
 from kiosk.glossary import term, terms_in
 from kiosk.i18n import N_, gettext_in
 from kiosk.widgets.big_button import BigButton
+from kiosk.widgets.dialog import KioskDialog
 
 #: the question mark on each button (full width: it reads as one mark in Japanese text)
 MARK = "？"
@@ -49,28 +49,9 @@ Builder.load_string("""
     opacity: 1 if self.children else 0
 
 <GlossaryPopup>:
-    auto_dismiss: False
-    size_hint: 0.8, None
     height: box.minimum_height
-    background_color: 0, 0, 0, 0.6
-    BoxLayout:
+    DialogPanel:
         id: box
-        orientation: "vertical"
-        padding: theme.GAP * 3
-        spacing: theme.GAP * 2
-        size_hint_y: None
-        height: self.minimum_height
-        canvas.before:
-            Color:
-                rgba: theme.FRAME
-            Rectangle:
-                pos: self.pos
-                size: self.size
-            Color:
-                rgba: theme.BACKGROUND
-            Rectangle:
-                pos: self.x + 6, self.y + 6
-                size: self.width - 12, self.height - 12
         Heading:
             id: name
             source: root.mark + " " + app.tr(root.name, app.language) if root.name else ""
@@ -99,7 +80,7 @@ class GlossaryButton(BigButton):
     term_id = StringProperty("")
 
 
-class GlossaryPopup(ModalView):
+class GlossaryPopup(KioskDialog):
     """One word's meaning, written and spoken; とじる (or any tap on it) goes back."""
 
     term_id = StringProperty("")

@@ -4,36 +4,18 @@ from __future__ import annotations
 
 from kivy.lang import Builder
 from kivy.properties import NumericProperty
-from kivy.uix.modalview import ModalView
+
+from kiosk.widgets.dialog import KioskDialog
 
 Builder.load_string("""
 #:import theme kiosk.theme
 #:import speech_bar_module kiosk.widgets.speech_bar
 <IdleOverlay>:
-    auto_dismiss: False
     # a portrait panel is narrow: nearly its whole width, so the speech captions stay whole
     size_hint: (0.94 if app.portrait else 0.7), None
     height: box.minimum_height
-    background_color: 0, 0, 0, 0.6
-    background: ""
-    BoxLayout:
+    DialogPanel:
         id: box
-        orientation: "vertical"
-        padding: theme.GAP * 3
-        spacing: theme.GAP * 2
-        size_hint_y: None
-        height: self.minimum_height
-        canvas.before:
-            Color:
-                rgba: theme.FRAME
-            Rectangle:
-                pos: self.pos
-                size: self.size
-            Color:
-                rgba: theme.BACKGROUND
-            Rectangle:
-                pos: self.x + 6, self.y + 6
-                size: self.width - 12, self.height - 12
         Heading:
             source: app.tr("Do you want to continue?", app.language)
             halign: "center"
@@ -48,7 +30,7 @@ Builder.load_string("""
 """)
 
 
-class IdleOverlay(ModalView):
+class IdleOverlay(KioskDialog):
     """Any touch on it answers 続けます (the app's touch hook sees it first)."""
 
     seconds = NumericProperty(20)
