@@ -109,3 +109,33 @@ def assert_accessible(page, name: str) -> None:
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, f"{name}: " + results.generate_report()
+
+
+#: every member of staff the browser tests create logs in with this
+STAFF_PASSWORD = "browser-test-pass-42"
+
+
+def add_staff(db, login: str, role, display_name: str, language: str = "ja") -> int:
+    """A member of staff (inside the caller's write transaction); her id."""
+    from classroom.services import accounts
+    from classroom.services.actor import Actor
+
+    return accounts.create_user(
+        db,
+        login=login,
+        role=role,
+        password=STAFF_PASSWORD,
+        display_name=display_name,
+        language=language,
+        actor=Actor.cli(),
+    ).id
+
+
+def log_in(page, live_server: LiveServer, login: str) -> None:
+    """Log in on the login page as a person does: type, press Enter, land on her home."""
+    page.goto(f"{live_server.url}/login")
+    page.fill("#login", login)
+    page.fill("#password", STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/login" not in page.url, f"{login} could not log in"

@@ -5,34 +5,18 @@ own field, axe-core with no serious violation, screenshots in test-artifacts/.""
 from __future__ import annotations
 
 from classroom.models import Role, Venue
-from classroom.services import accounts
-from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
-
-PASSWORD = "kaijo-no-namae-2026"
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 
 
 def test_the_venue_and_course_forms_in_five_languages_at_1366x768(live_server, browser, artifacts):
     with live_server.database.write() as db:
-        accounts.create_user(
-            db,
-            login="kanri",
-            role=Role.ADMIN,
-            password=PASSWORD,
-            display_name="管理 太郎",
-            language="ja",
-            actor=Actor.cli(),
-        )
+        add_staff(db, "kanri", Role.ADMIN, "管理 太郎")
     base = live_server.url
     context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{base}/login")
-        page.fill("#login", "kanri")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+        log_in(page, live_server, "kanri")
 
         page.goto(f"{base}/admin/venues/new")
         page.get_by_label("会場名", exact=True).fill("北地域センター 集会室")

@@ -7,11 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from classroom.models import Role, User, utcnow
-from classroom.services import accounts
-from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
-
-PASSWORD = "hijiki-to-daizu-2026"
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 
 
 def _staff(live_server) -> dict[str, int]:
@@ -23,28 +19,11 @@ def _staff(live_server) -> dict[str, int]:
             ("suzuki", Role.INSTRUCTOR, "鈴木 一郎"),
             ("takahashi", Role.INSTRUCTOR, "高橋 美咲"),
         ]:
-            ids[login] = accounts.create_user(
-                db,
-                login=login,
-                role=role,
-                password=PASSWORD,
-                display_name=name,
-                language="ja",
-                actor=Actor.cli(),
-            ).id
+            ids[login] = add_staff(db, login, role, name)
         db.get(User, ids["sato"]).last_login_at = utcnow() - timedelta(days=1, hours=3)
         db.get(User, ids["takahashi"]).active = False
         db.get(User, ids["suzuki"]).must_change_password = True
     return ids
-
-
-def _log_in(page, base, login):
-    page.goto(f"{base}/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert "/login" not in page.url
 
 
 def test_the_staff_page_in_japanese_at_1366x768(live_server, browser, artifacts):
@@ -54,7 +33,7 @@ def test_the_staff_page_in_japanese_at_1366x768(live_server, browser, artifacts)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        _log_in(page, base, "kanri")
+        log_in(page, live_server, "kanri")
         # reachable from the menu, as the axe crawler finds it
         page.get_by_role("navigation", name="メインメニュー").get_by_role(
             "link", name="職員"
@@ -74,7 +53,7 @@ def test_the_staff_page_in_japanese_at_1366x768(live_server, browser, artifacts)
 
         # sato is logged in elsewhere; disabling ends that session at once
         other = browser.new_context(locale="ja-JP").new_page()
-        _log_in(other, base, "sato")
+        log_in(other, live_server, "sato")
         page.get_by_role("button", name="このアカウントを無効にする").click()
         page.wait_for_load_state()
         assert page.get_by_text("sato を無効にし、すべてのログインを終了しました。").is_visible()

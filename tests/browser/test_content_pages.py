@@ -5,13 +5,8 @@ test-artifacts/ and axe-core with no serious violation."""
 from __future__ import annotations
 
 from classroom.models import Role
-from classroom.services import accounts
-from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 from tests.web.test_public import juminhyo_without_chinese_and_korean
-
-PASSWORD = "content-review-password-2026"
-
 
 KONBINI_TITLES = {
     "ja": "コンビニで住民票の写しを受け取る（コンビニ交付）",
@@ -53,20 +48,8 @@ def test_a_guide_missing_korean_says_so_in_korean_and_shows_japanese(
 
 def test_the_content_review_page_is_in_the_menu_and_accessible(live_server, page, artifacts):
     with live_server.database.write() as db:
-        accounts.create_user(
-            db,
-            login="hensyu",
-            role=Role.COORDINATOR,
-            password=PASSWORD,
-            display_name="編集 さん",
-            language="ja",
-            actor=Actor.cli(),
-        )
-    page.goto(f"{live_server.url}/login")
-    page.fill("#login", "hensyu")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+        add_staff(db, "hensyu", Role.COORDINATOR, "編集 さん")
+    log_in(page, live_server, "hensyu")
     page.get_by_role("link", name="コンテンツ").click()
     assert page.locator("h1").inner_text() == "見直しが必要なコンテンツ"
     page.screenshot(path=str(artifacts / "staff-content-review.png"), full_page=True)

@@ -8,11 +8,9 @@ import json
 import urllib.request
 
 from classroom.models import Role
-from classroom.services import accounts, kiosks
+from classroom.services import kiosks
 from classroom.services.actor import Actor
-from tests.browser.test_instructor import assert_accessible, press_enter_and_wait
-
-PASSWORD = "browser-test-pass-42"
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 
 
 def kiosk_calls_for_help(base_url: str, token: str) -> None:
@@ -32,22 +30,11 @@ def test_the_board_updates_itself_and_a_help_request_is_taken_and_closed(
 ):
     live_server.app.config["KIOSK_BOARD_REFRESH_SECONDS"] = 1
     with live_server.database.write() as db:
-        accounts.create_user(
-            db,
-            login="sato",
-            role=Role.COORDINATOR,
-            password=PASSWORD,
-            display_name="佐藤 調整",
-            language="ja",
-            actor=Actor.cli(),
-        )
+        add_staff(db, "sato", Role.COORDINATOR, "佐藤 調整")
         token = kiosks.create_kiosk(
             db, name="lib-1", location="中央図書館 1階 入口", actor=Actor.cli()
         )[1]
-    page.goto(f"{live_server.url}/login")
-    page.fill("#login", "sato")
-    page.fill("#password", PASSWORD)
-    press_enter_and_wait(page)
+    log_in(page, live_server, "sato")
     page.goto(f"{live_server.url}/office/kiosks/")
     assert page.locator("#kiosk-board").is_visible()
     assert_accessible(page, "kiosk board, empty")

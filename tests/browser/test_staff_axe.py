@@ -19,11 +19,8 @@ from classroom.models import (
     Role,
 )
 from classroom.ops.demo import load_demo
-from classroom.services import accounts
-from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 
-PASSWORD = "axe-check-password-2026"
 STAFF_AREAS = ("/home", "/office", "/teach", "/admin", "/reports", "/handouts", "/account")
 #: links that download files or change state on GET are not pages to check
 NOT_PAGES = re.compile(r"\.(csv|json|svg|zip|png)$|/logout")
@@ -75,22 +72,9 @@ def _pages_behind_a_search(live_server, base: str) -> list[str]:
 def test_every_staff_page_passes_axe(live_server, page, artifacts):
     load_demo(live_server.database, now=datetime.now(UTC))
     with live_server.database.write() as db:
-        accounts.create_user(
-            db,
-            login="kanri",
-            role=Role.ADMIN,
-            password=PASSWORD,
-            display_name="管理 さん",
-            language="ja",
-            actor=Actor.cli(),
-        )
+        add_staff(db, "kanri", Role.ADMIN, "管理 さん")
     base = live_server.url
-    page.goto(f"{base}/login")
-    page.fill("#login", "kanri")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert "/login" not in page.url
+    log_in(page, live_server, "kanri")
 
     seeds = [f"{base}/home", *_pages_behind_a_search(live_server, base)]
     queue, seen_shapes, checked = list(seeds), set(), []
