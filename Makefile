@@ -19,6 +19,7 @@ help:
 	@echo "make loadtest - 50 kiosks + 200 bookings for 20 seats over HTTP: gunicorn on PostgreSQL, then SQLite with a ramp (under 4 minutes)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make i18n   - extract, update and compile the translation catalogs"
+	@echo "make manuals - retake the staff manuals' screenshots from the demo site, print one PDF per role"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +54,18 @@ bench: system-deps $(INSTALLED)
 loadtest: system-deps $(INSTALLED)
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
+# the staff manuals (docs/manual/*.md): screenshots of the demo ward on a frozen clock into
+# docs/img/manual/ (committed), one A4 PDF per role into build/manual/ (not committed);
+# MANUALS_ARGS="--pdf-only" prints the PDFs from the committed screenshots
+.PHONY: manuals
+manuals: system-deps $(INSTALLED)
+	$(BIN)/python scripts/manuals.py $(MANUALS_ARGS)
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@! grep -rnE --include=*.py "fmt: (skip|off)" classroom content kiosk languages web tests bench scripts \
+	  || { echo "the formatter lays out every line: no fmt: skip/off"; exit 1; }
 
 LANGUAGES := ja en zh_Hans ko
 
