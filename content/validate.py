@@ -1,8 +1,11 @@
-"""Check the content YAML against docs/content-schema.md, with the line of every problem.
+"""Check the content YAML against its schema, with the line of every problem.
 
 Files are composed into YAML nodes (not Python objects) so that each problem carries its
 1-based line and duplicate keys are seen. A problem reads like
 ``guides/juminhyo.yaml:42: step 3 has no ja text``; warnings say ``warning:`` after the line.
+What each kind holds is described once, in ``content.schema`` (explained in
+docs/content-schema.md); ``check_fields`` walks that description over a file's nodes and
+the functions above it check one kind of value each.
 """
 
 from __future__ import annotations
@@ -27,6 +30,29 @@ from content.loader import (
 )
 from content.media import SvgProblem, svg_problem, svg_title
 from content.model import LANGUAGES, PLACEHOLDER, Settings
+from content.schema import (
+    KINDS,
+    REQUIRED_LANGUAGES,
+    REVIEW_MONTHS,
+    Choice,
+    Date,
+    Field,
+    Flag,
+    Furigana,
+    HandoffUrl,
+    HttpsUrl,
+    Ident,
+    Illustration,
+    LanguageCode,
+    ListOf,
+    PositiveInt,
+    Record,
+    Reference,
+    Spec,
+    String,
+    Text,
+    Variants,
+)
 from languages import gettext as _
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -34,85 +60,6 @@ HTTPS_URL = re.compile(r"https://[^\s/{}]+\.[^\s{}]*")
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
 JA_SENTENCE_END = ("。", "！", "？", "!", "?", "」", "）", ")", "』")
 EN_SENTENCE_END = (".", "!", "?", ")", '"', "”", "…")
-
-#: languages every text of a kind must have
-REQUIRED_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "guide": ("ja", "ja-easy", "en"),
-    "lesson": ("ja", "en"),
-    "faq": ("ja", "en"),
-}
-GUIDE_STATUSES = ("active", "withdrawn")
-GUIDE_CATEGORIES = ("certificates", "events", "health", "payments", "mynumber")
-COURSES = ("intro", "one_point")
-LEVELS = ("beginner", "basic", "practical", "advanced")
-DEVICES = ("iphone", "android", "senior")
-MIN_STEPS = 3
-MIN_CAN_DO = 2
-MIN_QUESTIONS = 3
-
-#: what every guide, lesson and FAQ topic records about its last check (True = required):
-#: the date, the public sources it was checked against, the languages a person reviewed
-REVIEW_KEYS = {"checked": True, "sources": True, "reviewed": False}
-SOURCE_KEYS = {"title": True, "url": True}
-#: an item whose last check is older than this many months is due for review
-REVIEW_MONTHS = 12
-
-#: allowed keys of each mapping; True = required
-GUIDE_KEYS = {
-    "id": True,
-    "kind": True,
-    "status": True,
-    "category": True,
-    "title": True,
-    "for_whom": True,
-    "duration_minutes": True,
-    "fee": True,
-    "finder": True,
-    "bring": True,
-    "checklist": False,
-    "steps": True,
-    "warnings": False,
-    "handoff": True,
-    "stuck": True,
-    "furigana": False,
-    **REVIEW_KEYS,
-}
-LESSON_KEYS = {
-    "id": True,
-    "kind": True,
-    "course": True,
-    "level": True,
-    "order": False,
-    "title": True,
-    "goal": True,
-    "duration_minutes": True,
-    "devices": True,
-    "prepare": False,
-    "steps": True,
-    "can_do": True,
-    "furigana": False,
-    **REVIEW_KEYS,
-}
-FAQ_KEYS = {
-    "id": True,
-    "kind": True,
-    "title": True,
-    "questions": True,
-    "furigana": False,
-    **REVIEW_KEYS,
-}
-#: a guide step may say "handoff: true": the kiosk shows the hand-off QR code at it (the
-#: step that tells the resident to scan the screen's code), not after the last step
-GUIDE_STEP_KEYS = {"text": True, "screen": False, "illustration": False, "handoff": False}
-LESSON_STEP_KEYS = {
-    "text": True,
-    "screen": False,
-    "illustration": False,
-    "variants": False,
-    "tip": False,
-}
-QUESTION_KEYS = {"id": True, "q": True, "a": True, "next": False, "guide": False}
-ITEM_KEYS = {"id": True, "text": True}
 
 
 @dataclass(frozen=True)
@@ -159,6 +106,10 @@ class FileCheck:
     known: Known
     kind: str = ""
     problems: list[Problem] = field(default_factory=list)
+    #: the file name without .yaml (what its id must be)
+    stem: str = ""
+    #: the values of the file's top-level fields checked so far (a lesson's devices, ...)
+    values: dict[str, Any] = field(default_factory=dict)
 
     def error(self, line: int, message: str) -> None:
         """Record an error at a 1-based line."""
@@ -375,37 +326,6 @@ def sentence_ending(check: FileCheck, line: int, value: str, where: str, code: s
         )
 
 
-def texts(
-    check: FileCheck,
-    entry: tuple[int, yaml.Node] | None,
-    names: tuple[str, str],
-    minimum: int = 0,
-    sentence: bool = False,
-) -> None:
-    """Check a list of language mappings; ``names`` = (the list's name, an item's name)."""
-    for n, node in enumerate(sequence(check, entry, names[0], minimum), start=1):
-        label = _("%(item)s %(n)d") % {"item": names[1], "n": n}
-        text(check, (line_of(node), node), label, sentence)
-
-
-def id_items(
-    check: FileCheck,
-    entry: tuple[int, yaml.Node] | None,
-    where: str,
-    minimum: int,
-    sentence: bool = False,
-) -> None:
-    """Check a list of {id, text} items with ids unique in the file."""
-    seen: dict[str, int] = {}
-    for n, node in enumerate(sequence(check, entry, where, minimum), start=1):
-        item = fields(check, node, _("%(where)s item %(n)d") % {"where": where, "n": n}, ITEM_KEYS)
-        item_id = identifier(check, item.get("id"), _("%(where)s id") % {"where": where})
-        label = _("%(where)s item '%(id)s'") % {"where": where, "id": item_id or n}
-        if item_id is not None:
-            unique_id(check, seen, item_id, item["id"][0], where)
-        text(check, item.get("text"), label, sentence)
-
-
 def unique_id(check: FileCheck, seen: dict[str, int], value: str, line: int, where: str) -> None:
     """Report an id that an earlier item of the same list already uses."""
     if value in seen:
@@ -416,23 +336,6 @@ def unique_id(check: FileCheck, seen: dict[str, int], value: str, line: int, whe
         )
     else:
         seen[value] = line
-
-
-def steps(
-    check: FileCheck,
-    entry: tuple[int, yaml.Node] | None,
-    allowed: dict[str, bool],
-    devices: Iterable[str] = (),
-) -> None:
-    """Check the steps list: at least three, each with its texts, picture and variants."""
-    for n, node in enumerate(sequence(check, entry, _("steps"), MIN_STEPS), start=1):
-        where = _("step %(n)d") % {"n": n}
-        step = fields(check, node, where, allowed)
-        text(check, step.get("text"), where, sentence=True)
-        text(check, step.get("screen"), _("%(where)s screen") % {"where": where}, sentence=True)
-        text(check, step.get("tip"), _("%(where)s tip") % {"where": where}, sentence=True)
-        illustration(check, step.get("illustration"), where)
-        variants(check, step.get("variants"), where, tuple(devices))
 
 
 def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
@@ -491,15 +394,11 @@ def svg_file(check: FileCheck, line: int, target: Path, where: str, value: str) 
         )
 
 
-def variants(
-    check: FileCheck,
-    entry: tuple[int, yaml.Node] | None,
-    where: str,
-    devices: tuple[str, ...],
-) -> None:
+def variants(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
     """Check device variants: only devices the lesson covers, each a language mapping."""
     if entry is None:
         return
+    devices = [d for d in check.values.get("devices") or () if d]
     found = fields(check, entry[1], _("%(where)s variants") % {"where": where}, None)
     for device, (line, node) in found.items():
         if device not in devices:
@@ -525,23 +424,6 @@ def furigana(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
             )
 
 
-def header(check: FileCheck, root: dict[str, tuple[int, yaml.Node]], stem: str) -> None:
-    """Check id (= file name) and kind (= the section's kind)."""
-    file_id = identifier(check, root.get("id"), "id")
-    if file_id is not None and file_id != stem:
-        check.error(
-            root["id"][0],
-            _("id '%(id)s' must equal the file name '%(stem)s'") % {"id": file_id, "stem": stem},
-        )
-    kind = string(check, root.get("kind"), "kind")
-    if kind is not None and kind != check.kind:
-        check.error(
-            root["kind"][0],
-            _("kind is '%(kind)s' but files in this folder must say '%(expected)s'")
-            % {"kind": kind, "expected": check.kind},
-        )
-
-
 def reference(
     check: FileCheck, line: int, value: str | None, known: frozenset[str], what: str
 ) -> None:
@@ -562,81 +444,55 @@ def review_due(checked: date) -> date:
         return checked.replace(year=year, day=28)
 
 
-def review(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
-    """Check ``checked`` (a date, not in the future, not older than 12 months), the
-    ``sources`` (title + https:// URL each) and ``reviewed`` (known language codes)."""
-    entry = root.get("checked")
-    if entry is not None:
-        line, node = entry
-        value = scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, datetime):
-            value = value.date()
-        if not isinstance(value, date):
-            check.error(line, _("checked must be a date written YYYY-MM-DD, e.g. 2026-12-01"))
-        elif check.known.today is not None and value > check.known.today:
-            check.error(
-                line,
-                _("checked is %(date)s, which is after today (%(today)s)")
-                % {"date": value.isoformat(), "today": check.known.today.isoformat()},
-            )
-        elif check.known.today is not None and check.known.today > review_due(value):
-            message = _(
-                "checked on %(date)s, more than %(months)d months ago: check it against its "
-                "sources again and write the new date"
-            ) % {"date": value.isoformat(), "months": REVIEW_MONTHS}
-            (check.error if check.known.strict else check.warn)(line, message)
-    for n, node in enumerate(sequence(check, root.get("sources"), "sources", minimum=1), 1):
-        where = _("source %(n)d") % {"n": n}
-        source = fields(check, node, where, SOURCE_KEYS)
-        string(check, source.get("title"), _("%(where)s title") % {"where": where})
-        url = string(check, source.get("url"), _("%(where)s url") % {"where": where})
-        if url is not None and not HTTPS_URL.fullmatch(url):
-            check.error(
-                source["url"][0],
-                _("%(where)s url must be a public https:// address, not '%(value)s'")
-                % {"where": where, "value": url},
-            )
-    for node in sequence(check, root.get("reviewed"), "reviewed"):
-        code = scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if code not in LANGUAGES:
-            check.error(
-                line_of(node),
-                _("reviewed lists '%(code)s', which is not one of: %(allowed)s")
-                % {"code": code, "allowed": ", ".join(LANGUAGES)},
-            )
+def checked(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
+    """Check ``checked``: a date, not in the future, not older than REVIEW_MONTHS (a
+    warning; an error when strict)."""
+    if entry is None:
+        return
+    line, node = entry
+    value = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        check.error(line, _("checked must be a date written YYYY-MM-DD, e.g. 2026-12-01"))
+    elif check.known.today is not None and value > check.known.today:
+        check.error(
+            line,
+            _("checked is %(date)s, which is after today (%(today)s)")
+            % {"date": value.isoformat(), "today": check.known.today.isoformat()},
+        )
+    elif check.known.today is not None and check.known.today > review_due(value):
+        message = _(
+            "checked on %(date)s, more than %(months)d months ago: check it against its "
+            "sources again and write the new date"
+        ) % {"date": value.isoformat(), "months": REVIEW_MONTHS}
+        (check.error if check.known.strict else check.warn)(line, message)
 
 
-def check_guide(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
-    """Check the fields of a guide file."""
-    choice(check, root.get("status"), "status", GUIDE_STATUSES)
-    choice(check, root.get("category"), "category", GUIDE_CATEGORIES)
-    text(check, root.get("title"), "title")
-    text(check, root.get("for_whom"), "for_whom", sentence=True)
-    positive_int(check, root.get("duration_minutes"), "duration_minutes")
-    text(check, root.get("fee"), "fee")
-    if "finder" in root:
-        finder = fields(check, root["finder"][1], "finder", {"question": True, "order": False})
-        text(check, finder.get("question"), _("finder question"))
-        positive_int(check, finder.get("order"), _("finder order"))
-    texts(check, root.get("bring"), ("bring", _("bring item")), minimum=1)
-    id_items(check, root.get("checklist"), "checklist", minimum=0)
-    steps(check, root.get("steps"), GUIDE_STEP_KEYS)
-    texts(check, root.get("warnings"), ("warnings", _("warning")), sentence=True)
-    if "handoff" in root:
-        handoff = fields(check, root["handoff"][1], "handoff", {"url": True, "label": True})
-        handoff_url(check, handoff.get("url"))
-        text(check, handoff.get("label"), _("handoff label"))
-    if "stuck" in root:
-        stuck = fields(check, root["stuck"][1], "stuck", {"lessons": False, "counter": True})
-        for node in sequence(check, stuck.get("lessons"), _("stuck lessons")):
-            reference(
-                check,
-                line_of(node),
-                string(check, (line_of(node), node), "lesson id"),
-                check.known.lessons,
-                _("lesson"),
-            )
-        text(check, stuck.get("counter"), _("stuck counter"))
+def https_url(
+    check: FileCheck, entry: tuple[int, yaml.Node] | None, label: str, where: str
+) -> None:
+    """Check a source's url: a non-empty text that is a public https:// address."""
+    url = string(check, entry, label)
+    if url is not None and not HTTPS_URL.fullmatch(url):
+        assert entry is not None
+        check.error(
+            entry[0],
+            _("%(where)s url must be a public https:// address, not '%(value)s'")
+            % {"where": where, "value": url},
+        )
+
+
+def language_code(check: FileCheck, entry: tuple[int, yaml.Node]) -> None:
+    """Check one entry of ``reviewed``: a known language code."""
+    line, node = entry
+    code = scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    if code not in LANGUAGES:
+        check.error(
+            line,
+            _("reviewed lists '%(code)s', which is not one of: %(allowed)s")
+            % {"code": code, "allowed": ", ".join(LANGUAGES)},
+        )
 
 
 def handoff_url(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
@@ -665,27 +521,6 @@ def handoff_url(check: FileCheck, entry: tuple[int, yaml.Node] | None) -> None:
             )
 
 
-def check_lesson(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
-    """Check the fields of a lesson file."""
-    course = choice(check, root.get("course"), "course", COURSES)
-    choice(check, root.get("level"), "level", LEVELS)
-    if course == "intro" and "order" not in root:
-        check.error(root["course"][0], _("an intro lesson needs an 'order'"))
-    positive_int(check, root.get("order"), "order")
-    if course == "intro" and "order" in root:
-        intro_order(check, root["order"])
-    text(check, root.get("title"), "title")
-    text(check, root.get("goal"), "goal")
-    positive_int(check, root.get("duration_minutes"), "duration_minutes")
-    devices = [
-        choice(check, (line_of(node), node), _("device"), DEVICES)
-        for node in sequence(check, root.get("devices"), "devices", minimum=1)
-    ]
-    texts(check, root.get("prepare"), ("prepare", _("prepare item")))
-    steps(check, root.get("steps"), LESSON_STEP_KEYS, [d for d in devices if d])
-    id_items(check, root.get("can_do"), "can_do", minimum=MIN_CAN_DO)
-
-
 def intro_order(check: FileCheck, entry: tuple[int, yaml.Node]) -> None:
     """Report an intro lesson whose order another intro lesson already has."""
     order = scalar(entry[1]) if isinstance(entry[1], yaml.ScalarNode) else None
@@ -702,50 +537,181 @@ def intro_order(check: FileCheck, entry: tuple[int, yaml.Node]) -> None:
         taken[order] = check.name
 
 
-def check_faq(check: FileCheck, root: dict[str, tuple[int, yaml.Node]]) -> None:
-    """Check the fields of an FAQ topic file."""
-    text(check, root.get("title"), "title")
+# --- walking the schema (content.schema) over the YAML nodes ---------------------------
+
+Entry = tuple[int, yaml.Node]
+
+
+def check_value(check: FileCheck, spec: Spec, entry: Entry | None, label: str, where: str) -> Any:
+    """Check one value against its ``spec``; the value when it is usable, else None.
+
+    ``label`` names the value in a problem; ``where`` is the item it belongs to."""
+    if isinstance(spec, Text):
+        return text(check, entry, label, spec.sentence)
+    if isinstance(spec, Ident):
+        return identifier(check, entry, label)
+    if isinstance(spec, String):
+        return string(check, entry, label)
+    if isinstance(spec, Choice):
+        return choice(check, entry, label, spec.values)
+    if isinstance(spec, PositiveInt):
+        return positive_int(check, entry, label)
+    if isinstance(spec, Date):
+        return checked(check, entry)
+    if isinstance(spec, HttpsUrl):
+        return https_url(check, entry, label, where)
+    if isinstance(spec, HandoffUrl):
+        return handoff_url(check, entry)
+    if isinstance(spec, Illustration):
+        return illustration(check, entry, label)
+    if isinstance(spec, Variants):
+        return variants(check, entry, label)
+    if isinstance(spec, Furigana):
+        return furigana(check, entry)
+    if isinstance(spec, LanguageCode):
+        return language_code(check, entry) if entry is not None else None
+    if isinstance(spec, Reference):
+        if entry is None:
+            return None
+        known = check.known.guides if spec.to == "guide" else check.known.lessons
+        value = string(check, entry, spec.label)
+        reference(check, entry[0], value, known, _(spec.what))
+        return value
+    if isinstance(spec, ListOf):
+        return check_list(check, spec, entry, label)
+    if isinstance(spec, Record):
+        if entry is None:
+            return None
+        return check_fields(check, spec, fields(check, entry[1], label, spec.allowed), label)
+    if isinstance(spec, Flag):
+        return None
+    raise TypeError(f"no check for {spec!r}")
+
+
+def check_list(check: FileCheck, spec: ListOf, entry: Entry | None, label: str) -> list[Any]:
+    """Check a list and each of its items; the items' values."""
+    values = []
     seen: dict[str, int] = {}
-    nodes = sequence(check, root.get("questions"), "questions", minimum=MIN_QUESTIONS)
-    for n, node in enumerate(nodes, start=1):
-        question = fields(check, node, _("question %(n)d") % {"n": n}, QUESTION_KEYS)
-        question_id = identifier(check, question.get("id"), _("question id"))
-        if question_id is not None:
-            unique_id(check, seen, question_id, question["id"][0], "question")
-        where = _("question '%(id)s'") % {"id": question_id or n}
-        text(check, question.get("q"), where)
-        text(check, question.get("a"), _("%(where)s answer") % {"where": where}, sentence=True)
-        text(check, question.get("next"), _("%(where)s next") % {"where": where})
-        if "guide" in question:
-            reference(
-                check,
-                question["guide"][0],
-                string(check, question["guide"], "guide"),
-                check.known.guides,
-                _("guide"),
-            )
+    for n, node in enumerate(sequence(check, entry, label, spec.minimum), start=1):
+        item = (line_of(node), node)
+        if isinstance(spec.item, Record):
+            values.append(check_item(check, spec, item, label, n, seen))
+        elif isinstance(spec.item, Text):
+            name = _("%(item)s %(n)d") % {"item": _(spec.item_label or label), "n": n}
+            values.append(check_value(check, spec.item, item, name, name))
+        else:
+            name = _(spec.item_label) if spec.item_label else label
+            values.append(check_value(check, spec.item, item, name, name))
+    return values
 
 
-CHECKERS: dict[str, tuple[dict[str, bool], Callable[[FileCheck, Any], None]]] = {
-    "guide": (GUIDE_KEYS, check_guide),
-    "lesson": (LESSON_KEYS, check_lesson),
-    "faq": (FAQ_KEYS, check_faq),
+def check_item(
+    check: FileCheck, spec: ListOf, entry: Entry, list_label: str, n: int, seen: dict[str, int]
+) -> dict[str, Any]:
+    """Check one record of a list: its keys, its id (unique in the list), its fields."""
+    record = spec.item
+    assert isinstance(record, Record)
+    names = {"where": list_label, "list": list_label, "n": n, "id": n}
+    where = _(spec.item_label) % names if spec.item_label else list_label
+    found = fields(check, entry[1], where, record.allowed)
+
+    def named() -> str:
+        return _(spec.named) % names if spec.named else where
+
+    def on_id(value: Any) -> None:
+        if value is not None:
+            names["id"] = value
+            if spec.unique is not None:
+                unique_id(check, seen, value, found["id"][0], spec.unique % names)
+
+    return check_fields(check, record, found, named, names, on_id)
+
+
+def check_fields(
+    check: FileCheck,
+    record: Record,
+    found: dict[str, Entry],
+    where: str | Callable[[], str],
+    names: dict[str, Any] | None = None,
+    on_id: Callable[[Any], None] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Check every field of a mapping in the schema's order, each followed by its rules.
+
+    ``where`` names the mapping (a function when it depends on the id checked first);
+    ``names`` are an item's list name, place and id for its fields' labels."""
+    values = {} if values is None else values
+    for f in record.key_fields():
+        here = where() if callable(where) else where
+        label = field_label(f, here, names or {})
+        values[f.name] = check_value(check, f.spec, found.get(f.name), label, here)
+        if f.name == "id" and on_id is not None:
+            on_id(values[f.name])
+        for rule in f.rules:
+            RULES[rule](check, found, values)
+    return values
+
+
+def field_label(f: Field, where: str, names: dict[str, Any]) -> str:
+    """How problems name field ``f``: its key, else its label (see content.schema)."""
+    if f.label is None:
+        return f.name
+    return _(f.label) % {
+        "where": names["list"] if f.label_of_list else where,
+        "id": names.get("id"),
+        "n": names.get("n"),
+    }
+
+
+def _id_is_file_name(check: FileCheck, found: dict[str, Entry], values: dict[str, Any]) -> None:
+    file_id = values.get("id")
+    if file_id is not None and file_id != check.stem:
+        check.error(
+            found["id"][0],
+            _("id '%(id)s' must equal the file name '%(stem)s'")
+            % {"id": file_id, "stem": check.stem},
+        )
+
+
+def _kind_of_folder(check: FileCheck, found: dict[str, Entry], values: dict[str, Any]) -> None:
+    kind = values.get("kind")
+    if kind is not None and kind != check.kind:
+        check.error(
+            found["kind"][0],
+            _("kind is '%(kind)s' but files in this folder must say '%(expected)s'")
+            % {"kind": kind, "expected": check.kind},
+        )
+
+
+def _intro_needs_order(check: FileCheck, found: dict[str, Entry], values: dict[str, Any]) -> None:
+    if values.get("course") == "intro" and "order" not in found:
+        check.error(found["course"][0], _("an intro lesson needs an 'order'"))
+
+
+def _intro_order_unique(check: FileCheck, found: dict[str, Entry], values: dict[str, Any]) -> None:
+    if values.get("course") == "intro" and "order" in found:
+        intro_order(check, found["order"])
+
+
+#: the schema's named rules (``Field.rules``, described in ``content.schema.RULES``)
+RULES: dict[str, Callable[[FileCheck, dict[str, Entry], dict[str, Any]], None]] = {
+    "id-is-file-name": _id_is_file_name,
+    "kind-of-folder": _kind_of_folder,
+    "intro-needs-order": _intro_needs_order,
+    "intro-order-unique": _intro_order_unique,
 }
 
 
 def validate_file(path: Path, name: str, kind: str, known: Known) -> list[Problem]:
     """Every problem of one guide, lesson or FAQ file."""
-    check = FileCheck(name, known, kind)
+    check = FileCheck(name, known, kind, stem=path.stem)
     node = compose(path, check)
     if node is None:
         return check.problems
-    allowed, checker = CHECKERS[kind]
-    root = fields(check, node, _("the file"), allowed)
+    record = KINDS[kind]
+    root = fields(check, node, _("the file"), record.allowed)
     if root:
-        header(check, root, path.stem)
-        checker(check, root)
-        review(check, root)
-        furigana(check, root.get("furigana"))
+        check_fields(check, record, root, "", values=check.values)
     return check.problems
 
 
