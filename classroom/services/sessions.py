@@ -385,7 +385,7 @@ class StaleEdit(DomainError):
 
 
 #: why an edit is refused for a class that is no longer scheduled
-_NOT_EDITABLE = {
+NOT_EDITABLE = {
     SessionState.CANCELLED: N_("This class was cancelled; it cannot be edited."),
     SessionState.HELD: N_("This class was held; it cannot be edited."),
 }
@@ -510,8 +510,8 @@ def edit_session(
     """
     now = now or utcnow()
     session = lock_session(db, session_id)
-    if session.state in _NOT_EDITABLE:
-        raise DomainError(_NOT_EDITABLE[session.state], field="session_id")
+    if session.state in NOT_EDITABLE:
+        raise DomainError(NOT_EDITABLE[session.state], field="session_id")
     if version != session.version:
         raise StaleEdit(field="version")
     if errors := _window_errors(starts_at, ends_at, application_deadline, now):

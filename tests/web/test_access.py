@@ -85,6 +85,8 @@ TABLE = [
     ("POST", "/office/sessions/new", OFFICE),
     ("GET", "/office/sessions/{s}/cancel", OFFICE),
     ("POST", "/office/sessions/{s}/cancel", OFFICE),
+    ("GET", "/office/sessions/{s}/edit", OFFICE),
+    ("POST", "/office/sessions/{s}/edit", OFFICE),
     ("GET", "/office/calls/print", OFFICE),
     ("GET", "/office/registrations/{g}/slip", OFFICE),
     ("GET", "/office/registrations/{g}/slip?size=a4", OFFICE),

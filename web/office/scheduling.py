@@ -41,24 +41,31 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
-def _session_form() -> SessionForm:
+def session_choices(form: SessionForm, keep: list[User] = ()) -> SessionForm:
+    """Fill a class form's menus (those it has) and date window; `keep`, the instructors
+    a class has now, are offered even when they have left (an edit keeps them)."""
     db = db_session()
-    form = SessionForm()
-    form.course_id.choices = [
-        option(c.id, c.title) for c in db.scalars(select(Course).order_by(Course.code))
-    ]
+    if "course_id" in form:
+        form.course_id.choices = [
+            option(c.id, c.title) for c in db.scalars(select(Course).order_by(Course.code))
+        ]
     form.venue_id.choices = [
         option(v.id, _("%(name)s (%(seats)s seats)", name=v.name, seats=v.capacity))
         for v in db.scalars(select(Venue).order_by(Venue.name))
     ]
-    teachers = db.scalars(
-        select(User)
-        .where(User.active.is_(True), User.role.in_([Role.INSTRUCTOR, Role.COORDINATOR]))
-        .order_by(User.role.desc(), User.display_name, User.login)
+    teachers = list(
+        db.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_([Role.INSTRUCTOR, Role.COORDINATOR]))
+            .order_by(User.role.desc(), User.display_name, User.login)
+        )
     )
+    teachers += [u for u in keep if u not in teachers]
     form.instructor_ids.choices = [option(u.id, u.display_name or u.login) for u in teachers]
-    form.booking_mode.choices = choices(BookingMode)
-    form.repeat.choices = choices(Repeat)
+    if "booking_mode" in form:
+        form.booking_mode.choices = choices(BookingMode)
+    if "repeat" in form:
+        form.repeat.choices = choices(Repeat)
     # the browser's date picker offers only the scheduling window (the service checks it)
     first, end = session_service.scheduling_window()
     form.date.render_kw = {
@@ -66,10 +73,31 @@ def _session_form() -> SessionForm:
         "min": first.astimezone(zone()).date().isoformat(),
         "max": (end.astimezone(zone()) - timedelta(days=1)).date().isoformat(),
     }
+    return form
+
+
+def _session_form() -> SessionForm:
+    form = session_choices(SessionForm())
     if not form.is_submitted():
         form.booking_mode.data = BookingMode.FIRST_COME.value
         form.repeat.data = Repeat.ONCE.value
     return form
+
+
+def class_fields(form: SessionForm) -> dict:
+    """What a class form says of the class, times in the ward's time zone."""
+    tz = zone()
+    day = form.date.data
+    deadline = form.application_deadline.data
+    return {
+        "venue_id": form.venue_id.data,
+        "starts_at": datetime.combine(day, form.starts_at.data, tzinfo=tz),
+        "ends_at": datetime.combine(day, form.ends_at.data, tzinfo=tz),
+        "capacity": form.capacity.data,
+        "application_deadline": deadline.replace(tzinfo=tz) if deadline else None,
+        "instructor_ids": form.instructor_ids.data or [],
+        "note": form.note.data or "",
+    }
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -81,24 +109,15 @@ def session_new():
         if form.validate():
             if (first := sent_before(form)) is not None:
                 return first
-            tz = zone()
-            day = form.date.data
-            deadline = form.application_deadline.data
             try:
                 created = session_service.create_series(
                     db_session(),
                     course_id=form.course_id.data,
-                    venue_id=form.venue_id.data,
-                    starts_at=datetime.combine(day, form.starts_at.data, tzinfo=tz),
-                    ends_at=datetime.combine(day, form.ends_at.data, tzinfo=tz),
-                    capacity=form.capacity.data,
                     booking_mode=form.booking_mode.data,
-                    application_deadline=deadline.replace(tzinfo=tz) if deadline else None,
-                    instructor_ids=form.instructor_ids.data or [],
                     repeat=form.repeat.data,
                     occurrences=form.occurrences.data or 1,
-                    note=form.note.data or "",
                     actor=current_actor(),
+                    **class_fields(form),
                 )
             except DomainError as error:
                 show_domain_error(form, error)
