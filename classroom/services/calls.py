@@ -4,10 +4,16 @@ Reminders are call tasks like the others (reason REMINDER), so that ticking "inf
 works the same for all of them. `tomorrows_reminders` adds them: it is idempotent —
 one reminder per registration, ever, even after it was ticked — and the office calls
 it whenever the list is shown, so nobody has to remember to press a button.
+
+The list has one row per person and class (`call_rows`): a resident who won tomorrow's
+lottery and is due tomorrow's reminder is one phone call, so one row with both reasons
+and one "informed" that ticks both (issue 16: two rows, two ticks).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,6 +67,49 @@ def open_calls(db: Session, now: datetime | None = None) -> list[CallTask]:
             .order_by(CallTask.created_at, CallTask.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One person and one class on the list, with every open call about it, oldest first."""
+
+    calls: tuple[CallTask, ...]
+
+    @property
+    def id(self) -> int:
+        """The call the row's "informed" posts to; the others go with it (`others`)."""
+        return self.calls[0].id
+
+    @property
+    def others(self) -> list[int]:
+        return [c.id for c in self.calls[1:]]
+
+    @property
+    def participant(self) -> Participant:
+        return self.calls[0].participant
+
+    @property
+    def session(self) -> ClassSession:
+        return self.calls[0].session
+
+    @property
+    def reasons(self) -> list[CallReason]:
+        """Why to call, news first and the reminder last, each once."""
+        reasons = dict.fromkeys(c.reason for c in self.calls)
+        return sorted(reasons, key=lambda r: r == CallReason.REMINDER)
+
+    @property
+    def reminder_only(self) -> bool:
+        return self.reasons == [CallReason.REMINDER]
+
+
+def call_rows(calls: Iterable[CallTask]) -> list[CallRow]:
+    """The calls as the list shows them: one row per person and class, in the order of
+    each row's oldest call."""
+    grouped: dict[tuple[int, int], list[CallTask]] = {}
+    for call in calls:
+        grouped.setdefault((call.participant_id, call.session_id), []).append(call)
+    return [CallRow(tuple(group)) for group in grouped.values()]
 
 
 def tomorrow_in_utc(now: datetime, timezone: str | None = None) -> tuple[datetime, datetime]:
@@ -118,22 +167,45 @@ def tomorrows_reminders(
 
 
 def mark_informed(
-    db: Session, call_id: int, *, actor: Actor, now: datetime | None = None
+    db: Session,
+    call_id: int,
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+    together: Iterable[int] = (),
 ) -> CallTask:
-    """Tick a call as made; ticking twice keeps the first time."""
+    """Tick a call as made, with the calls `together` that its row showed (the same person
+    and class; others are left alone); each is audited. Ticking twice keeps the first time.
+
+    Only the calls the coordinator saw are ticked: news about the same class that came in
+    after the list was shown stays on it."""
     call = db.get(CallTask, call_id)
     if call is None:
         raise NotFound(field="call_id")
-    if call.informed_at is None:
-        call.informed_at = now or utcnow()
-        call.informed_by_id = actor.user_id
+    same_row = [call]
+    if wanted := set(together) - {call.id}:
+        same_row += db.scalars(
+            select(CallTask)
+            .where(
+                CallTask.id.in_(wanted),
+                CallTask.participant_id == call.participant_id,
+                CallTask.session_id == call.session_id,
+            )
+            .order_by(CallTask.id)
+        )
+    now = now or utcnow()
+    for made in same_row:
+        if made.informed_at is not None:
+            continue
+        made.informed_at = now
+        made.informed_by_id = actor.user_id
         db.flush()
         audit.record(
             db,
             actor,
             "call.informed",
-            participant_id=call.participant_id,
+            participant_id=made.participant_id,
             subject_type="call_task",
-            subject_id=call.id,
+            subject_id=made.id,
         )
     return call

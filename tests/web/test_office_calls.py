@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
-from classroom.models import AuditEvent, CallReason, CallTask, Source, utcnow
+from classroom.models import AuditEvent, CallReason, CallTask, Registration, Source, utcnow
 from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
 
@@ -92,3 +94,75 @@ def test_the_print_files_are_served(client):
     assert b"window.print()" in client.get("/static/js/print.js").data
     assert b"size: A4" in client.get("/static/css/page-a4.css").data
     assert b"size: 105mm 148mm" in client.get("/static/css/page-a6.css").data  # A6
+
+
+def add_call(db, reg, reason: CallReason) -> None:
+    """A call not made yet about a registration (the lottery and the waitlist add them)."""
+    db.add(
+        CallTask(
+            participant_id=reg.participant_id,
+            session_id=reg.session_id,
+            registration_id=reg.id,
+            reason=reason,
+        )
+    )
+
+
+@pytest.fixture
+def won_and_reminded(database, tomorrow_class):
+    """鈴木 一郎 won tomorrow's lottery (a call not made yet) and is due a reminder."""
+    with database.write() as db:
+        reg = db.query(Registration).filter_by(session_id=tomorrow_class).one()
+        add_call(db, reg, CallReason.LOTTERY_WON)
+    return tomorrow_class
+
+
+def test_one_row_per_person_and_class_lists_every_reason(coordinator, won_and_reminded):
+    """Issue 16: the same person was listed twice (lottery win, tomorrow's reminder), each
+    row with its own 'Informed' button."""
+    html = coordinator.get("/office/calls").get_data(as_text=True)
+    assert html.count("03-5555-1234") == 1
+    row = re.search(r"<tr>(?:(?!</tr>).)*03-5555-1234.*?</tr>", html, re.S)[0]
+    assert "Won the lottery" in row and "Reminder for tomorrow" in row
+    assert row.count('type="submit"') == 1
+    printed = coordinator.get("/office/calls/print").get_data(as_text=True)
+    assert printed.count("03-5555-1234") == 1 and "Reminder for tomorrow" in printed
+
+
+def test_one_informed_ticks_every_reason_and_audits_each(coordinator, database, won_and_reminded):
+    coordinator.get("/office/calls")
+    with database.read() as db:
+        ids = [c.id for c in db.query(CallTask).order_by(CallTask.id)]
+    assert len(ids) == 2
+    page = coordinator.get("/office/calls").get_data(as_text=True)
+    (form,) = re.findall(r'<form method="post" action="([^"]+/informed)">(.*?)</form>', page, re.S)
+    html = coordinator.post(
+        form[0],
+        data=MultiDict(re.findall(r'name="(\w+)" value="([^"]*)"', form[1])),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Marked as informed." in html and "03-5555-1234" not in html
+    with database.read() as db:
+        assert all(c.informed_at is not None for c in db.query(CallTask))
+        events = db.query(AuditEvent).filter_by(action="call.informed").all()
+    assert sorted(e.subject_id for e in events) == ids
+
+
+def test_a_call_added_after_the_list_was_shown_is_not_ticked_unseen(
+    coordinator, database, tomorrow_class
+):
+    """'Informed' ticks what the row showed: news that came in since stays on the list."""
+    coordinator.get("/office/calls")
+    with database.write() as db:
+        reminder = db.query(CallTask).one()
+        add_call(db, db.get(Registration, reminder.registration_id), CallReason.LOTTERY_WON)
+    coordinator.post(f"/office/calls/{reminder.id}/informed")
+    html = coordinator.get("/office/calls").get_data(as_text=True)
+    assert "Won the lottery" in html and "03-5555-1234" in html
+
+
+def test_names_do_not_break_inside(coordinator, tomorrow_class):
+    html = coordinator.get("/office/calls").get_data(as_text=True)
+    assert re.search(r'<a class="nowrap" href="/office/residents/\d+">鈴木 一郎</a>', html)
+    printed = coordinator.get("/office/calls/print").get_data(as_text=True)
+    assert '<span class="nowrap">鈴木 一郎</span>' in printed

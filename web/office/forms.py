@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms import Form, MultiCheckboxField, OnceForm
 
@@ -52,11 +52,22 @@ class NewResidentForm(ResidentForm, OnceForm):
 
 
 class RegisterForm(Form):
-    session_id = SelectField(_l("Class"), coerce=int)
+    #: the choices are checked below, not by WTForms: with none chosen it said
+    #: 「選択肢が正しくありません」 ("Not a valid choice"), which tells nobody what to do
+    session_id = SelectField(
+        _l("Class"),
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose the class."))],
+    )
     source = SelectField(_l("How did they apply?"))
     #: one key per form shown: a double click never books twice (the registration
     #: keeps it in a VARCHAR(80) with an "office:" prefix; the view takes 64 at most)
     idempotency_key = HiddenField()
+
+    def validate_session_id(self, field) -> None:
+        if not field.errors and not any(match for _, _, match, *_ in field.iter_choices()):
+            raise ValidationError(_l("This class is not on the list. Please choose the class."))
 
 
 class ConfirmForm(Form):

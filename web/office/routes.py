@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from classroom.db import MAX_ROW_ID
 from classroom.models import (
-    CallReason,
     ClassSession,
     Device,
     Need,
@@ -25,6 +24,7 @@ from classroom.services import calls as call_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
+from classroom.services.availability import availability
 from classroom.services.errors import DomainError
 
 from ..access import class_session_or_404, current_actor, participant_or_404, registration_or_404
@@ -292,13 +292,32 @@ def register(participant_id: int):
                 return redirect(
                     url_for("office.registration", registration_id=result.registration.id)
                 )
+    now = utcnow()
     return render_template(
         "office/register.html",
         form=form,
         participant=participant,
         sessions=upcoming,
+        # each class as booking it would go: the one rule (a closed lottery is closed,
+        # a drawn one is open or full again), and those the resident holds already
+        availability={s.id: availability(s, now) for s in upcoming},
+        held=_held_by(participant.id, [s.id for s in upcoming]),
         waiting=_waitlist_counts([s.id for s in upcoming]),
     ), status
+
+
+def _held_by(participant_id: int, session_ids: list[int]) -> dict[int, RegistrationStatus]:
+    """The classes among `session_ids` where the resident holds (or waits for) a place."""
+    if not session_ids:
+        return {}
+    rows = db_session().execute(
+        select(Registration.session_id, Registration.status).where(
+            Registration.participant_id == participant_id,
+            Registration.session_id.in_(session_ids),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+    return dict(rows.all())
 
 
 @bp.route("/registrations/<int:registration_id>")
@@ -392,7 +411,8 @@ def registration_undo(registration_id: int):
 
 
 def _calls_to_make(action: str) -> dict:
-    """Tomorrow's reminders added (idempotent), then every open call, split by kind.
+    """Tomorrow's reminders added (idempotent), then every open call, one row per person
+    and class: rows with news first, then rows that are only tomorrow's reminder.
 
     Showing or printing the list is a view of personal data, so it is audited.
     """
@@ -400,11 +420,12 @@ def _calls_to_make(action: str) -> dict:
     now = utcnow()
     call_service.tomorrows_reminders(db, now, timezone=current_app.config["TIMEZONE"])
     calls = call_service.open_calls(db, now)
+    rows = call_service.call_rows(calls)  # one per person and class, every reason on it
     reminders = sorted(
-        (c for c in calls if c.reason == CallReason.REMINDER),
-        key=lambda c: (c.session.starts_at, c.participant.reading_key, c.id),
+        (r for r in rows if r.reminder_only),
+        key=lambda r: (r.session.starts_at, r.participant.reading_key, r.id),
     )
-    news = [c for c in calls if c.reason != CallReason.REMINDER]
+    news = [r for r in rows if not r.reminder_only]
     audit.record(
         db, current_actor(), action, subject_type="call_task", details={"calls": len(calls)}
     )
@@ -429,8 +450,14 @@ def call_informed(call_id: int):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
+    # the other calls the row showed (the same person and class): ticked with this one
+    together = [
+        int(v)
+        for v in request.form.getlist("with")
+        if v.isascii() and v.isdigit() and 0 < int(v) <= MAX_ROW_ID
+    ]
     try:
-        call_service.mark_informed(db_session(), call_id, actor=current_actor())
+        call_service.mark_informed(db_session(), call_id, actor=current_actor(), together=together)
     except DomainError as error:
         show_domain_error(None, error)
     else:
