@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from classroom.models import (
+    ClassSession,
     Course,
     CourseKind,
     Device,
@@ -249,6 +250,30 @@ def test_a_coordinator_finds_registers_and_prints_the_slip(page, live_server, of
     assert code_pt >= 48 * 96 / 72  # the code is large enough to read across a counter
 
 
+def class_today(live_server, office) -> int:
+    """A class in two hours (a phone is lent on the class's day) where 山田 花子 has a seat."""
+    with live_server.database.write() as db:
+        like = db.get(ClassSession, office["tomorrow"])
+        starts = utcnow() + timedelta(hours=2)
+        session_id = sessions.create_session(
+            db,
+            course_id=like.course_id,
+            venue_id=like.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            capacity=8,
+            actor=Actor.system(),
+        ).id
+        registration.register(
+            db,
+            session_id=session_id,
+            participant_id=office["hanako"],
+            source=Source.PHONE,
+            actor=Actor.system(),
+        )
+    return session_id
+
+
 def test_the_coordinators_other_pages_are_accessible(page, live_server, office, shots):
     base = live_server.url
     log_in(page, base)
@@ -262,7 +287,9 @@ def test_the_coordinators_other_pages_are_accessible(page, live_server, office, 
     assert page.locator(".error-summary").count() == 1
     look(page, shots, "12-session-new-errors")
 
-    page.goto(f"{base}/office/sessions/{office['tomorrow']}")
+    page.goto(f"{base}/office/sessions/{office['tomorrow']}")  # phones: on the day only
+    assert "当日" in page.locator("#phones").inner_text()
+    page.goto(f"{base}/office/sessions/{class_today(live_server, office)}")
     page.select_option("#participant_id", index=0)
     page.fill("#phone_label", "貸出-1")
     with page.expect_navigation():
