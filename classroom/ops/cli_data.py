@@ -37,7 +37,10 @@ def _fail(error: DomainError) -> click.ClickException:
     "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (Tokyo), with --until."
 )
 @click.option(
-    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last (Tokyo)."
+    "--until",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day (Tokyo), counted whole: --from 2026-04-01 --until 2027-03-31 is FY2026.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True
@@ -58,6 +61,11 @@ def report(
 
     if fiscal_year is None and not (start and end):
         raise click.UsageError(_("Give --fiscal-year, or --from and --until."))
+    if fiscal_year is None and end < start:
+        raise click.UsageError(
+            _("The last day is before the first day: choose %(first)s or a later day.")
+            % {"first": f"{start:%Y-%m-%d}"}
+        )
     database = _database()
     try:
         with database.read() as db:

@@ -6,7 +6,7 @@ All counting is done by the database (GROUP BY), never by loading rows into Pyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, distinct, exists, extract, func, literal, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,21 @@ from ..settings import ward_zone
 REIWA = era_named("令和")
 AGE_BANDS = (("-64", None, 64), ("65-74", 65, 74), ("75-84", 75, 84), ("85+", 85, None))
 UNKNOWN = "unknown"
+#: the months' short names, January first: 「4月」 in Japanese, "Apr" in English
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def fiscal_year_of(moment: date | datetime) -> int:
@@ -48,14 +63,23 @@ def fiscal_year_of(moment: date | datetime) -> int:
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
     """[1 April 00:00, next 1 April 00:00) in the ward's time, as UTC datetimes."""
-    start, end = days(date(fiscal_year, 4, 1), date(fiscal_year + 1, 4, 1))
+    start, end = days(date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31))
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def days(first: date, until: date) -> tuple[datetime, datetime]:
-    """[first 00:00, until 00:00) in the ward's time: the period a report counts."""
+def days(first: date, last: date) -> tuple[datetime, datetime]:
+    """From `first` to `last`, both days whole in the ward's time: [first 00:00, the day
+    after last 00:00), the period a report counts. 1 April to 31 March is a fiscal year."""
     zone = ward_zone()
-    return datetime.combine(first, time(), zone), datetime.combine(until, time(), zone)
+    return (
+        datetime.combine(first, time(), zone),
+        datetime.combine(last + timedelta(days=1), time(), zone),
+    )
+
+
+def last_day(end: datetime) -> date:
+    """The last day a period ending (exclusively) at `end` counts, in the ward's time."""
+    return (end.astimezone(ward_zone()) - timedelta(microseconds=1)).date()
 
 
 def reiwa_label(fiscal_year: int, language: str | None = None) -> str:
@@ -195,8 +219,20 @@ class Report:
     def label(self) -> str:
         if self.fiscal_year is not None:
             return reiwa_label(self.fiscal_year)
-        zone = ward_zone()
-        return f"{self.start.astimezone(zone):%Y-%m-%d} – {self.end.astimezone(zone):%Y-%m-%d}"
+        # "to", not a dash: Shift_JIS has no "–", and the label goes into the CSV
+        return gettext(N_("%(first)s to %(last)s")) % {
+            "first": f"{self.first_day:%Y-%m-%d}",
+            "last": f"{self.last_day:%Y-%m-%d}",
+        }
+
+    @property
+    def first_day(self) -> date:
+        return self.start.astimezone(ward_zone()).date()
+
+    @property
+    def last_day(self) -> date:
+        """The last day counted, whole: the period ends at midnight after it."""
+        return last_day(self.end)
 
     def headline(self) -> str:
         """「令和7年度：31回開催、延べ174人参加（実人数98人）」 as the ward's plan puts it."""
@@ -325,7 +361,8 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
             out.append(Row(key, shown, int(sessions), int(att), int(people)))
         return out
 
-    month = extract("month", _in_ward_time(db, ClassSession.starts_at, start))
+    in_ward_time = _in_ward_time(db, ClassSession.starts_at, start)
+    month = extract("year", in_ward_time) * 100 + extract("month", in_ward_time)
     return Report(
         start=start,
         end=end,
@@ -338,23 +375,60 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
             sessions_override=sessions_by_course,
         ),
         by_venue=rows(_grouped(db, start, end, Venue.name)),
-        by_age_band=rows(
-            _grouped(db, start, end, _age_band_expr(db, start)),
-            labels=lambda key, _label: gettext(N_("Age unknown")) if key == UNKNOWN else key,
-        ),
+        by_age_band=_every_band(rows(_grouped(db, start, end, _age_band_expr(db, start)))),
         by_device=rows(
             _grouped(db, start, end, Participant.device),
             labels=lambda key, _label: (
                 gettext(Device(key).label) if key in Device._value2member_map_ else key
             ),
         ),
-        by_month=rows(_grouped(db, start, end, month)),
+        by_month=_every_month(rows(_grouped(db, start, end, month)), start, end),
         new_participants=_new_participants(db, start, end),
         turnout=_turnout(db, start, end),
         satisfaction=_satisfaction(db, start, end),
         unmet_demand=_unmet_demand(db, start, end),
         kiosk=_kiosk_use(db, start, end),
     )
+
+
+def _every_band(counted: list[Row]) -> list[Row]:
+    """Every age band, youngest first, named in words (「64歳以下」), with zeros; people
+    whose birth year is not known last, when there are any."""
+    by_key = {row.key: row for row in counted}
+    out = []
+    for key, low, high in AGE_BANDS:
+        if low is None:
+            label = gettext(N_("Aged %(age)s and under")) % {"age": high}
+        elif high is None:
+            label = gettext(N_("Aged %(age)s and over")) % {"age": low}
+        else:
+            label = gettext(N_("Aged %(low)s to %(high)s")) % {"low": low, "high": high}
+        out.append(_relabelled(by_key.get(key), key, label))
+    if UNKNOWN in by_key:
+        out.append(_relabelled(by_key[UNKNOWN], UNKNOWN, gettext(N_("Age unknown"))))
+    return out
+
+
+def _every_month(counted: list[Row], start: datetime, end: datetime) -> list[Row]:
+    """Every month of the period in order (April to March for a fiscal year), with zeros,
+    keyed 2026-04 and named 「4月」 (with the year when a period runs over twelve months)."""
+    by_key = {int(row.key): row for row in counted}
+    first, last = start.astimezone(ward_zone()).date(), last_day(end)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    out = []
+    for n in range(max(count, 0)):
+        year, month = first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1
+        label = gettext(MONTHS[month - 1])
+        if count > 12:
+            label = gettext(N_("%(month)s %(year)s")) % {"month": label, "year": year}
+        out.append(_relabelled(by_key.get(year * 100 + month), f"{year}-{month:02d}", label))
+    return out
+
+
+def _relabelled(row: Row | None, key: str, label: str) -> Row:
+    if row is None:
+        return Row(key, label, 0, 0, 0)
+    return Row(key, label, row.sessions, row.attendances, row.participants)
 
 
 def _new_participants(db: Session, start: datetime, end: datetime) -> int:
@@ -549,11 +623,10 @@ def report_rows(report: Report) -> list[list]:
     """The report as spreadsheet rows: the figures first, then one block per breakdown."""
     _ = gettext
     turnout, satisfaction, kiosk = report.turnout, report.satisfaction, report.kiosk
-    zone = ward_zone()
     rows: list[list] = [
         [_(N_("Period")), report.label],
-        [_(N_("From")), f"{report.start.astimezone(zone):%Y-%m-%d}"],
-        [_(N_("Until (not included)")), f"{report.end.astimezone(zone):%Y-%m-%d}"],
+        [_(N_("From")), f"{report.first_day:%Y-%m-%d}"],
+        [_(N_("Until (included)")), f"{report.last_day:%Y-%m-%d}"],
         [_(N_("Sessions held")), report.sessions_held],
         [_(N_("Attendances")), report.attendances],
         [_(N_("Participants (distinct people)")), report.participants],

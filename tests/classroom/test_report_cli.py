@@ -32,7 +32,7 @@ def cli_ward(database, request, monkeypatch, tmp_path):
     monkeypatch.setenv("TSUNAGU_LANGUAGE", "en")
     ward = WardBuilder(database)
     a, b = ward.residents(2)
-    held = ward.session(starts_in=timedelta(days=-300))  # 1 Feb 2026: FY2025
+    held = ward.session(starts_in=timedelta(days=-300))  # 30 Jan 2026: FY2025
     with database.write() as db:
         for p in (a, b):
             attendance.mark_attendance(
@@ -75,6 +75,29 @@ def test_report_prints_the_same_numbers_as_json_and_csv(cli_ward):
     text = run("report", "--from", "2026-01-01", "--until", "2026-03-01").output
     assert "1 sessions held, 2 participants in total (2 people)" in text
     assert run("report").exit_code != 0
+
+
+def test_report_from_until_counts_the_last_day_as_the_page_does(cli_ward):
+    one_day = run("report", "--from", "2026-01-30", "--until", "2026-01-30")
+    assert one_day.exit_code == 0, one_day.output
+    assert "1 sessions held, 2 participants in total (2 people)" in one_day.output
+
+    def csv_rows(*args):
+        result = run("report", *args, "--format", "csv")
+        return list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+
+    chosen = csv_rows("--from", "2025-04-01", "--until", "2026-03-31")
+    fiscal = csv_rows("--fiscal-year", "2025")
+    assert ["Until (included)", "2026-03-31"] in chosen and ["From", "2025-04-01"] in chosen
+    assert chosen[1:] == fiscal[1:]  # only the period's name differs
+    start = fiscal.index(["By month", "Sessions", "Attendances", "Participants"]) + 1
+    assert [r[0] for r in fiscal[start : start + 12]] == [
+        *("Apr", "May", "Jun", "Jul", "Aug", "Sep"),
+        *("Oct", "Nov", "Dec", "Jan", "Feb", "Mar"),
+    ]
+
+    backwards = run("report", "--from", "2026-03-31", "--until", "2026-03-01")
+    assert backwards.exit_code != 0 and "The last day is before the first day" in backwards.output
 
 
 def test_privacy_purge_lists_then_applies(cli_ward, monkeypatch):

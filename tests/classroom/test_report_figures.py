@@ -153,7 +153,7 @@ def test_any_date_range(ward, in_english):
         1,
     )
     assert may.unmet_demand == 2  # in May alone, c and d never got a seat
-    assert may.label == "2025-05-01 – 2025-06-01"
+    assert may.label == "2025-05-01 to 2025-06-01"  # until 10:00 on 1 June
     assert (
         fy24.sessions_held,
         fy24.new_participants,

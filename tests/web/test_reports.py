@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from classroom.models import (
     DeviceTrack,
     Participant,
     Source,
+    User,
     Venue,
     VenueKind,
     utcnow,
@@ -83,11 +85,142 @@ def test_the_report_page_has_the_headline_charts_and_tables(as_role, held):
     assert re.search(
         r'<th scope="row">LINE, &#34;スタンプ&#34; 講座</th><td>1</td><td>2</td><td>2</td>', html
     )
-    # a date range works too, and a bad one is refused
+    # a date range works too, and a bad one is refused on the form (see below)
     c = as_role("admin")
     assert c.get("/reports/?from=2020-01-01&until=2020-02-01").status_code == 200
-    assert c.get("/reports/?from=2020-02-01&until=2020-01-01").status_code == 400
-    assert c.get("/reports/?fy=banana").status_code == 400
+    assert c.get("/reports/?from=2020-02-01&until=2020-01-01").status_code == 422
+    assert c.get("/reports/?fy=banana").status_code == 422
+
+
+@pytest.fixture
+def last_evening(database, ward):
+    """A class held from 23:00 to 23:50 on 31 March 2026 in Tokyo, the last evening of FY2025."""
+    with database.write() as db:
+        starts = datetime(2026, 3, 31, 14, 0, tzinfo=UTC)
+        session = sessions.create_session(
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=50),
+            capacity=10,
+            actor=Actor.system(),
+            now=starts - timedelta(days=30),
+        )
+        attendance.mark_attendance(
+            db,
+            session_id=session.id,
+            participant_id=ward.resident_id,
+            status=AttendanceStatus.PRESENT,
+            actor=Actor.system(),
+        )
+        sessions.mark_held(db, session.id, actor=Actor.system())
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_the_last_day_chosen_counts_whole_on_the_page_and_in_the_csv(as_role, last_evening):
+    c = as_role("coordinator")
+    period = "from=2025-04-01&until=2026-03-31"
+    html = c.get(f"/reports/?{period}").get_data(as_text=True)
+    assert "Until (included)" in html
+    assert "2025-04-01 to 2026-03-31: 1 sessions held, 1 participants in total (1 people)" in html
+    rows = csv_rows(c.get(f"/reports/export.csv?{period}"))
+    assert ["Until (included)", "2026-03-31"] in rows and ["Sessions held", "1"] in rows
+    # the same as the fiscal year, and one day alone
+    assert ["Sessions held", "1"] in csv_rows(c.get("/reports/export.csv?fy=2025"))
+    one_day = c.get("/reports/?from=2026-03-31&until=2026-03-31")
+    assert one_day.status_code == 200
+    assert "1 sessions held" in one_day.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("from=2026-04-01&until=2026-03-31", "until", "The last day is before the first day"),
+        ("from=2026-04-01&until=2026-13-01", "until", "YYYY-MM-DD"),
+        ("from=&until=2026-03-31", "from", "Please enter both dates."),
+        ("from=1900-04-01&until=2026-03-31", "from", "between 2000 and 2100"),
+        ("fy=banana", "fy", "Please choose a fiscal year from the list."),
+    ],
+)
+def test_a_wrong_period_is_a_form_error_on_its_field(as_role, ward, query, field, message):
+    c = as_role("coordinator")
+    for path in ("/reports/", "/reports/export.csv"):
+        response = c.get(f"{path}?{query}")
+        assert response.status_code == 422
+        assert response.content_type.startswith("text/html")
+        html = response.get_data(as_text=True)
+        error = re.search(rf'<p class="error" id="{field}-error"[^>]*>(.*?)</p>', html, re.S)
+        assert error and message in error.group(1)
+        assert re.search(rf'id="{field}"[^>]*aria-describedby="{field}-error"', html)
+    if field != "fy":
+        # the dates typed stay in their fields
+        until = re.search(r'id="until" name="until" value="([^"]*)"', html).group(1)
+        assert until == dict(p.split("=") for p in query.split("&"))["until"]
+
+
+def test_the_year_list_names_fiscal_years_by_reiwa(as_role, database, staff, ward):
+    c = as_role("coordinator")
+    html = c.get("/reports/").get_data(as_text=True)
+    assert '<option value="2026" selected>FY2026 (Reiwa 8)</option>' in html
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    html = c.get("/reports/").get_data(as_text=True)
+    assert '<option value="2026" selected>令和8年度</option>' in html
+    assert '<option value="2021" >令和3年度</option>' in html
+
+
+def test_months_run_april_to_march_with_zeros_on_the_page_and_in_the_csv(
+    as_role, database, staff, last_evening
+):
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    c = as_role("coordinator")
+    rows = csv_rows(c.get("/reports/export.csv?fy=2025"))
+    months = rows[[r[0] if r else "" for r in rows].index("月別") + 1 :][:12]
+    assert [r[0] for r in months] == [f"{m}月" for m in (*range(4, 13), 1, 2, 3)]
+    assert [r[1:] for r in months] == [["0", "0", "0"]] * 11 + [["1", "1", "1"]]
+    html = c.get("/reports/?fy=2025").get_data(as_text=True)
+    page_months = re.findall(r'<th scope="row">(\d+月)</th>', html)
+    assert page_months == [f"{m}月" for m in (*range(4, 13), 1, 2, 3)]
+
+
+def test_age_bands_are_named_in_japanese(as_role, database, staff, last_evening):
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    c = as_role("coordinator")
+    rows = csv_rows(c.get("/reports/export.csv?fy=2025"))
+    bands = rows[[r[0] if r else "" for r in rows].index("年代別") + 1 :][:4]
+    # 山田 花子 (born 1948) was 78 on 31 March 2026
+    assert bands == [
+        ["64歳以下", "0", "0", "0"],
+        ["65〜74歳", "0", "0", "0"],
+        ["75〜84歳", "1", "1", "1"],
+        ["85歳以上", "0", "0", "0"],
+    ]
+    html = c.get("/reports/?fy=2025").get_data(as_text=True)
+    assert '<th scope="row">64歳以下</th>' in html and "&#39;-64" not in html
+
+
+def test_the_two_csv_files_have_their_own_names(as_role, database, staff, ward):
+    c = as_role("coordinator")
+    html = c.get("/reports/?fy=2025").get_data(as_text=True)
+    links = re.findall(r'href="(/reports/export\.csv[^"]*)"', html)
+    assert len(links) == 2
+    names = [c.get(link.replace("&amp;", "&")).headers["Content-Disposition"] for link in links]
+    assert names[0] != names[1]
+    assert 'filename="tsunagu-report-2025-utf8.csv"' in names[0]
+    assert 'filename="tsunagu-report-2025-shift_jis.csv"' in names[1]
+    with database.write() as db:
+        db.get(User, staff.coordinator).language = "ja"
+    japanese = c.get("/reports/export.csv?fy=2025&encoding=cp932").headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in japanese
+    assert unquote(japanese.split("filename*=UTF-8''")[1]) == "実績報告_令和7年度_ShiftJIS.csv"
+    ranged = c.get("/reports/export.csv?from=2026-04-01&until=2026-06-30").headers
+    assert 'filename="tsunagu-report-20260401-20260630-utf8.csv"' in ranged["Content-Disposition"]
 
 
 def test_the_csv_opens_in_excel_and_runs_no_formula(as_role, held):

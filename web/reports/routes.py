@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import json
 import re
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
@@ -62,6 +61,7 @@ AUDIT_ACTIONS = (
 REPORT_YEARS = (2000, 2100)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
+_EXAMPLE = "2027-03-31"
 
 
 class PeriodError(Exception):
@@ -70,15 +70,6 @@ class PeriodError(Exception):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field, self.message = field, message
-
-
-def _period_message() -> str:
-    return _(
-        "Please choose a period between %(first)s and %(last)s, as YYYY-MM-DD, "
-        "ending after it starts.",
-        first=REPORT_YEARS[0],
-        last=REPORT_YEARS[1],
-    )
 
 
 def _report_date(field: str) -> date:
@@ -90,29 +81,46 @@ def _report_date(field: str) -> date:
             raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(field, _period_message()) from None
+        raise PeriodError(
+            field,
+            _("Please enter a date as YYYY-MM-DD, for example %(example)s.", example=_EXAMPLE),
+        ) from None
     if not REPORT_YEARS[0] <= day.year <= REPORT_YEARS[1]:
-        raise PeriodError(field, _period_message())
+        raise PeriodError(
+            field,
+            _(
+                "Please choose a date between %(first)s and %(last)s.",
+                first=REPORT_YEARS[0],
+                last=REPORT_YEARS[1],
+            ),
+        )
     return day
 
 
 def _period() -> tuple[datetime, datetime, int | None, str, str]:
-    """The asked period: ?from=YYYY-MM-DD&until=YYYY-MM-DD, else ?fy=2025, else this fiscal year.
+    """The asked period: ?from=YYYY-MM-DD&until=YYYY-MM-DD (both days counted, whole, in the
+    ward's time), else ?fy=2025, else this fiscal year.
 
-    Raises PeriodError for a period that cannot be counted (a page, never a 500).
+    Raises PeriodError for a period that cannot be counted (the form again, never a 500).
     """
     start_text, until_text = request.args.get("from", ""), request.args.get("until", "")
     if start_text or until_text:
-        start, until = _report_date("from"), _report_date("until")
-        if until <= start:
-            raise PeriodError("until", _period_message())
-        return (*report_service.days(start, until), None, start_text, until_text)
+        start, last = _report_date("from"), _report_date("until")
+        if last < start:
+            raise PeriodError(
+                "until",
+                _(
+                    "The last day is before the first day: choose %(first)s or a later day.",
+                    first=start.isoformat(),
+                ),
+            )
+        return (*report_service.days(start, last), None, start_text, until_text)
     fy_text = request.args.get("fy", "").strip()
     if fy_text:
         if not _YEAR.fullmatch(fy_text) or not (
             REPORT_YEARS[0] <= int(fy_text) <= REPORT_YEARS[1] - 1
         ):
-            raise PeriodError("fy", _period_message())
+            raise PeriodError("fy", _("Please choose a fiscal year from the list."))
         fiscal_year = int(fy_text)
     else:
         fiscal_year = report_service.fiscal_year_of(utcnow())
@@ -146,14 +154,14 @@ def _period_refused(error: PeriodError):
         request.args.get("from", "")[:10],
         request.args.get("until", "")[:10],
         errors={error.field: error.message},
-    ), 400
+    ), 422
 
 
 def _report_page(result, start_text: str, until_text: str, errors: dict | None = None):
     this_year = report_service.fiscal_year_of(utcnow())
     charts = {
         "month": bar_chart(
-            [(r.label, r.attendances) for r in _months_in_order(result.by_month)],
+            [(r.label, r.attendances) for r in result.by_month],
             title=_("Attendances by month"),
         ),
         "course": bar_chart(
@@ -173,8 +181,8 @@ def _report_page(result, start_text: str, until_text: str, errors: dict | None =
         charts=charts,
         start_text=start_text,
         until_text=until_text,
-        years=list(range(this_year, this_year - 6, -1)),
-        months=_months_in_order(result.by_month),
+        # 令和8年度 in Japanese, "FY2026 (Reiwa 8)" in English
+        years=[(y, report_service.reiwa_label(y)) for y in range(this_year, this_year - 6, -1)],
         # the CSV links add their own encoding; a period refused is not offered for export
         query={
             k: v for k, v in request.args.items() if k in ("fy", "from", "until") and not errors
@@ -183,33 +191,37 @@ def _report_page(result, start_text: str, until_text: str, errors: dict | None =
     )
 
 
-def _month_label(key: str) -> str:
-    return (
-        date(2000, int(key), 1).strftime("%b")
-        if not str(get_locale()).startswith("ja")
-        else f"{key}月"
-    )
-
-
-def _months_in_order(rows):
-    """April first, as the fiscal year runs, labelled 4月 (or Apr)."""
-    ordered = sorted(rows, key=lambda r: (int(r.key) - 4) % 12)
-    return [dataclasses.replace(r, label=_month_label(r.key)) for r in ordered]
-
-
-def _csv_response(rows, filename: str) -> Response:
+def _csv_response(rows, filename: str, localized: str | None = None) -> Response:
     encoding = request.args.get("encoding", "utf-8-sig")
     if encoding not in ENCODINGS:
         abort(400)
     body = encode_csv(rows, encoding)
     charset = "shift_jis" if encoding == "cp932" else "utf-8"
+    disposition = f'attachment; filename="{filename}"'
+    if localized and localized != filename:
+        # RFC 6266: browsers save it as 実績報告_令和8年度_Excel用.csv, older ones as `filename`
+        disposition += f"; filename*=UTF-8''{quote(localized, safe='')}"
     return Response(
         body,
         content_type=f"text/csv; charset={charset}",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
+        headers={"Content-Disposition": disposition},
     )
+
+
+def _report_file_names(result, encoding: str) -> tuple[str, str]:
+    """Each download its own name, so the Excel and the Shift_JIS file do not overwrite
+    each other: tsunagu-report-2026-utf8.csv and …-shift_jis.csv, in the staff's language
+    実績報告_令和8年度_Excel用.csv and 実績報告_令和8年度_ShiftJIS.csv."""
+    if result.fiscal_year is not None:
+        period, label = str(result.fiscal_year), result.label
+    else:
+        period = label = f"{result.first_day:%Y%m%d}-{result.last_day:%Y%m%d}"
+    if encoding == "cp932":
+        return (
+            f"tsunagu-report-{period}-shift_jis.csv",
+            _("Report %(period)s Shift_JIS.csv", period=label),
+        )
+    return f"tsunagu-report-{period}-utf8.csv", _("Report %(period)s for Excel.csv", period=label)
 
 
 @bp.route("/export.csv")
@@ -218,9 +230,9 @@ def export_csv():
         result, _s, _u = _report()
     except PeriodError as error:
         return _period_refused(error)
-    name = f"tsunagu-report-{result.fiscal_year or result.start.date().isoformat()}.csv"
+    names = _report_file_names(result, request.args.get("encoding", "utf-8-sig"))
     try:
-        return _csv_response(report_service.report_rows(result), name)
+        return _csv_response(report_service.report_rows(result), *names)
     except DomainError as error:
         flash(error.translate(_), "error")
         return redirect(
