@@ -7,12 +7,14 @@ classes in between), so these tests lend for `today_session_id` (11:00 on WARD_N
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from classroom.models import AuditEvent, PhoneLoan, Source, Venue
 from classroom.services import registration, residents
 from classroom.services.actor import Actor
+from tests.conftest import TOKYO_MIDNIGHT
 from tests.web.conftest import count
 
 
@@ -167,3 +169,26 @@ def test_lending_times_are_shown_with_their_date(coordinator, ward, seated):
     ).get_data(as_text=True)
     row = re.search(r"<th scope=\"row\">貸出-1</th>(.*?)</tr>", html, re.S)[1]
     assert re.search(r"Fri(day)?,? (4 )?Dec(ember)?( 4)?", row), row  # not "10:00" alone
+
+
+@pytest.mark.parametrize(
+    "moment, lent",
+    [
+        (TOKYO_MIDNIGHT - timedelta(days=1, minutes=10), False),  # 23:50 on 3 December, Tokyo
+        (TOKYO_MIDNIGHT - timedelta(days=1) + timedelta(minutes=5), True),  # 00:05 on 4 Dec
+    ],
+)
+def test_the_class_day_is_the_wards_at_its_edges(
+    as_role, database, ward, seated, frozen_clock, moment, lent
+):
+    """Today's class is at 11:00 on 4 December in Tokyo: at 23:50 the night before (14:50
+    UTC on 3 December) no phone is lent; five minutes after midnight (still 3 December in
+    UTC) it is."""
+    frozen_clock(moment)
+    coordinator = as_role("coordinator")  # logged in then: a session is not from the future
+    response = coordinator.post(
+        f"/office/sessions/{ward.today_session_id}/loans",
+        data={"participant_id": seated, "phone_label": "貸出-1"},
+    )
+    assert response.status_code == (302 if lent else 422)
+    assert count(database, PhoneLoan) == (1 if lent else 0)
