@@ -1,14 +1,16 @@
 """Load the content directory into a ``Catalog`` of typed, placeholder-resolved objects.
 
 The kiosk loads the catalog at start, so parsed files are cached by (mtime, size) and
-YAML is read with libyaml when it is available. The loader trusts the schema;
-``tsunagu content check`` (``content.validate``) is what explains a broken file.
+YAML is read with libyaml when it is available. Each kind is built by walking its
+description in ``content.schema`` (``load_record``), the one the check walks too. The
+loader trusts the schema; ``tsunagu content check`` (``content.validate``) is what
+explains a broken file.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,20 +18,23 @@ from typing import Any
 
 import yaml
 
-from content.model import (
-    CheckItem,
-    FaqTopic,
-    Guide,
-    Handoff,
-    Lesson,
-    Question,
-    Review,
-    Settings,
-    Source,
-    Step,
-    Stuck,
-    Text,
+from content.model import FaqTopic, Guide, Lesson, Settings, Text
+from content.schema import (
+    KINDS,
+    Date,
+    Field,
+    Flag,
+    Furigana,
+    Group,
+    HandoffUrl,
+    Illustration,
+    ListOf,
+    PositiveInt,
+    Record,
+    Spec,
+    Variants,
 )
+from content.schema import Text as TextSpec
 from languages import gettext as _
 
 #: the content package's own directory: the default content root
@@ -136,23 +141,20 @@ def load_catalog(root: Path | None = None, settings_file: Path | None = None) ->
     root = Path(root) if root is not None else CONTENT_DIR
     settings = load_settings(settings_file or settings_path(root))
     files = section_files(root)
-    builders: dict[str, Callable[[Mapping[str, Any], Settings], Any]] = {
-        "guides": build_guide,
-        "lessons": build_lesson,
-        "faq": build_faq,
-    }
     loaded = {
-        section: {item.id: item for item in (_build(builders[section], p, settings) for p in paths)}
+        section: {
+            item.id: item for item in (_build(KINDS[SECTIONS[section]], p, settings) for p in paths)
+        }
         for section, paths in files.items()
     }
     return Catalog(root, settings, loaded["guides"], loaded["lessons"], loaded["faq"])
 
 
-def _build(builder: Callable[[Mapping[str, Any], Settings], Any], path: Path, settings: Settings):
-    """Run ``builder`` on one file, turning a schema mismatch into a ContentError."""
+def _build(record: Record, path: Path, settings: Settings) -> Any:
+    """Build one file's object as ``record`` describes it; a mismatch is a ContentError."""
     data = read_yaml(path)
     try:
-        return builder(data, settings)
+        return load_record(record, data, settings)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ContentError(_broken(path, repr(exc))) from exc
 
@@ -169,112 +171,59 @@ def build_text(raw: Mapping[str, Any], settings: Settings) -> Text:
     return Text({str(lang): settings.resolve(str(value), str(lang)) for lang, value in raw.items()})
 
 
-def _optional_text(raw: Mapping[str, Any] | None, settings: Settings) -> Text | None:
-    return build_text(raw, settings) if raw is not None else None
+def load_record(record: Record, raw: Mapping[str, Any], settings: Settings) -> Any:
+    """The model object ``record`` describes, from its parsed mapping (content.schema)."""
+    assert record.model is not None
+    return record.model(**_load_fields(record.fields, raw, settings))
 
 
-def _texts(raws: list[Any] | None, settings: Settings) -> tuple[Text, ...]:
-    return tuple(build_text(raw, settings) for raw in raws or ())
+def _load_fields(
+    entries: Iterable[Field | Group],
+    raw: Mapping[str, Any],
+    settings: Settings,
+    group: bool = False,
+) -> dict[str, Any]:
+    """Model attribute -> value for each loaded field of a mapping."""
+    kwargs: dict[str, Any] = {}
+    for entry in entries:
+        if isinstance(entry, Group):
+            kwargs[entry.attr] = entry.model(**_load_fields(entry.fields, raw, settings, True))
+            continue
+        if entry.target is None:
+            continue
+        required = entry.required and not group
+        value = raw[entry.name] if required else raw.get(entry.name, entry.default)
+        if isinstance(entry.spec, Record) and entry.spec.model is None:
+            kwargs.update(_load_fields(entry.spec.fields, value, settings))
+        else:
+            kwargs[entry.target] = load_value(entry.spec, value, settings, required)
+    return kwargs
 
 
-def _items(raws: list[Any] | None, settings: Settings) -> tuple[CheckItem, ...]:
-    return tuple(CheckItem(str(raw["id"]), build_text(raw["text"], settings)) for raw in raws or ())
-
-
-def build_step(raw: Mapping[str, Any], settings: Settings) -> Step:
-    """A Step from its mapping (text, screen, illustration, variants, tip)."""
-    variants = raw.get("variants") or {}
-    return Step(
-        text=build_text(raw["text"], settings),
-        screen=_optional_text(raw.get("screen"), settings),
-        illustration=raw.get("illustration"),
-        variants={str(k): build_text(v, settings) for k, v in variants.items()},
-        tip=_optional_text(raw.get("tip"), settings),
-        handoff=raw.get("handoff") is True,
-    )
-
-
-def build_review(raw: Mapping[str, Any]) -> Review:
-    """When the item was checked, against which sources, and its reviewed languages."""
-    checked = raw.get("checked")
-    if isinstance(checked, datetime):
-        checked = checked.date()
-    return Review(
-        checked=checked if isinstance(checked, date) else None,
-        sources=tuple(Source(str(s["title"]), str(s["url"])) for s in raw.get("sources") or ()),
-        reviewed=tuple(str(code) for code in raw.get("reviewed") or ()),
-    )
-
-
-def _furigana(raw: Mapping[str, Any]) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (raw.get("furigana") or {}).items()}
-
-
-def build_guide(raw: Mapping[str, Any], settings: Settings) -> Guide:
-    """A Guide from a guide file's mapping."""
-    stuck = raw["stuck"]
-    return Guide(
-        id=str(raw["id"]),
-        status=str(raw["status"]),
-        category=str(raw["category"]),
-        title=build_text(raw["title"], settings),
-        for_whom=build_text(raw["for_whom"], settings),
-        duration_minutes=int(raw["duration_minutes"]),
-        fee=build_text(raw["fee"], settings),
-        finder_question=build_text(raw["finder"]["question"], settings),
-        finder_order=int(raw["finder"].get("order", 100)),
-        bring=_texts(raw["bring"], settings),
-        checklist=_items(raw.get("checklist"), settings),
-        steps=tuple(build_step(s, settings) for s in raw["steps"]),
-        warnings=_texts(raw.get("warnings"), settings),
-        handoff=Handoff(
-            url=settings.resolve(str(raw["handoff"]["url"]), "ja"),
-            label=build_text(raw["handoff"]["label"], settings),
-        ),
-        stuck=Stuck(
-            lessons=tuple(str(x) for x in stuck.get("lessons") or ()),
-            counter=build_text(stuck["counter"], settings),
-        ),
-        furigana=_furigana(raw),
-        review=build_review(raw),
-    )
-
-
-def build_lesson(raw: Mapping[str, Any], settings: Settings) -> Lesson:
-    """A Lesson from a lesson file's mapping."""
-    order = raw.get("order")
-    return Lesson(
-        id=str(raw["id"]),
-        course=str(raw["course"]),
-        level=str(raw["level"]),
-        order=int(order) if order is not None else None,
-        title=build_text(raw["title"], settings),
-        goal=build_text(raw["goal"], settings),
-        duration_minutes=int(raw["duration_minutes"]),
-        devices=tuple(str(d) for d in raw["devices"]),
-        prepare=_texts(raw.get("prepare"), settings),
-        steps=tuple(build_step(s, settings) for s in raw["steps"]),
-        can_do=_items(raw["can_do"], settings),
-        furigana=_furigana(raw),
-        review=build_review(raw),
-    )
-
-
-def build_faq(raw: Mapping[str, Any], settings: Settings) -> FaqTopic:
-    """A FaqTopic from an FAQ file's mapping."""
-    return FaqTopic(
-        id=str(raw["id"]),
-        title=build_text(raw["title"], settings),
-        questions=tuple(
-            Question(
-                id=str(q["id"]),
-                q=build_text(q["q"], settings),
-                a=build_text(q["a"], settings),
-                next=_optional_text(q.get("next"), settings),
-                guide=q.get("guide"),
-            )
-            for q in raw["questions"]
-        ),
-        furigana=_furigana(raw),
-        review=build_review(raw),
-    )
+def load_value(spec: Spec, value: Any, settings: Settings, required: bool = True) -> Any:
+    """The model's value for one field's parsed ``value`` (an optional one may be None)."""
+    if isinstance(spec, ListOf):
+        items = value if required else value or ()
+        return tuple(load_value(spec.item, item, settings) for item in items)
+    if isinstance(spec, Variants):
+        return {str(k): build_text(v, settings) for k, v in (value or {}).items()}
+    if isinstance(spec, Furigana):
+        return {str(k): str(v) for k, v in (value or {}).items()}
+    if isinstance(spec, Flag):
+        return value is True
+    if value is None and not required:
+        return None
+    if isinstance(spec, TextSpec):
+        return build_text(value, settings)
+    if isinstance(spec, Record):
+        return load_record(spec, value, settings)
+    if isinstance(spec, PositiveInt):
+        return int(value)
+    if isinstance(spec, HandoffUrl):
+        return settings.resolve(str(value), "ja")
+    if isinstance(spec, Date):
+        value = value.date() if isinstance(value, datetime) else value
+        return value if isinstance(value, date) else None
+    if isinstance(spec, Illustration) or getattr(spec, "raw", False):
+        return value
+    return str(value)

@@ -230,9 +230,7 @@ ITEM = Record(
 
 def id_items(minimum: int) -> ListOf:
     """A list of {id, text} items with ids unique in the file."""
-    return ListOf(
-        ITEM, minimum, item_label=N_("%(where)s item %(n)d"), named="%(list)s", unique="%(list)s"
-    )
+    return ListOf(ITEM, minimum, item_label=N_("%(where)s item %(n)d"), unique="%(list)s")
 
 
 def texts(item_label: str, minimum: int = 0, sentence: bool = False) -> ListOf:
@@ -240,50 +238,37 @@ def texts(item_label: str, minimum: int = 0, sentence: bool = False) -> ListOf:
     return ListOf(Text(sentence), minimum, item_label=item_label)
 
 
-def _step_fields(lesson: bool) -> tuple[Field, ...]:
-    guide_only = (
-        ()
-        if lesson
-        else (
-            Field(
-                "handoff",
-                Flag(),
-                doc="the kiosk shows the hand-off QR code at this step (the one that says "
-                "to scan it), not after the last step",
-            ),
-        )
-    )
-    lesson_only = (
-        (
-            Field(
-                "variants",
-                Variants(),
-                label="%(where)s",
-                doc="where the device tracks differ",
-            ),
-        )
-        if lesson
-        else ()
-    )
-    tip = (Field("tip", Text(sentence=True), label=N_("%(where)s tip"), doc="instructor's tip"),)
-    return (
+#: a guide's step, in the order its fields are checked
+GUIDE_STEP = Record(
+    (
         Field("text", Text(sentence=True), True, label="%(where)s", doc="what to do"),
         Field("screen", Text(sentence=True), label=N_("%(where)s screen")),
-        *(tip if lesson else ()),
         Field("illustration", Illustration(), label="%(where)s"),
-        *lesson_only,
-        *guide_only,
-    )
+        Field(
+            "handoff",
+            Flag(),
+            doc="the kiosk shows the hand-off QR code at this step (the one that says to "
+            "scan it), not after the last step",
+        ),
+    ),
+    Step,
+)
+#: a lesson's step: no hand-off, but an instructor's tip and device variants
+LESSON_STEP = Record(
+    (
+        Field("text", Text(sentence=True), True, label="%(where)s", doc="said to everyone"),
+        Field("screen", Text(sentence=True), label=N_("%(where)s screen")),
+        Field("tip", Text(sentence=True), label=N_("%(where)s tip"), doc="instructor's tip"),
+        Field("illustration", Illustration(), label="%(where)s"),
+        Field("variants", Variants(), label="%(where)s", doc="where the device tracks differ"),
+    ),
+    Step,
+)
 
 
-def steps(lesson: bool) -> ListOf:
+def steps(step: Record) -> ListOf:
     """At least MIN_STEPS steps, one action each."""
-    return ListOf(
-        Record(_step_fields(lesson), Step),
-        MIN_STEPS,
-        item_label=N_("step %(n)d"),
-        named=N_("step %(n)d"),
-    )
+    return ListOf(step, MIN_STEPS, item_label=N_("step %(n)d"), named=N_("step %(n)d"))
 
 
 #: when the item was last checked, against which public sources, which languages reviewed
@@ -355,7 +340,7 @@ GUIDE = Record(
         ),
         Field("bring", texts(N_("bring item"), minimum=1), True),
         Field("checklist", id_items(minimum=0)),
-        Field("steps", steps(lesson=False), True, label=N_("steps")),
+        Field("steps", steps(GUIDE_STEP), True, label=N_("steps")),
         Field("warnings", texts(N_("warning"), sentence=True)),
         Field(
             "handoff",
@@ -400,7 +385,7 @@ LESSON = Record(
         Field("duration_minutes", PositiveInt(), True),
         Field("devices", ListOf(Choice(DEVICES), 1, item_label=N_("device")), True),
         Field("prepare", texts(N_("prepare item"))),
-        Field("steps", steps(lesson=True), True, label=N_("steps")),
+        Field("steps", steps(LESSON_STEP), True, label=N_("steps")),
         Field("can_do", id_items(minimum=MIN_CAN_DO), True),
         REVIEW,
         FURIGANA,
