@@ -41,6 +41,18 @@ def _catalog(root: Path) -> Catalog:
         raise click.ClickException(str(exc)) from exc
 
 
+def _synonym_errors(root: Path) -> int:
+    """1 (and the reason, naming the file) when the synonym list of `tsunagu ask` is broken."""
+    from content.ask.synonyms import SYNONYMS_FILE, SynonymError, load_synonyms
+
+    try:
+        load_synonyms(root / SYNONYMS_FILE)
+    except SynonymError as exc:
+        click.echo(str(exc))
+        return 1
+    return 0
+
+
 @content.command()
 @DIR_OPTION
 @click.option(
@@ -60,7 +72,7 @@ def check(root: Path, strict: bool) -> None:
     problems = validate(root, today=ward_today(), strict=strict)
     for problem in problems:
         click.echo(str(problem), err=not problem.is_error)
-    errors = sum(p.is_error for p in problems)
+    errors = sum(p.is_error for p in problems) + _synonym_errors(root)
     if not errors:
         click.echo(_("Languages (items written and reviewed / written, unreviewed / missing):"))
         for line in coverage_lines(items(_catalog(root))):

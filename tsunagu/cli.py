@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "backup": "classroom.ops.cli_data:backup",
     "restore": "classroom.ops.cli_data:restore",
     "import": "classroom.ops.cli_data:import_",
+    "ask": "content.ask.cli:ask_command",
     # rooms add their subcommands above this line
 }
 

@@ -1,0 +1,210 @@
+"""The search index over the ward's FAQ entries, guides and lessons, built once per
+content version and kept in memory (docs/ask.md says where and why).
+
+One document per FAQ question, active guide and lesson. Each language has its own index
+over the texts written in it (ja also reads the やさしい日本語 texts); Japanese has two:
+normalised words and reading pairs. Scores are BM25 (bm25s) divided by what the
+question's terms could score at most, so 1.0 means every term of the question was found
+and a threshold means the same for a short question as for a long one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from content.ask.synonyms import SYNONYMS_FILE, Synonyms, fold, load_synonyms
+from content.ask.text import english_terms, japanese_terms, pair_terms
+from content.loader import Catalog, section_files, settings_path
+from content.model import Text
+
+#: the indexes built: ja (words and readings), en, zh-Hans, ko
+INDEX_LANGUAGES = ("ja", "en", "zh-Hans", "ko")
+#: how many times a title or question counts against the body of its answer
+TITLE_WEIGHT = 5
+#: BM25 term saturation and length normalisation
+K1, B = 1.2, 0.75
+
+
+@dataclass(frozen=True)
+class Document:
+    """One answer the search can give: what it is and its texts to show."""
+
+    kind: str  # faq | guide | lesson
+    id: str
+    title: Text
+    text: Text
+    #: texts to search, the title-like ones first (counted TITLE_WEIGHT times)
+    heads: tuple[Text, ...]
+    body: tuple[Text, ...]
+
+
+def documents(catalog: Catalog) -> list[Document]:
+    docs = []
+    for topic in catalog.faq.values():
+        for q in topic.questions:
+            docs.append(Document("faq", f"{topic.id}/{q.id}", q.q, q.a, (q.q,), (topic.title, q.a)))
+    for guide in catalog.active_guides:
+        docs.append(
+            Document(
+                "guide",
+                guide.id,
+                guide.title,
+                guide.for_whom,
+                (guide.title, guide.finder_question),
+                (guide.for_whom, *guide.bring, *(c.text for c in guide.checklist)),
+            )
+        )
+    for lesson in catalog.lessons.values():
+        docs.append(
+            Document(
+                "lesson",
+                lesson.id,
+                lesson.title,
+                lesson.goal,
+                (lesson.title,),
+                (lesson.goal, *(c.text for c in lesson.can_do)),
+            )
+        )
+    return docs
+
+
+def _texts(texts: Iterable[Text], language: str) -> Iterator[str]:
+    codes = ("ja", "ja-easy") if language == "ja" else (language,)
+    for text in texts:
+        for code in codes:
+            if text.has(code):
+                yield text.values[code]
+
+
+class Field:
+    """One BM25 index over one kind of term, and the idf of each term it knows."""
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        self.bm25 = bm25s.BM25(k1=K1, b=B)
+        # bm25s needs at least one term per document
+        self.bm25.index([terms or ["\0"] for terms in corpus], show_progress=False)
+        n = self.size = len(corpus)
+        df: dict[str, int] = {}
+        for terms in corpus:
+            for term in set(terms):
+                df[term] = df.get(term, 0) + 1
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def scores(self, terms: tuple[str, ...]) -> np.ndarray:
+        """Each document's score, 0..~1: BM25 over the most the question's terms can give."""
+        known = [t for t in terms if t in self.idf]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        raw = self.bm25.get_scores(known)
+        most = sum(self.idf.get(t, self.unknown_idf) for t in terms)
+        return np.asarray(raw, dtype=np.float32) / most
+
+
+class Index:
+    """Every document and, per language, its fields: over all its texts (``fields``) and
+    over its title or question alone (``heads``)."""
+
+    def __init__(self, catalog: Catalog, synonyms: Synonyms, version: str) -> None:
+        self.version = version
+        self.synonyms = synonyms
+        self.documents = documents(catalog)
+        self.fields: dict[str, list[Field]] = {}
+        self.heads: dict[str, list[Field]] = {}
+        for language in INDEX_LANGUAGES:
+            self.fields[language] = self._fields(language, heads_only=False)
+            self.heads[language] = self._fields(language, heads_only=True)
+
+    def _fields(self, language: str, heads_only: bool) -> list[Field]:
+        count = 2 if language == "ja" else 1
+        per_doc = [self._doc_terms(doc, language, count, heads_only) for doc in self.documents]
+        return [Field([terms[i] for terms in per_doc]) for i in range(count)]
+
+    def terms(self, text: str, language: str, question: bool = False) -> list[list[str]]:
+        """The terms of ``text`` per field of ``language``'s index (of a ``question``:
+        readings of its kana words only)."""
+        text = self.synonyms.apply(fold(text), language)
+        if language == "ja":
+            words, reading = japanese_terms(text, kana_only=question)
+            return [list(words), list(reading)]
+        if language == "en":
+            return [list(english_terms(text))]
+        return [list(pair_terms(text, singles=language == "zh-Hans"))]
+
+    def _doc_terms(
+        self, doc: Document, language: str, count: int, heads_only: bool
+    ) -> list[list[str]]:
+        fields: list[list[str]] = [[] for _ in range(count)]
+        weighted = [(doc.heads, 1 if heads_only else TITLE_WEIGHT)]
+        if not heads_only:
+            weighted.append((doc.body, 1))
+        for texts, weight in weighted:
+            for text in _texts(texts, language):
+                for i, terms in enumerate(self.terms(text, language)):
+                    fields[i].extend(terms * weight)
+        return fields
+
+
+def content_files(catalog: Catalog) -> list[Path]:
+    """Every file the index is built from: the sections, the settings and the synonyms."""
+    files = [p for paths in section_files(catalog.root).values() for p in paths]
+    files.append(Path(catalog.settings.source) if catalog.settings.source else settings_path())
+    files.append(catalog.root / SYNONYMS_FILE)
+    return files
+
+
+def _stamp(files: list[Path]) -> tuple:
+    out = []
+    for path in files:
+        try:
+            stat = path.stat()
+            out.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            out.append((str(path), None, None))
+    return tuple(out)
+
+
+def content_version(files: list[Path]) -> str:
+    """16 hex digits of sha256 over the files' paths and bytes: the index's version."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_lock = threading.Lock()
+_built: dict[str, tuple[tuple, Index]] = {}
+_by_version: dict[str, Index] = {}
+
+
+def index_for(catalog: Catalog) -> Index:
+    """The index of ``catalog``'s content: built on first use and again only when a file
+    changed (checked by mtime and size); two catalogs with the same files share one."""
+    files = content_files(catalog)
+    stamp = _stamp(files)
+    key = str(catalog.root)
+    cached = _built.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _lock:
+        cached = _built.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        version = content_version(files)
+        index = _by_version.get(version)
+        if index is None:
+            index = Index(catalog, load_synonyms(catalog.root / SYNONYMS_FILE), version)
+            _by_version.clear()  # one version at a time: the content in effect
+            _by_version[version] = index
+        _built[key] = (stamp, index)
+        return index
