@@ -65,6 +65,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--lang=ja-JP",
 ]
+#: Chromium's Japanese (Debian's chromium-l10n): 2026/04/01 and 14:00 in date and time fields
+LOCALE_PAK = "/usr/lib/chromium/locales/ja.pak"
 #: Friday 4 December 2026, 09:40 in Tokyo: the office has just opened, a class at 10:00
 MOMENT = datetime(2026, 12, 4, 0, 40, tzinfo=UTC)
 #: the demo's staff get this password on the throwaway database only
@@ -278,8 +280,15 @@ def running_site(workdir: Path) -> Iterator[Site]:
 def chromium():
     from playwright.sync_api import sync_playwright
 
+    if not Path(LOCALE_PAK).exists():
+        print(
+            f"{LOCALE_PAK} missing: date and time fields are drawn the American way"
+            " (apt install chromium-l10n)"
+        )
+    # Chromium draws date and time fields in its own language: Japanese, as staff see them
+    env = {**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         try:
             yield browser
         finally:
@@ -466,6 +475,10 @@ def walk_coordinator(camera: Camera) -> None:
     camera.shoot("reports", mark=page.locator("h2, p").filter(has_text="令和7年度").first)
     camera.go("/office/kiosks/")
     camera.shoot("kiosks", mark=page.get_by_role("button", name=re.compile("対応する")).first)
+
+    # 教室を登録する
+    camera.go("/office/sessions/new")
+    camera.shoot("session-new", mark=page.locator("#course_id"))
 
 
 def walk_instructor(camera: Camera) -> None:
