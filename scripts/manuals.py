@@ -655,6 +655,7 @@ p, li { orphans: 3; widows: 3; }
 img { display: block; max-width: 100%; max-height: 95mm; margin: 2mm auto 4mm;
   border: 1px solid #999; break-inside: avoid; }
 p:has(> img) { break-inside: avoid; }
+p:has(> strong:only-child) { break-after: avoid; }  /* 「うまくいかないとき」 stays with its list */
 code { font-family: "BIZ UDGothic", "Noto Sans Mono CJK JP", monospace; font-size: 0.92em;
   background: #f1f3f5; padding: 0 1mm; border-radius: 1mm; overflow-wrap: anywhere; }
 pre { background: #f1f3f5; padding: 3mm; white-space: pre-wrap; overflow-wrap: anywhere;
