@@ -630,6 +630,15 @@ def take_screenshots(shots: Path, manuals: Path, kiosk: bool = True) -> dict:
                 camera.number = len(KIOSK_SCREENS)  # the staff side after the kiosk's screens
             try:
                 walk(camera)
+            except Exception as error:  # a page changed under the walk: say where, keep a picture
+                stopped = Path(tempfile.gettempdir()) / f"manual-walk-stopped-{role}.png"
+                camera.page.screenshot(path=str(stopped))
+                raise SystemExit(
+                    f"The {role} walk stopped after screenshot {camera.number:02d}, on"
+                    f" {camera.page.url} (picture: {stopped}): {str(error).splitlines()[0]}\n"
+                    f"The page has changed: update the walk in {Path(__file__).name}"
+                    f" and docs/manual/{role}.md."
+                ) from error
             finally:
                 camera.close()
             print(f"{role}: {len(camera.taken)} screenshots in {folder}")
