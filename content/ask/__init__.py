@@ -11,17 +11,27 @@ describes the method, the figures and where the index lives.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from content.ask.index import Document, Index, index_for
+from content.ask.index import Document, Index, index_at, index_for
 from content.ask.synonyms import SynonymError, fold
 from content.ask.text import CONTROL, script_language
 from content.loader import Catalog
 from languages import LANGUAGES
 from languages import gettext as _
 
-__all__ = ["Answer", "AskError", "MAX_CHARS", "Result", "SynonymError", "ask", "index_for"]
+__all__ = [
+    "MAX_CHARS",
+    "Answer",
+    "AskError",
+    "Result",
+    "SynonymError",
+    "ask",
+    "index_at",
+    "index_for",
+]
 
 #: at most this many answers
 TOP = 3
@@ -115,15 +125,16 @@ def scores(index: Index, question: str, language: str) -> tuple[np.ndarray, np.n
     return rank, mixed([tuple(t) for t in index.terms(question, searched, question=True)])
 
 
-def ask(question: str, language: str, catalog: Catalog) -> Result:
-    """The best (at most three) answers to ``question`` for a reader of ``language``."""
+def ask(question: str, language: str, content: Catalog | Path) -> Result:
+    """The best (at most three) answers to ``question`` for a reader of ``language``, from
+    a loaded catalog or the content directory (loaded only when its index is built)."""
     if language not in LANGUAGES:
         raise AskError(
             _("Unknown language '%(language)s' (use one of: %(known)s).")
             % {"language": language, "known": ", ".join(LANGUAGES)}
         )
     text = clean_question(question)
-    index = index_for(catalog)
+    index = index_at(content) if isinstance(content, Path) else index_for(content)
     found, sure = scores(index, text, language)
     order = np.argsort(-found, kind="stable")[:TOP]
     best = float(found[order[0]])

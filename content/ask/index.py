@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from content.ask.synonyms import SYNONYMS_FILE, Synonyms, fold, load_synonyms
 from content.ask.text import english_terms, japanese_terms, pair_terms
-from content.loader import Catalog, section_files, settings_path
+from content.loader import Catalog, load_catalog, section_files, settings_path
 from content.model import Text
 
 #: the indexes built: ja (words and readings), en, zh-Hans, ko
@@ -153,12 +153,10 @@ class Index:
         return fields
 
 
-def content_files(catalog: Catalog) -> list[Path]:
+def content_files(root: Path, settings_file: Path) -> list[Path]:
     """Every file the index is built from: the sections, the settings and the synonyms."""
-    files = [p for paths in section_files(catalog.root).values() for p in paths]
-    files.append(Path(catalog.settings.source) if catalog.settings.source else settings_path())
-    files.append(catalog.root / SYNONYMS_FILE)
-    return files
+    files = [p for paths in section_files(root).values() for p in paths]
+    return [*files, settings_file, root / SYNONYMS_FILE]
 
 
 def _stamp(files: list[Path]) -> tuple:
@@ -173,7 +171,7 @@ def _stamp(files: list[Path]) -> tuple:
 
 
 def content_version(files: list[Path]) -> str:
-    """16 hex digits of sha256 over the files' paths and bytes: the index's version."""
+    """16 hex digits of sha256 over the files' names and bytes: the index's version."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
@@ -188,11 +186,23 @@ _by_version: dict[str, Index] = {}
 
 
 def index_for(catalog: Catalog) -> Index:
-    """The index of ``catalog``'s content: built on first use and again only when a file
-    changed (checked by mtime and size); two catalogs with the same files share one."""
-    files = content_files(catalog)
+    """The index of ``catalog``'s content (see ``index_at``)."""
+    settings = Path(catalog.settings.source) if catalog.settings.source else settings_path()
+    return _index(catalog.root, settings, lambda: catalog)
+
+
+def index_at(root: Path) -> Index:
+    """The index of the content under ``root`` with its settings in effect; the catalog is
+    loaded only when the index has to be built (a server answers without reloading it)."""
+    return _index(root, settings_path(root), lambda: load_catalog(root))
+
+
+def _index(root: Path, settings_file: Path, catalog: Callable[[], Catalog]) -> Index:
+    """Built on first use and again only when a file changed (checked by mtime and size);
+    the same files give the same index, whoever asks."""
+    files = content_files(root, settings_file)
     stamp = _stamp(files)
-    key = str(catalog.root)
+    key = str(root)
     cached = _built.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -203,7 +213,7 @@ def index_for(catalog: Catalog) -> Index:
         version = content_version(files)
         index = _by_version.get(version)
         if index is None:
-            index = Index(catalog, load_synonyms(catalog.root / SYNONYMS_FILE), version)
+            index = Index(catalog(), load_synonyms(root / SYNONYMS_FILE), version)
             _by_version.clear()  # one version at a time: the content in effect
             _by_version[version] = index
         _built[key] = (stamp, index)

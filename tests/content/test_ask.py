@@ -141,6 +141,18 @@ def test_the_index_is_built_once_and_again_when_content_changes(tmp_path):
     assert second is not first and second.version != first.version
 
 
+def test_a_content_directory_answers_like_its_catalog(catalog):
+    assert ask("保育園落ちた", "ja", CONTENT_DIR) == ask("保育園落ちた", "ja", catalog)
+
+
+def test_a_directory_is_loaded_only_to_build_its_index(tmp_path, monkeypatch):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root, ignore=shutil.ignore_patterns("*.py", "media"))
+    ask("住民票", "ja", root)
+    monkeypatch.setattr("content.ask.index.load_catalog", lambda root: pytest.fail("reloaded"))
+    assert ask("住民票", "ja", root).confident
+
+
 # -- the synonym list --------------------------------------------------------------------
 
 
