@@ -480,6 +480,11 @@ def walk_coordinator(camera: Camera) -> None:
     camera.go("/office/sessions/new")
     camera.shoot("session-new", mark=page.locator("#course_id"))
 
+    # 区民の方の情報（見せる・直す・消す）: the page only, nothing erased
+    camera.go(f"/office/residents/{ids['caller']}")
+    camera.click(page.locator(f"a[href$='/residents/{ids['caller']}/privacy']"))
+    camera.shoot("privacy", mark=page.get_by_role("heading", name="保有している情報をすべて見る"))
+
 
 def walk_instructor(camera: Camera) -> None:
     """An instructor's class, in the order of docs/manual/instructor.md."""
