@@ -70,3 +70,9 @@ def test_handouts_keep_to_the_content_security_policy(instructor):
     assert "<style" not in html and " style=" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_the_lesson_handouts_phone_menu_is_labelled_as_the_model_not_the_phone_number(instructor):
+    html = instructor.get("/handouts/lessons/intro-01-power").get_data(as_text=True)
+    assert '<label for="device">機種</label>' in html
+    assert ">電話<" not in html
