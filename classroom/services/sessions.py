@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from languages import N_
@@ -502,7 +502,9 @@ def edit_session(
       form (someone saved in between) is refused (`StaleEdit`);
     - the capacity is never below the seats already confirmed; a larger one is filled
       from the waitlist, first in line first, each one promoted on the call list;
-    - a new date, start time or venue puts everyone registered on the call list;
+    - a new date, start time or venue puts everyone registered on the call list (and
+      drops a reminder for the old day not yet made: calls.tomorrows_reminders adds it
+      again when the new day is near);
     - a lottery drawn or past its deadline cannot get a later deadline;
     - a cancelled or held class cannot be edited.
 
@@ -556,9 +558,17 @@ def edit_session(
         return SessionEdit(session, {}, [], [])
     promoted = promote_waitlist(db, session_id, now)
     moved = [k for k in MOVING if k in changes]
-    moved_calls = (
-        _moved_calls(db, session, "; ".join(changes[k] for k in moved), now) if moved else []
-    )
+    moved_calls = []
+    if moved:
+        moved_calls = _moved_calls(db, session, "; ".join(changes[k] for k in moved), now)
+        # a reminder not yet made was for the old day: made again when the new one is near
+        db.execute(
+            delete(CallTask).where(
+                CallTask.session_id == session_id,
+                CallTask.reason == CallReason.REMINDER,
+                CallTask.informed_at.is_(None),
+            )
+        )
     session.version += 1
     db.flush()
     db.refresh(session)  # seats taken by the promotions

@@ -19,7 +19,7 @@ from classroom.models import (
     Venue,
     VenueKind,
 )
-from classroom.services import registration, sessions
+from classroom.services import calls, registration, sessions
 from classroom.services.errors import DomainError, InvalidInput
 from classroom.services.sessions import StaleEdit
 from tests.classroom.ward import NOW
@@ -280,3 +280,47 @@ def test_the_second_of_two_edits_from_the_same_old_form_is_refused(ward):
     # from a form made after the first edit, it goes through
     edits(ward, session, note="もう一人の変更")
     assert fields(ward, session)["version"] == 2
+
+
+def test_a_reminder_for_the_old_day_goes_and_comes_back_for_the_new_day(ward):
+    session = ward.session(starts_in=timedelta(days=1))  # tomorrow in Tokyo
+    person = ward.resident()
+    ward.coordinator.registers(person, session)
+    with ward.database.write() as db:
+        assert len(calls.tomorrows_reminders(db, NOW)) == 1
+    starts = fields(ward, session)["starts_at"] + timedelta(days=2)
+    edits(ward, session, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    with ward.database.write() as db:
+        open_now = [(c.participant_id, c.reason) for c in calls.open_calls(db, NOW)]
+        assert open_now == [(person, CallReason.SESSION_MOVED)]
+        # the day before the new day, the reminder is made again
+        again = calls.tomorrows_reminders(db, NOW + timedelta(days=2))
+        assert [(c.participant_id, c.reason) for c in again] == [(person, CallReason.REMINDER)]
+
+
+def test_two_edits_at_the_same_instant_from_the_same_form_one_wins(engine_name, tmp_path, request):
+    """Real threads, their own connections: the class's row lock makes the second edit see
+    the first's version, and it is refused; the seats stay counted right."""
+    from tests.classroom.test_concurrency import _run_at_once, _separate_connections
+    from tests.classroom.ward import WardBuilder
+
+    ward = WardBuilder(_separate_connections(engine_name, tmp_path, request))
+    session, _seated, waiting = full_class(ward, capacity=2, waitlisted=3)
+    old_form = fields(ward, session)
+    outcomes: list[str] = []
+
+    def work(i: int) -> None:
+        try:
+            edits(ward, session, form=old_form, capacity=3 + i, note=f"edit {i}")
+        except StaleEdit:
+            outcomes.append("stale")
+        else:
+            outcomes.append(f"saved {i}")
+
+    assert _run_at_once(work, 2) == []
+    assert sorted(outcomes)[-1] == "stale" and len(outcomes) == 2
+    winner = int(next(o for o in outcomes if o.startswith("saved")).split()[1])
+    after = fields(ward, session)
+    assert (after["capacity"], after["note"], after["version"]) == (3 + winner, f"edit {winner}", 1)
+    assert ward.seats_taken(session) == 3 + winner
+    assert [p for _pos, p in ward.waitlist(session)] == waiting[1 + winner :]
