@@ -47,6 +47,7 @@ API_ROUTES = [
     ("POST", "/api/v1/help-requests"),
     ("GET", "/api/v1/help-requests/<client_id>"),
     ("POST", "/api/v1/events"),
+    ("POST", "/api/v1/ask"),
     ("GET", "/api/v1/openapi.json"),
 ]
 READING, PHONE, BIRTH_YEAR = "ヤマダ タロウ", "090-4321-8765", 1951
@@ -568,3 +569,49 @@ def test_a_session_names_its_venue_and_the_way_there_in_every_language(api_app, 
     where = found[ward.session_id]["venue"]
     assert where["access"] == "つなぐ駅 東口から徒歩5分"
     assert where["accesses"] == {"ko": "쓰나구역 동쪽 출구에서 걸어서 5분"}
+
+
+# -- ask in your own words (issue 20) ----------------------------------------------------
+
+
+def test_ask_answers_in_the_documented_shape(kiosk):
+    response = kiosk.post("/api/v1/ask", {"question": "セブンで住民票とれる？"})
+    assert response.status_code == 200
+    assert response.json["confident"] is True
+    first = response.json["answers"][0]
+    assert first["id"] in {"koseki-juminhyo/convenience-store", "konbini"}
+    assert set(first) == {"kind", "id", "title", "text", "score"}
+    assert "コンビニ" in first["title"]
+
+
+def test_ask_answers_in_the_language_asked(kiosk):
+    response = kiosk.post("/api/v1/ask", {"question": "ほいくえん おちた", "language": "en"})
+    assert response.json["answers"][0]["title"] == "We did not get a nursery place. What now?"
+
+
+def test_ask_says_when_it_is_not_sure(kiosk):
+    response = kiosk.post("/api/v1/ask", {"question": "今日の天気は？"})
+    assert response.status_code == 200 and response.json["confident"] is False
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({}, "question", "This field is required."),
+        ({"question": "   "}, "question", "Type a question."),
+        ({"question": 3}, "question", "Type a question."),
+        ({"question": "あ" * 10_000}, "question", "at most 200 characters"),
+        ({"question": "住民票", "language": "fr"}, "language", "ja-easy"),
+        ({"question": "住民票\x00"}, "question", "control characters"),
+    ],
+)
+def test_ask_refuses_bad_questions_with_a_message(kiosk, body, field, message):
+    response = kiosk.post("/api/v1/ask", body)
+    assert response.status_code == 422
+    assert message in response.json["errors"][field]
+
+
+def test_ask_messages_come_in_the_kiosks_language(api_app, database):
+    client = KioskClient(api_app, add_kiosk(database), language="ja")
+    response = client.post("/api/v1/ask", {"question": " "})
+    assert response.json["errors"]["question"] == "質問を入力してください。"

@@ -10,6 +10,7 @@ from copy import deepcopy
 from classroom.db import MAX_ROW_ID
 from classroom.models import UsageKind, utcnow
 from classroom.services.kiosks import LANGUAGES, MAX_EVENTS, MAX_STEP, TEXT_SIZES
+from content.ask import MAX_CHARS
 
 #: a reading as the kana keyboard writes it: full-width kana, ー, ・ and spaces
 READING_PATTERN = "^[ぁ-ゖァ-ヺー・ 　]*[ぁ-ゖァ-ヺー][ぁ-ゖァ-ヺー・ 　]*$"
@@ -23,6 +24,11 @@ PHONE_PATTERN = (
     "|0(?:[134]-[0-9]|[256789]-[1-9])[0-9]{3}-[0-9]{4}"
     f"|{_TEN}-[0-9]{{3}}-[0-9]{{4}}|{_TEN}[0-9]-[0-9]{{2}}-[0-9]{{4}}"
     f"|{_TEN}[0-9]{{2}}-[0-9]-[0-9]{{4}})$"
+)
+#: a question: no control characters (tab and line breaks aside), one visible character
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+QUESTION_PATTERN = (
+    f"^[^{_CONTROL}]*[^\\s\\u200b-\\u200f\\u2028\\u2029\\ufeff{_CONTROL}][^{_CONTROL}]*$"
 )
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 _TIME = {"type": "string", "format": "date-time"}
@@ -223,6 +229,45 @@ _SCHEMAS = {
         "properties": {
             "server_time": _TIME,
             "content_version": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        },
+    },
+    "AskRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["question"],
+        "properties": {
+            "question": {
+                "type": "string",
+                "maxLength": MAX_CHARS,
+                "pattern": QUESTION_PATTERN,
+                "description": "as typed; at least one visible character, no control characters",
+            },
+            "language": {"enum": list(LANGUAGES)},
+        },
+    },
+    "Ask": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["confident", "answers"],
+        "properties": {
+            "confident": {"type": "boolean"},
+            "answers": {
+                "type": "array",
+                "maxItems": 3,
+                "items": {"$ref": "#/components/schemas/AskAnswer"},
+            },
+        },
+    },
+    "AskAnswer": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "id", "title", "text", "score"],
+        "properties": {
+            "kind": {"enum": ["faq", "guide", "lesson", "class"]},
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "text": {"type": "string"},
+            "score": {"type": "number", "minimum": 0},
         },
     },
     "HelpRequestRequest": {
@@ -447,6 +492,17 @@ _DOCUMENT = {
                     "200": _json("the server's time and newest content", _ref("Heartbeat")),
                     **_WITH_BODY,
                 },
+            }
+        },
+        "/ask": {
+            "post": {
+                "operationId": "ask",
+                "summary": "At most three answers, best first, from the ward's FAQ, guides and "
+                "lessons to a question in the resident's own words; confident false: say so "
+                "and give the counter",
+                "parameters": [_LANGUAGE],
+                "requestBody": _body("AskRequest"),
+                "responses": {"200": _json("the answers", _ref("Ask")), **_WITH_BODY},
             }
         },
         "/help-requests": {

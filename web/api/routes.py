@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, jsonify, request, send_file, url_for
@@ -22,6 +23,9 @@ from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
+from content.ask import AskError, ask
+from content.loader import CONTENT_DIR
+from languages import LANGUAGES, reset_language, set_language
 
 from ..access import current_actor
 from ..database import db_session
@@ -340,6 +344,33 @@ def heartbeat():
     )
     bundle = _bundle()
     return jsonify(server_time=iso(utcnow()), content_version=bundle.version if bundle else None)
+
+
+# -- ask in your own words ---------------------------------------------------------------
+
+
+@bp.post("/ask")
+def ask_question():
+    """The ward's answers to a question typed on the kiosk (issue 20; docs/ask.md). The
+    question is answered and forgotten: it is neither stored nor logged here."""
+    data = json_object({"question", "language"})
+    question, language = data.get("question"), data.get("language", "ja")
+    if question is None:
+        return invalid({"question": _("This field is required.")})
+    if not isinstance(question, str):
+        return invalid({"question": _("Type a question.")})
+    if language not in LANGUAGES:
+        return invalid(
+            {"language": _("Choose one of: %(known)s.") % {"known": ", ".join(LANGUAGES)}}
+        )
+    token = set_language(api_language())
+    try:
+        result = ask(question, language, Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR))
+    except AskError as exc:
+        return invalid({"question": str(exc)})
+    finally:
+        reset_language(token)
+    return jsonify(result.as_json())
 
 
 # -- help, events, openapi ---------------------------------------------------------------
