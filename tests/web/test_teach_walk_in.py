@@ -6,6 +6,8 @@ day, `ward.session_id` a week later. tests/web/test_walk_in_attacks.py holds the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from classroom.models import Attendance, AttendanceStatus, AuditEvent, Participant, Source
@@ -291,3 +293,49 @@ def test_a_new_walk_in_sent_twice_is_added_and_checked_in_once(instructor, datab
     with database.read() as db:
         assert db.query(Participant).filter_by(reading="すずき じろう").count() == 1
         assert db.query(Attendance).filter_by(session_id=ward.today_session_id).count() == 1
+
+
+def test_the_new_walk_in_form_asks_for_exactly_what_the_consent_names(instructor, ward):
+    html = instructor.get(f"/teach/sessions/{ward.today_session_id}").get_data(as_text=True)
+    form = html[html.index('class="stack quick-add"') :]
+    form = form[: form.index("</form>")]
+    asked = set(re.findall(r'<input[^>]* name="([a-z_]+)"', form)) - {"csrf_token", "form_token"}
+    asked |= set(re.findall(r'<select[^>]* name="([a-z_]+)"', form))
+    named = ["birth_year", "consent", "device", "family_name", "given_name", "phone", "reading"]
+    assert sorted(asked) == named
+    consent = re.search(r'<label for="consent">(.*?)</label>', form, re.S).group(1)
+    for what in ("name", "reading", "phone number", "year of birth", "to call them"):
+        assert what in consent, what
+
+
+def test_a_new_walk_ins_name_and_year_of_birth_are_stored_as_typed(instructor, database, ward):
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in/new",
+        data={
+            "family_name": " 髙橋 ",
+            "given_name": "ﾐﾂｺ",  # half-width, as typed: not widened nor made katakana
+            "reading": "たかはし みつこ",
+            "phone": "",
+            "birth_year": "1950",
+            "device": "iphone",
+            "consent": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "髙橋 ﾐﾂｺ: checked in." in response.get_data(as_text=True)
+    with database.read() as db:
+        person = db.query(Participant).filter_by(reading="たかはし みつこ").one()
+        assert (person.family_name, person.given_name, person.birth_year) == ("髙橋", "ﾐﾂｺ", 1950)
+
+
+def test_a_wrong_year_of_birth_on_a_new_walk_in_is_explained_on_the_field(
+    instructor, database, ward
+):
+    response = instructor.post(
+        f"/teach/sessions/{ward.today_session_id}/walk-in/new",
+        data={"reading": "すずき", "birth_year": "19x8", "device": "android", "consent": "y"},
+    )
+    assert response.status_code == 422
+    assert 'id="birth_year-error"' in response.get_data(as_text=True)
+    with database.read() as db:
+        assert db.query(Participant).filter_by(reading="すずき").count() == 0

@@ -55,8 +55,18 @@ class WalkInForm(Form):
 
 
 class QuickResidentForm(OnceForm):
-    """A walk-in who is not known yet: the reading and a phone number are enough."""
+    """A walk-in who is not known yet: the reading is enough; the name as written, a phone
+    number and the year of birth when the resident gives them (the consent names all four).
 
+    Names are passed on as typed (the service only trims them): 髙橋 stays 髙橋.
+    """
+
+    family_name = StringField(
+        _l("Family name (kanji)"), validators=[Length(max=60)], render_kw={"autocomplete": "off"}
+    )
+    given_name = StringField(
+        _l("Given name (kanji)"), validators=[Length(max=60)], render_kw={"autocomplete": "off"}
+    )
     reading = StringField(
         _l("Name in kana"),
         validators=[Length(max=120)],
@@ -67,8 +77,20 @@ class QuickResidentForm(OnceForm):
         validators=[Length(max=30)],
         render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"},
     )
+    birth_year = StringField(
+        _l("Year of birth"),
+        validators=[Length(max=4)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     device = SelectField(_l("Kind of phone"))
-    consent = BooleanField(_l("The resident agreed to the purpose of collection above."))
+    #: says what is kept and why, as the resident heard it (the fields above, no others)
+    consent = BooleanField(
+        _l(
+            "The resident agreed that the ward keeps their name, reading, phone number and "
+            "year of birth to run the smartphone classes: to register them, to call them "
+            "about changes, and to count participants anonymously."
+        )
+    )
     #: set after the instructor saw the likely duplicates and said "a different person"
     not_a_duplicate = BooleanField(_l("I checked: this is a different person. Add anyway."))
 

@@ -246,7 +246,8 @@ def walk_in(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/walk-in/new", methods=["POST"])
 def walk_in_new(session_id: int):
-    """Add a resident who is not known yet (reading, phone, consent) and check them in."""
+    """Add a resident who is not known yet (name, reading, phone, year of birth, consent)
+    and check them in."""
     class_session = session_for(session_id)
     form = QuickResidentForm()
     form.device.choices = choices(Device)
@@ -262,7 +263,7 @@ def walk_in_new(session_id: int):
         return first  # sent twice: the first one added and checked in the resident
     if not form.not_a_duplicate.data:
         duplicates = resident_service.likely_duplicates(
-            db, reading=form.reading.data, phone=form.phone.data
+            db, reading=form.reading.data, phone=form.phone.data, birth_year=form.birth_year.data
         )
         if duplicates:
             # they are shown like a search's results (and may be checked in the same way)
@@ -275,8 +276,11 @@ def walk_in_new(session_id: int):
     try:
         participant = resident_service.create_participant(
             db,
+            family_name=form.family_name.data,
+            given_name=form.given_name.data,
             reading=form.reading.data,
             phone=form.phone.data,
+            birth_year=form.birth_year.data,
             device=form.device.data,
             consent=form.consent.data,
             source=Source.WALK_IN,
