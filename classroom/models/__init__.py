@@ -17,6 +17,7 @@ from .form_tokens import UsedFormToken
 from .kiosks import HelpRequest, Kiosk, UsageEvent, UsageKind
 from .people import Device, Need, Participant, Role, Source, User
 from .phone_loans import PhoneLoan
+from .progress import ProgressRecord
 from .questionnaires import QuestionnaireResponse
 from .registrations import (
     ACTIVE_STATUSES,
@@ -51,6 +52,7 @@ __all__ = [
     "HelpRequest",
     "Kiosk",
     "PhoneLoan",
+    "ProgressRecord",
     "QuestionnaireResponse",
     "StaffSession",
     "UsageEvent",

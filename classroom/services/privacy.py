@@ -3,6 +3,7 @@
 Erasing keeps every row, so the ward's counts survive: the participant row stays with
 `erased_at` set and its personal values blanked; registrations and attendance stay as
 anonymous rows; audit events stay, with any personal value in their details removed.
+What the person learned (progress records, issue 17) is removed.
 The retention period (TSUNAGU_RETENTION_DAYS) erases people who have not been active.
 """
 
@@ -13,7 +14,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from languages import N_
@@ -26,6 +27,7 @@ from ..models import (
     ClassSession,
     Participant,
     PhoneLoan,
+    ProgressRecord,
     Registration,
     utcnow,
 )
@@ -101,6 +103,11 @@ def export_resident(db: Session, participant_id: int, *, actor: Actor) -> dict:
     loans = db.scalars(
         select(PhoneLoan).where(PhoneLoan.participant_id == p.id).order_by(PhoneLoan.lent_at)
     )
+    progress = db.scalars(
+        select(ProgressRecord)
+        .where(ProgressRecord.participant_id == p.id)
+        .order_by(ProgressRecord.marked_at, ProgressRecord.id)
+    )
     data = {
         "participant": {
             "id": p.id,
@@ -163,6 +170,14 @@ def export_resident(db: Session, participant_id: int, *, actor: Actor) -> dict:
             }
             for loan in loans
         ],
+        "progress": [
+            {
+                "item_id": record.item_id,
+                "session_id": record.session_id,
+                "marked_at": _iso(record.marked_at),
+            }
+            for record in progress
+        ],
     }
     audit.record(
         db,
@@ -180,7 +195,7 @@ def export_rows(data: dict) -> list[list]:
     rows: list[list] = [["participant"], ["field", "value"]]
     for key, value in data["participant"].items():
         rows.append([key, ", ".join(value) if isinstance(value, list) else value])
-    for section in ("registrations", "attendance", "calls", "loans"):
+    for section in ("registrations", "attendance", "calls", "loans", "progress"):
         items = data[section]
         rows += [[], [section]]
         if items:
@@ -258,6 +273,8 @@ def erase_resident(
         select(CallTask).where(CallTask.participant_id == p.id, CallTask.note != "")
     ):
         call.note = ""
+    # what they learned goes with them
+    db.execute(delete(ProgressRecord).where(ProgressRecord.participant_id == p.id))
     for name, blank in PERSONAL_FIELDS.items():
         setattr(p, name, list(blank) if isinstance(blank, list) else blank)
     p.erased_at = now
