@@ -26,6 +26,8 @@ from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
 from content import load_catalog
 
+from .conftest import assert_accessible
+
 LANGUAGES = [
     ("ja", "ja", "日本語"),
     ("ja-easy", "ja", "やさしい日本語"),
@@ -255,6 +257,7 @@ def test_filters_work_without_javascript(live_server, ward_classes, browser):
     context = browser.new_context(locale="en-GB", java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
+    page.get_by_text("Find a class").click()  # the fold is a <details>: it opens without script
     page.get_by_label("Your phone").select_option("senior")
     page.get_by_role("button", name="Show classes").click()
     page.wait_for_load_state()
@@ -292,3 +295,34 @@ def test_axe_finds_nothing_serious_on_any_public_page(
             page.screenshot(path=str(shots / f"{name}-ja.png"), full_page=True)
     context.close()
     assert not problems, problems
+
+
+def test_on_a_phone_the_filters_fold_away_and_the_first_class_is_on_the_first_screen(
+    live_server, ward_classes, browser, shots
+):
+    context = browser.new_context(
+        locale="ja-JP",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    first = page.locator(".class-card").first
+    box = first.locator(".class-card__title").bounding_box()
+    when = first.locator(".when").bounding_box()
+    page.screenshot(path=str(shots / "schedule-390x844.png"))
+    assert box["y"] >= 0 and when["y"] + when["height"] <= 844, (box, when)
+    assert not page.get_by_label("お使いのスマホ").is_visible()  # folded away
+    assert page.locator("h2", has_text="令和").first.is_visible()
+    # a tap opens the filters, and they work
+    page.locator(".filters summary").click()
+    page.get_by_label("お使いのスマホ").select_option("senior")
+    page.screenshot(path=str(shots / "schedule-390x844-filters-open.png"))
+    assert_accessible(page, "schedule with the filters open, 390 px")
+    page.locator(".filters").get_by_role("button").first.click()
+    page.wait_for_load_state()
+    assert "device=senior" in page.url
+    # chosen filters stay open so the visitor sees what is applied
+    assert page.get_by_label("お使いのスマホ").is_visible()
+    context.close()

@@ -118,6 +118,8 @@ TABLE = [
 
 #: routes that need no login
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/static/{f}")}
+#: ask in your own words (web/ask, issue 20): the form, its answers and its style sheet
+PUBLIC |= {("GET", "/ask"), ("POST", "/ask"), ("GET", "/ask/static/{x}")}
 #: the public pages (web/public): "/" is the class schedule
 PUBLIC |= {
     ("GET", "/"),
@@ -129,6 +131,8 @@ PUBLIC |= {
 }
 #: guide step pictures (web/public): our own SVG files, public like the guide pages
 PUBLIC |= {("GET", "/guides/media/{x}")}
+#: the site's icon where browsers ask for it without a <link> (web/public)
+PUBLIC |= {("GET", "/favicon.ico")}
 
 
 @pytest.fixture

@@ -177,7 +177,9 @@ def test_the_schedule_filters_by_course_venue_device_and_month(visitor, ward, mo
 
 def test_the_filters_are_a_plain_get_form_with_labels(visitor, ward):
     html = page(visitor, "/")
-    assert re.search(r'<form class="filters" method="get"', html)
+    assert re.search(
+        r'<details class="filters">\s*<summary[^>]*>.*?</summary>\s*<form method="get"', html, re.S
+    )
     for name in ("month", "venue", "course", "device"):
         assert f'<label for="{name}">' in html and f'<select id="{name}" name="{name}">' in html
     assert "<script" not in html
@@ -502,3 +504,32 @@ def test_a_class_page_in_easy_japanese_names_the_venue_as_its_sign_does(
     easy = page(visitor, f"/classes/{more_classes['android']}", lang="ja-easy")
     assert "ひがしつなぐ　ちいきセンター（東つなぐ地域センター）" in easy
     assert "バスてい「区役所前」から　あるいて　2ふん。" in easy
+
+
+def test_every_page_links_a_local_favicon_and_favicon_ico_is_served(visitor, as_role, ward):
+    for html in (
+        page(visitor, "/"),
+        page(visitor, "/guides"),
+        page(as_role("instructor"), "/teach/"),
+    ):
+        icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+        assert icons and all(i.startswith("/static/") for i in icons), icons
+        for icon in icons:
+            assert visitor.get(icon).status_code == 200, icon
+    ico = visitor.get("/favicon.ico")
+    assert ico.status_code == 200 and ico.mimetype == "image/x-icon"
+    assert ico.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+@pytest.mark.parametrize(
+    "cookie, heading", [("ja", "令和8年12月"), ("ja-easy", "令和8年12月"), ("en", "December 2026")]
+)
+def test_month_headings_count_years_in_reiwa_in_japanese(visitor, ward, cookie, heading):
+    html = page(visitor, "/", lang=cookie)
+    assert re.search(rf'<h2 id="month-2026-12">{heading}</h2>', html), heading
+    assert f">{heading}</option>" in html  # the month filter says the same
+
+
+def test_the_filters_fold_away_until_chosen(visitor, ward):
+    assert re.search(r'<details class="filters">', page(visitor, "/"))
+    assert re.search(r'<details class="filters" open>', page(visitor, "/?device=senior"))

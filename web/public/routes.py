@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 from typing import NamedTuple
 
 from babel.dates import format_skeleton
-from flask import abort, g, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -25,6 +34,7 @@ from content import furigana as furigana_lib
 from content import load_catalog
 from content.loader import Catalog
 from content.model import Text, lacks_language
+from languages.wareki import wareki_of_day
 
 from ..database import db_session
 from ..formatting import date_label, local, time_range
@@ -146,7 +156,10 @@ def when(start: datetime, end: datetime | None = None) -> str:
 
 
 def month_label(year: int, month: int) -> str:
-    """2026年12月 / December 2026 / 2026年12月 / 2026년 12월"""
+    """令和8年12月 in Japanese (the era residents count in); December 2026 / 2026年12月 /
+    2026년 12월 in the other languages."""
+    if language.current().html_lang == "ja":
+        return f"{wareki_of_day(date(year, month, 1))}{month}月"
     return format_skeleton("yMMMM", datetime(year, month, 1), locale=get_locale())
 
 
@@ -377,6 +390,14 @@ def guide_media(name: str):
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return response
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon where browsers look for it without a <link> (feeds, old browsers)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400
+    )
 
 
 @bp.route("/accessibility")
