@@ -100,6 +100,38 @@ def waitlist_position(db: Session, registration: Registration) -> int | None:
     )
 
 
+def waiting_counts(db: Session, session_ids: list[int]) -> dict[int, int]:
+    """How many wait for a seat (waitlisted, or applied to a lottery not yet drawn), by
+    class; classes nobody waits for are left out."""
+    if not session_ids:
+        return {}
+    rows = db.execute(
+        select(Registration.session_id, func.count(Registration.id))
+        .where(
+            Registration.session_id.in_(session_ids),
+            Registration.status.in_([RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED]),
+        )
+        .group_by(Registration.session_id)
+    )
+    return dict(rows.all())
+
+
+def held_by(
+    db: Session, participant_id: int, session_ids: list[int]
+) -> dict[int, RegistrationStatus]:
+    """The classes among `session_ids` where the resident holds (or waits for) a place."""
+    if not session_ids:
+        return {}
+    rows = db.execute(
+        select(Registration.session_id, Registration.status).where(
+            Registration.participant_id == participant_id,
+            Registration.session_id.in_(session_ids),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+    return dict(rows.all())
+
+
 def _result(db: Session, registration: Registration, created: bool) -> RegistrationResult:
     return RegistrationResult(
         registration=registration,

@@ -5,7 +5,7 @@ import secrets
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from classroom.db import MAX_ROW_ID
@@ -217,24 +217,10 @@ def resident_edit(participant_id: int):
     ), status
 
 
-def _waitlist_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    rows = db_session().execute(
-        select(Registration.session_id, func.count(Registration.id))
-        .where(
-            Registration.session_id.in_(session_ids),
-            Registration.status.in_([RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED]),
-        )
-        .group_by(Registration.session_id)
-    )
-    return dict(rows.all())
-
-
 @bp.route("/sessions")
 def sessions():
     upcoming = session_service.upcoming_sessions(db_session())
-    waiting = _waitlist_counts([s.id for s in upcoming])
+    waiting = registration_service.waiting_counts(db_session(), [s.id for s in upcoming])
     return render_template("office/sessions.html", sessions=upcoming, waiting=waiting)
 
 
@@ -301,23 +287,9 @@ def register(participant_id: int):
         # each class as booking it would go: the one rule (a closed lottery is closed,
         # a drawn one is open or full again), and those the resident holds already
         availability={s.id: availability(s, now) for s in upcoming},
-        held=_held_by(participant.id, [s.id for s in upcoming]),
-        waiting=_waitlist_counts([s.id for s in upcoming]),
+        held=registration_service.held_by(db_session(), participant.id, [s.id for s in upcoming]),
+        waiting=registration_service.waiting_counts(db_session(), [s.id for s in upcoming]),
     ), status
-
-
-def _held_by(participant_id: int, session_ids: list[int]) -> dict[int, RegistrationStatus]:
-    """The classes among `session_ids` where the resident holds (or waits for) a place."""
-    if not session_ids:
-        return {}
-    rows = db_session().execute(
-        select(Registration.session_id, Registration.status).where(
-            Registration.participant_id == participant_id,
-            Registration.session_id.in_(session_ids),
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
-    )
-    return dict(rows.all())
 
 
 @bp.route("/registrations/<int:registration_id>")
