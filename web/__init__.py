@@ -161,6 +161,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reports import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from .ask import bp as ask_bp
+
+    app.register_blueprint(ask_bp)
     # areas register their blueprints above this line, one import + one call each
     from .auth.routes import home
 
@@ -171,7 +174,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def select_locale() -> str:
     """The staff member's own language when logged in, else the browser's, else Japanese."""
-    if request.blueprint == "public":  # public pages: the visitor's switch (web/public/language.py)
+    # public pages (and /ask, which wears their layout): the visitor's switch (web/public/language.py)
+    if request.blueprint in ("public", "ask"):
         from .public.language import babel_locale
 
         return babel_locale()

@@ -1,0 +1,67 @@
+"""/ask (issue 20): a resident's question answered on a plain form, in five languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def visitor(app):
+    """A resident's browser: no cookies, no Accept-Language (the site starts in Japanese)."""
+    return app.test_client()
+
+
+def asked(visitor, question: str, lang: str | None = None) -> str:
+    if lang:
+        visitor.set_cookie("lang", lang)
+    response = visitor.post("/ask", data={"question": question})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_form_works_without_javascript(visitor):
+    html = visitor.get("/ask").get_data(as_text=True)
+    assert '<form class="ask__form" method="post" action="/ask">' in html
+    assert '<label for="question">' in html and 'name="question"' in html
+    assert "<script" not in html
+
+
+def test_answers_link_to_the_guide_pages(visitor):
+    html = asked(visitor, "セブンで住民票とれる？")
+    assert 'href="/guides/konbini"' in html
+    assert "コンビニで住民票の写しを取れますか？" in html
+
+
+def test_not_sure_gives_the_ward_office_phone_and_hours(visitor):
+    html = asked(visitor, "今日の天気は？")
+    assert 'href="tel:0300000000"' in html  # ward.phone of the sample settings
+    assert "午前8時30分" in html or "8:30" in html  # ward.office_hours
+    assert "/guides/" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "expected"),
+    [
+        ("ja-easy", "ほいくえん　おちた", "ほいくえん"),
+        ("en", "lost my my number card", "I lost my My Number Card."),
+        ("zh-Hans", "便利店能开住民票吗", "便利店"),
+        ("ko", "편의점에서 주민표", "편의점"),
+    ],
+)
+def test_five_languages(visitor, lang, question, expected):
+    html = asked(visitor, question, lang)
+    assert expected in html
+    assert re.search(r'<html lang="([^"]+)"', html).group(1) == {"ja-easy": "ja"}.get(lang, lang)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x1b", "あ" * 10_000])
+def test_bad_questions_get_a_message_not_a_crash(visitor, question):
+    html = asked(visitor, question, "en")
+    assert 'role="alert"' in html and 'aria-invalid="true"' in html
+    assert "Type a question." in html or "at most 200 characters" in html
+
+
+def test_the_error_is_in_the_visitors_language(visitor):
+    assert "質問を入力してください。" in asked(visitor, " ", "ja")

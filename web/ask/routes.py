@@ -1,0 +1,88 @@
+"""/ask: a text box, the best answers as links to the guide pages, and, when no answer is
+sure, the ward office's phone and hours instead of a guess.
+
+The question is sent by POST, so it stays out of URLs, browser history and access logs;
+it is answered and forgotten, never stored or logged here. The page wears the public
+site's layout and language (its context and language switch come from web.public).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from content.ask import MAX_CHARS, Answer, AskError, ask
+from content.loader import CONTENT_DIR
+from languages import reset_language, set_language
+
+from ..public import language
+from ..public.routes import _page_globals, catalog, setting
+from .blueprint import bp
+
+bp.context_processor(_page_globals)
+
+
+class Shown(NamedTuple):
+    """One answer as the page shows it: its words and where it leads (or None)."""
+
+    answer: Answer
+    url: str | None
+
+
+class Counter(NamedTuple):
+    phone: str | None
+    tel: str | None
+    hours: dict[str, str] | None
+
+
+def _link(answer: Answer) -> str | None:
+    """The public page of an answer: its guide, or the guide its FAQ entry points to."""
+    guide_id = answer.id if answer.kind == "guide" else None
+    if answer.kind == "faq":
+        topic_id, _sep, question_id = answer.id.partition("/")
+        topic = catalog().faq.get(topic_id)
+        found = [q for q in topic.questions if q.id == question_id] if topic else []
+        guide_id = found[0].guide if found else None
+    guide = catalog().guides.get(guide_id) if guide_id else None
+    if guide is None or guide.withdrawn:
+        return None
+    return url_for("public.guide", guide_id=guide.id)
+
+
+def _counter() -> Counter:
+    """The ward office's phone and hours, from the ward's settings."""
+    settings = catalog().settings
+    phone = settings.value_in("ward.phone", "ja") if settings.has_value("ward.phone") else None
+    tel = "tel:" + re.sub(r"[^0-9+]", "", phone) if phone else None
+    return Counter(phone, tel, setting("ward.office_hours"))
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+def page():
+    """The form; on POST also the answers (or why the question could not be asked)."""
+    question, result, error = "", None, None
+    if request.method == "POST":
+        question = request.form.get("question", "")
+        token = set_language(language.current().locale)
+        try:
+            content = Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR)
+            result = ask(question, language.current().code, content)
+        except AskError as exc:
+            error = str(exc)
+        finally:
+            reset_language(token)
+    answers = [Shown(a, _link(a)) for a in result.answers] if result else []
+    return render_template(
+        "ask/ask.html",
+        question=question[: MAX_CHARS * 2],
+        result=result,
+        answers=answers,
+        error=error,
+        counter=_counter(),
+        max_chars=MAX_CHARS,
+        title=_("Ask a question"),
+    )
