@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -114,3 +115,66 @@ def test_the_plan_is_in_japanese_for_a_japanese_speaking_instructor(
         db.get(User, staff.instructor).language = "ja"
     html = instructor.get(f"/teach/sessions/{planned_class}/plan").get_data(as_text=True)
     assert "サイドボタンを、リンゴのマークが出るまで長押しします。" in html
+
+
+def _class_of(database, ward, staff, lesson_ids, minutes=90):
+    """A class at 11:00 (the ward's clock says 10:00) teaching `lesson_ids`."""
+    with database.write() as db:
+        db.get(Course, ward.course_id).lesson_ids = lesson_ids
+        starts = utcnow() + timedelta(hours=1)
+        return sessions.create_session(
+            db,
+            course_id=ward.course_id,
+            venue_id=ward.venue_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=minutes),
+            capacity=5,
+            instructor_ids=[staff.instructor],
+            actor=Actor.system(),
+        ).id
+
+
+def timetable_rows(html: str) -> list[tuple[str, str, str]]:
+    table = re.search(r'<table class="timetable".*?</table>', html, re.S).group(0)
+    return [
+        tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in row)
+        for row in re.findall(
+            r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>", table, re.S
+        )
+    ]
+
+
+def test_the_plan_times_a_90_minute_class_from_the_lessons_durations(
+    instructor, database, ward, staff
+):
+    session_id = _class_of(database, ward, staff, ["intro-01-power"])
+    html = instructor.get(f"/teach/sessions/{session_id}/plan").get_data(as_text=True)
+    rows = timetable_rows(html)
+    assert [(time, minutes) for time, _what, minutes in rows] == [
+        ("11:00–11:10", "10"),
+        ("11:10–12:20", "70"),
+        ("12:20–12:30", "10"),
+    ]
+    assert "Power and buttons" in rows[1][1] or "電源" in rows[1][1]
+    assert sum(int(m) for _t, _w, m in rows) == 90
+    assert "shortened in proportion" not in html
+
+
+def test_lessons_that_do_not_fit_the_class_are_shortened_and_the_plan_says_so(
+    instructor, database, ward, staff
+):
+    session_id = _class_of(database, ward, staff, ["intro-01-power", "intro-02-touch"])
+    html = instructor.get(f"/teach/sessions/{session_id}/plan").get_data(as_text=True)
+    rows = timetable_rows(html)
+    assert [m for _t, _w, m in rows] == ["10", "35", "35", "10"]
+    assert rows[-1][0] == "12:20–12:30"
+    assert "These lessons need 140 minutes of teaching, but this class has 70." in html
+
+
+def test_a_short_lesson_leaves_time_for_practice(instructor, database, ward, staff):
+    session_id = _class_of(database, ward, staff, ["scam-protection"])  # 60 minutes
+    rows = timetable_rows(
+        instructor.get(f"/teach/sessions/{session_id}/plan").get_data(as_text=True)
+    )
+    assert [m for _t, _w, m in rows] == ["10", "40", "30", "10"]
+    assert "Practice and questions" in rows[2][1]

@@ -43,7 +43,7 @@ from .forms import (
     WalkInForm,
     WalkInSearchForm,
 )
-from .plan import lesson_plan
+from .plan import lesson_plan, timetable
 
 UPCOMING_DAYS = 14
 #: QR tokens are long; codes typed by hand have 6 characters
@@ -346,15 +346,18 @@ def questionnaires(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/plan")
 def plan(session_id: int):
-    """The lesson plan: the course's lessons, the variants for the class's phones, checklists."""
+    """The lesson plan: a timetable of the class, the course's lessons, the variants for
+    the class's phones, checklists."""
     class_session = session_for(session_id)
     people = attendance_service.roster(db_session(), class_session.id)
     language = content_language()
+    planned = lesson_plan(class_session.course.lesson_ids or [], people, language)
     return render_template(
         "teach/plan.html",
         session=class_session,
         roster=people,
         language=language,
-        plan=lesson_plan(class_session.course.lesson_ids or [], people, language),
+        plan=planned,
+        timetable=timetable(class_session.starts_at, class_session.ends_at, planned),
         device_labels={d.value: _(d.label) for d in Device},
     )
