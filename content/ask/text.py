@@ -150,14 +150,25 @@ def _chunks(text: str, size: int = 2000) -> list[str]:
     return out
 
 
+#: English endings dropped, longest first: "moving", "moved", "fees", "foreigner" meet
+#: "move", "fee", "foreign" (a light stemmer: no library, no surprises)
+ENDINGS = ("ies", "ing", "ed", "er", "es", "s")
+
+
+def stem(word: str) -> str:
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and not word.endswith("ss"):
+            word = word[: -len(ending)] + ("y" if ending == "ies" else "")
+            break
+    return word.rstrip("e") if len(word) > 4 else word
+
+
 def english_terms(text: str) -> tuple[str, ...]:
     terms = []
     for word in WORD.findall(text):
         if word in EN_STOP:
             continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        terms.append(word)
+        terms.append(stem(word))
     return tuple(terms)
 
 
