@@ -35,7 +35,8 @@ def figures_line(name: str, cases: list[Case], catalog) -> tuple[float, float, f
     f = evaluate(cases, catalog)
     print(
         f"{name}: {f.answerable} questions, top-1 {f.top1_rate:.1%}, top-3 {f.top3_rate:.1%}, "
-        f"right and confident {f.confident_rate:.1%}; {f.out_of_scope} out of scope, "
+        f"right and confident {f.confident_rate:.1%}, wrong yet confident "
+        f"{f.confident_wrong_rate:.1%}; {f.out_of_scope} out of scope, "
         f"not confident {f.declined_rate:.1%}"
     )
     return f.top1_rate, f.top3_rate, f.declined_rate

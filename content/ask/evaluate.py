@@ -34,6 +34,7 @@ class Figures:
     top1: int = 0
     top3: int = 0
     confident_right: int = 0
+    confident_wrong: int = 0
     out_of_scope: int = 0
     declined: int = 0
     misses: list[str] = field(default_factory=list)
@@ -52,6 +53,11 @@ class Figures:
     @property
     def declined_rate(self) -> float:
         return self.share(self.declined, self.out_of_scope)
+
+    @property
+    def confident_wrong_rate(self) -> float:
+        """Answerable questions whose best answer was wrong yet given as confident."""
+        return self.share(self.confident_wrong, self.answerable)
 
     @property
     def confident_rate(self) -> float:
@@ -88,6 +94,7 @@ def evaluate(cases: list[Case], catalog: Catalog) -> Figures:
         figures.top1 += first
         figures.top3 += any(i in case.ids for i in found)
         figures.confident_right += first and result.confident
+        figures.confident_wrong += not first and result.confident
         if not first:
             figures.misses.append(f"{case.language} {case.question} -> {found} want {case.ids}")
     return figures

@@ -44,13 +44,17 @@ class Document:
     #: texts to search, the title-like ones first (counted TITLE_WEIGHT times)
     heads: tuple[Text, ...]
     body: tuple[Text, ...]
+    #: answers with the same family say the same thing (an FAQ entry and its guide): the
+    #: margin that makes an answer sure is measured to the best of another family
+    family: str = ""
 
 
 def documents(catalog: Catalog) -> list[Document]:
     docs = []
     for topic in catalog.faq.values():
         for q in topic.questions:
-            docs.append(Document("faq", f"{topic.id}/{q.id}", q.q, q.a, (q.q,), (topic.title, q.a)))
+            key = f"{topic.id}/{q.id}"
+            docs.append(Document("faq", key, q.q, q.a, (q.q,), (topic.title, q.a), q.guide or key))
     for guide in catalog.active_guides:
         docs.append(
             Document(
@@ -60,6 +64,7 @@ def documents(catalog: Catalog) -> list[Document]:
                 guide.for_whom,
                 (guide.title, guide.finder_question),
                 (guide.for_whom, *guide.bring, *(c.text for c in guide.checklist)),
+                guide.id,
             )
         )
     for lesson in catalog.lessons.values():
@@ -71,6 +76,7 @@ def documents(catalog: Catalog) -> list[Document]:
                 lesson.goal,
                 (lesson.title,),
                 (lesson.goal, *(c.text for c in lesson.can_do)),
+                f"lesson:{lesson.id}",
             )
         )
     return docs
