@@ -11,6 +11,7 @@ and a threshold means the same for a short question as for a long one.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -20,10 +21,12 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from content.ask.synonyms import SYNONYMS_FILE, Synonyms, fold, load_synonyms
+from content.ask.synonyms import SYNONYMS_FILE, SynonymError, Synonyms, fold, load_synonyms
 from content.ask.text import english_terms, japanese_terms, pair_terms
 from content.loader import Catalog, load_catalog, section_files, settings_path
 from content.model import Text
+
+log = logging.getLogger(__name__)
 
 #: the indexes built: ja (words and readings), en, zh-Hans, ko
 INDEX_LANGUAGES = ("ja", "en", "zh-Hans", "ko")
@@ -122,6 +125,8 @@ class Index:
     def __init__(self, catalog: Catalog, synonyms: Synonyms, version: str) -> None:
         self.version = version
         self.synonyms = synonyms
+        #: why the ward's synonym file was not used (a server built with the last good one)
+        self.synonym_fault: str | None = None
         self.documents = documents(catalog)
         self.fields: dict[str, list[Field]] = {}
         self.heads: dict[str, list[Field]] = {}
@@ -189,6 +194,7 @@ def content_version(files: list[Path]) -> str:
 _lock = threading.Lock()
 _built: dict[str, tuple[tuple, Index]] = {}
 _by_version: dict[str, Index] = {}
+_good_synonyms: dict[str, Synonyms] = {}
 
 
 def index_for(catalog: Catalog) -> Index:
@@ -199,28 +205,50 @@ def index_for(catalog: Catalog) -> Index:
 
 def index_at(root: Path) -> Index:
     """The index of the content under ``root`` with its settings in effect; the catalog is
-    loaded only when the index has to be built (a server answers without reloading it)."""
-    return _index(root, settings_path(root), lambda: load_catalog(root))
+    loaded only when the index has to be built (a server answers without reloading it).
+
+    A server keeps answering when the ward's synonym file is broken: with the synonyms
+    it last read well (none, if it never did), and a warning in its log; `tsunagu
+    content check` and `tsunagu ask` name the fault."""
+    return _index(root, settings_path(root), lambda: load_catalog(root), strict=False)
 
 
-def _index(root: Path, settings_file: Path, catalog: Callable[[], Catalog]) -> Index:
+def _synonyms(root: Path, strict: bool) -> tuple[Synonyms, str | None]:
+    """The synonyms to build with, and what is wrong with the file (None: nothing)."""
+    path = root / SYNONYMS_FILE
+    try:
+        synonyms = load_synonyms(path)
+    except SynonymError as exc:
+        if strict:
+            raise
+        log.warning("ask: the synonym list is broken, the last good one stays in use: %s", exc)
+        return _good_synonyms.get(str(path), Synonyms({})), str(exc)
+    _good_synonyms[str(path)] = synonyms
+    return synonyms, None
+
+
+def _index(
+    root: Path, settings_file: Path, catalog: Callable[[], Catalog], strict: bool = True
+) -> Index:
     """Built on first use and again only when a file changed (checked by mtime and size);
     the same files give the same index, whoever asks."""
     files = content_files(root, settings_file)
     stamp = _stamp(files)
     key = str(root)
     cached = _built.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with _lock:
-        cached = _built.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        version = content_version(files)
-        index = _by_version.get(version)
-        if index is None:
-            index = Index(catalog(), load_synonyms(root / SYNONYMS_FILE), version)
-            _by_version.clear()  # one version at a time: the content in effect
-            _by_version[version] = index
-        _built[key] = (stamp, index)
-        return index
+    if cached is None or cached[0] != stamp:
+        with _lock:
+            cached = _built.get(key)
+            if cached is None or cached[0] != stamp:
+                version = content_version(files)
+                index = _by_version.get(version)
+                if index is None:
+                    synonyms, fault = _synonyms(root, strict)
+                    index = Index(catalog(), synonyms, version)
+                    index.synonym_fault = fault
+                    _by_version.clear()  # one version at a time: the content in effect
+                    _by_version[version] = index
+                cached = _built[key] = (stamp, index)
+    if strict and cached[1].synonym_fault:
+        raise SynonymError(cached[1].synonym_fault)
+    return cached[1]

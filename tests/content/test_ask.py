@@ -18,6 +18,7 @@ from content.ask.synonyms import load_synonyms, parse_synonyms
 from content.loader import CONTENT_DIR, load_catalog
 
 EVAL = Path(__file__).parent / "ask_eval.yaml"
+CONVENIENCE = {"koseki-juminhyo/convenience-store", "konbini"}
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,19 @@ def test_a_directory_is_loaded_only_to_build_its_index(tmp_path, monkeypatch):
     ask("住民票", "ja", root)
     monkeypatch.setattr("content.ask.index.load_catalog", lambda root: pytest.fail("reloaded"))
     assert ask("住民票", "ja", root).confident
+
+
+def test_a_broken_synonym_list_keeps_a_server_answering(tmp_path, caplog):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root, ignore=shutil.ignore_patterns("*.py", "media"))
+    assert ask("セブンで住民票", "ja", root).answers[0].id in CONVENIENCE
+    text = (root / "synonyms.yaml").read_text(encoding="utf-8")
+    broken = text.replace("\nja:\n", "\nja:\n  ローソン: [セブン]\n", 1)
+    (root / "synonyms.yaml").write_text(broken, encoding="utf-8")
+    assert ask("セブンで住民票", "ja", root).answers[0].id in CONVENIENCE  # the last good list
+    assert "synonym list is broken" in caplog.text
+    with pytest.raises(SynonymError, match="listed under both"):
+        ask("セブンで住民票", "ja", load_catalog(root))  # tsunagu ask names the fault
 
 
 # -- the synonym list --------------------------------------------------------------------

@@ -615,3 +615,11 @@ def test_ask_messages_come_in_the_kiosks_language(api_app, database):
     client = KioskClient(api_app, add_kiosk(database), language="ja")
     response = client.post("/api/v1/ask", {"question": " "})
     assert response.json["errors"]["question"] == "質問を入力してください。"
+
+
+def test_ask_with_broken_content_is_503(api_app, kiosk, tmp_path):
+    (tmp_path / "broken" / "faq").mkdir(parents=True)
+    (tmp_path / "broken" / "faq" / "x.yaml").write_text("id: [\n", encoding="utf-8")
+    api_app.config["CONTENT_DIR"] = str(tmp_path / "broken")
+    response = kiosk.post("/api/v1/ask", {"question": "住民票"})
+    assert response.status_code == 503 and response.json["error"] == "content_unavailable"

@@ -65,3 +65,12 @@ def test_bad_questions_get_a_message_not_a_crash(visitor, question):
 
 def test_the_error_is_in_the_visitors_language(visitor):
     assert "質問を入力してください。" in asked(visitor, " ", "ja")
+
+
+def test_broken_content_says_so_and_gives_the_counter(visitor, app, tmp_path):
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "faq").mkdir()
+    (tmp_path / "broken" / "faq" / "x.yaml").write_text("id: [\n", encoding="utf-8")
+    app.config["CONTENT_DIR"] = str(tmp_path / "broken")
+    html = asked(visitor, "住民票", "en")
+    assert "not available just now" in html and 'href="tel:0300000000"' in html

@@ -502,7 +502,11 @@ _DOCUMENT = {
                 "and give the counter",
                 "parameters": [_LANGUAGE],
                 "requestBody": _body("AskRequest"),
-                "responses": {"200": _json("the answers", _ref("Ask")), **_WITH_BODY},
+                "responses": {
+                    "200": _json("the answers", _ref("Ask")),
+                    **_WITH_BODY,
+                    "503": _error("content_unavailable: the server could not read its content"),
+                },
             }
         },
         "/help-requests": {

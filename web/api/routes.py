@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -24,7 +25,7 @@ from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 from content.ask import AskError, ask
-from content.loader import CONTENT_DIR
+from content.loader import CONTENT_DIR, ContentError
 from languages import LANGUAGES, reset_language, set_language
 
 from ..access import current_actor
@@ -32,6 +33,8 @@ from ..database import db_session
 from ..errors import api_language, invalid, json_error
 from .blueprint import bp
 from .openapi import PHONE_PATTERN, READING_PATTERN, openapi_document
+
+log = logging.getLogger(__name__)
 
 #: routes a kiosk may call without its token
 PUBLIC_ENDPOINTS = {"api.openapi"}
@@ -368,6 +371,9 @@ def ask_question():
         result = ask(question, language, Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR))
     except AskError as exc:
         return invalid({"question": str(exc)})
+    except ContentError:  # broken content on disk: the kiosk offers its menus instead
+        log.exception("ask: the content could not be read")
+        return json_error(503, "content_unavailable", _("The content is not available yet."))
     finally:
         reset_language(token)
     return jsonify(result.as_json())

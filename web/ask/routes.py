@@ -8,6 +8,7 @@ site's layout and language (its context and language switch come from web.public
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -16,7 +17,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from content.ask import MAX_CHARS, Answer, AskError, ask
-from content.loader import CONTENT_DIR
+from content.loader import CONTENT_DIR, ContentError
 from languages import reset_language, set_language
 
 from ..public import language
@@ -24,6 +25,7 @@ from ..public.routes import _page_globals, catalog, setting
 from .blueprint import bp
 
 bp.context_processor(_page_globals)
+log = logging.getLogger(__name__)
 
 
 class Shown(NamedTuple):
@@ -64,7 +66,7 @@ def _counter() -> Counter:
 @bp.route("/ask", methods=["GET", "POST"])
 def page():
     """The form; on POST also the answers (or why the question could not be asked)."""
-    question, result, error = "", None, None
+    question, result, error, unavailable = "", None, None, False
     if request.method == "POST":
         question = request.form.get("question", "")
         token = set_language(language.current().locale)
@@ -73,6 +75,9 @@ def page():
             result = ask(question, language.current().code, content)
         except AskError as exc:
             error = str(exc)
+        except ContentError:  # broken content on disk: say so, and give the counter
+            log.exception("ask: the content could not be read")
+            unavailable = True
         finally:
             reset_language(token)
     answers = [Shown(a, _link(a)) for a in result.answers] if result else []
@@ -82,6 +87,7 @@ def page():
         result=result,
         answers=answers,
         error=error,
+        unavailable=unavailable,
         counter=_counter(),
         max_chars=MAX_CHARS,
         title=_("Ask a question"),
