@@ -60,7 +60,8 @@ EN_STOP = frozenset(
         "if so as about into than then them they he she his her please want need get got",
     )
 )
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+#: never part of a question: control characters, zero-width marks, lone surrogates
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
 KANA_WORD = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")

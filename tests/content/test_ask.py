@@ -101,7 +101,7 @@ def test_at_most_three_best_first(catalog):
 # -- bad input gets a message, never a crash ---------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\x00\x01\x1b", "\u200b"])
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x01\x1b", "\u200b", "\ud800"])
 def test_empty_question_is_refused(catalog, question):
     with pytest.raises(AskError, match="Type a question"):
         ask(question, "ja", catalog)
@@ -112,8 +112,10 @@ def test_long_question_is_refused(catalog):
         ask("あ" * 10_000, "ja", catalog)
 
 
-def test_control_characters_are_dropped(catalog):
+def test_control_characters_and_lone_surrogates_are_dropped(catalog):
     assert ids("保育園\x00落ちた\x1b", catalog)[0] == "hoikuen/not-admitted"
+    # JSON may carry a lone surrogate ("\\ud800"), which no tokenizer can encode
+    assert ids("保育園\ud83d落ちた", catalog)[0] == "hoikuen/not-admitted"
 
 
 def test_unknown_language_is_refused(catalog):

@@ -589,6 +589,13 @@ def test_ask_answers_in_the_language_asked(kiosk):
     assert response.json["answers"][0]["title"] == "We did not get a nursery place. What now?"
 
 
+def test_ask_takes_a_lone_surrogate_without_a_crash(kiosk):
+    body = '{"question": "\\u4fdd\\u80b2\\u5712\\ud83d\\u843d\\u3061\\u305f"}'
+    response = kiosk.post("/api/v1/ask", data=body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json["answers"][0]["id"] == "hoikuen/not-admitted"
+
+
 def test_ask_says_when_it_is_not_sure(kiosk):
     response = kiosk.post("/api/v1/ask", {"question": "今日の天気は？"})
     assert response.status_code == 200 and response.json["confident"] is False
