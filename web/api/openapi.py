@@ -27,7 +27,9 @@ PHONE_PATTERN = (
 )
 #: a question: no control characters (tab and line breaks aside), one visible character
 _CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
-QUESTION_PATTERN = f"^[^{_CONTROL}]*[^\\s\\u200b-\\u200f\\u2028\\u2029\\ufeff\\ud800-\\udfff{_CONTROL}][^{_CONTROL}]*$"
+QUESTION_PATTERN = (
+    f"^[^{_CONTROL}]*[^\\s\\u200b-\\u200f\\u2028\\u2029\\ufeff{_CONTROL}][^{_CONTROL}]*$"
+)
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 _TIME = {"type": "string", "format": "date-time"}
 _CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,80}$"}
