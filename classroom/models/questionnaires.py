@@ -22,6 +22,9 @@ class QuestionnaireResponse(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    #: 用紙番号: the number written on the paper form, 1, 2, 3 ... within the class, so that
+    #: an entry can be found again on paper to correct or delete it
+    sheet_number: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_1_to_5"),

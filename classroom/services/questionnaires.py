@@ -55,6 +55,30 @@ def add_response(
 ) -> QuestionnaireResponse:
     """Store one questionnaire of a held or scheduled session; nothing is stored if a value is wrong."""
     _open_session(db, session_id)
+    score, text = _checked(satisfaction, comment)
+    last = db.scalar(
+        select(func.max(QuestionnaireResponse.sheet_number)).where(
+            QuestionnaireResponse.session_id == session_id
+        )
+    )
+    response = QuestionnaireResponse(
+        session_id=session_id,
+        satisfaction=score,
+        comment=text,
+        entered_at=now or utcnow(),
+        entered_by_id=actor.user_id,
+        sheet_number=(last or 0) + 1,
+    )
+    db.add(response)
+    db.flush()
+    audit.record(
+        db, actor, "questionnaire.enter", subject_type="class_session", subject_id=session_id
+    )
+    return response
+
+
+def _checked(satisfaction: int | str | None, comment: str | None) -> tuple[int, str]:
+    """The score and comment as stored, or InvalidInput naming each wrong field."""
     errors: dict[str, DomainError] = {}
     try:
         score = int(str(satisfaction).strip())
@@ -77,19 +101,67 @@ def add_response(
         )
     if errors:
         raise InvalidInput(errors)
-    response = QuestionnaireResponse(
-        session_id=session_id,
-        satisfaction=score,
-        comment=text,
-        entered_at=now or utcnow(),
-        entered_by_id=actor.user_id,
-    )
-    db.add(response)
+    return score, text
+
+
+def response_of(db: Session, session_id: int, response_id: int) -> QuestionnaireResponse:
+    """One questionnaire of this session, or NotFound (another session's too)."""
+    response = db.get(QuestionnaireResponse, response_id)
+    if response is None or response.session_id != session_id:
+        raise NotFound(field="response_id")
+    return response
+
+
+def correct_response(
+    db: Session,
+    *,
+    session_id: int,
+    response_id: int,
+    satisfaction: int | str | None,
+    comment: str = "",
+    actor: Actor,
+) -> QuestionnaireResponse:
+    """Correct a typed-in questionnaire (a typing slip); the audit trail names what changed
+    and the form's number, never the comment."""
+    response = response_of(db, session_id, response_id)
+    score, text = _checked(satisfaction, comment)
+    changed = [
+        name
+        for name, old, new in (
+            ("satisfaction", response.satisfaction, score),
+            ("comment", response.comment, text),
+        )
+        if old != new
+    ]
+    response.satisfaction, response.comment = score, text
     db.flush()
     audit.record(
-        db, actor, "questionnaire.enter", subject_type="class_session", subject_id=session_id
+        db,
+        actor,
+        "questionnaire.correct",
+        subject_type="class_session",
+        subject_id=session_id,
+        details={"sheet_number": response.sheet_number, "fields": changed},
     )
     return response
+
+
+def delete_response(db: Session, *, session_id: int, response_id: int, actor: Actor) -> int | None:
+    """Delete a questionnaire typed in by mistake (twice, or the wrong class); audited with
+    its form number, which it returns."""
+    response = response_of(db, session_id, response_id)
+    number = response.sheet_number
+    db.delete(response)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "questionnaire.delete",
+        subject_type="class_session",
+        subject_id=session_id,
+        details={"sheet_number": number},
+    )
+    return number
 
 
 def responses(db: Session, session_id: int) -> list[QuestionnaireResponse]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from classroom.models import Source
-from classroom.services import registration
+from classroom.services import questionnaires, registration
 from classroom.services.actor import Actor
 
 ANON, ADMIN, COORD, INSTR = "anonymous", "admin", "coordinator", "instructor"
@@ -73,6 +73,11 @@ TABLE = [
     ("GET", "/teach/sessions/{o}/questionnaires", OFFICE),
     ("POST", "/teach/sessions/{s}/questionnaires", EVERY_STAFF),
     ("POST", "/teach/sessions/{o}/questionnaires", OFFICE),
+    # correcting a typed-in questionnaire (issue 16): {q} was entered by the instructor
+    ("GET", "/teach/sessions/{s}/questionnaires/{q}/edit", EVERY_STAFF),
+    ("POST", "/teach/sessions/{s}/questionnaires/{q}/edit", EVERY_STAFF),
+    ("GET", "/teach/sessions/{s}/questionnaires/{q}/delete", EVERY_STAFF),
+    ("POST", "/teach/sessions/{s}/questionnaires/{q}/delete", EVERY_STAFF),
     ("GET", "/teach/sessions/{s}/plan", EVERY_STAFF),
     ("GET", "/teach/sessions/{o}/plan", OFFICE),
     ("GET", "/handouts/", EVERY_STAFF),
@@ -146,7 +151,14 @@ def ids(database, ward, staff):
             source=Source.PHONE,
             actor=Actor.system(),
         ).registration.id
+        entered = questionnaires.add_response(
+            db,
+            session_id=ward.session_id,
+            satisfaction=4,
+            actor=Actor(kind="user", user_id=staff.instructor),
+        ).id
     return {
+        "q": entered,
         "r": ward.resident_id,
         "s": ward.session_id,
         "o": ward.other_session_id,

@@ -99,7 +99,7 @@ class ConfirmForm(Form):
     """A button that posts (mark held). Only the CSRF token."""
 
 
-class QuestionnaireForm(OnceForm):
+class QuestionnaireFields:
     #: the service checks the range, so that a wrong value is refused in one place
     satisfaction = RadioField(
         _l("Satisfaction"),
@@ -113,3 +113,11 @@ class QuestionnaireForm(OnceForm):
         validate_choice=False,
     )
     comment = TextAreaField(_l("Comment"), render_kw={"rows": 4})
+
+
+class QuestionnaireForm(QuestionnaireFields, OnceForm):
+    """A paper questionnaire typed in: once, whatever the double clicks."""
+
+
+class QuestionnaireEditForm(QuestionnaireFields, Form):
+    """A typed-in questionnaire corrected."""

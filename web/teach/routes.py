@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from classroom.services import walk_ins
 from classroom.services.codes import normalize_code
 from classroom.services.errors import DomainError
 
-from ..access import current_actor, session_for
+from ..access import OFFICE_ROLES, current_actor, session_for
 from ..database import db_session, end_unit_of_work, writes
 from ..forms import choices, created, sent_before, show_domain_error
 from ..handouts.content import content_language
@@ -38,6 +38,7 @@ from .forms import (
     CheckInForm,
     ConfirmForm,
     MarkForm,
+    QuestionnaireEditForm,
     QuestionnaireForm,
     QuickResidentForm,
     WalkInForm,
@@ -318,7 +319,7 @@ def questionnaires(session_id: int):
         return first  # sent twice: counted once (the ward's satisfaction figures)
     elif request.method == "POST":
         try:
-            questionnaire_service.add_response(
+            response = questionnaire_service.add_response(
                 db_session(),
                 session_id=class_session.id,
                 satisfaction=form.satisfaction.data,
@@ -329,7 +330,14 @@ def questionnaires(session_id: int):
             show_domain_error(form, error)
             status = 422
         else:
-            flash(_("Questionnaire saved. Enter the next one."), "success")
+            flash(
+                _(
+                    "Saved as form no. %(number)s: write this number on the paper. "
+                    "Enter the next one.",
+                    number=response.sheet_number,
+                ),
+                "success",
+            )
             return created(
                 form, url_for("teach.questionnaires", session_id=class_session.id), code=303
             )
@@ -339,9 +347,87 @@ def questionnaires(session_id: int):
         session=class_session,
         form=form,
         responses=questionnaire_service.responses(db, class_session.id),
+        may_change=lambda r: (
+            current_user.role in OFFICE_ROLES or r.entered_by_id == current_user.id
+        ),
         summary=questionnaire_service.summary(db, class_session.id),
         max_comment=questionnaire_service.MAX_COMMENT_LENGTH,
     ), status
+
+
+def _own_response(class_session: ClassSession, response_id: int):
+    """A questionnaire of this class that the current user may change: the instructor who
+    typed it in, or a coordinator/administrator. 404 / 403 otherwise."""
+    try:
+        response = questionnaire_service.response_of(db_session(), class_session.id, response_id)
+    except DomainError:
+        abort(404)
+    if current_user.role not in OFFICE_ROLES and response.entered_by_id != current_user.id:
+        abort(403)
+    return response
+
+
+@bp.route(
+    "/sessions/<int:session_id>/questionnaires/<int:response_id>/edit", methods=["GET", "POST"]
+)
+def questionnaire_edit(session_id: int, response_id: int):
+    """Correct a questionnaire typed in wrong: its satisfaction or comment."""
+    class_session = session_for(session_id)
+    response = _own_response(class_session, response_id)
+    form = QuestionnaireEditForm(
+        data={"satisfaction": str(response.satisfaction), "comment": response.comment}
+        if request.method == "GET"
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                questionnaire_service.correct_response(
+                    db_session(),
+                    session_id=class_session.id,
+                    response_id=response.id,
+                    satisfaction=form.satisfaction.data,
+                    comment=form.comment.data or "",
+                    actor=current_actor(),
+                )
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("Form no. %(number)s corrected.", number=response.sheet_number), "success")
+                return redirect(
+                    url_for("teach.questionnaires", session_id=class_session.id), code=303
+                )
+    return render_template(
+        "teach/questionnaire_edit.html",
+        session=class_session,
+        response=response,
+        form=form,
+        max_comment=questionnaire_service.MAX_COMMENT_LENGTH,
+    ), status
+
+
+@bp.route(
+    "/sessions/<int:session_id>/questionnaires/<int:response_id>/delete", methods=["GET", "POST"]
+)
+def questionnaire_delete(session_id: int, response_id: int):
+    """Delete a questionnaire typed in by mistake, after a page that shows which one."""
+    class_session = session_for(session_id)
+    response = _own_response(class_session, response_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        number = questionnaire_service.delete_response(
+            db_session(),
+            session_id=class_session.id,
+            response_id=response.id,
+            actor=current_actor(),
+        )
+        flash(_("Form no. %(number)s deleted.", number=number), "success")
+        return redirect(url_for("teach.questionnaires", session_id=class_session.id), code=303)
+    return render_template(
+        "teach/questionnaire_delete.html", session=class_session, response=response, form=form
+    ), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/sessions/<int:session_id>/plan")
