@@ -82,3 +82,46 @@ def test_on_a_tablet_names_stay_on_one_line_and_the_roster_is_on_the_first_scree
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     assert_accessible(page, f"check-in page on a {width}×{height} tablet")
     context.close()
+
+
+def test_an_instructor_corrects_and_deletes_a_typed_in_questionnaire(
+    browser, live_server, full_class, artifacts
+):
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, live_server.url)
+    base = f"{live_server.url}/teach/sessions/{full_class}/questionnaires"
+    page.goto(base)
+    for score in ("5", "2", "5"):
+        page.locator(f"label[for='satisfaction-{int(score) - 1}']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存").click()
+    assert "用紙番号 3 として保存しました" in page.locator(".messages").inner_text()
+    table = page.locator("table").last
+    assert table.locator("th").first.inner_text() == "用紙番号"
+    # form no. 2 was typed wrong: 2 → 4
+    with page.expect_navigation():
+        table.get_by_role("link", name="訂正 用紙番号 2").click()
+    assert_accessible(page, "questionnaire correction")
+    page.screenshot(path=str(artifacts / "instructor-questionnaire-correct.png"))
+    page.locator("label[for='satisfaction-3']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="訂正を保存").click()
+    assert "用紙番号 2 を訂正しました。" in page.locator(".messages").inner_text()
+    # form no. 3 was typed twice: delete it, after the confirmation page
+    with page.expect_navigation():
+        page.locator("table").last.get_by_role("link", name="削除 用紙番号 3").click()
+    assert page.locator("h1").inner_text() == "用紙番号 3 を削除しますか？"
+    assert_accessible(page, "questionnaire deletion")
+    page.screenshot(path=str(artifacts / "instructor-questionnaire-delete.png"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="用紙番号 3 を削除する").click()
+    assert "用紙番号 3 を削除しました。" in page.locator(".messages").inner_text()
+    assert "4.5" in page.locator("#average").inner_text()
+    numbers = page.locator("table").last.locator("tbody tr td:first-child").all_inner_texts()
+    assert numbers == ["1", "2"]
+    page.screenshot(path=str(artifacts / "instructor-questionnaires.png"), full_page=True)
+    assert_accessible(page, "questionnaires after a correction and a deletion")
+    context.close()
