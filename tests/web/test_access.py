@@ -118,6 +118,15 @@ TABLE = [
     ("POST", "/admin/staff/{u}/password", {ADMIN}),
     ("GET", "/account/password", EVERY_STAFF),
     ("POST", "/account/password", EVERY_STAFF),
+    # learning outcomes (issue 17): the grid and its taps; a resident's sheet and certificate
+    # ({r} is on the roster of {s}, so its instructor may see them; test_teach_progress.py
+    # has the instructor of another class refused)
+    ("GET", "/teach/sessions/{s}/progress", EVERY_STAFF),
+    ("GET", "/teach/sessions/{o}/progress", OFFICE),
+    ("POST", "/teach/sessions/{s}/progress", EVERY_STAFF),
+    ("POST", "/teach/sessions/{o}/progress", OFFICE),
+    ("GET", "/teach/residents/{r}/progress", EVERY_STAFF),
+    ("GET", "/teach/residents/{r}/certificate/{k}", EVERY_STAFF),
     # areas add their rows above this line, one contiguous block each
 ]
 
