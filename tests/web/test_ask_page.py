@@ -74,3 +74,21 @@ def test_broken_content_says_so_and_gives_the_counter(visitor, app, tmp_path):
     app.config["CONTENT_DIR"] = str(tmp_path / "broken")
     html = asked(visitor, "住民票", "en")
     assert "not available just now" in html and 'href="tel:0300000000"' in html
+
+
+def teaches(database, course_id: int, lesson_ids: list[str]) -> None:
+    from classroom.models import Course
+
+    with database.write() as db:
+        db.get(Course, course_id).lesson_ids = lesson_ids
+
+
+def test_a_lesson_answer_links_to_the_classes_that_teach_it(visitor, database, ward):
+    teaches(database, ward.course_id, ["line-basics"])
+    html = asked(visitor, "LINEの使い方 ビデオ通話")
+    assert f'href="/?course={ward.course_id}"' in html and "スマホ入門（iPhone）" in html
+
+
+def test_no_class_link_when_no_course_teaches_the_lesson(visitor, database, ward):
+    teaches(database, ward.course_id, ["maps"])
+    assert "/?course=" not in asked(visitor, "LINEの使い方 ビデオ通話")

@@ -16,10 +16,13 @@ from typing import NamedTuple
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from classroom.models import utcnow
+from classroom.services.sessions import upcoming_sessions
 from content.ask import MAX_CHARS, Answer, AskError, ask
 from content.loader import CONTENT_DIR, ContentError
 from languages import reset_language, set_language
 
+from ..database import db_session
 from ..public import language
 from ..public.routes import _page_globals, catalog, setting
 from .blueprint import bp
@@ -29,10 +32,12 @@ log = logging.getLogger(__name__)
 
 
 class Shown(NamedTuple):
-    """One answer as the page shows it: its words and where it leads (or None)."""
+    """One answer as the page shows it: its words, where it leads (or None) and, for a
+    lesson, the courses with upcoming classes that teach it."""
 
     answer: Answer
     url: str | None
+    courses: tuple = ()
 
 
 class Counter(NamedTuple):
@@ -53,6 +58,16 @@ def _link(answer: Answer) -> str | None:
     if guide is None or guide.withdrawn:
         return None
     return url_for("public.guide", guide_id=guide.id)
+
+
+def _courses_teaching() -> dict[str, tuple]:
+    """lesson id -> the courses with an upcoming class that teach it (for 'classes' links)."""
+    courses = {s.course_id: s.course for s in upcoming_sessions(db_session(), now=utcnow())}
+    found: dict[str, list] = {}
+    for course in sorted(courses.values(), key=lambda c: c.id):
+        for lesson_id in course.lesson_ids or ():
+            found.setdefault(lesson_id, []).append(course)
+    return {lesson_id: tuple(list_) for lesson_id, list_ in found.items()}
 
 
 def _counter() -> Counter:
@@ -81,6 +96,9 @@ def page():
         finally:
             reset_language(token)
     answers = [Shown(a, _link(a)) for a in result.answers] if result else []
+    if result and any(a.kind == "lesson" for a in result.answers):
+        teaching = _courses_teaching()
+        answers = [s._replace(courses=teaching.get(s.answer.id, ())) for s in answers]
     return render_template(
         "ask/ask.html",
         question=question[: MAX_CHARS * 2],
