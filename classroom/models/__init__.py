@@ -33,6 +33,7 @@ from .registrations import (
 )
 from .staff_sessions import StaffSession
 from .throttle import LoginThrottle
+from .unanswered import UnansweredQuestion
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -55,6 +56,7 @@ __all__ = [
     "ProgressRecord",
     "QuestionnaireResponse",
     "StaffSession",
+    "UnansweredQuestion",
     "UsageEvent",
     "UsageKind",
     "UsedFormToken",
