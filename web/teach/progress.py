@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from classroom.services.errors import DomainError
 
 from ..access import OFFICE_ROLES, current_actor, session_for
 from ..database import db_session, refuse, writes
+from ..formatting import local
 from ..forms import Form, record_id
 from ..handouts.content import HANDOUT_LANGUAGE, catalog, content_language
 from .blueprint import bp
@@ -297,7 +298,7 @@ def certificate(participant_id: int, course_id: int):
             "teach/certificate.html",
             participant=participant,
             outcome=outcome,
-            issued=utcnow(),
+            issued=format_date(local(utcnow()).date(), "long"),  # 2026年12月4日
             ward_name=_ward_name(),
             lang=HANDOUT_LANGUAGE,
         )

@@ -29,7 +29,8 @@
     var body = new FormData(form);
     body.set("action", button.value);
     button.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    // form.action would be the button named "action": read the attribute
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: body,
       credentials: "same-origin",
