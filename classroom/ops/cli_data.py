@@ -102,8 +102,10 @@ def privacy() -> None:
     "--days", type=int, default=None, help="Retention in days (default: TSUNAGU_RETENTION_DAYS)."
 )
 def purge(apply_: bool, days: int | None) -> None:
-    """Erase residents whose last activity is older than the retention period (dry run by default)."""
+    """Erase residents whose last activity is older than the retention period, and remove
+    unanswered questions older than a year (dry run by default)."""
     from ..services import privacy as service
+    from ..services import unanswered
 
     try:
         days = days or service.retention_days()
@@ -113,6 +115,7 @@ def purge(apply_: bool, days: int | None) -> None:
     try:
         with database.write() as db:
             expired = service.purge(db, actor=Actor.cli(), apply=apply_, days=days)
+            questions = unanswered.purge(db, apply=apply_)
     finally:
         database.dispose()
     for item in expired:
@@ -127,6 +130,13 @@ def purge(apply_: bool, days: int | None) -> None:
                 "Run again with --apply to erase them."
             )
             % values
+        )
+    values = {"count": questions, "days": unanswered.RETENTION_DAYS}
+    if apply_:
+        click.echo(_("Removed %(count)s unanswered questions older than %(days)s days.") % values)
+    else:
+        click.echo(
+            _("%(count)s unanswered questions older than %(days)s days would be removed.") % values
         )
 
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from classroom.models import AttendanceStatus, Participant
-from classroom.services import attendance, sessions
+from classroom.models import AttendanceStatus, Participant, UnansweredQuestion, utcnow
+from classroom.services import attendance, sessions, unanswered
 from classroom.services.actor import Actor
 from tests.classroom.ward import NOW, WardBuilder
 from tsunagu.cli import main
@@ -104,15 +104,22 @@ def test_privacy_purge_lists_then_applies(cli_ward, monkeypatch):
     monkeypatch.setenv("TSUNAGU_RETENTION_DAYS", "30")
     with cli_ward.database.write() as db:
         db.get(Participant, 1).last_activity_at = NOW - timedelta(days=400)
+        # unanswered questions (issue 20) are kept a year, whatever the residents' period
+        unanswered.record(db, "古い質問", "ja", now=utcnow() - timedelta(days=400))
+        unanswered.record(db, "先月の質問", "ja", now=utcnow() - timedelta(days=40))
     dry = run("privacy", "purge")
     assert dry.exit_code == 0, dry.output
     assert dry.output.splitlines()[0].startswith("1\t")
+    assert "1 unanswered questions older than 365 days would be removed." in dry.output
     with cli_ward.database.read() as db:
         assert db.scalar(select(func.count()).where(Participant.erased_at.is_not(None))) == 0
+        assert db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 2
     done = run("privacy", "purge", "--apply")
     assert "Erased" in done.output
+    assert "Removed 1 unanswered questions older than 365 days." in done.output
     with cli_ward.database.read() as db:
         assert db.scalar(select(func.count()).where(Participant.erased_at.is_not(None))) >= 1
+        assert db.scalars(select(UnansweredQuestion.text)).all() == ["先月の質問"]
 
 
 def test_backup_restore_and_import_from_the_command_line(cli_ward, tmp_path):
