@@ -113,14 +113,21 @@ def check_in(
     session_id: int,
     code: str,
     actor: Actor,
-    method: CheckInMethod = CheckInMethod.CODE,
+    method: CheckInMethod | None = None,
     status: AttendanceStatus = AttendanceStatus.PRESENT,
     now: datetime | None = None,
 ) -> CheckInResult:
-    """Check in the holder of a slip (code or QR token); scanning twice changes nothing."""
+    """Check in the holder of a slip (code or QR token); scanning twice changes nothing.
+
+    Unless told, the method is what matched: the slip's QR token (only a scanner reads
+    it) is a scan, the six-character code is typed.
+    """
     now = now or utcnow()
     _open_for_attendance(db, session_id)
     registration = _registration_for(db, code)
+    if registration is not None and method is None:
+        scanned = registration.qr_token == code.strip()
+        method = CheckInMethod.SCAN if scanned else CheckInMethod.CODE
     if registration is None:
         raise UnknownCode(field="code", code=code.strip()[:20])
     if registration.session_id != session_id:

@@ -46,6 +46,19 @@ def test_the_qr_token_checks_in_too(ward):
     assert ward.coordinator.checks_in(session, slip.qr_token).created
 
 
+def test_what_matched_says_whether_the_slip_was_scanned_or_typed(ward):
+    """Only a scanner reads the QR token; the code is what a person types, even when a
+    long line of spaces and dashes came with it (the core decides, not a length guess)."""
+    session = ward.session()
+    scanned = ward.coordinator.registers(ward.resident(), session).registration
+    typed = ward.coordinator.registers(ward.resident(), session).registration
+    assert ward.coordinator.checks_in(session, scanned.qr_token).attendance.method == (
+        CheckInMethod.SCAN
+    )
+    padded = " - ".join(format_code(typed.code)) + " " * 10
+    assert ward.coordinator.checks_in(session, padded).attendance.method == CheckInMethod.CODE
+
+
 def test_a_slip_for_another_class_is_refused_with_which_class_it_is(ward):
     here, there = ward.session(), ward.session()
     slip = ward.coordinator.registers(ward.resident(), there).registration

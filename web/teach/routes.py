@@ -26,7 +26,6 @@ from classroom.services import questionnaires as questionnaire_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services import walk_ins
-from classroom.services.codes import normalize_code
 from classroom.services.errors import DomainError
 
 from ..access import OFFICE_ROLES, current_actor, session_for
@@ -47,8 +46,6 @@ from .forms import (
 from .plan import lesson_plan, timetable
 
 UPCOMING_DAYS = 14
-#: QR tokens are long; codes typed by hand have 6 characters
-_SCANNED_MIN_LENGTH = 12
 _NEEDS = {n.value for n in Need}
 
 
@@ -120,18 +117,9 @@ def check_in(session_id: int):
     form = CheckInForm()
     if form.validate():
         typed = form.code.data.strip()
-        method = (
-            CheckInMethod.SCAN
-            if len(normalize_code(typed)) >= _SCANNED_MIN_LENGTH
-            else CheckInMethod.CODE
-        )
         try:
             result = attendance_service.check_in(
-                db_session(),
-                session_id=class_session.id,
-                code=typed,
-                actor=current_actor(),
-                method=method,
+                db_session(), session_id=class_session.id, code=typed, actor=current_actor()
             )
         except DomainError as error:
             show_domain_error(form, error)
