@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -29,4 +29,6 @@ class QuestionnaireResponse(Base):
     __table_args__ = (
         CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_1_to_5"),
         Index("ix_questionnaire_response_session", "session_id"),
+        # one paper form number per class (add_response numbers them under the class's lock)
+        UniqueConstraint("session_id", "sheet_number"),
     )

@@ -14,6 +14,7 @@ from ..models import ClassSession, QuestionnaireResponse, SessionState, utcnow
 from . import audit
 from .actor import Actor
 from .errors import DomainError, InvalidInput, Msg, NotFound, SessionNotOpen
+from .registration import lock_session
 from .text import clean_line
 
 MIN_SATISFACTION = 1
@@ -56,6 +57,8 @@ def add_response(
     """Store one questionnaire of a held or scheduled session; nothing is stored if a value is wrong."""
     _open_session(db, session_id)
     score, text = _checked(satisfaction, comment)
+    # two tablets entering forms for one class queue here, so each gets its own number
+    lock_session(db, session_id)
     last = db.scalar(
         select(func.max(QuestionnaireResponse.sheet_number)).where(
             QuestionnaireResponse.session_id == session_id

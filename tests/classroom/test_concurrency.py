@@ -158,3 +158,30 @@ def test_twenty_threads_cancelling_and_registering_keep_the_invariants(
     # 12 booked + 10 new - 10 cancelled = 12 active: 5 seats, 7 waiting
     assert len(positions) == 7
     database.dispose()
+
+
+def test_two_tablets_entering_questionnaires_at_once_get_different_form_numbers(
+    engine_name, tmp_path, request
+):
+    """The 用紙番号 an instructor writes on the paper is the class's next number: six forms
+    typed at the same instant on different tablets are numbered 1 to 6, none twice."""
+    from classroom.models import QuestionnaireResponse
+    from classroom.services import questionnaires
+
+    ward = WardBuilder(_separate_connections(engine_name, tmp_path, request))
+    session = ward.session()
+
+    def work(i: int) -> None:
+        with ward.database.write() as db:
+            questionnaires.add_response(
+                db, session_id=session, satisfaction=1 + i % 5, actor=Actor.system(), now=NOW
+            )
+
+    assert _run_at_once(work, 6) == []
+    with ward.database.read() as db:
+        numbers = db.scalars(
+            select(QuestionnaireResponse.sheet_number).where(
+                QuestionnaireResponse.session_id == session
+            )
+        ).all()
+    assert sorted(numbers) == [1, 2, 3, 4, 5, 6]

@@ -33,8 +33,15 @@ def upgrade() -> None:
         bind.execute(
             table.update().where(table.c.id == row_id).values(sheet_number=numbers[session_id])
         )
+    with op.batch_alter_table("questionnaire_response", schema=None) as batch_op:
+        batch_op.create_unique_constraint(
+            "uq_questionnaire_response_session_id_sheet_number", ["session_id", "sheet_number"]
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("questionnaire_response", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            "uq_questionnaire_response_session_id_sheet_number", type_="unique"
+        )
         batch_op.drop_column("sheet_number")
