@@ -131,9 +131,11 @@ def add_staff(db, login: str, role, display_name: str, language: str = "ja") -> 
     ).id
 
 
-def log_in(page, live_server: LiveServer, login: str) -> None:
-    """Log in on the login page as a person does: type, press Enter, land on her home."""
-    page.goto(f"{live_server.url}/login")
+def log_in(page, site: LiveServer | str, login: str) -> None:
+    """Log in on the login page as a person does: type, press Enter, land on her home.
+    `site` is the live server or its base URL."""
+    base = site if isinstance(site, str) else site.url
+    page.goto(f"{base}/login")
     page.fill("#login", login)
     page.fill("#password", STAFF_PASSWORD)
     with page.expect_navigation():

@@ -29,11 +29,11 @@ from classroom.models import (
     VenueKind,
     utcnow,
 )
-from classroom.services import accounts, registration, residents, sessions
+from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import add_staff, assert_accessible
+from tests.browser.conftest import log_in as log_in_as
 
-PASSWORD = "browser-test-pass-42"
 TOKYO = ZoneInfo("Asia/Tokyo")
 WEEKDAYS = "月火水木金土日"
 
@@ -46,15 +46,7 @@ def office(live_server):
     next_week = datetime.combine(tomorrow + timedelta(days=6), time(14), tzinfo=TOKYO)
     with live_server.database.write() as db:
         for login, role in (("madoguchi", Role.COORDINATOR), ("kanri", Role.ADMIN)):
-            accounts.create_user(
-                db,
-                login=login,
-                role=role,
-                password=PASSWORD,
-                display_name=f"{login} さん",
-                language="ja",
-                actor=Actor.cli(),
-            )
+            add_staff(db, login, role, f"{login} さん")
         course = Course(
             code="intro-iphone",
             title="スマホ入門（iPhone）",
@@ -144,12 +136,8 @@ def shots(artifacts) -> Path:
 
 
 def log_in(page, base_url: str, login: str = "madoguchi") -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert "/login" not in page.url
+    """One of `office`'s staff logs in (the coordinator unless told)."""
+    log_in_as(page, base_url, login)
 
 
 def look(page, shots: Path, name: str) -> None:

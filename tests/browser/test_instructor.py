@@ -25,26 +25,17 @@ from classroom.models import (
     VenueKind,
     utcnow,
 )
-from classroom.services import accounts, registration, residents, sessions
+from classroom.services import registration, residents, sessions
 from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
-
-PASSWORD = "browser-test-pass-42"
+from tests.browser.conftest import add_staff, assert_accessible
+from tests.browser.conftest import log_in as log_in_as
 
 
 @pytest.fixture
 def today_class(live_server):
     """An instructor teaching a class in an hour, with two residents holding slips."""
     with live_server.database.write() as db:
-        instructor = accounts.create_user(
-            db,
-            login="sensei",
-            role=Role.INSTRUCTOR,
-            password=PASSWORD,
-            display_name="講師 一郎",
-            language="ja",
-            actor=Actor.cli(),
-        )
+        instructor_id = add_staff(db, "sensei", Role.INSTRUCTOR, "講師 一郎")
         course = Course(
             code="intro-power",
             title="スマホ入門 電源とボタン",
@@ -64,7 +55,7 @@ def today_class(live_server):
             starts_at=starts,
             ends_at=starts + timedelta(hours=1, minutes=30),
             capacity=10,
-            instructor_ids=[instructor.id],
+            instructor_ids=[instructor_id],
             actor=Actor.system(),
         ).id
         people = []
@@ -95,11 +86,8 @@ def today_class(live_server):
 
 
 def log_in(page, base_url: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("#login", "sensei")
-    page.fill("#password", PASSWORD)
-    press_enter_and_wait(page)
-    assert "/login" not in page.url
+    """The instructor of `today_class` logs in."""
+    log_in_as(page, base_url, "sensei")
 
 
 def press_enter_and_wait(page) -> None:
