@@ -19,12 +19,10 @@ from classroom.models import (
     Venue,
     VenueKind,
 )
-from classroom.services import accounts, residents, sessions
+from classroom.services import residents, sessions
 from classroom.services.actor import Actor
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import add_staff, assert_accessible, log_in
 from tests.conftest import TOKYO_SAME_DAY
-
-PASSWORD = "browser-test-pass-42"
 
 
 @pytest.fixture
@@ -32,15 +30,7 @@ def walk_in_class(frozen_clock, live_server):
     """10:00 in Tokyo; a class at 11:00; two residents of the same name, neither booked."""
     frozen_clock(TOKYO_SAME_DAY)
     with live_server.database.write() as db:
-        instructor = accounts.create_user(
-            db,
-            login="sensei",
-            role=Role.INSTRUCTOR,
-            password=PASSWORD,
-            display_name="講師 一郎",
-            language="ja",
-            actor=Actor.cli(),
-        )
+        instructor_id = add_staff(db, "sensei", Role.INSTRUCTOR, "講師 一郎")
         course = Course(
             code="intro-power",
             title="スマホ入門 電源とボタン",
@@ -60,7 +50,7 @@ def walk_in_class(frozen_clock, live_server):
             starts_at=starts,
             ends_at=starts + timedelta(hours=1, minutes=30),
             capacity=10,
-            instructor_ids=[instructor.id],
+            instructor_ids=[instructor_id],
             actor=Actor.system(),
         ).id
         ids = [
@@ -92,11 +82,7 @@ def test_two_residents_of_the_same_name_are_told_apart_on_a_tablet(
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{live_server.url}/login")
-        page.fill("#login", "sensei")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+        log_in(page, live_server, "sensei")
         page.goto(f"{live_server.url}/teach/sessions/{session_id}")
         page.fill("#q", "やまだ　はなこ")  # a full-width space, as a Japanese IME types it
         with page.expect_navigation():
