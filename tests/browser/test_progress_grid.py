@@ -248,6 +248,13 @@ def test_the_certificate_and_progress_sheet_print_to_a4(page, live_server, ten_i
             with page.expect_navigation():
                 page.get_by_role("link", name="修了証: スマホワンポイント メールとSMS").click()
             assert_accessible(page, "certificate")
+        # large print: every text of the paper at 18pt or more
+        sizes = page.evaluate(
+            "() => [...document.querySelectorAll("
+            "'main p, main dt, main dd, main li > span:not([aria-hidden]), main h1, main h2')]"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        assert sizes and min(sizes) >= 18 * 96 / 72 - 0.01, sizes
         target = artifacts / f"outcome-{name}.pdf"
         page.pdf(path=str(target), format="A4", print_background=True)
         assert target.read_bytes().startswith(b"%PDF")
