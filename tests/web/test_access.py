@@ -40,6 +40,10 @@ TABLE = [
     ("GET", "/office/calls", OFFICE),
     ("POST", "/office/calls/{c}/informed", OFFICE),
     ("GET", "/office/content", OFFICE),
+    # questions without a sure answer (issue 20): the list and its audited CSV
+    ("GET", "/office/unanswered", OFFICE),
+    ("GET", "/office/unanswered?period=7&order=most", OFFICE),
+    ("GET", "/office/unanswered.csv", OFFICE),
     ("GET", "/teach/", EVERY_STAFF),
     ("GET", "/teach/sessions/{s}", EVERY_STAFF),
     ("GET", "/teach/sessions/{o}", OFFICE),

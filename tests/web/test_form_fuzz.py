@@ -587,6 +587,8 @@ def test_form(app, as_role, database, world, template, role):
         return
     ignore = frozenset(ACTIONS_NOT_WRITES | ({"auth.login_failed"} if path == "/login" else set()))
     ignore_tables = frozenset({"login_throttle"} if path == "/login" else ())
+    if path == "/ask":  # a question without a sure answer is counted by design (issue 20)
+        ignore_tables |= {"unanswered_question"}
     serial = itertools.count()
 
     @settings(

@@ -22,6 +22,7 @@ from classroom.services import phones as phone_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
+from classroom.services import unanswered
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 from content.ask import AskError, ask
@@ -355,7 +356,8 @@ def heartbeat():
 @bp.post("/ask")
 def ask_question():
     """The ward's answers to a question typed on the kiosk (issue 20; docs/ask.md). The
-    question is answered and forgotten: it is neither stored nor logged here."""
+    question is never logged; one without a confident answer is counted, without a name,
+    under the kiosk's location (classroom/services/unanswered.py)."""
     data = json_object({"question", "language"})
     question, language = data.get("question"), data.get("language", "ja")
     if question is None:
@@ -376,6 +378,8 @@ def ask_question():
         return json_error(503, "content_unavailable", _("The content is not available yet."))
     finally:
         reset_language(token)
+    if not result.confident:
+        unanswered.record(db_session(), question, language, place=g.kiosk.location)
     return jsonify(result.as_json())
 
 

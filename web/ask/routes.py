@@ -2,8 +2,11 @@
 sure, the ward office's phone and hours instead of a guess.
 
 The question is sent by POST, so it stays out of URLs, browser history and access logs;
-it is answered and forgotten, never stored or logged here. The page wears the public
-site's layout and language (its context and language switch come from web.public).
+it is never logged. One without a confident answer is counted without a name (its text
+scrubbed of phone numbers and codes, the language, "/ask" and the day: see
+classroom/services/unanswered.py), so the ward can write the missing FAQ entries; the page
+says so. The page wears the public site's layout and language (its context and language
+switch come from web.public).
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from typing import NamedTuple
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 
 from classroom.models import utcnow
+from classroom.services import unanswered
 from classroom.services.sessions import upcoming_sessions
 from content.ask import MAX_CHARS, Answer, AskError, ask
 from content.loader import CONTENT_DIR, ContentError
 from languages import reset_language, set_language
 
-from ..database import db_session
+from ..database import DatabaseUnavailable, db_session, mark_unavailable
 from ..public import language
 from ..public.routes import _page_globals, catalog, setting
 from .blueprint import bp
@@ -78,6 +83,16 @@ def _counter() -> Counter:
     return Counter(phone, tel, setting("ward.office_hours"))
 
 
+def _keep_unanswered(question: str, code: str) -> None:
+    """Count the question for the staff's list; the answer is shown even when the database
+    cannot be reached (the question is not logged)."""
+    try:
+        unanswered.record(db_session(), question, code, place=unanswered.WEB_PLACE)
+    except (DatabaseUnavailable, OperationalError) as exc:
+        mark_unavailable()
+        log.warning("ask: an unanswered question was not counted (%s)", type(exc).__name__)
+
+
 @bp.route("/ask", methods=["GET", "POST"])
 def page():
     """The form; on POST also the answers (or why the question could not be asked)."""
@@ -95,6 +110,8 @@ def page():
             unavailable = True
         finally:
             reset_language(token)
+    if result is not None and not result.confident:
+        _keep_unanswered(question, language.current().code)
     answers = [Shown(a, _link(a)) for a in result.answers] if result else []
     if result and any(a.kind == "lesson" for a in result.answers):
         teaching = _courses_teaching()
