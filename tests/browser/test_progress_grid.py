@@ -196,6 +196,14 @@ def test_the_grid_on_a_tablet(browser, live_server, ten_in_class, artifacts):
         )
         assert _records(live_server, ten_in_class["people"][3]) == sorted(ITEMS[1:4])
         assert page.evaluate("window.__same_page") is True
+        # a tap that cannot reach the server says so in Japanese and changes nothing
+        context.set_offline(True)
+        lost = _box(page, ten_in_class["people"][5], ITEMS[0])
+        lost.tap()
+        status = page.locator("[data-progress-status]")
+        status.filter(has_text="サーバーに届きませんでした").wait_for()
+        assert lost.get_attribute("aria-pressed") == "false"
+        context.set_offline(False)
         page.wait_for_selector("button.cell-mark[aria-busy]", state="detached")
         page.evaluate("() => document.getElementById('lesson-1').scrollIntoView()")
         page.screenshot(path=str(artifacts / "progress-grid-1024x768.png"))

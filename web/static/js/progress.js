@@ -23,6 +23,7 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-progress-cell]")) { return; }
+    if (form.dataset.plain) { return; }  // sent as a plain form: the server's page answers
     event.preventDefault();
     var button = form.querySelector("button[name=action]");
     if (button.getAttribute("aria-busy") === "true") { return; }  // a double tap: one request
@@ -36,13 +37,27 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json) {
+        // not our answer (an expired login or form, a proxy's page): send the form the
+        // plain way, so the page the server gives says what happened
+        form.dataset.plain = "1";
+        button.removeAttribute("aria-busy");
+        button.click();
+        return;
+      }
       return response.json().then(function (answer) {
-        if (!response.ok) { throw new Error(answer.error || response.statusText); }
+        if (!response.ok) {
+          var refused = new Error(answer.error || response.statusText);
+          refused.fromServer = true;
+          throw refused;
+        }
         show(button, answer.done);
         say("", false);
       });
     }).catch(function (error) {
-      say(error.message, true);
+      // a refusal carries the server's message; a lost network only the browser's
+      say(error.fromServer ? error.message : status.dataset.offline, true);
     }).then(function () {
       button.removeAttribute("aria-busy");
     });
