@@ -237,6 +237,9 @@ def test_the_certificate_waits_for_every_item_then_prints(coordinator, taught, d
     assert "修了証" in html and "山田 花子" in html and "スマホ入門（iPhone）" in html
     assert "つなぐ区" in html and 'class="seal"' in html and "印" in html
     assert "カメラを開いて写真を撮ることができる" in html
+    # last week's class (checked in) and today's (not checked in, but items shown there)
+    dates = re.search(r"受講日</dt><dd>(.*?)</dd>", html).group(1)
+    assert "11月27日" in dates and "12月4日" in dates, dates
     assert len(_audited(database, "participant.certificate")) == 2
 
 

@@ -237,12 +237,14 @@ def _outcomes(participant: Participant, language: str) -> list[CourseOutcome]:
             )
         )
     )
+    ticked_in = {d.session_id for d in done.values()}
     outcomes: dict[int, CourseOutcome] = {}
     for class_session in classes:
         course = class_session.course
         if course.id not in outcomes:
             outcomes[course.id] = CourseOutcome(course, [], course_items(course, language), done)
-        if class_session.id in attended:
+        # a class counts as attended when they checked in, or showed an item in it
+        if class_session.id in attended or class_session.id in ticked_in:
             outcomes[course.id].attended.append(class_session)
     return list(outcomes.values())
 
