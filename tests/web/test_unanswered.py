@@ -119,3 +119,28 @@ def test_a_question_shift_jis_cannot_hold_is_refused_with_a_message(app, coordin
     assert response.status_code == 302
     html = coordinator.get(response.headers["Location"]).get_data(as_text=True)
     assert "Shift_JIS" in html
+
+
+# -- the question box on the schedule and guide pages, and the menu link ------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/guides/juminhyo"])
+def test_the_schedule_and_guides_have_a_question_box_that_works_without_a_cookie(
+    database, tmp_path, ward, path
+):
+    from tests.web.conftest import build_app
+
+    app = build_app(database, tmp_path, WTF_CSRF_ENABLED=True)
+    visitor = app.test_client()
+    response = visitor.get(path)
+    html = response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers or "session" not in response.headers["Set-Cookie"]
+    box = html.split('<section class="ask-box"', 1)[1].split("</section>", 1)[0]
+    assert '<form method="post" action="/ask">' in box and 'name="question"' in box
+    assert 'maxlength="200"' in box and "<script" not in box
+    assert '<a href="/ask"' in html.split('class="menu"', 1)[1].split("</nav>", 1)[0]
+    # the box posts without a CSRF token, and the answer sets no session cookie either
+    answer = visitor.post("/ask", data={"question": SURE})
+    assert answer.status_code == 200
+    assert "コンビニ" in answer.get_data(as_text=True)
+    assert "tsunagu_session" not in answer.headers.get("Set-Cookie", "")

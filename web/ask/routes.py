@@ -33,6 +33,8 @@ from ..public.routes import _page_globals, catalog, setting
 from .blueprint import bp
 
 bp.context_processor(_page_globals)
+# the question box of the schedule and guide pages (ask/_box.html) takes as much as /ask
+bp.app_context_processor(lambda: {"ask_max_chars": MAX_CHARS})
 log = logging.getLogger(__name__)
 
 
