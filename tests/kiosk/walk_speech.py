@@ -42,6 +42,11 @@ from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.widgets.speech_bar import SpeechBar  # noqa: E402
 
+#: how long (in Kivy clock time) a screen may take to be laid out, and 読み上げ to start
+#: playing: bounds so a broken screen fails instead of hanging, not speed checks; a busy
+#: CI machine synthesising offline speech for the first time needs the room
+LAYOUT_WAIT_S = 30
+PLAY_WAIT_S = 90
 WORK = Path(tempfile.mkdtemp(prefix="tsunagu-speech-walk-"))
 # no clip built ahead: everything is spoken on first use by the offline engine
 os.environ["TSUNAGU_AUDIO_CACHE"] = str(WORK / "audio")
@@ -141,7 +146,7 @@ def main() -> None:
         bars = [w for w in owner().walk(restrict=True) if isinstance(w, SpeechBar)]
         bar = bars[0] if bars else None
         laid_out = bar is None or bar.reason or any(b.width > 0 for b in bar.ids.buttons.children)
-        if not laid_out and waited < 15:
+        if not laid_out and waited < LAYOUT_WAIT_S:
             # a busy machine: the screen is not laid out yet; look again (what is checked is
             # what the resident sees once it is drawn, not how fast it is drawn)
             Clock.schedule_once(lambda _dt: look(_dt, waited + 0.2), 0.2)
@@ -177,7 +182,7 @@ def main() -> None:
 
     def wait(waited: float) -> None:
         entry = seen[-1]
-        if not played and waited < 30 and not entry["reason"]:
+        if not played and waited < PLAY_WAIT_S and not entry["reason"]:
             Clock.schedule_once(lambda _dt: wait(waited + 0.1), 0.1)
             return
         entry["clip"] = played[0] if played else ""
