@@ -52,6 +52,7 @@ def test_every_post_without_a_token_is_refused_and_writes_nothing(
         v=ward.venue_id,
         k=ward.course_id,
         u=staff.instructor,
+        q=1,
     )
     response = client.post(path, data={"reading": "ヤマダ", "consent": "y", "code": "X"})
     assert response.status_code == 400, path
