@@ -268,3 +268,12 @@ def test_nonsense_is_a_form_error_and_changes_nothing(coordinator, database, war
 def test_an_instructor_cannot_edit_a_class(as_role, ward, staff):
     instructor = as_role("instructor")
     assert instructor.get(f"/office/sessions/{ward.session_id}/edit").status_code == 403
+
+
+def test_the_menu_marks_where_the_coordinator_is(coordinator, ward):
+    """The edit form is under 教室 and the unanswered questions under コンテンツ: the menu
+    says so (aria-current), as on the pages they are reached from."""
+    html = edit_page(coordinator, ward.session_id)
+    assert 'href="/office/sessions" aria-current="page"' in html
+    html = coordinator.get("/office/unanswered").get_data(as_text=True)
+    assert 'href="/office/content" aria-current="page"' in html
