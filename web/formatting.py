@@ -29,15 +29,6 @@ def date_label(value: datetime | None) -> str:
     return format_datetime(value, "EEE d MMM")
 
 
-def full_date(value: datetime | None) -> str:
-    """2026年11月26日（木）: with the year, for papers a resident keeps."""
-    if value is None:
-        return ""
-    if str(get_locale()).startswith("ja"):
-        return f"{local(value).year}年{date_label(value)}"
-    return format_datetime(local(value), "EEE d MMM y")
-
-
 def time_range(start: datetime | None, end: datetime | None) -> str:
     """14:00〜15:30"""
     if start is None:
@@ -76,7 +67,6 @@ def birth_year(year: int | None) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_label=date_label,
-        full_date=full_date,
         when=lambda s, e=None: when(s, e),
         label=label,
         code=format_code,
