@@ -11,7 +11,8 @@ never a name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,7 +21,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from languages import N_
 
-from ..models import ClassSession, ProgressRecord, SessionState, User, utcnow
+from ..models import (
+    ATTENDED_STATUSES,
+    Attendance,
+    ClassSession,
+    Course,
+    ProgressRecord,
+    Registration,
+    RegistrationStatus,
+    SessionState,
+    User,
+    session_instructor,
+    utcnow,
+)
 from . import audit
 from .actor import Actor
 from .attendance import on_roster, roster
@@ -179,3 +192,107 @@ def roster_progress(db: Session, session_id: int) -> dict[int, dict[str, Progres
         ):
             done[record.participant_id][record.item_id] = record
     return done
+
+
+# -- what a resident has shown, per course -------------------------------------------
+
+
+@dataclass
+class Item:
+    """One "I can ..." item: its id and its text, as the caller read it from content."""
+
+    id: str
+    text: str
+
+
+@dataclass
+class LessonItems:
+    lesson_id: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+
+#: a course's lessons with their items, in order: the caller reads them from content
+ItemsOf = Callable[[Course], list[LessonItems]]
+
+
+def class_ids(db: Session, participant_id: int) -> set[int]:
+    """The classes whose roster the resident is on: a confirmed seat or an attendance."""
+    booked = db.scalars(
+        select(Registration.session_id).where(
+            Registration.participant_id == participant_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    came = db.scalars(
+        select(Attendance.session_id).where(Attendance.participant_id == participant_id)
+    )
+    return set(booked) | set(came)
+
+
+def teaches_participant(db: Session, user_id: int, participant_id: int) -> bool:
+    """Whether the staff member teaches a class whose roster the resident is (or was) on."""
+    classes = class_ids(db, participant_id)
+    return bool(classes) and (
+        db.scalar(
+            select(session_instructor.c.session_id).where(
+                session_instructor.c.user_id == user_id,
+                session_instructor.c.session_id.in_(classes),
+            )
+        )
+        is not None
+    )
+
+
+@dataclass
+class CourseOutcome:
+    course: Course
+    #: the days the resident took part in a class of the course
+    attended: list[ClassSession]
+    lessons: list[LessonItems]
+    done: dict[str, Done]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for lesson in self.lessons for item in lesson.items]
+
+    @property
+    def done_items(self) -> list[Item]:
+        return [item for item in self.items if item.id in self.done]
+
+    @property
+    def next_items(self) -> list[Item]:
+        return [item for item in self.items if item.id not in self.done]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.items) and not self.next_items
+
+
+def outcomes(db: Session, participant_id: int, items_of: ItemsOf) -> list[CourseOutcome]:
+    """Each course the resident is or was in a class of, with what they have shown."""
+    done = {d.item_id: d for d in progress(db, participant_id)}
+    classes = db.scalars(
+        select(ClassSession)
+        .where(ClassSession.id.in_(class_ids(db, participant_id)))
+        .options(selectinload(ClassSession.course))
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    ).all()
+    attended = set(
+        db.scalars(
+            select(Attendance.session_id).where(
+                Attendance.participant_id == participant_id,
+                Attendance.status.in_(ATTENDED_STATUSES),
+            )
+        )
+    )
+    ticked_in = {d.session_id for d in done.values()}
+    found: dict[int, CourseOutcome] = {}
+    for class_session in classes:
+        course = class_session.course
+        if course.id not in found:
+            found[course.id] = CourseOutcome(course, [], items_of(course), done)
+        # a class counts as attended when they checked in, or showed an item in it
+        if class_session.id in attended or class_session.id in ticked_in:
+            found[course.id].attended.append(class_session)
+    return list(found.values())

@@ -7,33 +7,26 @@ The items are the lessons' checklists in content; the domain core knows them onl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length
 
 from classroom.models import (
-    ATTENDED_STATUSES,
-    Attendance,
     ClassSession,
     Course,
     Participant,
-    Registration,
-    RegistrationStatus,
     Role,
-    session_instructor,
     utcnow,
 )
 from classroom.services import attendance as attendance_service
 from classroom.services import audit
 from classroom.services import progress as progress_service
 from classroom.services.errors import DomainError
+from classroom.services.progress import Item, LessonItems
 
 from ..access import OFFICE_ROLES, current_actor, session_for
 from ..database import db_session, refuse, writes
@@ -49,19 +42,6 @@ class ProgressForm(Form):
     participant_id = IntegerField(validators=[DataRequired(), record_id()])
     item_id = HiddenField(validators=[DataRequired(), Length(max=160)])
     action = SelectField(choices=["tick", "untick"])
-
-
-@dataclass
-class Item:
-    id: str
-    text: str
-
-
-@dataclass
-class LessonItems:
-    lesson_id: str
-    title: str
-    items: list[Item] = field(default_factory=list)
 
 
 def course_items(course: Course, language: str | None = None) -> list[LessonItems]:
@@ -161,92 +141,17 @@ def _participant_for(participant_id: int) -> Participant:
         abort(404)
     if current_user.role in OFFICE_ROLES:
         return participant
-    if current_user.role == Role.INSTRUCTOR and _teaches_participant(participant_id):
+    if current_user.role == Role.INSTRUCTOR and progress_service.teaches_participant(
+        db_session(), current_user.id, participant_id
+    ):
         return participant
     abort(403)
 
 
-def _class_ids(participant_id: int) -> set[int]:
-    """The classes whose roster the resident is on: a confirmed seat or an attendance."""
-    db = db_session()
-    booked = db.scalars(
-        select(Registration.session_id).where(
-            Registration.participant_id == participant_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
+def _outcomes(participant: Participant, language: str) -> list[progress_service.CourseOutcome]:
+    return progress_service.outcomes(
+        db_session(), participant.id, lambda course: course_items(course, language)
     )
-    came = db.scalars(
-        select(Attendance.session_id).where(Attendance.participant_id == participant_id)
-    )
-    return set(booked) | set(came)
-
-
-def _teaches_participant(participant_id: int) -> bool:
-    classes = _class_ids(participant_id)
-    return bool(classes) and (
-        db_session().scalar(
-            select(session_instructor.c.session_id).where(
-                session_instructor.c.user_id == current_user.id,
-                session_instructor.c.session_id.in_(classes),
-            )
-        )
-        is not None
-    )
-
-
-@dataclass
-class CourseOutcome:
-    course: Course
-    #: the days the resident took part in a class of the course
-    attended: list[ClassSession]
-    lessons: list[LessonItems]
-    done: dict[str, progress_service.Done]
-
-    @property
-    def items(self) -> list[Item]:
-        return [item for lesson in self.lessons for item in lesson.items]
-
-    @property
-    def done_items(self) -> list[Item]:
-        return [item for item in self.items if item.id in self.done]
-
-    @property
-    def next_items(self) -> list[Item]:
-        return [item for item in self.items if item.id not in self.done]
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.items) and not self.next_items
-
-
-def _outcomes(participant: Participant, language: str) -> list[CourseOutcome]:
-    """Each course the resident is or was in a class of, with what they have shown."""
-    db = db_session()
-    done = {d.item_id: d for d in progress_service.progress(db, participant.id)}
-    classes = db.scalars(
-        select(ClassSession)
-        .where(ClassSession.id.in_(_class_ids(participant.id)))
-        .options(selectinload(ClassSession.course))
-        .order_by(ClassSession.starts_at, ClassSession.id)
-    ).all()
-    attended = set(
-        db.scalars(
-            select(Attendance.session_id).where(
-                Attendance.participant_id == participant.id,
-                Attendance.status.in_(ATTENDED_STATUSES),
-            )
-        )
-    )
-    ticked_in = {d.session_id for d in done.values()}
-    outcomes: dict[int, CourseOutcome] = {}
-    for class_session in classes:
-        course = class_session.course
-        if course.id not in outcomes:
-            outcomes[course.id] = CourseOutcome(course, [], course_items(course, language), done)
-        # a class counts as attended when they checked in, or showed an item in it
-        if class_session.id in attended or class_session.id in ticked_in:
-            outcomes[course.id].attended.append(class_session)
-    return list(outcomes.values())
 
 
 def _ward_name() -> str:
