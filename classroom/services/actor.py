@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    #: "user", "kiosk:<name>", "cli", "system"
+    #: "user", "kiosk:<name>", "resident" (the public site), "cli", "system"
     kind: str
     user_id: int | None = None
     remote_addr: str = ""
@@ -27,3 +27,8 @@ class Actor:
     @classmethod
     def kiosk(cls, name: str, remote_addr: str = "") -> Actor:
         return cls(kind=f"kiosk:{name}", remote_addr=remote_addr)
+
+    @classmethod
+    def resident(cls, remote_addr: str = "") -> Actor:
+        """A resident or a family member on the public site (no account)."""
+        return cls(kind="resident", remote_addr=remote_addr)

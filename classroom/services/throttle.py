@@ -171,9 +171,36 @@ def reserve(
     db: Session, login: str, address: str, *, secret: bytes = b"", now: datetime | None = None
 ) -> Reservation:
     """Count this attempt before its password is checked, or refuse it: one step per key."""
-    now = now or utcnow()
+    return _reserve(db, _keys(login, address, secret), now or utcnow())
+
+
+def reserve_counters(
+    db: Session,
+    counters: tuple[tuple[str, str, int], ...],
+    *,
+    secret: bytes = b"",
+    now: datetime | None = None,
+) -> Reservation:
+    """The same counting for other guessable secrets (a reservation code and its phone).
+
+    `counters` are (kind, value, free failures): kind is a short name of its own (at most
+    8 letters, never "pair" nor "addr", so these never add to a login's counts), value what
+    is counted (an address: pass it through `network`). Take back a right guess with
+    `take_back`.
+    """
+    keys = tuple(
+        _Key(kind, f"{kind}:" + _hash(secret, kind, value), free) for kind, value, free in counters
+    )
+    return _reserve(db, keys, now or utcnow())
+
+
+def take_back(db: Session, reservation: Reservation) -> None:
+    """This attempt was no failure: undo its counts (others' failures stay counted)."""
+    _take_back(db, reservation.keys, reservation.ticket)
+
+
+def _reserve(db: Session, keys: tuple[_Key, ...], now: datetime) -> Reservation:
     ticket = secrets.token_hex(16)
-    keys = _keys(login, address, secret)
     for done, key in enumerate(keys):
         counted, locked_until = _count(db, key, ticket, now)
         if not counted:
