@@ -160,10 +160,10 @@ class KioskApp(App):
             self.catalog = load_catalog()
         import kiosk.widgets.idle_overlay  # noqa: F401 - its rule
         from kiosk.screens import SCREENS
+        from kiosk.screens.lazy import LazyScreenManager
 
-        manager = ScreenManager(transition=NoTransition())
-        for name, screen_class in SCREENS.items():
-            manager.add_widget(screen_class(name=name))
+        manager = LazyScreenManager(SCREENS, transition=NoTransition())
+        manager.get_screen("home")
         Window.bind(on_touch_down=self._on_any_touch)
         Window.bind(size=self._text_size_changed)
         if self.locked:

@@ -1,4 +1,8 @@
-"""The kiosk's screens, one module and one .kv file each; name -> class."""
+"""The kiosk's screens, one module and one .kv file each: name -> "module:Class".
+
+A screen's module (and its .kv rules) is imported the first time the screen is shown
+(kiosk.screens.lazy): the kiosk starts with Home alone. An entry may also be the class.
+"""
 
 from __future__ import annotations
 
@@ -6,49 +10,29 @@ from kiosk.screens.base import load_rules
 
 load_rules(__file__.replace("__init__", "base"))
 
-from kiosk.screens.booking import (  # noqa: E402 - after the base rules
-    BirthScreen,
-    ConfirmScreen,
-    ConsentScreen,
-    DeviceScreen,
-    NameScreen,
-    PhoneScreen,
-    ResultScreen,
-    SessionsScreen,
-)
-from kiosk.screens.faq import FaqScreen  # noqa: E402
-from kiosk.screens.finder import FinderScreen  # noqa: E402
-from kiosk.screens.guide_list import GuideListScreen  # noqa: E402
-from kiosk.screens.guide_step import GuideStepScreen  # noqa: E402
-from kiosk.screens.guide_walk import (  # noqa: E402 - before finder and faq: PageTurner
-    GuideChecklistScreen,
-    GuideHandoffScreen,
-    GuideOverviewScreen,
-)
-from kiosk.screens.home import HomeScreen  # noqa: E402
-from kiosk.screens.notice import NoticeScreen  # noqa: E402
-from kiosk.screens.system import PleaseWaitScreen, StaffPinScreen  # noqa: E402
+_BOOKING = "kiosk.screens.booking:"
+_WALK = "kiosk.screens.guide_walk:"
 
-SCREENS = {
-    "home": HomeScreen,
-    "guides": GuideListScreen,
-    "guide": GuideStepScreen,
-    "finder": FinderScreen,
-    "guide_overview": GuideOverviewScreen,
-    "guide_checklist": GuideChecklistScreen,
-    "guide_handoff": GuideHandoffScreen,
-    "faq": FaqScreen,
-    "notice": NoticeScreen,
-    "sessions": SessionsScreen,
-    "consent": ConsentScreen,
-    "name": NameScreen,
-    "phone": PhoneScreen,
-    "birth": BirthScreen,
-    "device": DeviceScreen,
-    "confirm": ConfirmScreen,
-    "result": ResultScreen,
-    "please_wait": PleaseWaitScreen,
-    "staff_pin": StaffPinScreen,
+SCREENS: dict[str, str | type] = {
+    "home": "kiosk.screens.home:HomeScreen",
+    "guides": "kiosk.screens.guide_list:GuideListScreen",
+    "guide": "kiosk.screens.guide_step:GuideStepScreen",
+    "finder": "kiosk.screens.finder:FinderScreen",
+    "guide_overview": _WALK + "GuideOverviewScreen",
+    "guide_checklist": _WALK + "GuideChecklistScreen",
+    "guide_handoff": _WALK + "GuideHandoffScreen",
+    "faq": "kiosk.screens.faq:FaqScreen",
+    "notice": "kiosk.screens.notice:NoticeScreen",
+    "sessions": _BOOKING + "SessionsScreen",
+    "consent": _BOOKING + "ConsentScreen",
+    "name": _BOOKING + "NameScreen",
+    "phone": _BOOKING + "PhoneScreen",
+    "birth": _BOOKING + "BirthScreen",
+    "device": _BOOKING + "DeviceScreen",
+    "confirm": _BOOKING + "ConfirmScreen",
+    "result": _BOOKING + "ResultScreen",
+    "please_wait": "kiosk.screens.system:PleaseWaitScreen",
+    "staff_pin": "kiosk.screens.system:StaffPinScreen",
 }
 
 __all__ = ["SCREENS"]
