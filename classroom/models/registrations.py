@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -87,6 +88,12 @@ class Registration(Base):
     qr_token: Mapped[str] = mapped_column(String(64), unique=True)
     #: a client's key for "this attempt"; the same key never books twice
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    #: booked on the public site by a family member for the resident (issue 19)
+    booked_by_family: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the family member's phone, if given: whom the office calls about this booking
+    #: (personal data: blanked when the resident is erased)
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    contact_phone_digits: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

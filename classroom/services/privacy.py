@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, delete, or_, select
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from languages import N_
@@ -135,6 +135,8 @@ def export_resident(db: Session, participant_id: int, *, actor: Actor) -> dict:
                 "status": r.status.value,
                 "source": r.source.value,
                 "code": r.code,
+                "booked_by_family": r.booked_by_family,
+                "contact_phone": r.contact_phone,
                 "created_at": _iso(r.created_at),
                 "confirmed_at": _iso(r.confirmed_at),
                 "cancelled_at": _iso(r.cancelled_at),
@@ -273,6 +275,12 @@ def erase_resident(
         select(CallTask).where(CallTask.participant_id == p.id, CallTask.note != "")
     ):
         call.note = ""
+    # a family member's phone kept as the contact of a web booking (issue 19)
+    db.execute(
+        update(Registration)
+        .where(Registration.participant_id == p.id)
+        .values(contact_phone="", contact_phone_digits="")
+    )
     # what they learned goes with them
     db.execute(delete(ProgressRecord).where(ProgressRecord.participant_id == p.id))
     for name, blank in PERSONAL_FIELDS.items():

@@ -275,8 +275,10 @@ def find_or_create_for_kiosk(
     device: Device | str,
     actor: Actor,
     now: datetime | None = None,
+    source: Source = Source.KIOSK,
 ) -> Participant:
-    """The resident a kiosk booking is for: matched by reading and phone, else created."""
+    """The resident a kiosk (or web, `source`) booking is for: matched by reading and
+    phone, else created."""
     now = now or utcnow()
     values = _validated(
         family_name="",
@@ -308,7 +310,7 @@ def find_or_create_for_kiosk(
         phone=phone,
         birth_year=birth_year,
         device=device,
-        source=Source.KIOSK,
+        source=source,
         actor=actor,
         consent=True,
         now=now,

@@ -40,6 +40,14 @@ schedule does, and show times in the ward's zone (languages.clock).
 
 The caller owns the transaction (`database.write()`): counts are written even when the
 answer is None, so do not roll back on None.
+
+``book_on_web(db, session_id=..., reading=..., phone=..., ...)`` is the public site's
+「申し込む」: the kiosk's fields and seat rules (`residents.find_or_create_for_kiosk`,
+`registration.register`, source WEB), limited per address and per phone
+(`FREE_BOOKINGS_PER_CLIENT`, `FREE_BOOKINGS_PER_PHONE`, then a doubling wait) and to
+`DAILY_CAP_PER_PHONE` web bookings per phone number and ward day; a booking for a
+family member keeps that it was, and the family member's phone as its contact (which
+also finds the booking here).
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from languages import N_
@@ -56,18 +64,22 @@ from languages import N_
 from ..models import (
     BookingMode,
     ClassSession,
+    Device,
     LotteryDraw,
     Participant,
     Registration,
     RegistrationStatus,
     SessionState,
+    Source,
     utcnow,
 )
+from ..settings import ward_zone
 from . import registration as registration_service
-from . import throttle
+from . import residents, throttle
 from .actor import Actor
 from .codes import format_code, looks_like_code, normalize_code
-from .errors import DomainError
+from .errors import DomainError, InvalidInput
+from .phones import check_phone, phone_number_digits
 from .text import phone_digits
 
 #: misses one client may make before it has to wait
@@ -76,6 +88,14 @@ FREE_PER_CLIENT = 10
 FREE_PER_CODE = 5
 #: a phone number has at most this many digits (with the trunk 0)
 _MAX_PHONE_DIGITS = 11
+#: web booking attempts one address may make in a run before it waits (a family may
+#: book several classes for several people; a script may not book a whole class)
+FREE_BOOKINGS_PER_CLIENT = 10
+#: web booking attempts for one phone number in a run before it waits
+FREE_BOOKINGS_PER_PHONE = 5
+#: web bookings one phone number (the resident's or the family contact's) may make in
+#: one ward day
+DAILY_CAP_PER_PHONE = 3
 
 # statuses of a BookingView
 BOOKED = "booked"
@@ -106,6 +126,15 @@ class NotCancellable(DomainError):
         "cancelled). Please contact the ward office."
     )
     code = "not_cancellable"
+
+
+class DailyCapReached(DomainError):
+    message = N_(
+        "This phone number has already made %(cap)s bookings on the web today. To book "
+        "more, please use a touch screen (kiosk), come to the counter or call us."
+    )
+    status = 429
+    code = "daily_cap_reached"
 
 
 @dataclass(frozen=True)
@@ -196,7 +225,7 @@ def _matching(db: Session, code: str, phone: str) -> Registration | None:
         .where(
             Registration.code == normalize_code(code),
             Participant.erased_at.is_(None),
-            Participant.phone_digits == digits,
+            or_(Participant.phone_digits == digits, Registration.contact_phone_digits == digits),
         )
     )
 
@@ -268,3 +297,117 @@ def cancel_by_code(
         registration_service.cancel_registration(db, found.id, actor=actor, now=now)
         db.refresh(found)
     return view_of(db, found, now)
+
+
+def _web_bookings_today(db: Session, digits: set[str], now: datetime) -> int:
+    """Web bookings made this ward day with one of these phones (resident's or contact)."""
+    local = now.astimezone(ward_zone())
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return db.scalar(
+        select(func.count(Registration.id))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(
+            Registration.source == Source.WEB,
+            Registration.created_at >= day_start,
+            or_(
+                Participant.phone_digits.in_(digits),
+                Registration.contact_phone_digits.in_(digits),
+            ),
+        )
+    )
+
+
+def book_on_web(
+    db: Session,
+    *,
+    session_id: int,
+    reading: str,
+    phone: str,
+    birth_year: int | str | None,
+    device: Device | str,
+    consent: bool,
+    idempotency_key: str,
+    client: str,
+    for_family: bool = False,
+    contact_phone: str = "",
+    secret: bytes | str = b"",
+    now: datetime | None = None,
+) -> registration_service.RegistrationResult:
+    """Book a class from the public site with the kiosk's fields and seat rules.
+
+    `idempotency_key` comes from the form (a double tap or a resend books once and gets
+    the first answer, uncounted). Raises `InvalidInput` (every wrong field, consent and
+    the contact phone included), `TooManyAttempts`, `DailyCapReached`, or the seat rules'
+    errors (`AlreadyRegistered`, `SessionNotOpen`, `LotteryClosed`); the caller rolls
+    back on any of them except `TooManyAttempts` and `DailyCapReached`, whose counts
+    should be kept (nothing else was written).
+    """
+    now = now or utcnow()
+    actor = Actor.resident(client)
+
+    def register(participant_id: int) -> registration_service.RegistrationResult:
+        return registration_service.register(
+            db,
+            session_id=session_id,
+            participant_id=participant_id,
+            source=Source.WEB,
+            actor=actor,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+
+    registration_service.hold_idempotency_key(db, idempotency_key)
+    if first := db.scalar(
+        select(Registration).where(Registration.idempotency_key == idempotency_key)
+    ):
+        return register(first.participant_id)  # the first answer again, uncounted
+    errors: dict[str, DomainError] = {}
+    contact_digits = ""
+    if for_family and (contact_phone or "").strip():
+        try:
+            contact_digits = check_phone(contact_phone, field="contact_phone")
+        except DomainError as error:
+            errors["contact_phone"] = error
+    if not consent:
+        errors["consent"] = DomainError(
+            N_("Please read how we use what you enter, and tick the box to agree."),
+            field="consent",
+        )
+    resident_digits = phone_number_digits(phone or "")
+    phones = {d for d in (resident_digits, contact_digits) if d}
+    if resident_digits and not errors:
+        # counted before anything is written: a refusal keeps its counts and nothing else
+        secret = secret.encode() if isinstance(secret, str) else secret
+        reservation = throttle.reserve_counters(
+            db,
+            (("bkclient", throttle.network(client or "")[:64], FREE_BOOKINGS_PER_CLIENT),)
+            + tuple(("bkphone", d, FREE_BOOKINGS_PER_PHONE) for d in sorted(phones)),
+            secret=secret,
+            now=now,
+        )
+        if not reservation.allowed:
+            raise TooManyAttempts(reservation.retry_after)
+        if _web_bookings_today(db, phones, now) >= DAILY_CAP_PER_PHONE:
+            raise DailyCapReached(cap=DAILY_CAP_PER_PHONE)
+    try:
+        participant = residents.find_or_create_for_kiosk(
+            db,
+            reading=reading,
+            phone=phone,
+            birth_year=birth_year,
+            device=device,
+            actor=actor,
+            now=now,
+            source=Source.WEB,
+        )
+    except InvalidInput as invalid:
+        raise InvalidInput({**invalid.errors, **errors}) from None
+    if errors:
+        raise InvalidInput(errors)
+    result = register(participant.id)
+    if result.created and for_family:
+        result.registration.booked_by_family = True
+        result.registration.contact_phone = contact_phone.strip() if contact_digits else ""
+        result.registration.contact_phone_digits = contact_digits
+        db.flush()
+    return result

@@ -177,3 +177,101 @@ def test_an_erased_resident_has_no_booking_to_show(ward):
     assert find(ward, code, "090-1234-5678") is None
     with ward.database.read() as db:
         assert db.scalar(select(Registration.status)) == RegistrationStatus.CONFIRMED
+
+
+# -- booking on the web ---------------------------------------------------------------
+
+
+def book(ward, session, *, key, phone="090-5555-0001", reading="ヤマダ ハナコ", client=HOME, **kw):
+    with ward.database.write() as db:
+        return self_service.book_on_web(
+            db,
+            session_id=session,
+            reading=reading,
+            phone=phone,
+            birth_year=1948,
+            device="iphone",
+            consent=kw.pop("consent", True),
+            idempotency_key=key,
+            client=client,
+            secret=SECRET,
+            now=kw.pop("now", NOW),
+            **kw,
+        )
+
+
+def test_a_web_booking_follows_the_seat_rules_and_is_marked_web(ward):
+    from classroom.models import Participant, Source
+
+    session = ward.session(capacity=1)
+    first = book(ward, session, key="web:aaaaaaaaaaaaaaaa")
+    second = book(ward, session, key="web:bbbbbbbbbbbbbbbb", phone="090-5555-0002")
+    assert first.status == RegistrationStatus.CONFIRMED
+    assert (second.status, second.position) == (RegistrationStatus.WAITLISTED, 1)
+    with ward.database.read() as db:
+        r = db.get(Registration, first.registration.id)
+        assert r.source == Source.WEB and not r.booked_by_family
+        assert db.get(Participant, r.participant_id).source == Source.WEB
+
+
+def test_a_resend_books_once_and_is_not_counted(ward):
+    session = ward.session(capacity=5)
+    results = [book(ward, session, key="web:same-key-123456789") for _ in range(8)]
+    assert [r.created for r in results] == [True] + [False] * 7
+    assert len({r.registration.id for r in results}) == 1
+    assert len(ward.registrations(session)) == 1
+
+
+def test_a_family_member_books_with_her_phone_as_the_contact_and_finds_it(ward):
+    session = ward.session()
+    result = book(
+        ward, session, key="web:family-000000001", for_family=True, contact_phone="080-7777-1234"
+    )
+    with ward.database.read() as db:
+        r = db.get(Registration, result.registration.id)
+        assert r.booked_by_family and r.contact_phone == "080-7777-1234"
+        code = r.code
+    assert find(ward, code, "08077771234") is not None  # the daughter's phone
+    assert find(ward, code, "090-5555-0001") is not None  # the mother's
+
+
+def test_wrong_fields_and_no_consent_are_all_named_and_nothing_is_kept(ward):
+    from classroom.services.errors import InvalidInput
+
+    session = ward.session()
+    with pytest.raises(InvalidInput) as wrong:
+        book(
+            ward,
+            session,
+            key="web:wrong-000000001",
+            reading="Hanako",
+            phone="12",
+            consent=False,
+            for_family=True,
+            contact_phone="abc",
+        )
+    assert {"reading", "phone", "consent", "contact_phone"} <= set(wrong.value.errors)
+
+
+def test_one_phone_books_at_most_the_daily_cap_on_the_web(ward):
+    from classroom.services.self_service import DailyCapReached
+
+    sessions = [ward.session() for _ in range(self_service.DAILY_CAP_PER_PHONE + 1)]
+    for i, session in enumerate(sessions[:-1]):
+        book(ward, session, key=f"web:cap-{i:012d}")
+    with pytest.raises(DailyCapReached) as capped:
+        book(ward, sessions[-1], key="web:cap-999999999999")
+    assert capped.value.status == 429
+    # the next ward day the phone may book again
+    assert book(ward, sessions[-1], key="web:cap-tomorrow0000", now=NOW + timedelta(days=1))
+
+
+def test_one_address_booking_again_and_again_has_to_wait(ward):
+    sessions = [ward.session() for _ in range(self_service.FREE_BOOKINGS_PER_CLIENT + 1)]
+    for i, session in enumerate(sessions[:-1]):
+        book(ward, session, key=f"web:addr-{i:012d}", phone=f"090-6666-{i:04d}")
+    with pytest.raises(TooManyAttempts):
+        book(ward, sessions[-1], key="web:addr-last00000000", phone="090-6666-9999")
+    assert book(
+        ward, sessions[-1], key="web:addr-other0000000", phone="090-6666-9999", client="192.0.2.1"
+    )

@@ -151,6 +151,15 @@ PUBLIC |= {
 PUBLIC |= {("GET", "/guides/media/{x}")}
 #: the site's icon where browsers ask for it without a <link> (web/public)
 PUBLIC |= {("GET", "/favicon.ico")}
+#: book, see the slip, check and cancel by code and phone (web/public/booking.py, issue 19)
+PUBLIC |= {
+    ("GET", "/classes/{x}/apply"),
+    ("POST", "/apply"),
+    ("GET", "/reservations/slip/{x}"),
+    ("GET", "/reservations"),
+    ("POST", "/reservations"),
+    ("POST", "/reservations/cancel"),
+}
 
 
 @pytest.fixture
