@@ -48,6 +48,8 @@ API_ROUTES = [
     ("GET", "/api/v1/help-requests/<client_id>"),
     ("POST", "/api/v1/events"),
     ("POST", "/api/v1/ask"),
+    ("POST", "/api/v1/bookings/lookup"),
+    ("POST", "/api/v1/bookings/cancel"),
     ("GET", "/api/v1/openapi.json"),
 ]
 READING, PHONE, BIRTH_YEAR = "ヤマダ タロウ", "090-4321-8765", 1951

@@ -17,7 +17,7 @@ from .blueprint import bp
 
 def init_app(app: Flask) -> None:
     from ..extensions import csrf
-    from . import routes  # noqa: F401  (registers the views on bp)
+    from . import bookings, routes  # noqa: F401  (register the views on bp)
     from .bundles import ContentBundles
     from .ratelimit import KioskRateLimit
 

@@ -205,6 +205,71 @@ _SCHEMAS = {
             "session_id": _ID,
         },
     },
+    "OwnBookingRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "phone"],
+        "properties": {
+            "code": {
+                "type": "string",
+                "maxLength": 32,
+                "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+                "description": "the reservation code as typed (ABC234, abc-234)",
+            },
+            "phone": {
+                "type": "string",
+                "maxLength": 32,
+                "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+                "description": "the phone number given when booking, in any spelling",
+            },
+        },
+    },
+    "OwnBooking": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["booking"],
+        "properties": {
+            "booking": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [
+                    "code",
+                    "status",
+                    "position",
+                    "cancellable",
+                    "class_cancelled",
+                    "session",
+                ],
+                "description": "what the slip shows, nothing that names the resident",
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "pattern": "^[23456789ABCDEFGHJKMNPQRSTWXYZ]{6}$",
+                    },
+                    "status": {
+                        "enum": [
+                            "booked",
+                            "waitlisted",
+                            "lottery_pending",
+                            "lottery_won",
+                            "lottery_lost",
+                            "cancelled",
+                        ]
+                    },
+                    "position": {
+                        "anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+                        "description": "place on the waitlist (waitlisted, lottery_lost)",
+                    },
+                    "cancellable": {
+                        "type": "boolean",
+                        "description": "whether /bookings/cancel would cancel it now",
+                    },
+                    "class_cancelled": {"type": "boolean"},
+                    "session": {"$ref": "#/components/schemas/Session"},
+                },
+            }
+        },
+    },
     "BundleInfo": {
         "type": "object",
         "additionalProperties": False,
@@ -359,6 +424,17 @@ _LANGUAGE = {
 }
 
 
+#: 429 of the own-booking look-ups: this kiosk's rate (rate_limited) or, after wrong codes,
+#: the wait the look-up throttle asks (too_many_attempts), each with Retry-After
+_TOO_MANY_ATTEMPTS = {
+    **_error(
+        "rate_limited, or too_many_attempts: too many wrong codes from this kiosk or "
+        "for this code; retry_after seconds (also in Retry-After)"
+    ),
+    "headers": {"Retry-After": {"required": True, "schema": {"type": "integer"}}},
+}
+
+
 def _body(schema: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": _ref(schema)}}}
 
@@ -442,6 +518,34 @@ _DOCUMENT = {
                         "already_registered, session_not_open, lottery_closed or "
                         "idempotency_key_reused"
                     ),
+                },
+            }
+        },
+        "/bookings/lookup": {
+            "post": {
+                "operationId": "lookupOwnBooking",
+                "summary": "A resident's booking by its code and phone; a wrong pair is answered "
+                "as an unknown code (404); look-ups are counted per kiosk and per code (429)",
+                "parameters": [_LANGUAGE],
+                "requestBody": _body("OwnBookingRequest"),
+                "responses": {
+                    "200": _json("the booking", _ref("OwnBooking")),
+                    **_WITH_BODY,
+                    "429": _TOO_MANY_ATTEMPTS,
+                },
+            }
+        },
+        "/bookings/cancel": {
+            "post": {
+                "operationId": "cancelOwnBooking",
+                "summary": "Cancel it (the seat goes to the waitlist); again: the same answer",
+                "parameters": [_LANGUAGE],
+                "requestBody": _body("OwnBookingRequest"),
+                "responses": {
+                    "200": _json("the booking, cancelled", _ref("OwnBooking")),
+                    **_WITH_BODY,
+                    "429": _TOO_MANY_ATTEMPTS,
+                    "409": _error("not_cancellable: the class has started or was cancelled"),
                 },
             }
         },
