@@ -33,11 +33,12 @@ from .registrations import (
 )
 from .staff_sessions import StaffSession
 from .throttle import LoginThrottle
-from .unanswered import UnansweredQuestion
+from .unanswered import AnsweredQuestion, UnansweredQuestion
 
 __all__ = [
     "ACTIVE_STATUSES",
     "ATTENDED_STATUSES",
+    "AnsweredQuestion",
     "Attendance",
     "AttendanceStatus",
     "AuditEvent",

@@ -1,4 +1,5 @@
-"""Questions residents asked (/ask, kiosk) that got no confident answer, kept anonymously."""
+"""Questions residents asked (/ask, kiosk): those that got no confident answer, kept
+anonymously, and how often each confident answer was given (by its id only)."""
 
 from __future__ import annotations
 
@@ -34,4 +35,30 @@ class UnansweredQuestion(Base):
         UniqueConstraint("text", "language", "place", "day"),
         CheckConstraint("count >= 1", name="count_positive"),
         Index("ix_unanswered_question_day", "day"),
+    )
+
+
+class AnsweredQuestion(Base):
+    """How often one answer was given with confidence, in one language, on one day (issue
+    20): what the kiosk offers as "questions others asked" buttons.
+
+    Only the answer's kind and id (an FAQ entry, a guide, a lesson, the classes) are kept,
+    never what was typed, nor where or when beyond the ward's day: nothing here can point to
+    one asker. One row per (kind, id, language, day); `count` grows by one upsert.
+    """
+
+    __tablename__ = "answered_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_kind: Mapped[str] = mapped_column(String(16))
+    answer_id: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    #: the ward's (Tokyo) date the answer was given on
+    day: Mapped[date] = mapped_column(Date())
+    count: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        UniqueConstraint("answer_kind", "answer_id", "language", "day"),
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_answered_question_day", "day"),
     )
