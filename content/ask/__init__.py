@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from content.ask.index import Document, Index, index_at, index_for
+from content.ask.index import CLASS_FAMILY, CLASSES_ID, Document, Index, index_at, index_for
 from content.ask.synonyms import SynonymError, fold
 from content.ask.text import CONTROL, script_language
 from content.loader import Catalog
@@ -25,8 +25,10 @@ from languages import gettext as _
 __all__ = [
     "MAX_CHARS",
     "Answer",
+    "CLASSES_ID",
     "AskError",
     "Result",
+    "TOP",
     "SynonymError",
     "ask",
     "index_at",
@@ -62,7 +64,7 @@ class AskError(ValueError):
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str  # faq | guide | lesson (| class, from the web layer)
+    kind: str  # faq | guide | lesson | class (the classes; the web layer names them)
     id: str
     title: str
     text: str
@@ -161,9 +163,15 @@ def _sure(index: Index, found: np.ndarray, sure: np.ndarray, ranked: np.ndarray)
         return False
     if certainty >= SURE:
         return True
-    family = index.documents[first].family
-    other = next((i for i in ranked[1:] if index.documents[i].family != family), None)
+    family = _family(index.documents[first])
+    other = next((i for i in ranked[1:] if _family(index.documents[i]) != family), None)
     return other is None or float(found[first] - found[other]) >= MARGIN
+
+
+def _family(doc: Document) -> str:
+    """What an answer amounts to: an FAQ entry and its guide one thing; any lesson and the
+    smartphone classes another (the answer is a class to take)."""
+    return CLASS_FAMILY if doc.kind in ("lesson", "class") else doc.family
 
 
 def _answer(doc: Document, score: float, language: str) -> Answer:

@@ -1,7 +1,9 @@
 """The search index over the ward's FAQ entries, guides and lessons, built once per
 content version and kept in memory (docs/ask.md says where and why).
 
-One document per FAQ question, active guide and lesson. Each language has its own index
+One document per FAQ question, active guide and lesson, and one for the smartphone classes
+themselves (``CLASSES_ID``, kind "class": the web layer, which knows the schedule, answers
+it with the upcoming classes). Each language has its own index
 over the texts written in it (ja also reads the やさしい日本語 texts); Japanese has two:
 normalised words and reading pairs. Scores are BM25 (bm25s) divided by what the
 question's terms could score at most, so 1.0 means every term of the question was found
@@ -40,7 +42,7 @@ K1, B = 1.2, 0.75
 class Document:
     """One answer the search can give: what it is and its texts to show."""
 
-    kind: str  # faq | guide | lesson
+    kind: str  # faq | guide | lesson | class
     id: str
     title: Text
     text: Text
@@ -50,6 +52,32 @@ class Document:
     #: answers with the same family say the same thing (an FAQ entry and its guide): the
     #: margin that makes an answer sure is measured to the best of another family
     family: str = ""
+
+
+#: the id of the document that stands for the smartphone classes (kind "class")
+CLASSES_ID = "classes"
+#: the family of the classes' document: a lesson's answer says the same (take a class)
+CLASS_FAMILY = "class"
+#: what residents type when they ask about the classes: its title | words that count like a
+#: title | the rest. The ward's synonym list applies to these words too. The title is shown
+#: only where the web layer has no upcoming class to offer instead
+CLASS_WORDS = Text(
+    {
+        "ja": "スマホ教室|教室 申し込み|スマートフォン教室 講座 講習会 日程 いつ 予約 参加 使い方"
+        " 教える 習う 教わる 初心者",
+        "en": "Smartphone classes|class book sign up learn teach|smartphone course lesson dates"
+        " when join beginner",
+        "zh-Hans": "智能手机课程|课程 预约 报名 学习|手机 讲座 教室 日程 什么时候 参加 教",
+        "ko": "스마트폰 교실|교실 예약 신청 배우기|스마트폰 강좌 강습 일정 언제 참가 가르쳐",
+    }
+)
+
+
+def _class_document() -> Document:
+    title, heads, body = (
+        Text({k: v.split("|")[i] for k, v in CLASS_WORDS.values.items()}) for i in range(3)
+    )
+    return Document("class", CLASSES_ID, title, body, (title, heads), (body,), CLASS_FAMILY)
 
 
 def documents(catalog: Catalog) -> list[Document]:
@@ -82,6 +110,7 @@ def documents(catalog: Catalog) -> list[Document]:
                 f"lesson:{lesson.id}",
             )
         )
+    docs.append(_class_document())
     return docs
 
 

@@ -48,6 +48,7 @@ API_ROUTES = [
     ("GET", "/api/v1/help-requests/<client_id>"),
     ("POST", "/api/v1/events"),
     ("POST", "/api/v1/ask"),
+    ("GET", "/api/v1/ask/popular"),
     ("POST", "/api/v1/bookings/lookup"),
     ("POST", "/api/v1/bookings/cancel"),
     ("GET", "/api/v1/openapi.json"),

@@ -335,6 +335,32 @@ _SCHEMAS = {
             "score": {"type": "number", "minimum": 0},
         },
     },
+    "AskPopular": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["questions"],
+        "properties": {
+            "questions": {
+                "type": "array",
+                "maxItems": 12,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["kind", "id", "text", "from"],
+                    "properties": {
+                        "kind": {"enum": ["faq", "guide", "lesson", "class"]},
+                        "id": {"type": "string"},
+                        "text": {"type": "string"},
+                        "from": {
+                            "enum": ["asked", "faq"],
+                            "description": "asked: among the answers given most often; "
+                            "faq: one of the FAQ's own questions, filling the rest",
+                        },
+                    },
+                },
+            },
+        },
+    },
     "HelpRequestRequest": {
         "type": "object",
         "additionalProperties": False,
@@ -609,6 +635,36 @@ _DOCUMENT = {
                 "responses": {
                     "200": _json("the answers", _ref("Ask")),
                     **_WITH_BODY,
+                    "503": _error("content_unavailable: the server could not read its content"),
+                },
+            }
+        },
+        "/ask/popular": {
+            "get": {
+                "operationId": "askPopular",
+                "summary": "The questions others asked most, as short texts for buttons: the "
+                "answers given most often with confidence (each at least 3 times), the FAQ's "
+                "own questions filling the rest; never what anyone typed",
+                "parameters": [
+                    {
+                        "name": "language",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"enum": list(LANGUAGES)},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "pattern": "^([1-9]|1[0-2])$"},
+                        "description": "how many, 1 to 12 (6 by default)",
+                    },
+                    _LANGUAGE,
+                ],
+                "responses": {
+                    "200": _json("the questions", _ref("AskPopular")),
+                    **_COMMON,
+                    "422": {"$ref": "#/components/responses/Invalid"},
                     "503": _error("content_unavailable: the server could not read its content"),
                 },
             }

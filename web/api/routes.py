@@ -26,9 +26,10 @@ from classroom.services import unanswered
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 from content.ask import AskError, ask
-from content.loader import CONTENT_DIR, ContentError
+from content.loader import CONTENT_DIR, ContentError, load_catalog
 from languages import LANGUAGES, reset_language, set_language
 
+from .. import asking
 from ..access import current_actor
 from ..database import db_session
 from ..errors import api_language, invalid, json_error
@@ -380,7 +381,37 @@ def ask_question():
         reset_language(token)
     if not result.confident:
         unanswered.record(db_session(), question, language, place=g.kiosk.location)
-    return jsonify(result.as_json())
+    asking.count_answer(db_session(), result, language)
+    return jsonify(asking.with_classes(result, language, db_session(), utcnow()).as_json())
+
+
+#: the most "questions others asked" a kiosk may ask for, and its default
+POPULAR_MOST, POPULAR_DEFAULT = 12, 6
+#: 1 to POPULAR_MOST as written (the schema's pattern: no sign, no leading zero)
+POPULAR_LIMIT = re.compile(r"[1-9]|1[0-2]")
+
+
+@bp.get("/ask/popular")
+def ask_popular():
+    """The questions others asked most, as short texts for the kiosk's buttons (issue 20):
+    the answers given most often with confidence (each at least three times: a rare one is
+    never shown), the FAQ's own questions filling the rest."""
+    errors: dict[str, str] = {}
+    language = request.args.get("language", "ja")
+    if language not in LANGUAGES:
+        errors["language"] = _("Choose one of: %(known)s.") % {"known": ", ".join(LANGUAGES)}
+    limit = request.args.get("limit", str(POPULAR_DEFAULT))
+    if not POPULAR_LIMIT.fullmatch(limit):
+        errors["limit"] = _("A number from 1 to %(most)d.") % {"most": POPULAR_MOST}
+    if errors:
+        return invalid(errors)
+    try:
+        catalog = load_catalog(Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR))
+    except ContentError:
+        log.exception("ask: the content could not be read")
+        return json_error(503, "content_unavailable", _("The content is not available yet."))
+    questions = asking.popular_questions(db_session(), catalog, language, int(limit))
+    return jsonify(questions=questions)
 
 
 # -- help, events, openapi ---------------------------------------------------------------

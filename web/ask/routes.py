@@ -23,10 +23,11 @@ from sqlalchemy.exc import OperationalError
 from classroom.models import utcnow
 from classroom.services import unanswered
 from classroom.services.sessions import upcoming_sessions
-from content.ask import MAX_CHARS, Answer, AskError, ask
+from content.ask import CLASSES_ID, MAX_CHARS, Answer, AskError, ask
 from content.loader import CONTENT_DIR, ContentError
 from languages import reset_language, set_language
 
+from .. import asking
 from ..database import DatabaseUnavailable, db_session, mark_unavailable
 from ..public import language
 from ..public.routes import _page_globals, catalog, setting
@@ -54,7 +55,12 @@ class Counter(NamedTuple):
 
 
 def _link(answer: Answer) -> str | None:
-    """The public page of an answer: its guide, or the guide its FAQ entry points to."""
+    """The public page of an answer: its guide, or the guide its FAQ entry points to; a
+    class: the schedule of its course (of all courses when none is planned)."""
+    if answer.kind == "class":
+        if answer.id == CLASSES_ID:
+            return url_for("public.schedule")
+        return url_for("public.schedule", course=answer.id)
     guide_id = answer.id if answer.kind == "guide" else None
     if answer.kind == "faq":
         topic_id, _sep, question_id = answer.id.partition("/")
@@ -83,6 +89,16 @@ def _counter() -> Counter:
     phone = settings.value_in("ward.phone", "ja") if settings.has_value("ward.phone") else None
     tel = "tel:" + re.sub(r"[^0-9+]", "", phone) if phone else None
     return Counter(phone, tel, setting("ward.office_hours"))
+
+
+def _with_classes(result):
+    """The classes' answer as the upcoming classes; as it is when the database is down."""
+    try:
+        return asking.with_classes(result, language.current().code, db_session(), utcnow())
+    except (DatabaseUnavailable, OperationalError) as exc:
+        mark_unavailable()
+        log.warning("ask: the classes could not be read (%s)", type(exc).__name__)
+        return result
 
 
 def _keep_unanswered(question: str, code: str) -> None:
@@ -114,6 +130,9 @@ def page():
             reset_language(token)
     if result is not None and not result.confident:
         _keep_unanswered(question, language.current().code)
+    if result is not None:
+        asking.count_answer(db_session(), result, language.current().code)
+        result = _with_classes(result)
     answers = [Shown(a, _link(a)) for a in result.answers] if result else []
     if result and any(a.kind == "lesson" for a in result.answers):
         teaching = _courses_teaching()
