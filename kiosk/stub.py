@@ -90,3 +90,28 @@ RESULTS: dict[str, dict] = {
     },
     "pending": {"status": "pending"},
 }
+
+#: bookings as the server answers 予約の確認 (docs/kiosk-api.md "Your own booking")
+BOOKINGS: dict[str, dict] = {
+    "booked": {
+        "code": "K7M4Q2",
+        "status": "booked",
+        "position": None,
+        "cancellable": True,
+        "session": SESSIONS[0],
+    },
+    "lost": {
+        "code": "H3T8W5",
+        "status": "lottery_lost",
+        "position": 2,
+        "cancellable": True,
+        "session": SESSIONS[2],
+    },
+    "cancelled": {
+        "code": "K7M4Q2",
+        "status": "cancelled",
+        "position": None,
+        "cancellable": False,
+        "session": SESSIONS[0],
+    },
+}

@@ -31,6 +31,8 @@ SCREENS: dict[str, str | type] = {
     "device": _BOOKING + "DeviceScreen",
     "confirm": _BOOKING + "ConfirmScreen",
     "result": _BOOKING + "ResultScreen",
+    "lookup_entry": "kiosk.screens.lookup:LookupEntryScreen",
+    "lookup": "kiosk.screens.lookup:LookupScreen",
     "please_wait": "kiosk.screens.system:PleaseWaitScreen",
     "staff_pin": "kiosk.screens.system:StaffPinScreen",
 }

@@ -36,6 +36,28 @@ class HomeScreen(KioskScreen):
         same_height(
             [ids[name].__self__ for name in ("large", "extra_large", "speech_on", "speech_off")]
         )
+        from kivy.app import App
+        from kivy.clock import Clock
+
+        app = App.get_running_app()
+        later = Clock.create_trigger(self._option_captions, 0)  # after the kv rules' own
+        for name in ("side_rail", "button_height", "text_size"):
+            app.fbind(name, later)
+        self._option_captions()
+
+    def _option_captions(self, *_args) -> None:
+        """Beside a short panel's rail six choices take three rows: their captions a little
+        smaller (never under the body floor: BigButton) and the buttons at the touch floor,
+        so that the rows fit its height."""
+        from kivy.app import App
+
+        from kiosk.theme import MIN_TOUCH_HEIGHT
+
+        app = App.get_running_app()
+        for button in self.ids.options.children:
+            button.font_scale = 0.85 if app.side_rail else 1.0
+            if app.side_rail:
+                button.min_height = MIN_TOUCH_HEIGHT
 
     def choose(self, what: str) -> None:
         from kivy.app import App
@@ -49,6 +71,8 @@ class HomeScreen(KioskScreen):
             app.call_staff()
         elif what == "booking":
             app.start_booking()
+        elif what == "lookup":
+            app.show("lookup_entry", step="code")
         else:
             app.show("notice", message="This is not ready yet. Please ask the staff.")
 

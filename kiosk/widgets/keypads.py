@@ -1,4 +1,5 @@
-"""The kiosk's large keypads: the 50-sound kana keyboard and the number pad.
+"""The kiosk's large keypads: the 50-sound kana keyboard, the number pad and the pad of a
+reservation code's letters and digits.
 
 Each key is a BigButton (at least 96 px high). A pad only reports taps (``on_key``);
 what a tap does to the text is ``kiosk.kana`` / the screen's business.
@@ -12,6 +13,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk import kana
 from kiosk.i18n import N_
+from kiosk.own_booking import CODE_KEYS
 from kiosk.theme import GAP, MIN_BODY
 from kiosk.widgets.big_button import BigButton
 from kiosk.widgets.phrase_label import SAFETY, PhraseLabel
@@ -183,3 +185,16 @@ class NumberPad(_Pad):
         self.add_widget(self.delete_button)
         self.add_widget(self._key("0", "0", fixed_language="en"))
         self.add_widget(self._blank())
+
+
+class CodePad(_Pad):
+    """A reservation code's keys: 2 to 9, then A to Z without the letters a code never
+    holds (kiosk.own_booking.CODE_KEYS), eight to a row; 消す is the screen's own."""
+
+    not_read_with_the_screen = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cols = 8
+        for char in CODE_KEYS:
+            self.add_widget(self._key(char, char, fixed_language="en"))

@@ -92,7 +92,32 @@ KINDS = {
     "idle-warning": None,  # 続けますか？ over the phone screen: see show_case
     "kinsoku-probe": None,  # FLOORS_BREAK only: a line that starts with 。
     "error": lambda app: app.recover(RuntimeError("a drawn error")),
+    # 予約の確認・取り消し (issue 19)
+    "lookup-code": lambda app: _lookup_entry(app, "code"),
+    "lookup-phone": lambda app: _lookup_entry(app, "phone"),
+    "lookup-booked": lambda app: _lookup(app, "found", "booked"),
+    "lookup-lottery": lambda app: _lookup(app, "found", "lost"),
+    "lookup-confirm": lambda app: (
+        _lookup(app, "found", "booked"),
+        app.root.get_screen("lookup").cancel_pressed(),
+    ),
+    "lookup-cancelled": lambda app: _lookup(app, "cancelled", "cancelled"),
+    "lookup-not-found": lambda app: _lookup(app, "not_found"),
+    "lookup-offline": lambda app: _lookup(app, "offline"),
 }
+
+
+def _lookup_entry(app, step: str) -> None:
+    app.show("lookup_entry", step=step)
+    screen = app.root.get_screen("lookup_entry")
+    screen.code, screen.digits = "K7M4Q2", "09000000001"
+
+
+def _lookup(app, state: str, booking: str = "") -> None:
+    from kiosk.own_booking import Outcome
+
+    found = Outcome(state, booking=stub.BOOKINGS[booking] if booking else {})
+    app.show("lookup", outcome=found)
 
 
 #: screens that hold the kiosk (a call for staff, an error): shown last in a language
@@ -132,11 +157,19 @@ def break_the_floors() -> None:
 def signature(app) -> tuple:
     """Where everything is and what it says: unchanged for two frames = settled."""
     roots = [app.root] + ([app.idle_overlay] if app.idle_overlay is not None else [])
+    roots += [dialog for dialog in _dialogs() if dialog is not app.idle_overlay]
     return tuple(
         (id(w), w.x, w.y, w.width, w.height, getattr(w, "text", None), w.opacity)
         for root in roots
         for w in root.walk(restrict=True)
     )
+
+
+def _dialogs() -> list:
+    """The kiosk's dialogs open over the screen (the idle warning aside)."""
+    from kiosk.widgets.dialog import KioskDialog
+
+    return [w for w in Window.children if isinstance(w, KioskDialog)]
 
 
 def case_problems(app, kind: str) -> list[str]:
@@ -147,6 +180,10 @@ def case_problems(app, kind: str) -> list[str]:
     if app.idle_overlay is not None:
         found += checks.problems(app.idle_overlay, Window.size)
         found += checks.speech_problems(app.idle_overlay, tr)
+    elif dialogs := _dialogs():  # a question over the screen (取り消しますか？)
+        for dialog in dialogs:
+            found += checks.problems(dialog, Window.size)
+            found += checks.speech_problems(dialog, tr)
     else:
         found += checks.speech_problems(screen, tr)
     return [f"[{screen.name}] {problem}" for problem in found]

@@ -139,6 +139,14 @@ KINDS = (
     "staff-notice",
     "idle-warning",
     "error",
+    "lookup-code",
+    "lookup-phone",
+    "lookup-booked",
+    "lookup-lottery",
+    "lookup-confirm",
+    "lookup-cancelled",
+    "lookup-not-found",
+    "lookup-offline",
 )
 
 
