@@ -137,6 +137,9 @@ class LookupScreen(KioskScreen):
     outcome = ObjectProperty(own_booking.Outcome("loading"))
     #: a question is on its way to the server (a second tap does nothing)
     sending = BooleanProperty(False)
+    #: もう一度 is offered: nothing matched, or no answer came (kv follows this, not
+    #: ``outcome.state``: an attribute of a plain object is not watched)
+    can_retry = BooleanProperty(False)
     #: the labels' column (教室, 日付 …): as wide as the longest needs, at most 35 %
     label_width = NumericProperty(160)
     #: where the window has no room (a short panel at 特大, a long language): 1 leaves the
@@ -240,6 +243,9 @@ class LookupScreen(KioskScreen):
             for index, (label, value) in enumerate(rows)
         ]
 
+    def on_outcome(self, _screen, outcome) -> None:
+        self.can_retry = outcome.state in ("not_found", "offline")
+
     def _loosen(self, *_args) -> None:
         self.tight = 0
         self._fit_later()
@@ -322,6 +328,7 @@ Builder.load_string("""
                 caption: "← " + app.tr("Keep the booking", app.language)
                 on_release: root.screen._close_dialog()
             BigButton:
+                id: confirm
                 caption: app.tr("Cancel the booking", app.language)
                 on_release: root.screen.confirm_cancel()
         SpeechBar:

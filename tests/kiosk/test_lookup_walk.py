@@ -25,6 +25,7 @@ def test_the_home_button_asks_for_the_code(walk):
 
 def test_a_wrong_phone_shows_nothing_of_the_booking(walk):
     assert walk["wrong_state"] == "not_found" and walk["wrong_rows"] == 0
+    assert walk["wrong_again"] and not walk["wrong_cancel"]
     assert walk["again_screen"] == "lookup_entry"
 
 
@@ -38,6 +39,7 @@ def test_the_code_and_phone_show_the_class_date_time_and_place(walk):
 
 
 def test_cancel_asks_once_then_cancels_once_and_says_so(walk):
+    assert walk["found_cancel"]
     assert walk["dialogs"] == 1 and walk["cancels_before"] == 0
     assert walk["cancels"] == 1, "a double tap on 取り消す sent one cancel"
     assert walk["dialogs_after"] == 0
@@ -50,6 +52,7 @@ def test_cancel_asks_once_then_cancels_once_and_says_so(walk):
 def test_with_the_server_down_it_says_so_and_stays_up(walk):
     assert walk["down_screen"] == "lookup" and walk["down_state"] == "offline"
     assert walk["down_heading"] == "This kiosk cannot reach the office right now."
+    assert walk["down_again"], "もう一度 is offered"
 
 
 def test_start_over_forgets_the_code_and_phone(walk):

@@ -54,6 +54,11 @@ def dialogs() -> list:
     return [w for w in Window.children if isinstance(w, KioskDialog)]
 
 
+def shown(button) -> bool:
+    """On screen and taken: not hidden, not greyed, wider than a sliver."""
+    return button.opacity == 1 and not button.disabled and button.width > 50
+
+
 def type_in(app, code: str, phone: str):
     entry = app.root.get_screen("lookup_entry")
     for char in code:
@@ -74,11 +79,16 @@ def steps(app: KioskApp, api: LookupApi):
     lookup = app.root.get_screen("lookup")
     yield UNTIL, lambda: lookup.outcome.state != "loading"
     yield (
-        0.0,
-        lambda: seen.update(wrong_state=lookup.outcome.state, wrong_rows=len(lookup.ids.rows.rows)),
+        0.1,
+        lambda: seen.update(
+            wrong_state=lookup.outcome.state,
+            wrong_rows=len(lookup.ids.rows.rows),
+            wrong_again=shown(lookup.ids.again),
+            wrong_cancel=shown(lookup.ids.cancel),
+        ),
     )
-    # もう一度: the code again (as typed), then the right phone
-    yield 0.0, lookup.again
+    # もう一度 (its button, as a finger taps it): the code again (as typed), then the phone
+    yield 0.0, lambda: lookup.ids.again.dispatch("on_release")
     yield 0.05, lambda: seen.update(again_screen=app.root.current)
     entry = app.root.get_screen("lookup_entry")
     for _ in range(6):
@@ -95,12 +105,13 @@ def steps(app: KioskApp, api: LookupApi):
         ),
     )
     # 取り消す asks first; nothing is sent before the dialog's 取り消す
-    yield 0.0, lookup.cancel_pressed
-    yield 0.0, lookup.cancel_pressed  # a double tap opens one dialog
+    yield 0.0, lambda: seen.update(found_cancel=shown(lookup.ids.cancel))
+    yield 0.0, lambda: lookup.ids.cancel.dispatch("on_release")
+    yield 0.0, lambda: lookup.ids.cancel.dispatch("on_release")  # a double tap: one dialog
     yield 0.1, lambda: seen.update(dialogs=len(dialogs()), cancels_before=api.cancels)
-    dialog_confirm = lambda: dialogs()[0].screen.confirm_cancel() if dialogs() else None  # noqa: E731
-    yield 0.0, dialog_confirm
-    yield 0.0, lookup.confirm_cancel  # a second tap on 取り消す
+    tap = lambda: dialogs()[0].ids.confirm.dispatch("on_release") if dialogs() else None  # noqa: E731
+    yield 0.0, tap
+    yield 0.0, lookup.confirm_cancel  # a second tap on 取り消す, the dialog already gone
     yield UNTIL, lambda: lookup.outcome.state == "cancelled"
     yield (
         0.3,
@@ -125,6 +136,7 @@ def steps(app: KioskApp, api: LookupApi):
             down_state=lookup.outcome.state,
             down_screen=app.root.current,
             down_heading=lookup.speech_text("en")[0],
+            down_again=shown(lookup.ids.again),
         ),
     )
     # はじめにもどる forgets what was typed
