@@ -176,7 +176,8 @@ def rows(booking: dict, language: str) -> list[tuple[str, str]]:
         (tr("Place", language), booking_text.venue(session, language)),
     ]
     if booking.get("code"):
-        label = booking_text.code_label(AS_RESULT.get(status_key(booking), ""))
+        # the reservation code but for a waiting list or an application (受付番号)
+        label = booking_text.code_label(AS_RESULT.get(status_key(booking), "confirmed"))
         found.append((tr(label, language), booking_text.format_code(str(booking["code"]))))
     return found
 
