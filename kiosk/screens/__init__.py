@@ -22,6 +22,8 @@ SCREENS: dict[str, str | type] = {
     "guide_checklist": _WALK + "GuideChecklistScreen",
     "guide_handoff": _WALK + "GuideHandoffScreen",
     "faq": "kiosk.screens.faq:FaqScreen",
+    "ask": "kiosk.screens.ask:AskScreen",
+    "ask_keys": "kiosk.screens.ask:AskKeysScreen",
     "notice": "kiosk.screens.notice:NoticeScreen",
     "sessions": _BOOKING + "SessionsScreen",
     "consent": _BOOKING + "ConsentScreen",

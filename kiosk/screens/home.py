@@ -67,6 +67,8 @@ class HomeScreen(KioskScreen):
             app.show("finder")
         elif what == "faq":
             app.show("faq")
+        elif what == "ask":
+            app.show("ask")
         elif what == "staff":
             app.call_staff()
         elif what == "booking":

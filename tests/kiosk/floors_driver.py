@@ -37,6 +37,7 @@ from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.i18n import LANGUAGES, gettext_in  # noqa: E402
 from kiosk.theme import TEXT_SIZES  # noqa: E402
+from tests.kiosk import ask_samples  # noqa: E402
 
 GUIDE = "juminhyo"
 FAQ_TOPIC = "koseki-juminhyo"
@@ -104,7 +105,29 @@ KINDS = {
     "lookup-cancelled": lambda app: _lookup(app, "cancelled", "cancelled"),
     "lookup-not-found": lambda app: _lookup(app, "not_found"),
     "lookup-offline": lambda app: _lookup(app, "offline"),
+    # ことばで さがす (issue 20)
+    "ask-start": lambda app: app.show("ask", popular=ask_samples.POPULAR),
+    "ask-keys": lambda app: _ask_keys(app),
+    "ask-answers": lambda app: _ask(app, "classes"),
+    "ask-not-sure": lambda app: _ask(app, "not_sure"),
+    "ask-offline": lambda app: app.show("ask", question=ASKED, offline=True),
+    "ask-detail": lambda app: (
+        _ask(app, "classes"),
+        app.root.get_screen("ask").choose(ask_samples.ANSWERS["classes"]["answers"][2]),
+    ),
 }
+
+#: a question as the kana keyboard types it (ことばで さがす: its space is the full-width one)
+ASKED = "スマホキョウシツ\u3000ハ\u3000イツ\u3000デスカ"
+
+
+def _ask_keys(app) -> None:
+    app.show("ask_keys")
+    app.root.get_screen("ask_keys").typed = ASKED
+
+
+def _ask(app, answer: str) -> None:
+    app.show("ask", question=ASKED, result=ask_samples.ANSWERS[answer], popular=[])
 
 
 def _lookup_entry(app, step: str) -> None:

@@ -4,10 +4,11 @@
 One Kivy process per window size (tests/kiosk/floors_driver.py), the three at once;
 each walks home, finder, the guide list, a guide's overview, step, checklist and
 hand-off, the FAQ's topics, questions and an answer, the class list (and its offline
-state), consent, the kana keyboard, the phone and birth-year keypads, the phone
-question, confirm, the result (booked, waitlisted, pending), the call for staff, a
-staff notice, the idle warning and the error screen, in ja, ja-easy, en, zh-Hans and
-ko at 大 and 特大. The widget tree is walked generically (kiosk/checks.py): every
+state), ことばで さがす (the questions others asked, its kana keys, sure and unsure
+answers, the server out of reach, a lesson), consent, the kana keyboard, the phone and
+birth-year keypads, the phone question, confirm, the result (booked, waitlisted,
+pending), the call for staff, a staff notice, the idle warning and the error screen, in
+ja, ja-easy, en, zh-Hans and ko at 大 and 特大. The widget tree is walked generically (kiosk/checks.py): every
 button is a touch target at least 96 px high and 16 px from the next, every text at
 least 32 px, every heading at least 48 px, no text overflows its box or the window,
 nothing is drawn over something else, no line starts with 。 or 、; every screen has
@@ -147,6 +148,12 @@ KINDS = (
     "lookup-cancelled",
     "lookup-not-found",
     "lookup-offline",
+    "ask-start",
+    "ask-keys",
+    "ask-answers",
+    "ask-not-sure",
+    "ask-offline",
+    "ask-detail",
 )
 
 
