@@ -11,11 +11,11 @@ never a name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -65,6 +65,11 @@ class Done:
     session_starts_at: datetime
     marked_at: datetime
     marked_by: str
+
+
+def item_id(lesson_id: str, can_id: str) -> str:
+    """The id of a lesson's checklist item, as the records keep it."""
+    return f"{lesson_id}/{can_id}"
 
 
 def valid_item_id(item_id: str) -> str:
@@ -296,3 +301,193 @@ def outcomes(db: Session, participant_id: int, items_of: ItemsOf) -> list[Course
         if class_session.id in attended or class_session.id in ticked_in:
             found[course.id].attended.append(class_session)
     return list(found.values())
+
+
+#: lesson id -> its "I can ..." item ids, in order, as content has them (the caller reads it)
+LessonItemIds = Mapping[str, Sequence[str]]
+
+
+def course_item_ids(course: Course, lesson_items: LessonItemIds) -> list[str]:
+    """The items a course's lessons cover, in order (a lesson content lacks has none)."""
+    return [item for lesson in course.lesson_ids or () for item in lesson_items.get(lesson, ())]
+
+
+# -- the ward's report: what people learned in a period ----------------------------------
+
+
+@dataclass(frozen=True)
+class CourseCompletion:
+    key: str  # the course's code
+    label: str  # its title
+    #: people who came to (or showed an item in) a class of the course held in the period
+    participants: int
+    #: of them, those who have shown every item of the course's lessons (by now)
+    completed: int
+
+    @property
+    def share(self) -> float | None:
+        return round(self.completed / self.participants, 4) if self.participants else None
+
+
+@dataclass(frozen=True)
+class LessonGain:
+    key: str  # the lesson's id
+    #: items of the lesson shown in classes held in the period, and by how many people
+    items: int
+    people: int
+    #: the lesson's title where the caller gave it (``Outcomes.titled``), else its id
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.key)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What people learned in classes held in a period (the ward's report, issue 17)."""
+
+    #: people who showed at least one "I can ..." item
+    people_gaining: int = 0
+    #: items shown
+    items_gained: int = 0
+    #: lessons taught: each held class teaches its course's lessons
+    lessons_taught: int = 0
+    by_lesson: list[LessonGain] = field(default_factory=list)
+    #: per course held in the period; empty when the courses' items were not given
+    by_course: list[CourseCompletion] = field(default_factory=list)
+
+    @property
+    def items_per_lesson(self) -> float | None:
+        return round(self.items_gained / self.lessons_taught, 2) if self.lessons_taught else None
+
+    @property
+    def participants_in_courses(self) -> int:
+        return sum(c.participants for c in self.by_course)
+
+    @property
+    def completed(self) -> int:
+        return sum(c.completed for c in self.by_course)
+
+    @property
+    def completion_share(self) -> float | None:
+        """Of the people in a course's classes, the share who have done all of it (each
+        person counted once per course)."""
+        n = self.participants_in_courses
+        return round(self.completed / n, 4) if n else None
+
+    def titled(self, lesson_titles: Mapping[str, str]) -> Outcomes:
+        """The same figures, each lesson named by its title (which content holds)."""
+        return replace(
+            self,
+            by_lesson=[replace(g, label=lesson_titles.get(g.key) or g.key) for g in self.by_lesson],
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "people_gaining": self.people_gaining,
+            "items_gained": self.items_gained,
+            "lessons_taught": self.lessons_taught,
+            "items_per_lesson": self.items_per_lesson,
+            "completion_share": self.completion_share,
+            "by_lesson": [g.__dict__ for g in self.by_lesson],
+            "by_course": [{**c.__dict__, "share": c.share} for c in self.by_course],
+        }
+
+
+def _held_between(start: datetime, end: datetime):
+    return (
+        ClassSession.state == SessionState.HELD,
+        ClassSession.starts_at >= start,
+        ClassSession.starts_at < end,
+    )
+
+
+def _lesson_of(db: Session):
+    """The lesson of an item id ("<lesson>/<item>"), in the database's own words."""
+    item = ProgressRecord.item_id
+    if db.get_bind().dialect.name == "postgresql":
+        return func.split_part(item, "/", 1)
+    return func.substr(item, 1, func.instr(item, "/") - 1)
+
+
+def _completion(
+    db: Session, course: Course, held: tuple, lesson_items: LessonItemIds
+) -> CourseCompletion:
+    """How many came to the course's classes held in the period (checked in, or showed an
+    item there), and how many of them have shown every item of its lessons by now."""
+    came = (
+        select(Attendance.participant_id)
+        .join(ClassSession, ClassSession.id == Attendance.session_id)
+        .where(*held, ClassSession.course_id == course.id, Attendance.status.in_(ATTENDED_STATUSES))
+    )
+    showed = (
+        select(ProgressRecord.participant_id)
+        .join(ClassSession, ClassSession.id == ProgressRecord.session_id)
+        .where(*held, ClassSession.course_id == course.id)
+    )
+    people = came.union(showed).subquery()
+    participants = db.scalar(select(func.count()).select_from(people)) or 0
+    items = set(course_item_ids(course, lesson_items))
+    completed = 0
+    if items and participants:
+        done_all = (
+            select(ProgressRecord.participant_id)
+            .where(
+                ProgressRecord.participant_id.in_(select(people.c[0])),
+                ProgressRecord.item_id.in_(items),
+            )
+            .group_by(ProgressRecord.participant_id)
+            .having(func.count(distinct(ProgressRecord.item_id)) == len(items))
+            .subquery()
+        )
+        completed = db.scalar(select(func.count()).select_from(done_all)) or 0
+    return CourseCompletion(course.code, course.title, int(participants), int(completed))
+
+
+def outcomes_between(
+    db: Session, start: datetime, end: datetime, lesson_items: LessonItemIds | None = None
+) -> Outcomes:
+    """What people learned in classes held in [start, end), counted by the database.
+
+    ``lesson_items`` (each lesson's item ids, from content) tells when a course is
+    complete; without it the per-course completion is left out."""
+    held = _held_between(start, end)
+    people, items = db.execute(
+        select(func.count(distinct(ProgressRecord.participant_id)), func.count(ProgressRecord.id))
+        .join(ClassSession, ClassSession.id == ProgressRecord.session_id)
+        .where(*held)
+    ).one()
+    lesson = _lesson_of(db).label("lesson")
+    by_lesson = db.execute(
+        select(
+            lesson,
+            func.count(ProgressRecord.id),
+            func.count(distinct(ProgressRecord.participant_id)),
+        )
+        .join(ClassSession, ClassSession.id == ProgressRecord.session_id)
+        .where(*held)
+        .group_by(lesson)
+        .order_by(lesson)
+    ).all()
+    held_per_course = db.execute(
+        select(ClassSession.course_id, func.count(ClassSession.id))
+        .where(*held)
+        .group_by(ClassSession.course_id)
+    ).all()
+    courses = sorted(
+        ((db.get(Course, course_id), n) for course_id, n in held_per_course),
+        key=lambda pair: pair[0].code,
+    )
+    lessons_taught = sum(len(course.lesson_ids or ()) * int(n) for course, n in courses)
+    by_course = []
+    if lesson_items is not None:
+        for course, _n in courses:
+            by_course.append(_completion(db, course, held, lesson_items))
+    return Outcomes(
+        people_gaining=int(people or 0),
+        items_gained=int(items or 0),
+        lessons_taught=lessons_taught,
+        by_lesson=[LessonGain(str(key), int(n), int(who)) for key, n, who in by_lesson],
+        by_course=by_course,
+    )

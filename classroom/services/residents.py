@@ -266,6 +266,23 @@ def likely_duplicates(
     )
 
 
+def kiosk_match(db: Session, key: str, digits: str) -> Participant | None:
+    """The resident a kiosk means by a reading (folded: ``text.reading_key``) and a phone
+    (its digits): the oldest one not erased, or None."""
+    if not key or not digits:
+        return None
+    return db.scalar(
+        select(Participant)
+        .where(
+            Participant.erased_at.is_(None),
+            Participant.reading_key == key,
+            Participant.phone_digits == digits,
+        )
+        .order_by(Participant.id)
+        .limit(1)
+    )
+
+
 def find_or_create_for_kiosk(
     db: Session,
     *,
@@ -292,16 +309,7 @@ def find_or_create_for_kiosk(
         now=now,
         require_phone=True,
     )
-    existing = db.scalar(
-        select(Participant)
-        .where(
-            Participant.erased_at.is_(None),
-            Participant.reading_key == values["reading_key"],
-            Participant.phone_digits == values["phone_digits"],
-        )
-        .order_by(Participant.id)
-        .limit(1)
-    )
+    existing = kiosk_match(db, values["reading_key"], values["phone_digits"])
     if existing is not None:
         return existing
     return create_participant(

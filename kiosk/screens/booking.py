@@ -600,6 +600,11 @@ class ResultScreen(KioskScreen):
     #: rows in one part when ``split`` (three: class, date, time | place, what to bring)
     per_part = NumericProperty(3)
     parts = NumericProperty(1)
+    #: the next classes to suggest (issue 17), as the server sent them: numbers, titles
+    #: and dates only; asked once the booking is made, with the reading and phone typed
+    suggestions = ListProperty([])
+    #: the suggestions fit under the booking; where they do not, they give way first
+    suggestions_fit = BooleanProperty(True)
 
     def on_kv_post(self, base_widget) -> None:
         app = App.get_running_app()
@@ -647,6 +652,7 @@ class ResultScreen(KioskScreen):
 
     def _unsplit(self, *_args) -> None:
         self.split, self.part, self.per_part = self._crowded(), 0, 3
+        self.suggestions_fit = True
         self._refresh()
 
     def _crowded(self) -> bool:
@@ -663,6 +669,9 @@ class ResultScreen(KioskScreen):
             return
         if not _settled(left):
             self._fit_later()  # texts still being laid out: a new label is 100 px high
+            return
+        if self.suggestions and self.suggestions_fit:
+            self.suggestions_fit = False  # the booking's own words keep the room
             return
         if not self.split:
             self.split = True
@@ -723,6 +732,7 @@ class ResultScreen(KioskScreen):
 
         self.short = 0 < Window.height < 900
         self.split, self.part, self.per_part = self._crowded(), 0, 3
+        self.suggestions_fit = True
         self.session = dict(app.visit.session or {})
         self.printer = printing.has_printer(app.config_values.printer)
         self.page_url = _public_url(app.config_values, self.session)
@@ -738,6 +748,51 @@ class ResultScreen(KioskScreen):
         self._refresh()
         if self.printer and self.status in PRINTED and self.session:
             self.print_slip()
+        if self.status in PRINTED:
+            self.ask_suggestions()
+
+    def ask_suggestions(self) -> None:
+        """Ask the server which classes to suggest next, now that the resident has typed
+        their reading and phone and booked; nothing shows until it answers, and nothing
+        when it cannot (the booking stands as it is)."""
+        app = App.get_running_app()
+        visit = app.visit
+        if not (visit.reading and visit.phone_digits) or not app.api.configured:
+            return
+        from kiosk.kana import reading_for_api
+        from kiosk.numbers import format_phone
+
+        reading, phone = reading_for_api(visit.reading), format_phone(visit.phone_digits)
+        code = self.code
+
+        def done(found) -> None:
+            if isinstance(found, Exception):
+                log.info("no suggestions: %s", type(found).__name__)
+                return
+            if code == self.code and self.status in PRINTED:  # still this visit's booking
+                booked = self.session.get("id")
+                self.suggestions = [s for s in found if s.get("session_id") != booked][:2]
+
+        app._submit(lambda: app.api.suggestions(reading, phone), done)
+
+    def suggestion_text(self, suggestions: list, language: str) -> str:
+        """「次は、こちらの教室もおすすめです。」 and each class: its title and date."""
+        if not suggestions:
+            return ""
+        lines = [gettext_in("Next, we suggest this class too:", language)]
+        for found in suggestions:
+            session = {
+                "course": {"title": found.get("title", ""), "titles": found.get("titles")},
+                "starts_at": found.get("starts_at", ""),
+                "ends_at": found.get("ends_at", ""),
+            }
+            try:
+                lines.append(
+                    f"{booking_text.title(session, language)}　{booking_text.when(session, language)}"
+                )
+            except (KeyError, TypeError, ValueError):  # a date the kiosk cannot read
+                continue
+        return "\n".join(lines) if len(lines) > 1 else ""
 
     def _refresh(self, *_args) -> None:
         app = App.get_running_app()
@@ -809,6 +864,8 @@ class ResultScreen(KioskScreen):
             texts.append(gettext_in(note, language))
         elif not self.printer and self.page_url and self.status in PRINTED:
             texts.append(gettext_in(SEND_HINT, language))
+        if self.suggestions:
+            texts.append(self.suggestion_text(self.suggestions, language))
         return texts
 
     def back(self) -> bool:
@@ -823,6 +880,8 @@ class ResultScreen(KioskScreen):
         self.split, self.part, self.per_part = False, 0, 3
         self.printing = ""
         self.sending_to_phone = False
+        self.suggestions = []
+        self.suggestions_fit = True
 
 
 PRINTED = booking_text.PRINTED

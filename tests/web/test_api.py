@@ -41,6 +41,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 API_ROUTES = [
     ("GET", "/api/v1/sessions"),
     ("POST", "/api/v1/registrations"),
+    ("POST", "/api/v1/suggestions"),
     ("GET", "/api/v1/content/bundle"),
     ("GET", "/api/v1/content/bundle/<version>.zip"),
     ("POST", "/api/v1/heartbeat"),

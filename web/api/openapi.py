@@ -32,6 +32,17 @@ QUESTION_PATTERN = (
 )
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 _TIME = {"type": "string", "format": "date-time"}
+_READING = {
+    "type": "string",
+    "maxLength": 60,
+    "pattern": READING_PATTERN,
+    "description": "the name in kana (hiragana or katakana), e.g. ヤマダ ハナコ",
+}
+_PHONE = {
+    "type": "string",
+    "pattern": PHONE_PATTERN,
+    "description": "10 or 11 digits, e.g. 090-1234-5678 or 0312345678",
+}
 _CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,80}$"}
 _VERSION = {"type": "string", "pattern": "^[A-Za-z0-9._+-]{0,40}$"}
 
@@ -171,23 +182,50 @@ _SCHEMAS = {
         "required": ["session_id", "reading", "phone", "birth_year", "device"],
         "properties": {
             "session_id": _ID,
-            "reading": {
-                "type": "string",
-                "maxLength": 60,
-                "pattern": READING_PATTERN,
-                "description": "the name in kana (hiragana or katakana), e.g. ヤマダ ハナコ",
-            },
-            "phone": {
-                "type": "string",
-                "pattern": PHONE_PATTERN,
-                "description": "10 or 11 digits, e.g. 090-1234-5678 or 0312345678",
-            },
+            "reading": _READING,
+            "phone": _PHONE,
             "birth_year": {
                 "type": "integer",
                 "minimum": 1900,
                 "description": "western year, up to the current year",
             },
             "device": {"enum": ["iphone", "android", "senior", "none"]},
+        },
+    },
+    "SuggestionRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reading", "phone"],
+        "properties": {
+            "reading": _READING,
+            "phone": _PHONE,
+        },
+    },
+    "Suggestions": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["suggestions"],
+        "properties": {
+            "suggestions": {
+                "type": "array",
+                "maxItems": 3,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["session_id", "title", "titles", "starts_at", "ends_at"],
+                    "properties": {
+                        "session_id": _ID,
+                        "title": {"type": "string"},
+                        "titles": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "the course's title in other languages",
+                        },
+                        "starts_at": _TIME,
+                        "ends_at": _TIME,
+                    },
+                },
+            }
         },
     },
     "Registration": {
@@ -573,6 +611,17 @@ _DOCUMENT = {
                     "429": _TOO_MANY_ATTEMPTS,
                     "409": _error("not_cancellable: the class has started or was cancelled"),
                 },
+            }
+        },
+        "/suggestions": {
+            "post": {
+                "operationId": "suggestNextClasses",
+                "summary": "The next classes to suggest to the resident with this reading and "
+                "phone (what they have not shown in a class yet), best first; only classes' "
+                "numbers, titles and dates, never who they are for",
+                "parameters": [_LANGUAGE],
+                "requestBody": _body("SuggestionRequest"),
+                "responses": {"200": _json("the classes", _ref("Suggestions")), **_WITH_BODY},
             }
         },
         "/content/bundle": {

@@ -16,15 +16,15 @@ from sqlalchemy import select
 
 from classroom.db import MAX_ROW_ID
 from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
+from classroom.services import audit, next_class, unanswered
 from classroom.services import availability as availability_service
 from classroom.services import kiosks as kiosk_service
 from classroom.services import phones as phone_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
-from classroom.services import unanswered
 from classroom.services.errors import DomainError, NotFound
-from classroom.services.text import has_control_characters
+from classroom.services.text import has_control_characters, phone_digits, reading_key
 from content.ask import AskError, ask
 from content.loader import CONTENT_DIR, ContentError, load_catalog
 from languages import LANGUAGES, reset_language, set_language
@@ -33,6 +33,7 @@ from .. import asking
 from ..access import current_actor
 from ..database import db_session
 from ..errors import api_language, invalid, json_error
+from ..handouts.content import lesson_item_ids
 from .blueprint import bp
 from .openapi import PHONE_PATTERN, READING_PATTERN, openapi_document
 
@@ -232,13 +233,7 @@ def _registration_input(data: dict) -> dict[str, str]:
         data["session_id"] = sid = kiosk_service.whole_number(sid)
         if sid is None or not 1 <= sid <= MAX_ROW_ID:
             errors["session_id"] = _("This is not a class's number.")
-    reading, phone = data.get("reading"), data.get("phone")
-    if reading is not None and (
-        not isinstance(reading, str) or len(reading) > 60 or not READING.match(reading)
-    ):
-        errors["reading"] = _("The reading must be written in kana (hiragana or katakana).")
-    if phone is not None and (not isinstance(phone, str) or not PHONE.match(phone)):
-        errors["phone"] = _phone_reason(phone)
+    errors.update(_reading_and_phone_errors(data))
     year = data.get("birth_year")
     if year is not None:
         data["birth_year"] = kiosk_service.whole_number(year)
@@ -247,6 +242,19 @@ def _registration_input(data: dict) -> dict[str, str]:
     device = data.get("device")
     if device is not None and device not in REGISTRATION_DEVICES:
         errors["device"] = _("Please choose a kind of phone.")
+    return errors
+
+
+def _reading_and_phone_errors(data: dict) -> dict[str, str]:
+    """What is wrong with the reading and the phone as the kiosk's keys typed them."""
+    errors: dict[str, str] = {}
+    reading, phone = data.get("reading"), data.get("phone")
+    if reading is not None and (
+        not isinstance(reading, str) or len(reading) > 60 or not READING.match(reading)
+    ):
+        errors["reading"] = _("The reading must be written in kana (hiragana or katakana).")
+    if phone is not None and (not isinstance(phone, str) or not PHONE.match(phone)):
+        errors["phone"] = _phone_reason(phone)
     return errors
 
 
@@ -301,6 +309,49 @@ def registrations():
         "session_id": r.session_id,
     }
     return jsonify(body), 201
+
+
+@bp.post("/suggestions")
+def suggestions():
+    """The next classes for the resident with this reading and phone, best first (issue
+    17). The answer names classes only; a reading and phone that match nobody get what a
+    newcomer would. Neither is logged nor kept; a match is audited by the resident's id."""
+    data = json_object({"reading", "phone"})
+    errors = {
+        field: _("This field is required.")
+        for field in ("reading", "phone")
+        if data.get(field) is None
+    }
+    errors.update(_reading_and_phone_errors(data))
+    if errors:
+        return invalid(errors)
+    db = db_session()
+    participant = resident_service.kiosk_match(
+        db, reading_key(data["reading"]), phone_digits(data["phone"])
+    )
+    if participant is not None:
+        audit.record(
+            db,
+            current_actor(),
+            "progress.suggest",
+            participant_id=participant.id,
+            subject_type="participant",
+            subject_id=participant.id,
+        )
+    found = next_class.next_classes(db, participant.id if participant else None, lesson_item_ids())
+    kiosk_service.touch(g.kiosk)
+    return jsonify(
+        suggestions=[
+            {
+                "session_id": s.session.id,
+                "title": s.session.course.title,
+                "titles": dict(s.session.course.title_translations or {}),
+                "starts_at": iso(s.session.starts_at),
+                "ends_at": iso(s.session.ends_at),
+            }
+            for s in found
+        ]
+    )
 
 
 # -- content, heartbeat ------------------------------------------------------------------

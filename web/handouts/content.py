@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from classroom.services.progress import item_id
 from content import Guide, Lesson, load_catalog
 from content import furigana as furigana_lib
 from content.loader import Catalog
@@ -51,3 +52,31 @@ def ruby(text: str, overrides: Mapping[str, str] | None, with_furigana: bool) ->
     if not with_furigana:
         return escape(text)
     return Markup(furigana_lib.to_html(furigana_lib.segments(text, overrides or None)))
+
+
+def lesson_item_ids() -> dict[str, list[str]]:
+    """Each lesson's "I can ..." item ids ("<lesson>/<item>"), in order: what the domain
+    core's progress rules take in place of the content they do not read."""
+    return {
+        lesson_id: [item_id(lesson_id, can.id) for can in lesson.can_do]
+        for lesson_id, lesson in catalog().lessons.items()
+    }
+
+
+def item_texts(language: str | None = None) -> dict[str, str]:
+    """Each "I can ..." item's text by id, in the staff member's language (Japanese
+    when the content lacks it)."""
+    language = language or content_language()
+    return {
+        item_id(lesson_id, can.id): can.text.get(language)
+        for lesson_id, lesson in catalog().lessons.items()
+        for can in lesson.can_do
+    }
+
+
+def lesson_titles(language: str | None = None) -> dict[str, str]:
+    """Each lesson's title by id, in the staff member's language (else Japanese)."""
+    language = language or content_language()
+    return {
+        lesson_id: lesson.title.get(language) for lesson_id, lesson in catalog().lessons.items()
+    }

@@ -19,7 +19,7 @@ from classroom.models import (
     Source,
     utcnow,
 )
-from classroom.services import audit
+from classroom.services import audit, next_class
 from classroom.services import calls as call_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
@@ -37,6 +37,7 @@ from ..forms import (
     sent_before,
     show_domain_error,
 )
+from ..handouts.content import item_texts, lesson_item_ids
 from .blueprint import bp
 from .forms import ConfirmForm, NewResidentForm, RegisterForm, ResidentForm
 from .session_page import render_session
@@ -173,7 +174,18 @@ def resident(participant_id: int):
         registrations=registrations,
         cancel_form=ConfirmForm(),
         needs={n.value: n for n in Need},
+        next_classes=_next_classes(participant.id),
     )
+
+
+def _next_classes(participant_id: int) -> list[tuple[next_class.Suggestion, list[str]]]:
+    """The classes to suggest when the resident phones, each with the texts of the items
+    it would teach them that they have not shown yet."""
+    texts = item_texts()
+    return [
+        (found, [texts.get(item, item) for item in found.items_left])
+        for found in next_class.next_classes(db_session(), participant_id, lesson_item_ids())
+    ]
 
 
 @bp.route("/residents/<int:participant_id>/edit", methods=["GET", "POST"])
@@ -289,6 +301,7 @@ def register(participant_id: int):
         availability={s.id: availability(s, now) for s in upcoming},
         held=registration_service.held_by(db_session(), participant.id, [s.id for s in upcoming]),
         waiting=registration_service.waiting_counts(db_session(), [s.id for s in upcoming]),
+        next_classes=_next_classes(participant.id),
     ), status
 
 

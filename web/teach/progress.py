@@ -26,7 +26,7 @@ from classroom.services import attendance as attendance_service
 from classroom.services import audit
 from classroom.services import progress as progress_service
 from classroom.services.errors import DomainError
-from classroom.services.progress import Item, LessonItems
+from classroom.services.progress import Item, LessonItems, item_id
 
 from ..access import OFFICE_ROLES, current_actor, session_for
 from ..database import db_session, refuse, writes
@@ -58,7 +58,7 @@ def course_items(course: Course, language: str | None = None) -> list[LessonItem
             LessonItems(
                 lesson_id,
                 lesson.title.get(language),
-                [Item(f"{lesson_id}/{can.id}", can.text.get(language)) for can in lesson.can_do],
+                [Item(item_id(lesson_id, can.id), can.text.get(language)) for can in lesson.can_do],
             )
         )
     return found
