@@ -135,6 +135,21 @@ class ApiClient:
     def events(self, events: list[dict]) -> dict:
         return self.request("POST", "/events", {"events": events})[1]
 
+    def ask(self, question: str, language: str) -> dict:
+        """The server's answers to a question typed on ことばで さがす (issue 20)."""
+        body = self.request("POST", "/ask", {"question": question, "language": language})[1]
+        if not isinstance(body.get("answers"), list):
+            raise Unreachable("malformed answer")
+        return body
+
+    def popular(self, language: str, limit: int) -> list[dict]:
+        """The questions others asked most, as short texts (the FAQ's own filling in)."""
+        path = f"/ask/popular?language={language}&limit={limit}"
+        questions = self.request("GET", path)[1].get("questions")
+        if not isinstance(questions, list):
+            raise Unreachable("malformed answer")
+        return questions
+
     def heartbeat(self, app_version: str, content_version: str) -> dict:
         body = {"app_version": app_version, "content_version": content_version}
         return self.request("POST", "/heartbeat", body)[1]
