@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -50,6 +52,13 @@ def open_form(visitor, session_id, lang="ja") -> dict[str, str]:
 def book(visitor, session_id, lang="ja", **changes):
     data = {**open_form(visitor, session_id, lang), **FORM, **changes}
     return visitor.post("/apply", data={k: v for k, v in data.items() if v is not None})
+
+
+def _session_row(db, session_id):
+    from classroom.models import ClassSession
+
+    s = db.get(ClassSession, session_id)
+    return SimpleNamespace(session=SimpleNamespace(starts_at=s.starts_at, ends_at=s.ends_at))
 
 
 def registrations(database, session_id):
@@ -185,3 +194,78 @@ def test_bad_cancels_change_nothing_and_never_fail(visitor, ward, database, data
     assert response.status_code in (200, 429)
     assert "<script" not in response.get_data(as_text=True)
     assert registrations(database, ward.session_id)[0].status == RegistrationStatus.CONFIRMED
+
+
+def test_cancel_by_code_on_the_web_gives_the_seat_to_the_waitlist(visitor, ward, database):
+    # two seats: two bookings, the third waits
+    for i in range(3):
+        book(visitor, ward.session_id, phone=f"090-2222-{i:04d}", reading="スズキ " + "アイウ"[i])
+    first, second, third = registrations(database, ward.session_id)
+    assert third.status == RegistrationStatus.WAITLISTED
+    visitor.post(
+        "/reservations/cancel",
+        data={"code": first.code, "phone": "090-2222-0000", "confirm": "yes"},
+    )
+    statuses = [r.status for r in registrations(database, ward.session_id)]
+    assert statuses == [
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.CONFIRMED,
+    ]
+    # the one who waited sees her seat with her own code and phone
+    html = visitor.post(
+        "/reservations", data={"code": third.code, "phone": "090-2222-0002"}
+    ).get_data(as_text=True)
+    assert "席が確保されています" in html
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("ja", ["この教室に申し込む", "利用目的", "ご家族の代わりに申し込む"]),
+        ("ja-easy", ["この教室に申し込む"]),
+        ("en", ["Apply for this class", "How we use what you enter"]),
+        ("zh-Hans", ["报名此课程", "替家人报名"]),
+        ("ko", ["이 교실에 신청하기", "가족 대신 신청하시나요?"]),
+    ],
+)
+def test_the_pages_speak_the_visitors_language(visitor, ward, lang, words):
+    html = page(visitor, f"/classes/{ward.session_id}/apply", lang)
+    for word in words:
+        assert word in html, (lang, word)
+    lookup = page(visitor, "/reservations", lang)
+    assert (
+        h1(lookup)
+        == {
+            "ja": "予約の確認・取り消し",
+            "ja-easy": "予約の確認・取り消し",
+            "en": "Check or cancel a booking",
+            "zh-Hans": "查询或取消预约",
+            "ko": "예약 확인·취소",
+        }[lang]
+    )
+
+
+def test_too_many_bookings_are_told_in_the_visitors_language(visitor, ward, database):
+    from classroom.services import sessions
+    from classroom.services.actor import Actor
+
+    with database.write() as db:
+        extra = [
+            sessions.create_session(
+                db,
+                course_id=ward.course_id,
+                venue_id=ward.venue_id,
+                starts_at=r.session.starts_at + timedelta(days=1 + i),
+                ends_at=r.session.ends_at + timedelta(days=1 + i),
+                capacity=5,
+                actor=Actor.system(),
+            ).id
+            for i, r in enumerate([_session_row(db, ward.session_id)] * 4)
+        ]
+    for session_id in extra[:3]:
+        assert book(visitor, session_id, "en").status_code == 303
+    refused = book(visitor, extra[3], "en")
+    assert refused.status_code == 429
+    assert "already made 3 bookings on the web today" in refused.get_data(as_text=True)
+    assert len(registrations(database, extra[3])) == 0
