@@ -2,7 +2,7 @@
 it was (booked_by_family) and, when given, the family member's phone as the contact
 
 Revision ID: 0012
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
