@@ -21,7 +21,6 @@ from kivy.properties import (
     BooleanProperty,
     ListProperty,
     NumericProperty,
-    ObjectProperty,
     OptionProperty,
     StringProperty,
 )
@@ -67,7 +66,6 @@ class KioskApp(App):
     #: a title beside its step counter ("3 / 6"): beside the rail of a short panel at the
     #: heading floor, so that the title keeps to a line or two and the screen its height
     title_size = NumericProperty(theme.SIZES["large"].heading)
-    catalog = ObjectProperty(None, allownone=True)
     #: screen names visited, for もどる
     history = ListProperty([])
     #: the booking asks which phone the resident brings (a class for any phone)
@@ -88,7 +86,8 @@ class KioskApp(App):
         self.config_values = config or KioskConfig(server=server, token=token)
         self.server = self.config_values.server
         self.token = self.config_values.token
-        self.catalog = catalog
+        self._catalog = catalog
+        self._catalog_lock = threading.Lock()
         #: lock-down (keys, close, errors): off for screenshots and development
         self.locked = locked
         self.visit = Visit()
@@ -141,6 +140,26 @@ class KioskApp(App):
         self.button_height = sizes.button_height
         self.bar_height = sizes.bar_height
 
+    @property
+    def catalog(self):
+        """The content (guides, lessons, FAQ), read the first time it is needed.
+
+        Home shows none of it: reading and checking every YAML file (a quarter of a
+        second) waits until a guide is opened, or the start's background check of the
+        content version reads it first.
+        """
+        if self._catalog is None:
+            with self._catalog_lock:
+                if self._catalog is None:
+                    from content.loader import load_catalog
+
+                    self._catalog = load_catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value) -> None:
+        self._catalog = value
+
     def tr(self, message: str, language: str) -> str:
         """``message`` in ``language``; kv rules pass app.language so they re-run on a switch."""
         return i18n.gettext_in(message, language)
@@ -154,10 +173,6 @@ class KioskApp(App):
         fonts.register()
         Window.clearcolor = theme.BACKGROUND
         Builder.load_file(str(KIOSK_DIR / "widgets" / "widgets.kv"))
-        if self.catalog is None:
-            from content.loader import load_catalog
-
-            self.catalog = load_catalog()
         import kiosk.widgets.idle_overlay  # noqa: F401 - its rule
         from kiosk.screens import SCREENS
         from kiosk.screens.lazy import LazyScreenManager
@@ -591,6 +606,7 @@ class KioskApp(App):
     def on_stop(self) -> None:
         self.stop_speaking()
         self.visit_clips.clear()
+        self.visit_clips.close()
 
     def stop_speaking(self) -> None:
         self.speaker.stop()

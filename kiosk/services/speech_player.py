@@ -147,7 +147,7 @@ class ScreenSpeaker:
     # -- where a clip is ------------------------------------------------------------
     def _engine_for(self):
         if self._engine is None:
-            self._engine = self.visit_clips.engine_factory()
+            self._engine = self.visit_clips.shared_engine()
         return self._engine
 
     def cached(self, text: str, language: str) -> Path | None:

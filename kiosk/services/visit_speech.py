@@ -107,9 +107,10 @@ def _reason(directory: Path, exc: OSError) -> str:
 
 
 def offline_engine():
-    from content.speech import OfflineEngine
+    """The offline engine, run in a child process that leaves when idle (speech_process)."""
+    from kiosk.services.speech_process import EngineProcess
 
-    return OfflineEngine()
+    return EngineProcess()
 
 
 class VisitClips:
@@ -134,6 +135,18 @@ class VisitClips:
         self._state = threading.Lock()
         #: one synthesis at a time (the engines are not known to be thread-safe)
         self.engine_lock = ENGINE_LOCK
+
+    def shared_engine(self):
+        """The one engine of this kiosk (the screens' reading uses it too), made when first needed."""
+        if self.engine is None:
+            self.engine = self.engine_factory()
+        return self.engine
+
+    def close(self) -> None:
+        """The kiosk is closing: an engine with a process of its own stops it."""
+        close = getattr(self.engine, "close", None)
+        if close is not None:
+            close()
 
     def request(self, text: str, language: str) -> Callable[[], Path | None]:
         """A job for a background thread: the clip of ``text``, or None (no engine, visit over).
@@ -170,10 +183,9 @@ class VisitClips:
 
         with self.engine_lock:
             try:
-                if self.engine is None:
-                    self.engine = self.engine_factory()
-                target = directory / f"clip-{number}{self.engine.extension(language)}"
-                self.engine.synthesise(Utterance(text, language), target)
+                engine = self.shared_engine()
+                target = directory / f"clip-{number}{engine.extension(language)}"
+                engine.synthesise(Utterance(text, language), target)
             except OSError as exc:  # the disk, not the engine: the notice says speech is off
                 if directory.is_dir() or not self.data_dir.is_dir():
                     self.health.report(self.data_dir, exc)

@@ -120,6 +120,9 @@ def _speech_window(mode: str, out: Path, shot: Path) -> None:
             config=KioskConfig(server=api.url, token="secret", data_dir=work / "data"),
             catalog=load_catalog(),
         )
+        # the engine in this process, where the full disk above reaches it (the kiosk's
+        # own runs in a process of its own: test_speech_process.py checks its disk errors)
+        app.visit_clips.engine_factory = content_speech.OfflineEngine
 
         def widgets(kind):
             return [w for w in app.root.current_screen.walk(restrict=True) if isinstance(w, kind)]
@@ -462,7 +465,10 @@ def test_the_real_offline_engine_on_a_full_disk_gives_no_clip_and_one_line(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
     monkeypatch.setattr(content_speech, "_atomic", full)
-    clips = VisitClips(tmp_path / "data")  # the kiosk's own engine
+    # the real engine in this process (monkeypatch reaches it here, not in the kiosk's
+    # speech process: tests/kiosk/test_speech_process.py checks that the process's disk
+    # errors come back as OSError the same way)
+    clips = VisitClips(tmp_path / "data", engine_factory=content_speech.OfflineEngine)
     assert clips.request("Yamada Hanako, 090 0000 0001", "en")() is None
     assert len(speech_lines(caplog)) == 1 and "No space left on device" in speech_lines(caplog)[0]
 

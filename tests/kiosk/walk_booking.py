@@ -24,6 +24,7 @@ from kivy.core.window import Window  # noqa: E402
 
 from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.help_call import SENDING  # noqa: E402
 from tests.kiosk.fake_server import FakeApi  # noqa: E402
 
 OUT = Path(sys.argv[1])
@@ -88,6 +89,8 @@ def steps(app: KioskApp, api: FakeApi):
     # 職員を呼ぶ
     yield 0.0, app.call_staff
     yield UNTIL, lambda: len(app.outbox) == 0
+    # the server's answer reaches the screen on the GUI thread a moment after it is sent
+    yield UNTIL, lambda: app.help_call is not None and app.help_call.state != SENDING
     yield (
         0.2,
         lambda: seen.update(
