@@ -22,6 +22,8 @@ from languages import gettext as _
 
 from ..db import Database
 from ..models import (
+    ATTENDED_STATUSES,
+    Attendance,
     AttendanceStatus,
     BookingMode,
     ClassSession,
@@ -31,6 +33,7 @@ from ..models import (
     DeviceTrack,
     Need,
     Participant,
+    ProgressRecord,
     Role,
     Source,
     User,
@@ -45,6 +48,37 @@ from ..settings import ward_zone
 
 FY_SESSIONS = 31
 FY_ATTENDANCES = 174
+
+#: the "I can ..." items of the demo courses' lessons, as content/lessons names them (the
+#: domain core reads no content; tests/classroom/test_progress_outcomes.py checks they match)
+DEMO_ITEMS = {
+    "cashless-payment": ("kinds", "show-code", "scan-pay", "history", "bill-pay"),
+    "intro-01-power": ("find-buttons", "power-on", "sleep-wake", "volume", "power-off"),
+    "intro-02-touch": ("tap-swipe", "go-home", "make-call", "answer-call", "end-call"),
+    "intro-03-typing": ("switch-keyboard", "type-kana", "convert-kanji", "delete", "voice-input"),
+    "intro-04-internet": ("wifi", "search", "back", "spot-ads", "zoom"),
+    "intro-05-camera-qr": ("open-camera", "view-photos", "delete-photo", "read-qr", "check-qr"),
+    "kokin-account": ("login", "register", "check", "spot-scam", "help-number"),
+    "line-basics": ("register", "add-friend", "send-message", "photo-sticker", "video-call"),
+    "mynaportal": ("card-position", "login", "view-records", "hoken-register", "clinic"),
+    "mynumber-card": ("apply-flow", "pin-4", "pin-signature", "lock-counter", "lost-card"),
+    "scam-protection": (
+        "spot-scam",
+        "no-link-no-call",
+        "never-pin",
+        "close-warning",
+        "advice-numbers",
+    ),
+    "smartphone-certificate": (
+        "add-to-phone",
+        "read-card",
+        "phone-login",
+        "change-phone",
+        "lost-phone",
+    ),
+}
+#: how many of a class's items a person leaves for next time (most show nearly all)
+MISSED = (0, 0, 0, 1, 1, 2, 3, 5)
 
 FAMILY = [
     ("佐藤", "サトウ"),
@@ -295,6 +329,8 @@ class _Ward:
         self.venues: list[Venue] = []
         self.instructors: list[User] = []
         self.people: list[Participant] = []
+        #: the classes held in this run, in the order they were held
+        self.held: list[ClassSession] = []
 
     def setup(self) -> None:
         # get-or-create, so that --force on a demo database adds sessions, not clashes
@@ -442,6 +478,49 @@ class _Ward:
                 now=session.starts_at,
             )
         sessions.mark_held(self.db, session.id, actor=self.actor, now=session.ends_at)
+        self.held.append(session)
+
+    def learned(self, rng: random.Random) -> None:
+        """What each person who came showed in class (できたことの記録): most of the items
+        of the course's lessons, a few left for next time; someone who comes back to a
+        course shows what was left. Its own random stream, so the classes, people and
+        attendance stay as they were."""
+        done: dict[int, set[str]] = {}
+        for pid, item in self.db.execute(
+            select(ProgressRecord.participant_id, ProgressRecord.item_id)
+        ):
+            done.setdefault(pid, set()).add(item)
+        for session in self.held:
+            items = [
+                f"{lesson}/{item}"
+                for lesson in session.course.lesson_ids
+                for item in DEMO_ITEMS.get(lesson, ())
+            ]
+            came = self.db.scalars(
+                select(Attendance.participant_id)
+                .where(
+                    Attendance.session_id == session.id,
+                    Attendance.status.in_(ATTENDED_STATUSES),
+                )
+                .order_by(Attendance.participant_id)
+            )
+            marked_by = session.instructors[0].id if session.instructors else None
+            for pid in came:
+                shown = done.setdefault(pid, set())
+                left = [item for item in items if item not in shown]
+                missed = set(rng.sample(left, min(len(left), rng.choice(MISSED))))
+                for minute, item in enumerate(i for i in left if i not in missed):
+                    self.db.add(
+                        ProgressRecord(
+                            participant_id=pid,
+                            item_id=item,
+                            session_id=session.id,
+                            marked_by_id=marked_by,
+                            marked_at=session.starts_at + timedelta(minutes=15 + minute * 3),
+                        )
+                    )
+                    shown.add(item)
+        self.db.flush()
 
     def year(self, fiscal_year: int, n_sessions: int, n_attendances: int, until: datetime) -> int:
         """Hold up to `n_sessions` classes, at most one a week, in the weeks before `until`.
@@ -529,6 +608,7 @@ def load_demo(
         current_fy = fiscal_year_of(now)
         ward.year(current_fy - 1, FY_SESSIONS, FY_ATTENDANCES, until=now)
         ward.year(current_fy, 18, 97, until=now - timedelta(days=1))
+        ward.learned(random.Random(seed + 1))
         ward.upcoming()
         people = len(ward.people)
     return [

@@ -32,6 +32,7 @@ from ..models import (
     Venue,
 )
 from ..settings import ward_zone
+from .progress import LessonItemIds, Outcomes, outcomes_between
 
 #: fiscal years are named in 令和 (it began on 1 May 2019: fiscal year 2019 is 令和元年度)
 REIWA = era_named("令和")
@@ -214,6 +215,8 @@ class Report:
     #: people waitlisted for a session in the period who got no seat in any session of it
     unmet_demand: int = 0
     kiosk: KioskUse = field(default_factory=KioskUse)
+    #: what people learned (issue 17): items shown, per lesson, courses completed
+    outcomes: Outcomes = field(default_factory=Outcomes)
 
     @property
     def label(self) -> str:
@@ -268,6 +271,7 @@ class Report:
             "satisfaction": self.satisfaction.as_dict(),
             "unmet_demand": self.unmet_demand,
             "kiosk": self.kiosk.as_dict(),
+            "outcomes": self.outcomes.as_dict(),
         }
 
 
@@ -332,8 +336,15 @@ def _grouped(db: Session, start: datetime, end: datetime, key_expr, label_expr=N
     return list(db.execute(query))
 
 
-def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None = None) -> Report:
-    """Figures for sessions held in [start, end)."""
+def report(
+    db: Session,
+    start: datetime,
+    end: datetime,
+    fiscal_year: int | None = None,
+    lesson_items: LessonItemIds | None = None,
+) -> Report:
+    """Figures for sessions held in [start, end). ``lesson_items`` (each lesson's "I can
+    ..." item ids, from content) lets the outcomes say who completed a course."""
     sessions_held = db.scalar(select(func.count(ClassSession.id)).where(*_held_in(start, end)))
     attendances, participants = db.execute(
         select(func.count(Attendance.id), func.count(distinct(Attendance.participant_id)))
@@ -388,6 +399,7 @@ def report(db: Session, start: datetime, end: datetime, fiscal_year: int | None 
         satisfaction=_satisfaction(db, start, end),
         unmet_demand=_unmet_demand(db, start, end),
         kiosk=_kiosk_use(db, start, end),
+        outcomes=outcomes_between(db, start, end, lesson_items),
     )
 
 
@@ -613,10 +625,12 @@ def _kiosk_use(db: Session, start: datetime, end: datetime) -> KioskUse:
     )
 
 
-def fiscal_year_report(db: Session, fiscal_year: int) -> Report:
+def fiscal_year_report(
+    db: Session, fiscal_year: int, lesson_items: LessonItemIds | None = None
+) -> Report:
     """The report for one fiscal year (April to March)."""
     start, end = fiscal_year_bounds(fiscal_year)
-    return report(db, start, end, fiscal_year=fiscal_year)
+    return report(db, start, end, fiscal_year=fiscal_year, lesson_items=lesson_items)
 
 
 def report_rows(report: Report) -> list[list]:
@@ -647,6 +661,7 @@ def report_rows(report: Report) -> list[list]:
         [_(N_("Guides finished at kiosks")), kiosk.guides_finished],
         [_(N_("Hand-offs to a phone")), kiosk.handoffs],
         [_(N_("Help requests")), kiosk.help_requests],
+        *outcome_figures(report.outcomes),
     ]
     header = [_(N_("Sessions")), _(N_("Attendances")), _(N_("Participants"))]
     for title, items in (
@@ -658,6 +673,7 @@ def report_rows(report: Report) -> list[list]:
     ):
         rows += [[], [_(title), *header]]
         rows += [[r.label, r.sessions, r.attendances, r.participants] for r in items]
+    rows += outcome_blocks(report.outcomes)
     rows += [[], [_(N_("Satisfaction")), _(N_("Responses"))]]
     rows += [[score, n] for score, n in satisfaction.distribution.items()]
     rows += [[], [_(N_("Language at the kiosk")), _(N_("Guides viewed"))]]
@@ -680,3 +696,31 @@ def report_rows(report: Report) -> list[list]:
 
 def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def outcome_figures(outcomes: Outcomes) -> list[list]:
+    """The outcomes' headline figures, as the report's first rows put figures."""
+    _ = gettext
+    return [
+        [_(N_("People who can do something new")), outcomes.people_gaining],
+        [_(N_("Things they can now do")), outcomes.items_gained],
+        [
+            _(N_("Things learned per lesson taught")),
+            "" if outcomes.items_per_lesson is None else outcomes.items_per_lesson,
+        ],
+        [_(N_("Share who completed their course")), _percent(outcomes.completion_share)],
+    ]
+
+
+def outcome_blocks(outcomes: Outcomes) -> list[list]:
+    """The outcomes by lesson and by course, as the report's breakdowns are."""
+    _ = gettext
+    rows: list[list] = [
+        [],
+        [_(N_("Things learned by lesson")), _(N_("Things learned")), _(N_("People"))],
+    ]
+    rows += [[g.label, g.items, g.people] for g in outcomes.by_lesson]
+    header = [_(N_("Participants")), _(N_("Completed")), _(N_("Share completed"))]
+    rows += [[], [_(N_("Course completion")), *header]]
+    rows += [[c.label, c.participants, c.completed, _percent(c.share)] for c in outcomes.by_course]
+    return rows

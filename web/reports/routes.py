@@ -4,6 +4,7 @@ import base64
 import binascii
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from classroom.services.spreadsheet import ENCODINGS, encode_csv
 from ..access import current_actor, has_role, participant_or_404
 from ..database import db_session, end_unit_of_work, get_database, writes
 from ..forms import show_domain_error
+from ..handouts.content import lesson_item_ids, lesson_titles
 from .blueprint import bp
 from .charts import bar_chart
 from .forms import EraseForm, ImportApplyForm, ImportUploadForm
@@ -128,10 +130,17 @@ def _period() -> tuple[datetime, datetime, int | None, str, str]:
     return start, end, fiscal_year, "", ""
 
 
+def _counted(start: datetime, end: datetime, fiscal_year: int | None):
+    """The report, its learning outcomes told by the lessons' items and titles (content)."""
+    result = report_service.report(
+        db_session(), start, end, fiscal_year=fiscal_year, lesson_items=lesson_item_ids()
+    )
+    return replace(result, outcomes=result.outcomes.titled(lesson_titles()))
+
+
 def _report():
     start, end, fiscal_year, start_text, until_text = _period()
-    result = report_service.report(db_session(), start, end, fiscal_year=fiscal_year)
-    return result, start_text, until_text
+    return _counted(start, end, fiscal_year), start_text, until_text
 
 
 @bp.route("/")
@@ -145,10 +154,8 @@ def index():
 
 def _period_refused(error: PeriodError):
     """This fiscal year's report, the refused dates kept in their fields with the message."""
-    start, end = report_service.fiscal_year_bounds(report_service.fiscal_year_of(utcnow()))
-    result = report_service.report(
-        db_session(), start, end, fiscal_year=report_service.fiscal_year_of(utcnow())
-    )
+    this_year = report_service.fiscal_year_of(utcnow())
+    result = _counted(*report_service.fiscal_year_bounds(this_year), this_year)
     return _report_page(
         result,
         request.args.get("from", "")[:10],
@@ -173,6 +180,15 @@ def _report_page(result, start_text: str, until_text: str, errors: dict | None =
         "kiosk": bar_chart(
             [(r.label, r.guides_viewed) for r in result.kiosk.by_location],
             title=_("Guides viewed by kiosk location"),
+        ),
+        "lesson": bar_chart(
+            [(g.label, g.items) for g in result.outcomes.by_lesson],
+            title=_("Things learned by lesson"),
+        ),
+        "completion": bar_chart(
+            [(c.label, round((c.share or 0) * 100, 1)) for c in result.outcomes.by_course],
+            title=_("Share who completed, by course"),
+            value_format="{:.1f}%",
         ),
     }
     return render_template(
