@@ -108,10 +108,14 @@ class AskScreen(PagedScreen):
         result: dict | None = None,
         popular: list | None = None,
         offline: bool = False,
+        start: bool = False,
         **params,
     ) -> None:
-        """No question: the questions others asked (``popular`` given, else asked of the
-        server). A question: asked of the server, or ``result`` shown as its answer."""
+        """``start`` (Home's button) or ``popular`` given: the questions others asked (else
+        asked of the server). A question: asked of the server, or ``result`` shown as its
+        answer. Nothing (もどる from the answer or guide it opened): as the resident left it."""
+        if not (start or question is not None or popular is not None or offline):
+            return
         self.page = 0
         self.room_reset()
         if popular is not None:

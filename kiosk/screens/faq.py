@@ -65,8 +65,11 @@ class FaqScreen(PagedScreen):
         self.room_reset()
         self.topic = catalog.faq_topic(topic_id) if topic_id else None
         self.question = None
+        #: an answer opened directly (from ことばで さがす): もどる goes back there
+        self.direct = False
         if self.topic is not None and question_id:
             self.question = next(q for q in self.topic.questions if q.id == question_id)
+            self.direct = True
             self._answered()
         self._fill()
 
@@ -121,6 +124,7 @@ class FaqScreen(PagedScreen):
             GuideEvents(app.record).faq(item.id)
         else:
             self.page = 0
+            self.direct = False
             self.question = item
             self._answered()
 
@@ -155,6 +159,8 @@ class FaqScreen(PagedScreen):
     def back(self) -> bool:
         App.get_running_app().stop_speaking()
         self.room_reset()
+        if self.question is not None and getattr(self, "direct", False):
+            return False  # the screen it was opened from, as the resident left it
         if self.question is not None:
             self.page = 0
             self.question = None
@@ -166,5 +172,6 @@ class FaqScreen(PagedScreen):
         return False
 
     def forget(self) -> None:
+        self.direct = False
         self.topic = self.question = None
         self.page, self.pages = 0, 1

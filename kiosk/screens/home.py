@@ -68,7 +68,7 @@ class HomeScreen(KioskScreen):
         elif what == "faq":
             app.show("faq")
         elif what == "ask":
-            app.show("ask")
+            app.show("ask", start=True)
         elif what == "staff":
             app.call_staff()
         elif what == "booking":

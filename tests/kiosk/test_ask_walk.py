@@ -71,6 +71,8 @@ def test_a_question_typed_in_kana_is_asked_in_hiragana_and_its_answer_opens_the_
         "コンビニで住民票の写しを取れますか？",
     ]
     assert seen["answer_opened"] == "guide_overview" and seen["guide"] == "konbini"
+    assert seen["back_to_answers"] == ["answers", "スマホキョウシツ イツ"]
+    assert seen["back_to_keys"] == ["ask_keys", "スマホキョウシツ\u3000イツ"]
 
 
 def test_no_sure_answer_says_so_with_the_counters_phone_and_hours(seen):

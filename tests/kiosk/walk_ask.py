@@ -95,8 +95,7 @@ def steps(app, api: AskApi):
             popular_question=getattr(app.root.current_screen.question, "id", None),
         ),
     )
-    for _back in range(3):  # the answer, its topic's questions, the topics
-        yield 0.0, app.go_back
+    yield 0.0, app.go_back  # もどる once: back to the questions, not to the FAQ's topics
     yield 0.1, lambda: seen.update(back_at=app.root.current)
     # typed on the kana keyboard
     yield 0.0, lambda: press(app, tr(app, "Type a question"))
@@ -119,9 +118,12 @@ def steps(app, api: AskApi):
         0.2,
         lambda: seen.update(answer_opened=app.root.current, guide=app.root.current_screen.guide.id),
     )
-    # back to the keys: a question the ward has no answer for
+    # もどる: the answers as they were; again: the keys, the question as typed
     yield 0.0, app.go_back
+    yield 0.1, lambda: seen.update(back_to_answers=[ask().state, ask().question])
     yield 0.0, app.go_back
+    yield 0.1, lambda: seen.update(back_to_keys=[app.root.current, keys.typed])
+    # a question the ward has no answer for
     yield 0.0, lambda: setattr(keys, "typed", "")
     for key in ("テ", "ン", "キ"):
         yield 0.02, lambda k=key: keys.key(k)
