@@ -23,10 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, distinct, func, insert, select, text  # noqa: E402
 
 from classroom.db import Database  # noqa: E402
 from classroom.models import (  # noqa: E402
+    ATTENDED_STATUSES,
     Attendance,
     Base,
     ClassSession,
@@ -36,10 +37,11 @@ from classroom.models import (  # noqa: E402
     Participant,
     QuestionnaireResponse,
     Registration,
+    SessionState,
     UsageEvent,
     Venue,
 )
-from classroom.services.reports import fiscal_year_report  # noqa: E402
+from classroom.services.reports import fiscal_year_bounds, fiscal_year_report  # noqa: E402
 
 SESSIONS = 2_000
 RESIDENTS = 15_000
@@ -251,9 +253,9 @@ def fill(database: Database) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def median_ms(fn) -> float:
+def median_ms(fn, runs: int = RUNS) -> float:
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
@@ -271,16 +273,45 @@ def measure(name: str, database: Database) -> None:
         def count():
             db.scalar(text("SELECT COUNT(*) FROM attendance"))
 
-        baseline = median_ms(count)
-        full = median_ms(lambda: fiscal_year_report(db, 2025))
+        start, end = fiscal_year_bounds(2025)
+
+        def one_pass():
+            # one GROUP BY pass over the year's attended rows: what a single breakdown of
+            # the report (by course: attendances, distinct people) costs on its own
+            db.execute(
+                select(
+                    ClassSession.course_id,
+                    func.count(Attendance.id),
+                    func.count(distinct(Attendance.participant_id)),
+                )
+                .join(ClassSession, ClassSession.id == Attendance.session_id)
+                .where(
+                    ClassSession.state == SessionState.HELD,
+                    ClassSession.starts_at >= start,
+                    ClassSession.starts_at < end,
+                    Attendance.status.in_(ATTENDED_STATUSES),
+                )
+                .group_by(ClassSession.course_id)
+            ).all()
+
+        # interleaved rounds, each figure its median: the machine may be shared
+        counted, passes, fulls = [], [], []
+        for _ in range(RUNS):
+            counted.append(median_ms(count, 1))
+            passes.append(median_ms(one_pass, 1))
+            fulls.append(median_ms(lambda: fiscal_year_report(db, 2025), 1))
+        baseline, group_pass, full = map(statistics.median, (counted, passes, fulls))
     print(
         f"{name}: data made in {filled:.1f} s ({attendance_rows:,} attendance rows); "
         f"FY2025: {report.sessions_held} sessions, {report.attendances:,} attendances, "
         f"{report.participants:,} people"
     )
     print(
-        f"{name}: COUNT(*) attendance median {baseline:.1f} ms; fiscal-year report median {full:.1f} ms; "
-        f"ratio {full / baseline:.1f}x"
+        f"{name}: fiscal-year report median {full:.1f} ms; one GROUP BY pass over FY2025's "
+        f"attendance median {group_pass:.1f} ms; ratio {full / group_pass:.1f}x (target <= 5x)"
+    )
+    print(
+        f"{name}: (COUNT(*) of all attendance median {baseline:.1f} ms; ratio {full / baseline:.1f}x)"
     )
 
 

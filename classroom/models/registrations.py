@@ -145,6 +145,8 @@ class Attendance(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
         CheckConstraint("walk_in = (registration_id IS NULL)", name="walk_in_iff_unregistered"),
+        # a person's attendance, earliest first: the report's "first time ever" (issue 21)
+        Index("ix_attendance_participant", "participant_id"),
     )
 
 

@@ -8,7 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, distinct, exists, extract, func, literal, select
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    extract,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from languages import N_, current_language, gettext, translations
@@ -296,10 +309,9 @@ def _in_ward_time(db: Session, column, during: datetime):
     return func.datetime(column, f"{int(offset.total_seconds()) // 60:+d} minutes")
 
 
-def _age_band_expr(db: Session, during: datetime):
-    age = (
-        extract("year", _in_ward_time(db, ClassSession.starts_at, during)) - Participant.birth_year
-    )
+def _age_band_expr(year, birth_year):
+    """The age band of someone born in `birth_year` in the (ward's) calendar `year`."""
+    age = year - birth_year
     whens = []
     for key, low, high in AGE_BANDS:
         if low is None:
@@ -308,32 +320,142 @@ def _age_band_expr(db: Session, during: datetime):
             whens.append((age >= low, literal(key)))
         else:
             whens.append((age.between(low, high), literal(key)))
-    return case(
-        (Participant.birth_year.is_(None), literal(UNKNOWN)), *whens, else_=literal(UNKNOWN)
-    )
+    return case((birth_year.is_(None), literal(UNKNOWN)), *whens, else_=literal(UNKNOWN))
 
 
-def _grouped(db: Session, start: datetime, end: datetime, key_expr, label_expr=None) -> list[tuple]:
-    """(key, label, sessions, attendances, participants) per group of attended rows."""
-    label_expr = key_expr if label_expr is None else label_expr
-    query = (
+#: the breakdowns `_breakdowns` computes from the one pass, and the key and label of each
+_BREAKDOWNS = ("course", "venue", "age_band", "device", "month")
+
+
+def _attended(db: Session, start: datetime, end: datetime):
+    """The period's held sessions, and their attended rows, each with every key a
+    breakdown groups by: read once (a MATERIALIZED CTE) for all the groupings below. The
+    ward's year and month are computed once per session (a few hundred a year)."""
+    in_ward_time = _in_ward_time(db, ClassSession.starts_at, start)
+    held = (
         select(
-            key_expr.label("key"),
-            label_expr.label("label"),
-            func.count(distinct(Attendance.session_id)),
-            func.count(Attendance.id),
-            func.count(distinct(Attendance.participant_id)),
+            ClassSession.id,
+            ClassSession.course_id,
+            ClassSession.venue_id,
+            extract("year", in_ward_time).label("year"),
+            extract("month", in_ward_time).label("month"),
         )
-        .select_from(Attendance)
-        .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .join(Participant, Participant.id == Attendance.participant_id)
-        .join(Course, Course.id == ClassSession.course_id)
-        .join(Venue, Venue.id == ClassSession.venue_id)
-        .where(*_held_in(start, end), Attendance.status.in_(ATTENDED_STATUSES))
-        .group_by(key_expr, label_expr)
-        .order_by(key_expr)
+        .where(*_held_in(start, end))
+        .cte("held")
+        # SQLite would compute the ward's time again for every attended row (PostgreSQL
+        # materializes a CTE used more than once by itself)
+        .prefix_with("MATERIALIZED", dialect="sqlite")
     )
-    return list(db.execute(query))
+    confirmed = and_(
+        Registration.session_id == Attendance.session_id,
+        Registration.participant_id == Attendance.participant_id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+        # implied by the line above, but in the words of the partial unique index's WHERE
+        # (models/registrations.py): only then does SQLite probe that index
+        text("registration.status IN ('applied', 'confirmed', 'waitlisted')"),
+    )
+    return held, (
+        select(
+            Attendance.session_id,
+            Attendance.participant_id,
+            Attendance.walk_in,
+            Course.code.label("course"),
+            Course.title.label("course_label"),
+            Venue.name.label("venue"),
+            _age_band_expr(held.c.year, Participant.birth_year).label("age_band"),
+            Participant.device.label("device"),
+            (held.c.year * 100 + held.c.month).label("month"),
+            # the confirmed seat this person came to (the turnout's "showed")
+            Registration.id.label("seat"),
+        )
+        .select_from(held)
+        .join(Attendance, Attendance.session_id == held.c.id)
+        .join(Participant, Participant.id == Attendance.participant_id)
+        .outerjoin(Registration, confirmed)
+        .join(Course, Course.id == held.c.course_id)
+        .join(Venue, Venue.id == held.c.venue_id)
+        .where(Attendance.status.in_(ATTENDED_STATUSES))
+        .cte("attended")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[tuple]]:
+    """One statement, one pass over the period's attendance: per breakdown (and "total",
+    and "new" for the people attending for the first time ever), rows of (key, label,
+    sessions, attendances, participants, walk-ins, showed), ordered by key; "held" the
+    sessions held by course, "booked" the confirmed seats in them (index-only counts)."""
+    held, attended = _attended(db, start, end)
+    a = attended.c
+
+    def counts(*columns):
+        return (
+            *columns,
+            func.count(distinct(a.session_id)),
+            func.count(),
+            func.count(distinct(a.participant_id)),
+            func.count(case((a.walk_in.is_(True), 1))),
+            func.count(a.seat),
+        )
+
+    def as_text(column):
+        return cast(column, String)
+
+    def figure(name: str, key, label, sessions, seats):
+        zero = literal(0)
+        return select(
+            literal(name), as_text(key), as_text(label), sessions, zero, zero, zero, seats
+        )
+
+    sessions_by_course = (
+        figure("held", Course.code, Course.title, func.count(held.c.id), literal(0))
+        .select_from(held)
+        .join(Course, Course.id == held.c.course_id)
+        .group_by(Course.code, Course.title)
+    )
+    booked = (
+        figure("booked", literal(""), literal(""), literal(0), func.count(Registration.id))
+        .select_from(held)
+        .join(Registration, Registration.session_id == held.c.id)
+        .where(Registration.status == RegistrationStatus.CONFIRMED)
+    )
+
+    grouped = [
+        select(
+            *counts(
+                literal(name).label("breakdown"),
+                as_text(a[name]).label("key"),
+                as_text(a.course_label if name == "course" else a[name]).label("label"),
+            )
+        ).group_by(a[name], *([a.course_label] if name == "course" else []))
+        for name in _BREAKDOWNS
+    ]
+    total = select(*counts(literal("total"), as_text(literal("")), as_text(literal(""))))
+    # first attended held session ever in the period: attended in it, never before it
+    # (asked once per person: an index probe of attendance by participant)
+    people = select(a.participant_id).distinct().subquery("people")
+    new = (
+        figure("new", literal(""), literal(""), literal(0), func.count())
+        .select_from(people)
+        .where(
+            ~_came(
+                people.c.participant_id,
+                lambda session: (
+                    session.state == SessionState.HELD.value,
+                    session.starts_at < start,
+                ),
+            )
+        )
+    )
+    query = union_all(*grouped, total, new, sessions_by_course, booked).order_by(
+        text("breakdown"), text("key")
+    )
+    out: dict[str, list[tuple]] = {
+        name: [] for name in (*_BREAKDOWNS, "total", "new", "held", "booked")
+    }
+    for breakdown, *row in db.execute(query):
+        out[breakdown].append(tuple(row))
+    return out
 
 
 def report(
@@ -345,24 +467,17 @@ def report(
 ) -> Report:
     """Figures for sessions held in [start, end). ``lesson_items`` (each lesson's "I can
     ..." item ids, from content) lets the outcomes say who completed a course."""
-    sessions_held = db.scalar(select(func.count(ClassSession.id)).where(*_held_in(start, end)))
-    attendances, participants = db.execute(
-        select(func.count(Attendance.id), func.count(distinct(Attendance.participant_id)))
-        .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(*_held_in(start, end), Attendance.status.in_(ATTENDED_STATUSES))
-    ).one()
-    sessions_by_course = dict(
-        db.execute(
-            select(Course.code, func.count(ClassSession.id))
-            .join(ClassSession.course)
-            .where(*_held_in(start, end))
-            .group_by(Course.code)
-        ).all()
-    )
+    grouped = _breakdowns(db, start, end)
+    # sessions held, with or without anyone attending, by course (their sum: all held)
+    sessions_by_course = {key: sessions for key, _label, sessions, *_ in grouped["held"]}
+    sessions_held = sum(sessions_by_course.values())
+    _sessions, attendances, participants, walk_ins, showed = grouped["total"][0][2:]
+    new_participants = grouped["new"][0][-1]
+    turnout = Turnout(booked=int(grouped["booked"][0][-1]), showed=showed, walk_ins=walk_ins)
 
     def rows(raw, labels=None, sessions_override=None) -> list[Row]:
         out = []
-        for key, label, sessions, att, people in raw:
+        for key, label, sessions, att, people, *_turnout in raw:
             key = str(
                 key.value if hasattr(key, "value") else int(key) if isinstance(key, float) else key
             )
@@ -372,8 +487,6 @@ def report(
             out.append(Row(key, shown, int(sessions), int(att), int(people)))
         return out
 
-    in_ward_time = _in_ward_time(db, ClassSession.starts_at, start)
-    month = extract("year", in_ward_time) * 100 + extract("month", in_ward_time)
     return Report(
         start=start,
         end=end,
@@ -381,21 +494,18 @@ def report(
         sessions_held=int(sessions_held or 0),
         attendances=int(attendances or 0),
         participants=int(participants or 0),
-        by_course=rows(
-            _grouped(db, start, end, Course.code, Course.title),
-            sessions_override=sessions_by_course,
-        ),
-        by_venue=rows(_grouped(db, start, end, Venue.name)),
-        by_age_band=_every_band(rows(_grouped(db, start, end, _age_band_expr(db, start)))),
+        by_course=rows(grouped["course"], sessions_override=sessions_by_course),
+        by_venue=rows(grouped["venue"]),
+        by_age_band=_every_band(rows(grouped["age_band"])),
         by_device=rows(
-            _grouped(db, start, end, Participant.device),
+            grouped["device"],
             labels=lambda key, _label: (
                 gettext(Device(key).label) if key in Device._value2member_map_ else key
             ),
         ),
-        by_month=_every_month(rows(_grouped(db, start, end, month)), start, end),
-        new_participants=_new_participants(db, start, end),
-        turnout=_turnout(db, start, end),
+        by_month=_every_month(rows(grouped["month"]), start, end),
+        new_participants=int(new_participants),
+        turnout=turnout,
         satisfaction=_satisfaction(db, start, end),
         unmet_demand=_unmet_demand(db, start, end),
         kiosk=_kiosk_use(db, start, end),
@@ -443,52 +553,6 @@ def _relabelled(row: Row | None, key: str, label: str) -> Row:
     return Row(key, label, row.sessions, row.attendances, row.participants)
 
 
-def _new_participants(db: Session, start: datetime, end: datetime) -> int:
-    """People whose first attended held session falls in the period (one pass, GROUP BY)."""
-    first = (
-        select(func.min(ClassSession.starts_at).label("first_at"))
-        .select_from(Attendance)
-        .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(
-            ClassSession.state == SessionState.HELD,
-            ClassSession.starts_at < end,
-            Attendance.status.in_(ATTENDED_STATUSES),
-        )
-        .group_by(Attendance.participant_id)
-        .subquery()
-    )
-    return int(
-        db.scalar(select(func.count()).select_from(first).where(first.c.first_at >= start)) or 0
-    )
-
-
-def _turnout(db: Session, start: datetime, end: datetime) -> Turnout:
-    booked, showed = db.execute(
-        select(func.count(Registration.id), func.count(Attendance.id))
-        .select_from(Registration)
-        .join(ClassSession, ClassSession.id == Registration.session_id)
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.session_id == Registration.session_id,
-                Attendance.participant_id == Registration.participant_id,
-                Attendance.status.in_(ATTENDED_STATUSES),
-            ),
-        )
-        .where(*_held_in(start, end), Registration.status == RegistrationStatus.CONFIRMED)
-    ).one()
-    walk_ins = db.scalar(
-        select(func.count(Attendance.id))
-        .join(ClassSession, ClassSession.id == Attendance.session_id)
-        .where(
-            *_held_in(start, end),
-            Attendance.status.in_(ATTENDED_STATUSES),
-            Attendance.walk_in.is_(True),
-        )
-    )
-    return Turnout(booked=int(booked or 0), showed=int(showed or 0), walk_ins=int(walk_ins or 0))
-
-
 def _satisfaction(db: Session, start: datetime, end: datetime) -> Satisfaction:
     counts = dict(
         db.execute(
@@ -498,14 +562,12 @@ def _satisfaction(db: Session, start: datetime, end: datetime) -> Satisfaction:
             .group_by(QuestionnaireResponse.satisfaction)
         ).all()
     )
-    responses, average = db.execute(
-        select(func.count(QuestionnaireResponse.id), func.avg(QuestionnaireResponse.satisfaction))
-        .join(ClassSession, ClassSession.id == QuestionnaireResponse.session_id)
-        .where(*_held_in(start, end))
-    ).one()
+    # the count and the mean from the distribution: the scores are whole numbers 1 to 5
+    responses = sum(counts.values())
+    scored = sum(score * n for score, n in counts.items())
     return Satisfaction(
-        responses=int(responses or 0),
-        average=round(float(average), 2) if average is not None else None,
+        responses=int(responses),
+        average=round(scored / responses, 2) if responses else None,
         distribution={score: int(counts.get(score, 0)) for score in range(1, 6)},
     )
 
@@ -519,11 +581,24 @@ def _in_period(start: datetime, end: datetime):
     )
 
 
+def _came(participant_id, sessions_where):
+    """EXISTS: the person attended a session that `sessions_where(session columns)` picks."""
+    came = Attendance.__table__.alias("came")
+    session = ClassSession.__table__.alias("came_session")
+    return exists(
+        select(came.c.id)
+        .join(session, session.c.id == came.c.session_id)
+        .where(
+            came.c.participant_id == participant_id,
+            came.c.status.in_(ATTENDED_STATUSES),
+            *sessions_where(session.c),
+        )
+    )
+
+
 def _unmet_demand(db: Session, start: datetime, end: datetime) -> int:
     seated = Registration.__table__.alias("seated")
     seated_session = ClassSession.__table__.alias("seated_session")
-    came = Attendance.__table__.alias("came")
-    came_session = ClassSession.__table__.alias("came_session")
     got_a_seat = exists(
         select(seated.c.id)
         .join(seated_session, seated_session.c.id == seated.c.session_id)
@@ -534,15 +609,9 @@ def _unmet_demand(db: Session, start: datetime, end: datetime) -> int:
             seated_session.c.starts_at < end,
         )
     )
-    attended = exists(
-        select(came.c.id)
-        .join(came_session, came_session.c.id == came.c.session_id)
-        .where(
-            came.c.participant_id == Registration.participant_id,
-            came.c.status.in_(ATTENDED_STATUSES),
-            came_session.c.starts_at >= start,
-            came_session.c.starts_at < end,
-        )
+    attended = _came(
+        Registration.participant_id,
+        lambda session: (session.starts_at >= start, session.starts_at < end),
     )
     return int(
         db.scalar(
@@ -559,49 +628,41 @@ def _unmet_demand(db: Session, start: datetime, end: datetime) -> int:
     )
 
 
-def _kind_counts(*kinds: UsageKind):
-    return [func.count(case((UsageEvent.kind == kind, 1))) for kind in kinds]
-
-
 def _kiosk_use(db: Session, start: datetime, end: datetime) -> KioskUse:
+    """One GROUP BY pass over the period's usage events (by kiosk, guide, language and
+    kind: a few hundred groups) and one over its help requests; the figures are sums of
+    those counts, added up here."""
     kinds = (UsageKind.GUIDE_VIEWED, UsageKind.GUIDE_FINISHED, UsageKind.HANDOFF_SHOWN)
-    in_period = (UsageEvent.at >= start, UsageEvent.at < end)
-    viewed, finished, handoffs = db.execute(select(*_kind_counts(*kinds)).where(*in_period)).one()
-    help_in_period = (HelpRequest.created_at >= start, HelpRequest.created_at < end)
-    help_requests = db.scalar(select(func.count(HelpRequest.id)).where(*help_in_period))
-    by_language = [
-        Count(language or UNKNOWN, language or gettext(N_("Not known")), int(n))
-        for language, n in db.execute(
-            select(UsageEvent.language, func.count(UsageEvent.id))
-            .where(*in_period, UsageEvent.kind == UsageKind.GUIDE_VIEWED)
-            .group_by(UsageEvent.language)
-            .order_by(func.count(UsageEvent.id).desc(), UsageEvent.language)
+    column = {kind: n for n, kind in enumerate(kinds)}
+    totals = [0, 0, 0]
+    by_language: dict[str | None, int] = {}
+    by_guide: dict[str, list[int]] = {}
+    events_by_kiosk: dict[int, list[int]] = {}
+    for kiosk_id, guide, language, kind, n in db.execute(
+        select(
+            UsageEvent.kiosk_id,
+            UsageEvent.guide_id,
+            UsageEvent.language,
+            UsageEvent.kind,
+            func.count(UsageEvent.id),
         )
-    ]
-    by_guide = [
-        KioskRow(guide, guide, int(v), int(f), int(h), 0)
-        for guide, v, f, h in db.execute(
-            select(UsageEvent.guide_id, *_kind_counts(*kinds))
-            .where(*in_period, UsageEvent.guide_id != "", UsageEvent.kind.in_(kinds))
-            .group_by(UsageEvent.guide_id)
-            .order_by(func.count(UsageEvent.id).desc(), UsageEvent.guide_id)
-        )
-    ]
+        .where(UsageEvent.at >= start, UsageEvent.at < end, UsageEvent.kind.in_(kinds))
+        .group_by(UsageEvent.kiosk_id, UsageEvent.guide_id, UsageEvent.language, UsageEvent.kind)
+    ):
+        i = column[UsageKind(kind)]
+        totals[i] += n
+        events_by_kiosk.setdefault(kiosk_id, [0, 0, 0])[i] += n
+        if guide != "":
+            by_guide.setdefault(guide, [0, 0, 0])[i] += n
+        if i == 0:
+            by_language[language] = by_language.get(language, 0) + n
     help_by_kiosk = dict(
         db.execute(
             select(HelpRequest.kiosk_id, func.count(HelpRequest.id))
-            .where(*help_in_period)
+            .where(HelpRequest.created_at >= start, HelpRequest.created_at < end)
             .group_by(HelpRequest.kiosk_id)
         ).all()
     )
-    events_by_kiosk = {
-        kiosk_id: (int(v), int(f), int(h))
-        for kiosk_id, v, f, h in db.execute(
-            select(UsageEvent.kiosk_id, *_kind_counts(*kinds))
-            .where(*in_period, UsageEvent.kind.in_(kinds))
-            .group_by(UsageEvent.kiosk_id)
-        )
-    }
     by_location = []
     wanted = set(help_by_kiosk) | set(events_by_kiosk)
     if wanted:
@@ -614,13 +675,19 @@ def _kiosk_use(db: Session, start: datetime, end: datetime) -> KioskUse:
             by_location.append(
                 KioskRow(name, location or name, v, f, h, int(help_by_kiosk.get(kiosk_id, 0)))
             )
+    # most used first, then by name (as ORDER BY count DESC, name did)
+    languages = sorted(by_language.items(), key=lambda item: (-item[1], item[0] or ""))
+    guides = sorted(by_guide.items(), key=lambda item: (-sum(item[1]), item[0]))
     return KioskUse(
-        guides_viewed=int(viewed or 0),
-        guides_finished=int(finished or 0),
-        handoffs=int(handoffs or 0),
-        help_requests=int(help_requests or 0),
-        by_language=by_language,
-        by_guide=by_guide,
+        guides_viewed=totals[0],
+        guides_finished=totals[1],
+        handoffs=totals[2],
+        help_requests=sum(help_by_kiosk.values()),
+        by_language=[
+            Count(language or UNKNOWN, language or gettext(N_("Not known")), n)
+            for language, n in languages
+        ],
+        by_guide=[KioskRow(guide, guide, v, f, h, 0) for guide, (v, f, h) in guides],
         by_location=by_location,
     )
 
