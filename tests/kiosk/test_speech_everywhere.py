@@ -45,6 +45,9 @@ KINDS = [
     "please_wait",
     "staff_notice",
     "idle",
+    "ask",
+    "ask_keys",
+    "ask_answers",
 ]
 CONTROLS = {
     "ja": ["読み上げ", "止める", "音量 −", "音量 ＋"],

@@ -41,6 +41,7 @@ from kiosk import stub  # noqa: E402
 from kiosk.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.widgets.speech_bar import SpeechBar  # noqa: E402
+from tests.kiosk import ask_samples  # noqa: E402
 
 #: how long (in Kivy clock time) a screen may take to be laid out, and 読み上げ to start
 #: playing: bounds so a broken screen fails instead of hanging, not speed checks; a busy
@@ -93,6 +94,14 @@ def kinds(app: KioskApp):
             None,
         ),
         ("idle", "idle", {}, booking),
+        ("ask", "ask", {"popular": ask_samples.POPULAR}, None),
+        ("ask_keys", "ask_keys", {}, None),
+        (
+            "ask_answers",
+            "ask",
+            {"question": "スマホキョウシツ イツ", "result": ask_samples.ANSWERS["not_sure"]},
+            None,
+        ),
     ]
 
 
