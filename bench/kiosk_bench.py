@@ -118,7 +118,7 @@ def child_walk(guide_id: str) -> None:
             waiting.pop()(time.perf_counter())
 
     def run(steps):
-        """Advance the generator; it yields 'frame' (resume after the next flip) or 'tick'."""
+        """Advance the generator; it yields 'frame' (resume after the next flip), 'tick' or seconds."""
 
         def advance(now=None):
             try:
@@ -141,8 +141,9 @@ def child_walk(guide_id: str) -> None:
                         waited(time.perf_counter())
 
                 Clock.schedule_once(late, FRAME_TIMEOUT)
-            else:
-                Clock.schedule_once(lambda _dt: advance(time.perf_counter()), 0)
+            else:  # "tick", or seconds to wait
+                delay = what if isinstance(what, float) else 0
+                Clock.schedule_once(lambda _dt: advance(time.perf_counter()), delay)
 
         advance()
 
@@ -187,6 +188,7 @@ def child_walk(guide_id: str) -> None:
                 yield "frame"
             app.end_visit()
             yield "tick"
+        yield 2.0  # at rest, as a kiosk stands between residents (the visit's memory given back)
         results.update(
             rss_walked_kib=rss_kib(),
             guides=len(app.catalog.active_guides),

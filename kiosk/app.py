@@ -299,6 +299,10 @@ class KioskApp(App):
         self.volume = 0.8
         self.history = []
         self.show("home", remember=False)
+        # what the last visit's readings and pictures freed goes back, once Home is drawn
+        from kiosk.screens.lazy import give_memory_back
+
+        Clock.schedule_once(lambda _dt: give_memory_back(), 0.5)
 
     def choose(self, name: str, value) -> None:
         """Set a choice that many kv rules follow (the language, the text size).
