@@ -248,7 +248,9 @@ def fill(database: Database) -> None:
                             f"(SELECT coalesce(max(id), 1) FROM {table.name}))"
                         )
                     )
-            conn.execute(text("ANALYZE"))
+                # this schema's tables only: a database-wide ANALYZE waits for (and
+                # deadlocks with) other schemas' DDL on a shared server
+                conn.execute(text(f'ANALYZE "{table.name}"'))
         else:
             conn.execute(text("ANALYZE"))
 
