@@ -403,6 +403,9 @@ def public_paths(ward, extra=()) -> list[str]:
         "/guides/juminhyo?furigana=1",
         "/accessibility",
         "/classes/999999",
+        # booking and its look-up (issue 19): no script, no cookie, nobody's data either
+        f"/classes/{ward.session_id}/apply",
+        "/reservations",
         *extra,
     ]
 

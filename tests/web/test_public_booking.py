@@ -269,3 +269,18 @@ def test_too_many_bookings_are_told_in_the_visitors_language(visitor, ward, data
     assert refused.status_code == 429
     assert "already made 3 bookings on the web today" in refused.get_data(as_text=True)
     assert len(registrations(database, extra[3])) == 0
+
+
+def test_with_csrf_on_the_public_forms_work_without_a_cookie(database, tmp_path, ward):
+    from tests.web.conftest import build_app
+
+    app = build_app(database, tmp_path, WTF_CSRF_ENABLED=True)
+    visitor = app.test_client()
+    response = book(visitor, ward.session_id)
+    assert response.status_code == 303
+    lookup = visitor.post("/reservations", data={"code": "ABCDEF", "phone": "090-1111-2222"})
+    assert lookup.status_code == 200
+    for answer in (response, lookup):
+        assert "tsunagu_session" not in answer.headers.get("Set-Cookie", "")
+    # a staff form still wants its token
+    assert visitor.post("/login", data={"login": "admin", "password": "x"}).status_code == 400
