@@ -237,9 +237,13 @@ def code_label(status: str) -> str:
 
 
 def format_code(code: str) -> str:
-    """ABCD-1234 as written on the office's slip (groups of four)."""
+    """ABC-DEF in groups of three, as the office's and the public site's slips write it.
+
+    (classroom.services.codes.format_code is the same rule on the server side: a resident
+    comparing the kiosk's screen or printed slip with the web slip sees the same code.)
+    """
     code = code.replace("-", "")
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4)) if code else ""
+    return "-".join(code[i : i + 3] for i in range(0, len(code), 3)) if code else ""
 
 
 #: what each row of ``details`` is, in order (the code row comes last when there is one)

@@ -54,7 +54,7 @@ def type_code(code: str, key: str) -> str:
 
 
 def shown_code(code: str) -> str:
-    """K7M4-Q2 as typed so far (grouped as the slip prints it), ＿ for what is still to come."""
+    """K7M-4Q2 as typed so far (grouped as the slips print it), ＿ for what is still to come."""
     return booking_text.format_code(code + "＿" * (CODE_LENGTH - len(code)))
 
 

@@ -230,7 +230,7 @@ SESSION = {
 )
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_slip_fits_each_paper_and_its_qr_reads(tmp_path, paper, size, language):
-    result = {"status": "confirmed", "code": "K7QM3XPA", "qr_token": "Zq0-opaque_token-42"}
+    result = {"status": "confirmed", "code": "K7Q3XP", "qr_token": "Zq0-opaque_token-42"}
     pdf = tmp_path / f"slip-{paper}.pdf"
     pdf.write_bytes(
         printing.slip_pdf(SESSION, result, language, paper, ward="つなぐ区", phone="03-0000-0002")
@@ -243,7 +243,7 @@ def test_the_slip_fits_each_paper_and_its_qr_reads(tmp_path, paper, size, langua
     first = sorted(tmp_path.glob(f"{pdf.stem}*.png"))[0]
     shutil.copyfile(first, ARTIFACTS / f"slip-{language}-{paper}.png")
     text = pdf_text(pdf)
-    assert "10:00" in text and "11:30" in text and "K7QM-3XPA" in text
+    assert "10:00" in text and "11:30" in text and "K7Q-3XP" in text
     words = "".join(text.split())
     for part in ("令和8年", "12月10日（木）") if language == "ja" else ("Thursday10", "2026"):
         assert part in words, (part, text)
