@@ -291,6 +291,9 @@ def registrations():
         device=data["device"],
         actor=current_actor(),
     )
+    # before the booking: register writes what is pending before it takes the class's
+    # lock, so the kiosk's row is not updated under it (issue 21)
+    kiosk_service.touch(g.kiosk)
     result = registration_service.register(
         db,
         session_id=data["session_id"],
@@ -299,7 +302,6 @@ def registrations():
         actor=current_actor(),
         idempotency_key=idempotency_key,
     )
-    kiosk_service.touch(g.kiosk)
     r = result.registration
     body = {
         "status": result.status.value,
