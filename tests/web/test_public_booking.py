@@ -117,6 +117,23 @@ def test_wrong_fields_are_explained_and_nothing_is_kept(visitor, ward, database)
         assert db.scalar(select(Participant).where(Participant.reading == "Suzuki")) is None
 
 
+def test_an_empty_form_names_every_missing_entry_in_japanese(visitor, ward, database):
+    # nothing typed, no phone ticked: each field says what is missing (an unticked phone
+    # once stopped the form before the others were checked, with WTForms' "Not a valid choice")
+    data = {**open_form(visitor, ward.session_id), "reading": "", "phone": "", "birth_year": ""}
+    response = visitor.post("/apply", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in (
+        "ふりがなを入力してください",
+        "電話番号を入力してください",
+        "機種を選択してください",
+    ):
+        assert message in html, message
+    assert "同意の欄にチェック" in html and "選択肢が正しくありません" not in html
+    assert registrations(database, ward.session_id) == []
+
+
 def test_the_honeypot_books_nothing(visitor, ward, database):
     response = book(visitor, ward.session_id, website="http://spam.example")
     assert response.status_code == 200

@@ -60,8 +60,12 @@ class BookingForm(Form):
     reading = StringField(_l("Your name in kana (reading)"))
     phone = StringField(_l("Phone number"))
     birth_year = StringField(_l("Year of birth"))
+    #: checked by the booking's own rules with the other fields (validate_choice off: an
+    #: unticked choice must not stop the form before the name, phone and consent are checked)
     device = RadioField(
-        _l("Which phone will you bring?"), choices=[option(d.value, _l(d.label)) for d in DEVICES]
+        _l("Which phone will you bring?"),
+        choices=[option(d.value, _l(d.label)) for d in DEVICES],
+        validate_choice=False,
     )
     for_family = BooleanField(_l("I am applying for a family member"))
     contact_phone = StringField(_l("Your own phone number (optional)"))
