@@ -33,3 +33,5 @@ def init_app(app: Flask) -> None:
         content_dir=app.config.get("CONTENT_DIR"),
         audio_dir=app.config.get("AUDIO_CACHE_DIR"),
     )
+    if not app.testing:  # a served site: bundle and ask index ready before the first asker
+        app.extensions["tsunagu_bundles"].warm()

@@ -69,7 +69,26 @@ class ContentBundles:
         if not path.is_file():
             path = build_bundle(catalog, cache, self.out_dir).path
         data = path.read_bytes()
+        # the content changed (or the server started): the ask index is built now, with
+        # the bundle, so that no resident's question waits for it (docs/ask.md)
+        self.build_ask_index(catalog)
         return Bundle(version, path, len(data), hashlib.sha256(data).hexdigest())
+
+    @staticmethod
+    def build_ask_index(catalog) -> None:
+        """Build the ask index of ``catalog``'s content (kept until the content changes)."""
+        from content.ask.index import index_for
+
+        try:
+            index_for(catalog)
+        except Exception:  # a broken synonym list: the questions' own path reports it
+            log.warning("the ask index could not be built with the bundle", exc_info=True)
+
+    def warm(self) -> threading.Thread:
+        """Build the bundle and the ask index in the background (the server's start)."""
+        thread = threading.Thread(target=self.current, daemon=True, name="content-warm")
+        thread.start()
+        return thread
 
     def path_for(self, version: str) -> Path | None:
         """The zip of this version, if it was built here."""
