@@ -8,20 +8,16 @@ Afterwards the database itself is asked what the booking left behind.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.kiosk.xvfb import needs_xvfb, run_module
+
 pytest.importorskip("flask")
-pytestmark = pytest.mark.skipif(
-    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
-)
+pytestmark = needs_xvfb
 
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
@@ -88,32 +84,7 @@ def live(tmp_path):
 def test_a_touch_booking_lands_in_the_database_once_with_the_code_shown(live, tmp_path):
     url, token, database, session_id = live
     out = tmp_path / "seen.json"
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(tmp_path / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.walk_booking",
-            str(out),
-            url,
-            token,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        cwd=ROOT,
-    )
+    result = run_module("tests.kiosk.walk_booking", str(out), url, token, home=tmp_path, timeout=90)
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     seen = json.loads(out.read_text())
     assert seen["sessions_state"] == "list" and seen["sessions"] == 1

@@ -3,47 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
-)
+from tests.kiosk.xvfb import needs_xvfb, run_module
+
+pytestmark = needs_xvfb
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):
     out = tmp_path_factory.mktemp("walk") / "seen.json"
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(out.parent / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.walk_booking",
-            str(out),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        cwd=ROOT,
-    )
+    result = run_module("tests.kiosk.walk_booking", str(out), home=out.parent, timeout=90)
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     return json.loads(out.read_text())
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kiosk.xvfb import run_module
+
 ROOT = Path(__file__).resolve().parents[2]
 #: seconds each booking's answer waits after its commit in the first server
 SLOW = 3.0
@@ -494,32 +496,14 @@ def run_window(mode: str, tmp_path: Path, name: str) -> dict:
     import json
 
     out, shot = tmp_path / "seen.json", Path(SHOTS or tmp_path) / name
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(tmp_path / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.test_faults",
-            "speech-window",
-            mode,
-            str(out),
-            str(shot),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_module(
+        "tests.kiosk.test_faults",
+        "speech-window",
+        mode,
+        str(out),
+        str(shot),
+        home=tmp_path,
         timeout=150,
-        cwd=ROOT,
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     assert shot.is_file()

@@ -7,18 +7,12 @@ test-artifacts/kiosk/guides-*.png to be looked at.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
-import pytest
+from tests.kiosk.test_screenshots import ARTIFACTS, png_size
+from tests.kiosk.xvfb import needs_xvfb, run_module
 
-from tests.kiosk.test_screenshots import ARTIFACTS, ROOT, png_size
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
-)
+pytestmark = needs_xvfb
 CASES = ["ja:large", "ja:extra-large", "en:large", "en:extra-large"]
 NAMES = [
     "finder",
@@ -34,30 +28,8 @@ NAMES = [
 
 
 def test_guide_screens_are_drawn_and_pass_the_checks(tmp_path):
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(tmp_path / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.shoot_guides",
-            str(tmp_path),
-            *CASES,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
+    result = run_module(
+        "tests.kiosk.shoot_guides", str(tmp_path), *CASES, home=tmp_path, timeout=240
     )
     assert result.returncode == 0, result.stderr[-4000:]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -8,47 +8,21 @@ then the FAQ; the events that reached the server are anonymous.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from tests.kiosk.test_screenshots import ARTIFACTS, ROOT
+from tests.kiosk.test_screenshots import ARTIFACTS
+from tests.kiosk.xvfb import needs_xvfb, run_module
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("xvfb-run") is None, reason="xvfb-run is not installed (apt install xvfb)"
-)
+pytestmark = needs_xvfb
 
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):
     out = tmp_path_factory.mktemp("guide-walk") / "seen.json"
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(out.parent / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.walk_guide",
-            str(out),
-            str(out.parent),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=150,
-        cwd=ROOT,
+    result = run_module(
+        "tests.kiosk.walk_guide", str(out), str(out.parent), home=out.parent, timeout=150
     )
     assert result.returncode == 0 and out.is_file(), result.stderr[-3000:]
     seen = json.loads(out.read_text())

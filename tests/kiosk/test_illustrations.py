@@ -9,16 +9,14 @@ A step without a picture draws none. PNGs go to test-artifacts/kiosk/steps-*.png
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kiosk.widgets.step_picture import MIN_HEIGHT, picture_path
 from tests.kiosk.test_screenshots import ARTIFACTS, ROOT, png_size
+from tests.kiosk.xvfb import run_module
 
 CASES = ["ja:large", "ja:extra-large", "en:large", "en:extra-large"]
 WITHOUT_PICTURE = "koseki-6"
@@ -52,30 +50,8 @@ def _ink(png: Path, box: list[float]) -> float:
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
 def test_illustrated_steps_show_their_picture_without_breaking_the_screen(tmp_path):
-    env = {
-        **os.environ,
-        "KIVY_NO_ARGS": "1",
-        "KIVY_NO_CONSOLELOG": "1",
-        "SDL_AUDIODRIVER": "dummy",
-        "KIVY_HOME": str(tmp_path / ".kivy"),
-    }
-    result = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1920x1080x24",
-            sys.executable,
-            "-m",
-            "tests.kiosk.shoot_illustrations",
-            str(tmp_path),
-            *CASES,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
+    result = run_module(
+        "tests.kiosk.shoot_illustrations", str(tmp_path), *CASES, home=tmp_path, timeout=240
     )
     assert result.returncode == 0, result.stderr[-4000:]
     seen = json.loads((tmp_path / "pictures.json").read_text(encoding="utf-8"))
