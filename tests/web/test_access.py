@@ -137,7 +137,12 @@ TABLE = [
 #: routes that need no login
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/static/{f}")}
 #: ask in your own words (web/ask, issue 20): the form, its answers and its style sheet
-PUBLIC |= {("GET", "/ask"), ("POST", "/ask"), ("GET", "/ask/static/{x}")}
+PUBLIC |= {
+    ("GET", "/ask"),
+    ("POST", "/ask"),
+    ("GET", "/ask/static/{x}"),
+    ("GET", "/ask/audio/{x}"),
+}
 #: the public pages (web/public): "/" is the class schedule
 PUBLIC |= {
     ("GET", "/"),

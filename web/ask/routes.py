@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
@@ -25,6 +25,7 @@ from classroom.services import unanswered
 from classroom.services.sessions import upcoming_sessions
 from content.ask import CLASSES_ID, MAX_CHARS, Answer, AskError, ask
 from content.loader import CONTENT_DIR, ContentError
+from content.speech import AudioCache, cache_root
 from languages import reset_language, set_language
 
 from .. import asking
@@ -46,6 +47,8 @@ class Shown(NamedTuple):
     answer: Answer
     url: str | None
     courses: tuple = ()
+    #: the answer read aloud: the clip built for the kiosks (``tsunagu content speech``)
+    audio: str | None = None
 
 
 class Counter(NamedTuple):
@@ -111,6 +114,36 @@ def _keep_unanswered(question: str, code: str) -> None:
         log.warning("ask: an unanswered question was not counted (%s)", type(exc).__name__)
 
 
+#: a clip's file name in the audio cache: its key and the engine's format, nothing else
+AUDIO_NAME = re.compile(r"[0-9a-f]{16,64}\.(ogg|mp3|wav)")
+AUDIO_TYPES = {"ogg": "audio/ogg", "mp3": "audio/mpeg", "wav": "audio/wav"}
+
+
+def _audio_cache() -> AudioCache:
+    return AudioCache(cache_root(current_app.config.get("AUDIO_CACHE_DIR")))
+
+
+def _audio(answer: Answer, code: str) -> str | None:
+    """The address of the answer's text spoken, when the kiosks' audio holds it; else None
+    (a class's answer, or audio never built: the page shows no player)."""
+    try:
+        found = _audio_cache().find(answer.text, code)
+    except OSError:
+        return None
+    return url_for("ask.audio", name=found.name) if found is not None else None
+
+
+@bp.route("/ask/audio/<name>")
+def audio(name: str):
+    """A clip of the ward's content (public text, the same files the kiosks play)."""
+    if not AUDIO_NAME.fullmatch(name):
+        abort(404)
+    path = _audio_cache().root / name
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=AUDIO_TYPES[name.rsplit(".", 1)[1]], max_age=86400)
+
+
 @bp.route("/ask", methods=["GET", "POST"])
 def page():
     """The form; on POST also the answers (or why the question could not be asked)."""
@@ -133,7 +166,8 @@ def page():
     if result is not None:
         asking.count_answer(db_session(), result, language.current().code)
         result = _with_classes(result)
-    answers = [Shown(a, _link(a)) for a in result.answers] if result else []
+    code = language.current().code
+    answers = [Shown(a, _link(a), audio=_audio(a, code)) for a in result.answers] if result else []
     if result and any(a.kind == "lesson" for a in result.answers):
         teaching = _courses_teaching()
         answers = [s._replace(courses=teaching.get(s.answer.id, ())) for s in answers]
