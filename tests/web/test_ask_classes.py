@@ -95,7 +95,12 @@ def test_popular_puts_what_was_asked_three_times_first(kiosk, ward):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("language=fr", "language"), ("limit=0", "limit"), ("limit=13", "limit"), ("limit=x", "limit")],
+    [
+        ("language=fr", "language"),
+        ("limit=0", "limit"),
+        ("limit=13", "limit"),
+        ("limit=x", "limit"),
+    ],
 )
 def test_popular_refuses_bad_parameters_with_a_message(kiosk, query, field):
     response = kiosk.get(f"/api/v1/ask/popular?{query}")
