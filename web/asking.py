@@ -26,12 +26,13 @@ from content.popular import question_text, starter_questions
 
 from .database import DatabaseUnavailable, mark_unavailable
 from .formatting import when
+from .public.routes import course_title as public_course_title
 
 log = logging.getLogger(__name__)
 
 
 def course_title(course) -> Text:
-    return Text({"ja": course.title, **(course.title_translations or {})})
+    return Text(public_course_title(course))
 
 
 def with_classes(result: Result, language: str, db: Session, now: datetime) -> Result:

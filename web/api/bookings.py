@@ -50,11 +50,6 @@ def _client() -> str:
     return f"kiosk:{g.kiosk.id}"
 
 
-def _secret() -> bytes:
-    key = current_app.secret_key
-    return key.encode() if isinstance(key, str) else key
-
-
 def _answer(view):
     if view is None:
         # no booking with this code *and* phone: the same answer for an unknown code; the
@@ -85,7 +80,7 @@ def booking_lookup():
     code, phone = _code_and_phone()
     try:
         view = self_service.find_booking(
-            db_session(), code, phone, client=_client(), secret=_secret()
+            db_session(), code, phone, client=_client(), secret=current_app.secret_key
         )
     except self_service.TooManyAttempts as error:
         return _too_many(error)
@@ -98,7 +93,12 @@ def booking_cancel():
     code, phone = _code_and_phone()
     try:
         view = self_service.cancel_by_code(
-            db_session(), code, phone, actor=current_actor(), client=_client(), secret=_secret()
+            db_session(),
+            code,
+            phone,
+            actor=current_actor(),
+            client=_client(),
+            secret=current_app.secret_key,
         )
     except self_service.TooManyAttempts as error:
         return _too_many(error)

@@ -93,11 +93,6 @@ def _same_site() -> None:
             abort(403)
 
 
-def _secret() -> bytes:
-    key = current_app.secret_key
-    return key.encode() if isinstance(key, str) else key
-
-
 def _message(error: DomainError) -> str:
     return error.translate(_)
 
@@ -196,7 +191,7 @@ def apply():
             contact_phone=form.contact_phone.data or "",
             idempotency_key=f"web:{token}",
             client=client,
-            secret=_secret(),
+            secret=current_app.secret_key,
         )
     except (self_service.TooManyAttempts, self_service.DailyCapReached) as error:
         # counted and kept (nothing else was written); the same token may be sent again
@@ -288,7 +283,11 @@ def lookup():
     page, view = _answer(
         form,
         lambda: self_service.find_booking(
-            db_session(), code, phone, client=request.remote_addr or "", secret=_secret()
+            db_session(),
+            code,
+            phone,
+            client=request.remote_addr or "",
+            secret=current_app.secret_key,
         ),
     )
     if page is not None:
@@ -307,10 +306,10 @@ def cancel():
     code, phone = form.code.data or "", form.phone.data or ""
     confirmed = request.form.get("confirm") == "yes"
     db = db_session()
-    client, secret = request.remote_addr or "", _secret()
+    client, secret = request.remote_addr or "", current_app.secret_key
     if confirmed:
         work = lambda: self_service.cancel_by_code(  # noqa: E731
-            db, code, phone, actor=_resident(client), client=client, secret=secret
+            db, code, phone, actor=Actor.resident(client), client=client, secret=secret
         )
     else:
         work = lambda: self_service.find_booking(db, code, phone, client=client, secret=secret)  # noqa: E731
@@ -325,10 +324,6 @@ def cancel():
         cancelled_now=confirmed,
     )
     return _no_store(current_app.make_response(html))
-
-
-def _resident(client: str) -> Actor:
-    return Actor.resident(client)
 
 
 @bp.app_template_global()
