@@ -300,7 +300,7 @@ class KioskApp(App):
         self.history = []
         self.show("home", remember=False)
         # what the last visit's readings and pictures freed goes back, once Home is drawn
-        from kiosk.screens.lazy import give_memory_back
+        from kiosk.memory import give_memory_back
 
         Clock.schedule_once(lambda _dt: give_memory_back(), 0.5)
 

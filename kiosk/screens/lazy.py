@@ -8,9 +8,6 @@ imported, its rules loaded and the screen built on the first ``get_screen`` — 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 from importlib import import_module
 
 from kivy.uix.screenmanager import ScreenManager
@@ -43,19 +40,3 @@ class LazyScreenManager(ScreenManager):
         """Every registered screen, now (screenshots and the floors tests walk them all)."""
         for name in self.registry:
             self.get_screen(name)
-
-
-def give_memory_back() -> None:
-    """Collect what the released screens held and hand free heap pages back to the system.
-
-    Python's allocator and glibc keep freed memory for reuse; malloc_trim returns what
-    can be returned (Linux with glibc; elsewhere only the collection happens).
-    """
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
-    if trim is not None:
-        trim(0)
