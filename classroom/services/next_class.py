@@ -22,9 +22,13 @@ from ..models import (
     SessionState,
     utcnow,
 )
+from . import audit
+from .actor import Actor
 from .availability import LOTTERY, OPEN, availability
 from .progress import LessonItemIds, course_item_ids
+from .residents import kiosk_match
 from .sessions import upcoming_sessions
+from .text import phone_digits, reading_key
 
 #: booking states a suggestion may have: a free seat, or a lottery still taking applications
 _SUGGESTED_STATES = (OPEN, LOTTERY)
@@ -105,3 +109,28 @@ def next_classes(
         key=lambda s: (not s.started, -len(s.items_left), s.session.starts_at, s.session.id),
     )
     return ranked[:limit]
+
+
+def for_typed_resident(
+    db: Session,
+    reading: str,
+    phone: str,
+    lesson_items: LessonItemIds,
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+) -> list[Suggestion]:
+    """The suggestions for whoever a kiosk's resident typed (a reading and a phone, as
+    typed): the resident they match, else what a newcomer would be offered. A match is
+    audited by the resident's id (the typed words are neither kept nor logged)."""
+    participant = kiosk_match(db, reading_key(reading), phone_digits(phone))
+    if participant is not None:
+        audit.record(
+            db,
+            actor,
+            "progress.suggest",
+            participant_id=participant.id,
+            subject_type="participant",
+            subject_id=participant.id,
+        )
+    return next_classes(db, participant.id if participant else None, lesson_items, now=now)

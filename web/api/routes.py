@@ -16,15 +16,15 @@ from sqlalchemy import select
 
 from classroom.db import MAX_ROW_ID
 from classroom.models import ClassSession, Course, DeviceTrack, Source, utcnow
-from classroom.services import audit, next_class, unanswered
 from classroom.services import availability as availability_service
 from classroom.services import kiosks as kiosk_service
+from classroom.services import next_class, unanswered
 from classroom.services import phones as phone_service
 from classroom.services import registration as registration_service
 from classroom.services import residents as resident_service
 from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError, NotFound
-from classroom.services.text import has_control_characters, phone_digits, reading_key
+from classroom.services.text import has_control_characters
 from content.ask import AskError, ask
 from content.loader import CONTENT_DIR, ContentError, load_catalog
 from languages import LANGUAGES, reset_language, set_language
@@ -327,20 +327,9 @@ def suggestions():
     errors.update(_reading_and_phone_errors(data))
     if errors:
         return invalid(errors)
-    db = db_session()
-    participant = resident_service.kiosk_match(
-        db, reading_key(data["reading"]), phone_digits(data["phone"])
+    found = next_class.for_typed_resident(
+        db_session(), data["reading"], data["phone"], lesson_item_ids(), actor=current_actor()
     )
-    if participant is not None:
-        audit.record(
-            db,
-            current_actor(),
-            "progress.suggest",
-            participant_id=participant.id,
-            subject_type="participant",
-            subject_id=participant.id,
-        )
-    found = next_class.next_classes(db, participant.id if participant else None, lesson_item_ids())
     kiosk_service.touch(g.kiosk)
     return jsonify(
         suggestions=[
