@@ -15,41 +15,110 @@ from languages.wareki import wareki_year
 _WEEKDAYS_JA = "月火水木金土日"
 
 
+def _ja() -> bool:
+    return str(get_locale()).startswith("ja")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 def local(value: datetime) -> datetime:
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return value.astimezone(_zone())
+
+
+def _date_text(value: datetime, ja: bool) -> str:
+    """`value` already in the ward's time zone."""
+    if ja:
+        return f"{value.month}月{value.day}日（{_WEEKDAYS_JA[value.weekday()]}）"
+    return format_datetime(value, "EEE d MMM")
+
+
+def _times_text(start: datetime, end: datetime | None, ja: bool) -> str:
+    """Both already in the ward's time zone; the same as strftime("%H:%M"), without its cost."""
+    text = f"{start.hour:02d}:{start.minute:02d}"
+    if end is not None:
+        text += f"{'〜' if ja else '–'}{end.hour:02d}:{end.minute:02d}"
+    return text
 
 
 def date_label(value: datetime | None) -> str:
     """11月26日（木）"""
     if value is None:
         return ""
-    value = local(value)
-    if str(get_locale()).startswith("ja"):
-        return f"{value.month}月{value.day}日（{_WEEKDAYS_JA[value.weekday()]}）"
-    return format_datetime(value, "EEE d MMM")
+    return _date_text(local(value), _ja())
 
 
 def time_range(start: datetime | None, end: datetime | None) -> str:
     """14:00〜15:30"""
     if start is None:
         return ""
-    text = local(start).strftime("%H:%M")
-    if end is not None:
-        text += ("〜" if str(get_locale()).startswith("ja") else "–") + local(end).strftime("%H:%M")
-    return text
+    zone = _zone()
+    return _times_text(
+        start.astimezone(zone), end.astimezone(zone) if end is not None else None, _ja()
+    )
 
 
 def when(start: datetime | None, end: datetime | None = None) -> str:
     """11月26日（木）14:00〜15:30"""
     if start is None:
         return ""
-    separator = "" if str(get_locale()).startswith("ja") else ", "
-    return f"{date_label(start)}{separator}{time_range(start, end)}"
+    return _when_text(start, end, _ja(), _zone())
+
+
+def _when_text(start: datetime, end: datetime | None, ja: bool, zone: ZoneInfo) -> str:
+    start = start.astimezone(zone)
+    end = end.astimezone(zone) if end is not None else None
+    return f"{_date_text(start, ja)}{'' if ja else ', '}{_times_text(start, end, ja)}"
 
 
 def label(member) -> str:
     """The translated title of a LabelledEnum member."""
     return _(member.label) if member is not None else ""
+
+
+class PageFormat:
+    """The filters above for a page of many rows (the coordinator's 149 classes, a roster of
+    60): the language and the time zone are looked up once, and each distinct date, label or
+    fixed text is formatted or translated once, not once per row. Made per render: a page
+    shown in another language (force_locale) makes its own. The text is the filters'."""
+
+    def __init__(self) -> None:
+        self.ja = _ja()
+        self.zone = _zone()
+        self._dates: dict = {}
+        self._labels: dict = {}
+
+    def date_label(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return self._date(value.astimezone(self.zone))
+
+    def _date(self, value: datetime) -> str:
+        key = (value.year, value.month, value.day)
+        text = self._dates.get(key)
+        if text is None:
+            text = self._dates[key] = _date_text(value, self.ja)
+        return text
+
+    def when(self, start: datetime | None, end: datetime | None = None) -> str:
+        if start is None:
+            return ""
+        start = start.astimezone(self.zone)
+        end = end.astimezone(self.zone) if end is not None else None
+        return f"{self._date(start)}{'' if self.ja else ', '}{_times_text(start, end, self.ja)}"
+
+    def label(self, member) -> str:
+        if member is None:
+            return ""
+        text = self._labels.get(member.label)  # the msgid: two enums may share a value
+        if text is None:
+            text = self._labels[member.label] = _(member.label)
+        return text
+
+    def labels(self, members, separator: str = "、") -> str:
+        """`members|map('label')|join(separator)`"""
+        return separator.join(self.label(m) for m in members)
 
 
 def birth_year(year: int | None) -> str:

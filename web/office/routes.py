@@ -29,6 +29,7 @@ from classroom.services.errors import DomainError
 
 from ..access import class_session_or_404, current_actor, participant_or_404, registration_or_404
 from ..database import db_session, writes
+from ..formatting import PageFormat
 from ..forms import (
     DAMAGED_FORM_MESSAGE,
     choices,
@@ -229,11 +230,27 @@ def resident_edit(participant_id: int):
     ), status
 
 
+def _url_before_id(endpoint: str, name: str) -> str:
+    """The part of url_for(endpoint, name=id) before the id (which ends the URL): a page
+    of many rows builds it once instead of once per row."""
+    sentinel = "987654321"
+    prefix, found, rest = url_for(endpoint, **{name: int(sentinel)}).partition(sentinel)
+    if not found or rest:
+        raise ValueError(f"{endpoint}: {name} does not end the URL")
+    return prefix
+
+
 @bp.route("/sessions")
 def sessions():
     upcoming = session_service.upcoming_sessions(db_session())
     waiting = registration_service.waiting_counts(db_session(), [s.id for s in upcoming])
-    return render_template("office/sessions.html", sessions=upcoming, waiting=waiting)
+    return render_template(
+        "office/sessions.html",
+        sessions=upcoming,
+        waiting=waiting,
+        session_url=_url_before_id("office.session", "session_id"),
+        fmt=PageFormat(),
+    )
 
 
 @bp.route("/sessions/<int:session_id>")

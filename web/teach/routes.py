@@ -30,6 +30,7 @@ from classroom.services.errors import DomainError
 
 from ..access import OFFICE_ROLES, current_actor, session_for
 from ..database import db_session, end_unit_of_work, writes
+from ..formatting import PageFormat
 from ..forms import choices, created, sent_before, show_domain_error
 from ..handouts.content import content_language
 from .blueprint import bp
@@ -101,6 +102,7 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
         purpose=_(resident_service.PURPOSE_OF_COLLECTION),
         AttendanceStatus=AttendanceStatus,
         SessionState=SessionState,
+        fmt=PageFormat(),
     )
     context.update(parts)
     return render_template("teach/session.html", **context), status
