@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base, LabelledEnum, utcnow
+from .content import CONTENT_KINDS, ContentItem, ContentMedia, ContentVersion
 from .courses import (
     BookingMode,
     ClassSession,
@@ -46,6 +47,10 @@ __all__ = [
     "BookingMode",
     "CallReason",
     "CallTask",
+    "CONTENT_KINDS",
+    "ContentItem",
+    "ContentMedia",
+    "ContentVersion",
     "CheckInMethod",
     "ClassSession",
     "Course",

@@ -118,5 +118,13 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    #: may edit and publish guides, lessons, FAQ and the ward settings (issue 18);
+    #: administrators may always
+    content_editor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def edits_content(self) -> bool:
+        """True when this member of staff may publish content (editors and administrators)."""
+        return self.content_editor or self.role == Role.ADMIN
 
     __table_args__ = (CheckConstraint("length(login) > 0", name="login_not_empty"),)
