@@ -614,11 +614,10 @@ def upcoming_sessions(
     until: datetime | None = None,
 ) -> list[ClassSession]:
     """Scheduled sessions that have not started, soonest first."""
-    now = now or utcnow()
     query = (
         select(ClassSession)
         .join(ClassSession.course)
-        .where(ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > now)
+        .where(*_upcoming(now))
         .options(
             selectinload(ClassSession.course),
             selectinload(ClassSession.venue),
@@ -633,3 +632,31 @@ def upcoming_sessions(
     if until is not None:
         query = query.where(ClassSession.starts_at < until)
     return list(db.scalars(query))
+
+
+def _upcoming(now: datetime | None) -> tuple:
+    return ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > (now or utcnow())
+
+
+def upcoming_list(db: Session, *, now: datetime | None = None) -> list:
+    """upcoming_sessions as rows of what a list of them shows — id, starts_at, ends_at,
+    course_title, venue_name, booking_mode, capacity, seats_left — in one statement and
+    without objects: the coordinator's list of the whole ward's classes (~150) is read on
+    every visit to it."""
+    query = (
+        select(
+            ClassSession.id,
+            ClassSession.starts_at,
+            ClassSession.ends_at,
+            Course.title.label("course_title"),
+            Venue.name.label("venue_name"),
+            ClassSession.booking_mode,
+            ClassSession.capacity,
+            (ClassSession.capacity - ClassSession.seats_taken).label("seats_left"),
+        )
+        .join(ClassSession.course)
+        .join(ClassSession.venue)
+        .where(*_upcoming(now))
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    )
+    return list(db.execute(query))
