@@ -242,7 +242,7 @@ def _url_before_id(endpoint: str, name: str) -> str:
 
 @bp.route("/sessions")
 def sessions():
-    upcoming = session_service.upcoming_sessions(db_session())
+    upcoming = session_service.upcoming_list(db_session())
     waiting = registration_service.waiting_counts(db_session(), [s.id for s in upcoming])
     return render_template(
         "office/sessions.html",
