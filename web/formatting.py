@@ -116,6 +116,10 @@ class PageFormat:
             text = self._labels[member.label] = _(member.label)
         return text
 
+    def choices(self, enum_cls) -> list[tuple]:
+        """(member, its label) for each member of a LabelledEnum, for a loop inside a loop."""
+        return [(member, self.label(member)) for member in enum_cls]
+
     def labels(self, members, separator: str = "、") -> str:
         """`members|map('label')|join(separator)`"""
         return separator.join(self.label(m) for m in members)
