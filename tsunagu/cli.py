@@ -12,11 +12,13 @@ import click
 
 from languages import gettext as _
 
-#: subcommand name -> "module:attribute" of a click command or group
-SUBCOMMANDS: dict[str, str] = {
-    "db": "classroom.ops.cli:db",
+#: subcommand name -> "module:attribute" of a click command or group, or several tried in
+#: turn (the first whose packages are installed)
+SUBCOMMANDS: dict[str, str | tuple[str, ...]] = {
+    # with the web extra, db and content also load content into the database (issue 18)
+    "db": ("web.content_cli:db", "classroom.ops.cli:db"),
     "demo": "classroom.ops.cli:demo",
-    "content": "content.cli:content",
+    "content": ("web.content_cli:content", "content.cli:content"),
     "kiosk": "kiosk.cli:kiosk",
     "serve": "web.cli:serve",
     "users": "web.cli:users",
@@ -39,14 +41,19 @@ class LazyGroup(click.Group):
         target = SUBCOMMANDS.get(cmd_name)
         if target is None:
             return super().get_command(ctx, cmd_name)
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:  # an extra that is not installed on this machine
-            raise click.ClickException(
-                _("The command '%(name)s' needs a package that is not installed: %(missing)s")
-                % {"name": cmd_name, "missing": exc.name or exc}
-            ) from exc
+        candidates = (target,) if isinstance(target, str) else target
+        for n, candidate in enumerate(candidates, 1):
+            module_name, attr = candidate.split(":")
+            try:
+                module = importlib.import_module(module_name)
+                break
+            except ImportError as exc:  # an extra that is not installed on this machine
+                if n < len(candidates):
+                    continue
+                raise click.ClickException(
+                    _("The command '%(name)s' needs a package that is not installed: %(missing)s")
+                    % {"name": cmd_name, "missing": exc.name or exc}
+                ) from exc
         return getattr(module, attr)
 
 

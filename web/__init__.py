@@ -17,6 +17,7 @@ from classroom.db import MAX_ROW_ID, Database
 from classroom.models import Role, User
 from classroom.settings import Settings
 
+from . import content_source
 from . import database as web_database
 from .access import has_role
 from .errors import error_response, register_error_handlers, wants_json
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
     web_database.init_app(app, database)
+    content_source.init_app(app, database)
     app.extensions["tsunagu_sessions"] = SessionRegistry(app.config["PERMANENT_SESSION_LIFETIME"])
 
     # ids in URLs are database keys: beyond PostgreSQL's integer they are simply not found
@@ -164,6 +166,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .ask import bp as ask_bp
 
     app.register_blueprint(ask_bp)
+    from .editor import bp as editor_bp
+
+    app.register_blueprint(editor_bp, url_prefix="/editor")
     # areas register their blueprints above this line, one import + one call each
     from .auth.routes import home
 

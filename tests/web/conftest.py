@@ -59,6 +59,8 @@ def build_app(database, tmp_path, **overrides):
         "SECRET_KEY": "test-secret",
         "DATABASE": database,
         "WTF_CSRF_ENABLED": False,
+        # the published content's folders (issue 18), never the checkout's instance/
+        "CONTENT_LIVE_DIR": str(tmp_path / "content-live"),
     }
     config.update(overrides)
     return create_app(config)

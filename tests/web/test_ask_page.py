@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
+
+from content.loader import CONTENT_DIR
 
 
 @pytest.fixture
@@ -71,6 +74,8 @@ def test_broken_content_says_so_and_gives_the_counter(visitor, app, tmp_path):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "faq").mkdir()
     (tmp_path / "broken" / "faq" / "x.yaml").write_text("id: [\n", encoding="utf-8")
+    # the ward's settings are intact: the page gives the counter's phone from them
+    shutil.copy(CONTENT_DIR / "settings.sample.yaml", tmp_path / "broken")
     app.config["CONTENT_DIR"] = str(tmp_path / "broken")
     html = asked(visitor, "住民票", "en")
     assert "not available just now" in html and 'href="tel:0300000000"' in html

@@ -322,7 +322,7 @@ def juminhyo_without_chinese_and_korean(monkeypatch):
     values = {k: v for k, v in guide.bring[0].values.items() if k not in ("zh-Hans", "ko")}
     guide = dataclasses.replace(guide, bring=(Text(values), *guide.bring[1:]))
     catalog = dataclasses.replace(catalog, guides={**catalog.guides, "juminhyo": guide})
-    monkeypatch.setattr("web.public.routes.load_catalog", lambda: catalog)
+    monkeypatch.setattr("web.content_source.catalog", lambda: catalog)
     return guide
 
 

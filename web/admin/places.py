@@ -21,8 +21,9 @@ from classroom.services import courses as course_service
 from classroom.services import venues as venue_service
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
-from content import Catalog, load_catalog
+from content import Catalog
 
+from .. import content_source
 from ..access import course_or_404, venue_or_404
 from ..database import db_session
 from ..forms import choices, created, sent_before, show_domain_error
@@ -141,7 +142,7 @@ def _course_form(course: Course | None, catalog: Catalog) -> CourseForm:
 
 
 def _course_page(course: Course | None):
-    catalog = load_catalog()
+    catalog = content_source.catalog()
     form = _course_form(course, catalog)
     status = 200
     if form.is_submitted():

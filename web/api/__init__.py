@@ -16,6 +16,7 @@ from .blueprint import bp
 
 
 def init_app(app: Flask) -> None:
+    from .. import content_source
     from ..extensions import csrf
     from . import bookings, routes  # noqa: F401  (register the views on bp)
     from .bundles import ContentBundles
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
     app.extensions["tsunagu_api_limiter"] = KioskRateLimit(app, limit, seconds)
     app.extensions["tsunagu_bundles"] = ContentBundles(
         out_dir=Path(app.config["CONTENT_BUNDLE_DIR"]),
-        content_dir=app.config.get("CONTENT_DIR"),
+        content_dir=lambda: content_source.source(app).root(),
         audio_dir=app.config.get("AUDIO_CACHE_DIR"),
     )
     if not app.testing:  # a served site: bundle and ask index ready before the first asker

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,11 @@ class ContentBundles:
     def __init__(
         self,
         out_dir: Path,
-        content_dir: Path | None = None,
+        content_dir: Path | Callable[[], Path] | None = None,
         audio_dir: Path | None = None,
         recheck_seconds: float = 60,
     ) -> None:
+        #: the content folder, or a function giving the one in effect (web.content_source)
         self.out_dir, self.content_dir, self.audio_dir = out_dir, content_dir, audio_dir
         self.recheck_seconds = recheck_seconds
         self._current: Bundle | None = None
@@ -58,8 +60,14 @@ class ContentBundles:
                 log.exception("the content bundle could not be built")
             return self._current
 
+    def changed(self) -> None:
+        """Recompute the version at the next request (content was published here)."""
+        with self._lock:
+            self._checked_at = None
+
     def _refresh(self) -> Bundle:
-        catalog = load_catalog(self.content_dir)
+        root = self.content_dir() if callable(self.content_dir) else self.content_dir
+        catalog = load_catalog(root)
         cache = AudioCache.open(self.audio_dir)
         files, _missing = bundle_files(catalog, cache)
         version, _digests = content_version(files)

@@ -6,7 +6,6 @@ import json
 import logging
 import re
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, jsonify, request, send_file, url_for
@@ -26,10 +25,10 @@ from classroom.services import sessions as session_service
 from classroom.services.errors import DomainError, NotFound
 from classroom.services.text import has_control_characters
 from content.ask import AskError, ask
-from content.loader import CONTENT_DIR, ContentError, load_catalog
+from content.loader import ContentError
 from languages import LANGUAGES, reset_language, set_language
 
-from .. import asking
+from .. import asking, content_source
 from ..access import current_actor
 from ..database import db_session
 from ..errors import api_language, invalid, json_error
@@ -413,7 +412,7 @@ def ask_question():
         )
     token = set_language(api_language())
     try:
-        result = ask(question, language, Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR))
+        result = ask(question, language, content_source.content_root())
     except AskError as exc:
         return invalid({"question": str(exc)})
     except ContentError:  # broken content on disk: the kiosk offers its menus instead
@@ -448,7 +447,7 @@ def ask_popular():
     if errors:
         return invalid(errors)
     try:
-        catalog = load_catalog(Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR))
+        catalog = content_source.catalog()
     except ContentError:
         log.exception("ask: the content could not be read")
         return json_error(503, "content_unavailable", _("The content is not available yet."))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import NamedTuple
 
 from flask import abort, current_app, render_template, request, send_file, url_for
@@ -24,11 +23,11 @@ from classroom.models import utcnow
 from classroom.services import unanswered
 from classroom.services.sessions import upcoming_sessions
 from content.ask import CLASSES_ID, MAX_CHARS, Answer, AskError, ask
-from content.loader import CONTENT_DIR, ContentError
+from content.loader import ContentError
 from content.speech import AudioCache, cache_root
 from languages import reset_language, set_language
 
-from .. import asking
+from .. import asking, content_source
 from ..database import DatabaseUnavailable, db_session, mark_unavailable
 from ..public import language
 from ..public.routes import _page_globals, catalog, setting
@@ -88,7 +87,7 @@ def _courses_teaching() -> dict[str, tuple]:
 
 def _counter() -> Counter:
     """The ward office's phone and hours, from the ward's settings."""
-    settings = catalog().settings
+    settings = content_source.settings()
     phone = settings.value_in("ward.phone", "ja") if settings.has_value("ward.phone") else None
     tel = "tel:" + re.sub(r"[^0-9+]", "", phone) if phone else None
     return Counter(phone, tel, setting("ward.office_hours"))
@@ -152,7 +151,7 @@ def page():
         question = request.form.get("question", "")
         token = set_language(language.current().locale)
         try:
-            content = Path(current_app.config.get("CONTENT_DIR") or CONTENT_DIR)
+            content = content_source.content_root()
             result = ask(question, language.current().code, content)
         except AskError as exc:
             error = str(exc)

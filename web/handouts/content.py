@@ -9,9 +9,11 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from classroom.services.progress import item_id
-from content import Guide, Lesson, load_catalog
+from content import Guide, Lesson
 from content import furigana as furigana_lib
 from content.loader import Catalog
+
+from .. import content_source
 
 #: the language handouts are printed in: residents read Japanese (furigana is for Japanese)
 HANDOUT_LANGUAGE = "ja"
@@ -21,7 +23,7 @@ DEVICES = ("iphone", "android", "senior")
 
 def catalog() -> Catalog:
     """The content as it is on disk now (files are re-parsed only when they changed)."""
-    return load_catalog()
+    return content_source.catalog()
 
 
 def content_language() -> str:

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from content import load_catalog
+from .. import content_source
 
 #: the kiosk's screens a call can come from, in words (booking screens say so)
 SCREEN_WORDS = {
@@ -49,7 +49,7 @@ def _content_language() -> str:
 
 def _guide_title(guide_id: str) -> str:
     try:
-        guide = load_catalog().guides.get(guide_id)
+        guide = content_source.catalog().guides.get(guide_id)
     except Exception:  # the board must show the call even when the content cannot be read
         guide = None
     return guide.title.get(_content_language()) if guide is not None else guide_id
@@ -57,7 +57,7 @@ def _guide_title(guide_id: str) -> str:
 
 def _faq_title(topic_id: str) -> str:
     try:
-        topic = load_catalog().faq.get(topic_id)
+        topic = content_source.catalog().faq.get(topic_id)
     except Exception:
         topic = None
     return topic.title.get(_content_language()) if topic is not None else topic_id

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask import render_template
 
-from content import load_catalog
 from content.model import LANGUAGES
 from content.review import due_for_review, items
 from languages.clock import ward_today
 
+from .. import content_source
 from .blueprint import bp
 
 #: an item shows here this many days before its check turns 12 months old
@@ -19,7 +19,7 @@ SOON_DAYS = 60
 
 @bp.route("/content")
 def content_review():
-    catalog = load_catalog()
+    catalog = content_source.catalog()
     today = ward_today()
     due = due_for_review(catalog, today, within_days=SOON_DAYS)
     return render_template(

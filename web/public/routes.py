@@ -31,11 +31,11 @@ from classroom.models import ClassSession, DeviceTrack, SessionState, utcnow
 from classroom.services import availability as availability_service
 from classroom.services import sessions as session_service
 from content import furigana as furigana_lib
-from content import load_catalog
 from content.loader import Catalog
 from content.model import Text, lacks_language
 from languages.wareki import wareki_of_day
 
+from .. import content_source
 from ..database import db_session
 from ..formatting import date_label, local, time_range
 from ..qr import qr_svg
@@ -54,7 +54,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def catalog() -> Catalog:
     """The content catalog (parsed files are cached by the loader)."""
     if "public_catalog" not in g:
-        g.public_catalog = load_catalog()
+        g.public_catalog = content_source.catalog()
     return g.public_catalog
 
 
@@ -81,7 +81,7 @@ def shown(
 
 def setting(path: str) -> Mapping[str, str] | None:
     """A ward setting as language values ({"ja": ...}), or None when the ward has not set it."""
-    settings = catalog().settings
+    settings = content_source.settings()
     if not settings.has_value(path):
         return None
     value = settings.lookup(path)
@@ -100,7 +100,7 @@ class Contact(NamedTuple):
 
 
 def contact() -> Contact:
-    settings = catalog().settings
+    settings = content_source.settings()
     phone = None
     for path in ("phones.digital_support", "ward.phone"):
         if settings.has_value(path):
