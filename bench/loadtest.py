@@ -5,7 +5,7 @@ gunicorn processes, the kiosk outbox's retries with the same Idempotency-Key, a 
 bookings for the last seats of a class — and says how fast the schedule and a booking
 answer while that happens. `make bench` does not run it (the name has no `_bench`).
 
-PostgreSQL (a throwaway database tsunagu_load_<pid>, dropped at the end), gunicorn with
+PostgreSQL (a throwaway schema tsunagu_load_<pid>, dropped at the end), gunicorn with
 4 workers (`tsunagu serve --prod`): 50 simulated kiosks poll GET /api/v1/sessions every
 1-2 s and send heartbeats and usage events, and meanwhile 200 bookings start together
 (a barrier) for a class with 20 seats left. Each booking is a different made-up

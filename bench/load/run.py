@@ -43,8 +43,22 @@ def ramp(server: Server, world: World, plan: Plan, people: People, database: Dat
     }
 
 
+class Phases:
+    """How long each step of a run took, printed as it ends: a run stopped by the deadline
+    still says where its time went (a slow start on a busy machine, or a stall)."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine, self.started, self.last, self.seconds = engine, time.perf_counter(), 0.0, {}
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter() - self.started
+        self.seconds[name] = round(now - self.last, 1)
+        self.last = now
+        print(f"[{self.engine}] {name}: {self.seconds[name]:.1f} s (total {now:.1f} s)", flush=True)
+
+
 def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
-    people = People()
+    people, phases = People(), Phases(engine)
     with tempfile.TemporaryDirectory(prefix="tsunagu-load-") as tmp, ExitStack() as stack:
         tmp_path = Path(tmp)
         if engine == "postgresql":
@@ -57,12 +71,16 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
         else:
             url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
             args, label, limit = [], "tsunagu serve (Flask dev server, threaded)", (1_000_000, 60)
+        phases.done("database")
         env = server_env(url, tmp_path / "instance", limit)
-        prebuild_bundle(tmp_path / "instance")
+        prebuild_bundle(tmp_path / "instance", env)
+        phases.done("content bundle")
         upgrade(env)
+        phases.done("migrations")
         database = Database(url)
         stack.callback(database.dispose)
         world = seed(database, plan, people)
+        phases.done("seed")
         log = tmp_path / "server.log"
         if keep_logs is not None:  # copied after the server stopped (callbacks run LIFO)
             keep_logs.mkdir(parents=True, exist_ok=True)
@@ -70,10 +88,13 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
         server = stack.enter_context(Server(args, env, log))
         ready = server.wait_ready(60)
         print(f"[{engine}] {label} answering on {server.base} after {ready:.1f} s", flush=True)
+        phases.done("server ready")
         warm_up(server.base, world.ramp_clients[-1][1], 3 * max(plan.workers, 2))
+        phases.done("warm-up")
         recorder = Recorder()
         cpu, own_cpu = server.cpu_seconds(), time.process_time()
         outcome = drive(server.base, world, plan, people, recorder)
+        phases.done("kiosks and bookings")
         seconds = outcome["window"][1] - outcome["window"][0]
         cpu = {
             "server_cpu_percent": round(100 * (server.cpu_seconds() - cpu) / seconds),
@@ -100,6 +121,8 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
             + report["resend_checks"]["failures"]
             + report["kiosk_checks"]["failures"]
         )
+        phases.done("checks" + (" and ramp" if "ramp" in report else ""))
+        report["phases_seconds"] = phases.seconds
         if "ramp" in report:
             failures += [f"ramp {f}" for f in report["ramp"]["checks"]["failures"]]
         report["failures"] = failures

@@ -1,5 +1,5 @@
 """The servers under load: `tsunagu serve` (gunicorn or the dev server) in its own process
-group, its environment, its database (a throwaway PostgreSQL one) and its access log."""
+group, its environment, its database (a throwaway PostgreSQL schema) and its access log."""
 
 from __future__ import annotations
 
@@ -168,14 +168,26 @@ def server_env(url: str, instance: Path, rate_limit: tuple[int, int] | None) -> 
     return env
 
 
-def prebuild_bundle(instance: Path) -> None:
+def prebuild_bundle(instance: Path, env: dict[str, str]) -> None:
     """Write the content zip where the server looks, as a running ward server has it.
 
-    Without it the first heartbeat of each worker would build the zip and be timed too.
+    Without it each worker builds the zip at its start (pictures rasterised and all) and
+    its first heartbeats wait for that. Built with the server's settings file: the
+    settings are part of the content version, and a zip of the sample settings' version
+    is one the server never asks for.
     """
+    from content.loader import SETTINGS_ENV
     from web.api.bundles import ContentBundles
 
-    ContentBundles(out_dir=instance / "bundles").current()
+    before = os.environ.get(SETTINGS_ENV)
+    os.environ[SETTINGS_ENV] = env[SETTINGS_ENV]
+    try:
+        ContentBundles(out_dir=instance / "bundles").current()
+    finally:
+        if before is None:
+            del os.environ[SETTINGS_ENV]
+        else:
+            os.environ[SETTINGS_ENV] = before
 
 
 def upgrade(env: dict[str, str]) -> None:
@@ -193,19 +205,42 @@ def upgrade(env: dict[str, str]) -> None:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A new database tsunagu_load_<pid> for this run; dropped (forcibly) at the end."""
+    """A URL for a new, private schema tsunagu_load_<pid> in the admin URL's database
+    (found by search_path, as the tests' schemas are); dropped at the end.
+
+    Not a database of its own: DROP DATABASE makes PostgreSQL (15) checkpoint the whole
+    server and wait for it, and with the test suite writing beside it that took more
+    than 40 s, past the run's deadline, after every check had passed. A schema is
+    dropped without a checkpoint.
+    """
     name = f"tsunagu_load_{os.getpid()}"
     admin = create_engine(
         PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
     )
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
+
+    def drop() -> None:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # what DROP DATABASE ... WITH (FORCE) did: a server connection left behind
+            # (a killed worker's) must not keep the schema's tables locked
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+
+    drop()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        url = admin.url.update_query_dict(
+            {"options": f"-csearch_path={name}", "application_name": name}
+        )
+        yield url.render_as_string(hide_password=False)
+    finally:
+        drop()
         admin.dispose()
 
 
