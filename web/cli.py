@@ -51,6 +51,7 @@ def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) ->
             "-",
             "--access-logformat",
             ACCESS_LOG_FORMAT,
+            *_no_control_socket(),
             "web:create_app()",
         ]
         click.echo(" ".join(argv[2:]), err=True)
@@ -59,6 +60,17 @@ def serve(host: str, port: int, prod: bool, workers: int | None, debug: bool) ->
     from . import create_app
 
     create_app().run(host=host, port=port, debug=debug, request_handler=_PathOnlyLog)
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 25.1 and later open a control socket by default, served by a thread in
+    the master that is stopped before each fork with a 2 s timeout: on a busy machine a
+    worker can be forked while that thread still runs and hang on a lock it held, never
+    booting; and every server of one user shares its path (~/.gunicorn/gunicorn.ctl).
+    The site does not use it (`tsunagu serve` is run by systemd)."""
+    import gunicorn
+
+    return ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
 
 
 def _content_ready_for_production() -> None:

@@ -107,6 +107,9 @@ def test_serve_prod_runs_gunicorn_with_workers(env, monkeypatch, tmp_path, froze
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[-1] == "web:create_app()"
+    # no control-socket thread in the master to be caught by a fork (a worker that never
+    # boots), nor one socket path shared by every server on the machine
+    assert "--no-control-socket" in argv
 
 
 def test_serve_runs_the_dev_server(env, monkeypatch):
