@@ -300,7 +300,12 @@ STAFF = [
     ("demo-coordinator", "区民協働課 コーディネーター（デモ）", Role.COORDINATOR),
     ("demo-instructor-1", "講師 一号（デモ）", Role.INSTRUCTOR),
     ("demo-instructor-2", "講師 二号（デモ）", Role.INSTRUCTOR),
+    # edits guides, lessons and FAQ on the site (issue 18); teaches no class, so sees no
+    # resident's data
+    ("demo-editor", "広報担当 コンテンツ編集（デモ）", Role.INSTRUCTOR),
 ]
+#: demo staff who are content editors
+EDITORS = {"demo-editor"}
 
 
 class DatabaseNotEmpty(DomainError):
@@ -362,8 +367,9 @@ class _Ward:
             user = self.db.scalar(select(User).where(User.login == login)) or User(
                 login=login, display_name=display, role=role
             )
+            user.content_editor = login in EDITORS
             self.db.add(user)
-            if role == Role.INSTRUCTOR:
+            if role == Role.INSTRUCTOR and login not in EDITORS:
                 self.instructors.append(user)
         self.db.flush()
 
@@ -647,7 +653,7 @@ def ensure_demo_staff_passwords(database: Database, instance_dir) -> list[tuple[
                 continue
             password = "-".join(secrets.token_hex(2) for _ in range(4))
             if user is None:
-                accounts.create_user(
+                created = accounts.create_user(
                     db,
                     login=login,
                     role=role,
@@ -655,6 +661,7 @@ def ensure_demo_staff_passwords(database: Database, instance_dir) -> list[tuple[
                     display_name=display,
                     actor=Actor.system(),
                 )
+                created.content_editor = login in EDITORS
             else:
                 accounts.set_password(db, user.id, password, actor=Actor.system())
             known[login] = (login, role.value, password)
