@@ -92,6 +92,24 @@ def _line_of(path: Path, needle: str) -> int:
     return 1
 
 
+#: where pictures uploaded on the staff site live (PNG, or JPEG; never SVG): issue 18
+UPLOADS = "media/uploads/"
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg")
+#: the first bytes of a PNG and of a JPEG file
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def raster_picture(path: Path) -> bool:
+    """True when ``path`` is a PNG or JPEG file as its first bytes say (uploads are checked
+    and re-encoded with Pillow when they arrive; this catches a file put there by hand)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False
+    return any(head.startswith(signature) for signature in _SIGNATURES)
+
+
 def raster_name(illustration: str) -> str:
     """The bundle path of the kiosk's PNG for an illustration: media/x.svg → media/x.png."""
     return str(Path(illustration).with_suffix(".png").as_posix())
@@ -109,13 +127,16 @@ def rasterise(svg: Path, width: int = RASTER_WIDTH) -> bytes:
 
 
 def kiosk_picture(root: Path, illustration: str, cache_dir: Path) -> Path | None:
-    """The PNG the kiosk shows for ``illustration`` (a path like media/x.svg under ``root``).
+    """The PNG the kiosk shows for ``illustration`` (a path like media/x.svg under ``root``;
+    an uploaded media/uploads/x.png is its own).
 
     A bundle carries the PNG beside the SVG; otherwise it is rendered once into
     ``cache_dir`` (named by the SVG's hash, so an edited picture is rendered again).
     None when the picture cannot be had: the step is then shown without it.
     """
     svg = root / illustration
+    if svg.suffix.lower() in RASTER_SUFFIXES:  # an uploaded picture: shown as it is
+        return svg if svg.is_file() else None
     bundled = root / raster_name(illustration)
     if bundled.is_file():
         return bundled

@@ -107,7 +107,8 @@ class HandoffUrl(Spec):
 
 @dataclass(frozen=True)
 class Illustration(Spec):
-    """A usable SVG file under media/ (warned about when it has no <title>)."""
+    """A usable SVG file under media/ (warned about when it has no <title>), or a PNG/JPEG
+    picture uploaded on the staff site, media/uploads/<name>.png|.jpg."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,14 @@ from content.loader import (
     section_files,
     settings_path,
 )
-from content.media import SvgProblem, svg_problem, svg_title
+from content.media import (
+    RASTER_SUFFIXES,
+    UPLOADS,
+    SvgProblem,
+    raster_picture,
+    svg_problem,
+    svg_title,
+)
 from content.model import LANGUAGES, PLACEHOLDER, Settings
 from content.schema import (
     KINDS,
@@ -339,7 +346,8 @@ def unique_id(check: FileCheck, seen: dict[str, int], value: str, line: int, whe
 
 
 def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: str) -> None:
-    """Report an illustration outside media/, missing, not SVG, or an SVG that is not usable."""
+    """Report an illustration outside media/, missing, not SVG (or, uploaded on the staff
+    site under media/uploads/, not a PNG or JPEG), or an SVG that is not usable."""
     value = string(check, entry, _("%(where)s illustration") % {"where": where})
     if value is None or entry is None:
         return
@@ -356,6 +364,13 @@ def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: s
             entry[0],
             _("%(where)s illustration %(value)s does not exist") % {"where": where, "value": value},
         )
+    elif _is_upload(value):
+        if not raster_picture(target):
+            check.error(
+                entry[0],
+                _("%(where)s illustration %(value)s is not a PNG or JPEG picture")
+                % {"where": where, "value": value},
+            )
     elif target.suffix.lower() != ".svg":
         check.error(
             entry[0],
@@ -364,6 +379,11 @@ def illustration(check: FileCheck, entry: tuple[int, yaml.Node] | None, where: s
         )
     else:
         svg_file(check, entry[0], target, where, value)
+
+
+def _is_upload(value: str) -> bool:
+    """A picture uploaded on the staff site: media/uploads/<name>.png|.jpg (issue 18)."""
+    return value.startswith(UPLOADS) and Path(value).suffix.lower() in RASTER_SUFFIXES
 
 
 def _svg_reason(problem: SvgProblem) -> str:

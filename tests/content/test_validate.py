@@ -385,3 +385,32 @@ def test_an_svg_without_a_title_is_a_warning(content_dir: Path) -> None:
         "guides/copy.yaml:36: warning: step 1 illustration media/card.svg has no <title> "
         "(its description in English)"
     ]
+
+
+def test_a_picture_uploaded_on_the_staff_site_is_a_usable_illustration(content_dir: Path) -> None:
+    """Issue 18: an editor's PNG under media/uploads/ (kept re-encoded by the site)."""
+    (content_dir / "media" / "uploads").mkdir()
+    (content_dir / "media" / "uploads" / "0123abcd.png").write_bytes(PNG_BYTES)
+    edit(content_dir / GUIDE, "media/card.svg", "media/uploads/0123abcd.png")
+    assert reported(content_dir) == []
+
+
+def test_an_uploaded_picture_that_is_missing_or_not_png_is_reported(content_dir: Path) -> None:
+    (content_dir / "media" / "uploads").mkdir()
+    (content_dir / "media" / "uploads" / "fake.jpg").write_text("<svg/>", encoding="utf-8")
+    edit(content_dir / GUIDE, "media/card.svg", "media/uploads/gone.png")
+    assert reported(content_dir) == [
+        "guides/copy.yaml:36: step 1 illustration media/uploads/gone.png does not exist"
+    ]
+    edit(content_dir / GUIDE, "media/uploads/gone.png", "media/uploads/fake.jpg")
+    assert reported(content_dir) == [
+        "guides/copy.yaml:36: step 1 illustration media/uploads/fake.jpg is not a PNG or JPEG "
+        "picture"
+    ]
+
+
+#: a 1×1 PNG, as Pillow writes it
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a2d3a4d90000000049454e44ae426082"
+)
