@@ -375,20 +375,28 @@ def illustration_url(illustration: str) -> str:
     return url_for("public.guide_media", name=illustration.removeprefix("media/"))
 
 
+#: a picture uploaded on the staff site, as web/editor/pictures.py names it
+UPLOADED_PICTURE = re.compile(r"uploads/[0-9a-f]{8,64}\.(?:png|jpe?g)")
+
+
 @bp.route("/guides/media/<path:name>")
 def guide_media(name: str):
-    """A guide step's illustration: one of our own SVG files from the content's media/.
+    """A guide step's illustration: one of our own SVG files from the content's media/, or
+    a picture uploaded on the staff site (uploads/<hash>.png|.jpg, issue 18).
 
-    Only .svg files inside media/ (send_from_directory refuses paths that leave it); the
-    picture gets a CSP of its own that allows nothing, so even opened on its own it can
-    never run anything.
+    Only those names inside media/ (send_from_directory refuses paths that leave it), with
+    the type fixed by the extension and nosniff; the picture gets a CSP of its own that
+    allows nothing, so even opened on its own it can never run anything.
     """
-    if not name.endswith(".svg"):
+    if name.endswith(".svg"):
+        mimetype = "image/svg+xml"
+    elif UPLOADED_PICTURE.fullmatch(name):
+        mimetype = "image/png" if name.endswith(".png") else "image/jpeg"
+    else:
         abort(404)
-    response = send_from_directory(
-        catalog().root / "media", name, mimetype="image/svg+xml", max_age=3600
-    )
+    response = send_from_directory(catalog().root / "media", name, mimetype=mimetype, max_age=3600)
     response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
