@@ -117,8 +117,9 @@ class PageFormat:
         return text
 
     def choices(self, enum_cls) -> list[tuple]:
-        """(member, its label) for each member of a LabelledEnum, for a loop inside a loop."""
-        return [(member, self.label(member)) for member in enum_cls]
+        """(member, its value, its label) for each member of a LabelledEnum, for a loop
+        inside a loop (an enum member's .value is a slow descriptor)."""
+        return [(member, member.value, self.label(member)) for member in enum_cls]
 
     def labels(self, members, separator: str = "、") -> str:
         """`members|map('label')|join(separator)`"""
