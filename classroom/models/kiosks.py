@@ -89,5 +89,7 @@ class UsageEvent(Base):
 
     __table_args__ = (
         Index("uq_usage_event_kiosk_client", "kiosk_id", "client_id", unique=True),
-        Index("ix_usage_event_at", "at"),
+        # the period's events by time; with the columns the year report groups by, it
+        # counts them from the index alone (issue 21)
+        Index("ix_usage_event_at_kind", "at", "kind", "kiosk_id", "guide_id", "language"),
     )

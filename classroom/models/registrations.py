@@ -113,7 +113,11 @@ class Registration(Base):
             sqlite_where=text("status IN ('applied', 'confirmed', 'waitlisted')"),
             postgresql_where=text("status IN ('applied', 'confirmed', 'waitlisted')"),
         ),
-        Index("ix_registration_session_status", "session_id", "status"),
+        # a session's seats by status; with the person, a held session's confirmed seats
+        # and whether their holders came are read from the index alone (the year report)
+        Index(
+            "ix_registration_session_status_participant", "session_id", "status", "participant_id"
+        ),
         Index("ix_registration_participant", "participant_id"),
         CheckConstraint(
             "(status = 'waitlisted') = (waitlist_seq IS NOT NULL)",
@@ -145,8 +149,9 @@ class Attendance(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
         CheckConstraint("walk_in = (registration_id IS NULL)", name="walk_in_iff_unregistered"),
-        # a person's attendance, earliest first: the report's "first time ever" (issue 21)
-        Index("ix_attendance_participant", "participant_id"),
+        # a person's attendance; with status and session, whether they attended before a
+        # period is one index-only probe (the year report's new participants, issue 21)
+        Index("ix_attendance_participant_status_session", "participant_id", "status", "session_id"),
     )
 
 
