@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, jsonify, request, send_file, url_for
@@ -49,6 +49,9 @@ PHONE = re.compile(PHONE_PATTERN)
 REGISTRATION_DEVICES = ("iphone", "android", "senior", "none")
 SESSION_DEVICES = ("iphone", "android", "senior")
 MAX_SESSIONS = 100
+#: how stale a kiosk's "last seen" may be before a booking writes it again (it is shown
+#: online for 3 minutes after it: kiosks.ONLINE_WINDOW)
+SEEN_PRECISION = timedelta(seconds=30)
 
 
 class BadJSON(Exception):
@@ -267,6 +270,16 @@ def _phone_reason(phone: object) -> str:
     return _("A phone number has 10 or 11 digits (for example 03-1234-5678).")
 
 
+def _seen(kiosk) -> None:
+    """The kiosk spoke to us; written only when its last sign of life is older than
+    SEEN_PRECISION (its heartbeat keeps it fresh). Each booking that wrote it held the
+    kiosk's row until its commit, queued behind the class's lock: a kiosk's bookings
+    (and its heartbeats) in a burst waited for each other, holding workers."""
+    now = utcnow()
+    if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= SEEN_PRECISION:
+        kiosk_service.touch(kiosk, now)
+
+
 @bp.post("/registrations")
 def registrations():
     key = request.headers.get("Idempotency-Key", "")
@@ -292,7 +305,7 @@ def registrations():
     )
     # before the booking: register writes what is pending before it takes the class's
     # lock, so the kiosk's row is not updated under it (issue 21)
-    kiosk_service.touch(g.kiosk)
+    _seen(g.kiosk)
     result = registration_service.register(
         db,
         session_id=data["session_id"],
@@ -382,13 +395,16 @@ def content_bundle_zip(version: str):
 @bp.post("/heartbeat")
 def heartbeat():
     data = json_object({"app_version", "content_version"})
+    # the bundle first: finding its version can take seconds (a worker's start, a
+    # recheck), and the kiosk's row, once written, stays locked until the commit; a
+    # booking from this kiosk waited behind it
+    bundle = _bundle()
     kiosk_service.record_heartbeat(
         db_session(),
         g.kiosk,
         app_version=data.get("app_version"),
         content_version=data.get("content_version", ""),
     )
-    bundle = _bundle()
     return jsonify(server_time=iso(utcnow()), content_version=bundle.version if bundle else None)
 
 
