@@ -64,8 +64,9 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
         if engine == "postgresql":
             url = stack.enter_context(postgres_database())
             args, label, limit = (
-                ["--prod", "--workers", str(plan.workers)],
-                f"gunicorn, {plan.workers} workers",
+                ["--prod", "--workers", str(plan.workers), "--threads", str(plan.threads)],
+                f"gunicorn, {plan.workers} workers"
+                + (f" × {plan.threads} threads" if plan.threads > 1 else ""),
                 None,
             )
         else:
