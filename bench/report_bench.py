@@ -6,24 +6,29 @@ questionnaires, kiosk usage events and help requests. For each engine (a SQLite 
 PostgreSQL when reachable) it prints the median milliseconds of the FY2025 report and of
 `SELECT COUNT(*) FROM attendance` measured in the same run, and their ratio.
 
-Run: .venv/bin/python bench/report_bench.py
+Run: .venv/bin/python bench/report_bench.py [--engine sqlite|postgresql] [--breakdown]
+[--explain]. --breakdown prints each statement of the report with its median milliseconds
+(timed at the driver, in the order the report sends them); --explain adds each one's plan
+(EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, distinct, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, distinct, event, func, insert, select, text  # noqa: E402
 
 from classroom.db import Database  # noqa: E402
 from classroom.models import (  # noqa: E402
@@ -248,11 +253,16 @@ def fill(database: Database) -> None:
                             f"(SELECT coalesce(max(id), 1) FROM {table.name}))"
                         )
                     )
-                # this schema's tables only: a database-wide ANALYZE waits for (and
-                # deadlocks with) other schemas' DDL on a shared server
-                conn.execute(text(f'ANALYZE "{table.name}"'))
         else:
             conn.execute(text("ANALYZE"))
+    if database.dialect == "postgresql":
+        # what autovacuum does after a bulk load, at once: the statistics, and the
+        # visibility map that lets index-only scans skip the table, as on a ward's server
+        # that has been running. This schema's tables only: a database-wide VACUUM or
+        # ANALYZE waits for (and deadlocks with) other schemas' DDL on a shared server
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in Base.metadata.sorted_tables:
+                conn.execute(text(f'VACUUM (ANALYZE) "{table.name}"'))
 
 
 def median_ms(fn, runs: int = RUNS) -> float:
@@ -264,7 +274,65 @@ def median_ms(fn, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
-def measure(name: str, database: Database) -> None:
+def _caller() -> str:
+    """The report's function that sent a statement: the innermost frame in classroom/."""
+    for frame in reversed(traceback.extract_stack()):
+        if f"{os.sep}classroom{os.sep}" in frame.filename:
+            return f"{Path(frame.filename).stem}.{frame.name}"
+    return "?"
+
+
+def breakdown(name: str, database: Database, explain: bool) -> None:
+    """Each statement the FY2025 report sends, its median ms over RUNS reports, and (with
+    `explain`) its plan: where the report's time goes."""
+    seen: dict[int, list] = {}
+    order: list = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["t0"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        ms = (time.perf_counter() - conn.info.pop("t0")) * 1000
+        if statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            return  # SQLite's BEGIN DEFERRED (classroom/db.py), not the report's
+        n = conn.info["n"] = conn.info.get("n", 0) + 1
+        if n not in seen:
+            seen[n] = []
+            order.append((n, _caller(), statement, parameters))
+        seen[n].append(ms)
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    event.listen(database.engine, "after_cursor_execute", after)
+    try:
+        for _ in range(RUNS):
+            with database.read() as db:
+                db.connection().info["n"] = 0
+                t0 = time.perf_counter()
+                fiscal_year_report(db, 2025)
+                total = (time.perf_counter() - t0) * 1000
+                seen.setdefault(0, []).append(total)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", before)
+        event.remove(database.engine, "after_cursor_execute", after)
+    print(
+        f"{name}: FY2025 report, {len(order)} statements, median {statistics.median(seen[0]):.1f} ms"
+    )
+    for n, caller, statement, _ in order:
+        first = " ".join(statement.split())[:70]
+        print(f"{name}:   #{n:<2} {statistics.median(seen[n]):7.1f} ms  {caller:<34} {first}")
+    if not explain:
+        return
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) " if database.dialect == "postgresql" else "EXPLAIN QUERY PLAN "
+    )
+    with database.engine.connect() as conn:
+        for n, caller, statement, parameters in order:
+            print(f"--- {name} #{n} {caller}")
+            for row in conn.exec_driver_sql(prefix + statement, parameters):
+                print("   ", *(row if database.dialect == "postgresql" else row[-1:]))
+
+
+def measure(name: str, database: Database, args=None) -> None:
     t0 = time.perf_counter()
     fill(database)
     filled = time.perf_counter() - t0
@@ -303,6 +371,8 @@ def measure(name: str, database: Database) -> None:
             passes.append(median_ms(one_pass, 1))
             fulls.append(median_ms(lambda: fiscal_year_report(db, 2025), 1))
         baseline, group_pass, full = map(statistics.median, (counted, passes, fulls))
+    if args is not None and (args.breakdown or args.explain):
+        breakdown(name, database, args.explain)
     print(
         f"{name}: data made in {filled:.1f} s ({attendance_rows:,} attendance rows); "
         f"FY2025: {report.sessions_held} sessions, {report.attendances:,} attendances, "
@@ -318,11 +388,19 @@ def measure(name: str, database: Database) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        database = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        Base.metadata.create_all(database.engine)
-        measure("sqlite", database)
-        database.dispose()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), help="only this one")
+    parser.add_argument("--breakdown", action="store_true", help="ms per statement")
+    parser.add_argument("--explain", action="store_true", help="and each statement's plan")
+    args = parser.parse_args()
+    if args.engine != "postgresql":
+        with tempfile.TemporaryDirectory() as tmp:
+            database = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+            Base.metadata.create_all(database.engine)
+            measure("sqlite", database, args)
+            database.dispose()
+    if args.engine == "sqlite":
+        return
     try:
         admin = create_engine(
             PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
@@ -336,7 +414,7 @@ def main() -> None:
     try:
         database = Database(PG_URL, connect_args={"options": f"-c search_path={schema}"})
         Base.metadata.create_all(database.engine)
-        measure("postgresql", database)
+        measure("postgresql", database, args)
         database.dispose()
     finally:
         with admin.connect() as conn:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
+    Integer,
     String,
     and_,
     case,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     extract,
     func,
     literal,
+    literal_column,
     select,
     text,
     union_all,
@@ -310,35 +312,47 @@ def _in_ward_time(db: Session, column, during: datetime):
 
 
 def _age_band_expr(year, birth_year):
-    """The age band of someone born in `birth_year` in the (ward's) calendar `year`."""
+    """The age band of someone born in `birth_year` in the (ward's) calendar `year`, as a
+    number: its index in AGE_BANDS, len(AGE_BANDS) when the birth year is not known (the
+    database sorts and counts small numbers faster than words; `_BAND_KEYS` names them)."""
     age = year - birth_year
     whens = []
-    for key, low, high in AGE_BANDS:
+    for n, (_key, low, high) in enumerate(AGE_BANDS):
+        band = literal_column(str(n))
         if low is None:
-            whens.append((age <= high, literal(key)))
+            whens.append((age <= high, band))
         elif high is None:
-            whens.append((age >= low, literal(key)))
+            whens.append((age >= low, band))
         else:
-            whens.append((age.between(low, high), literal(key)))
-    return case((birth_year.is_(None), literal(UNKNOWN)), *whens, else_=literal(UNKNOWN))
+            whens.append((age.between(low, high), band))
+    unknown = literal_column(str(len(AGE_BANDS)))
+    return case((birth_year.is_(None), unknown), *whens, else_=unknown)
 
 
-#: the breakdowns `_breakdowns` computes from the one pass, and the key and label of each
+#: `_age_band_expr`'s numbers, as text, -> the bands' keys
+_BAND_KEYS = {str(n): key for n, (key, *_) in enumerate((*AGE_BANDS, (UNKNOWN,)))}
+
+#: the kinds of phone, numbered in the attended rows
+_DEVICES = tuple(Device)
+
+#: the breakdowns `_breakdowns` computes from the one pass
 _BREAKDOWNS = ("course", "venue", "age_band", "device", "month")
 
 
 def _attended(db: Session, start: datetime, end: datetime):
     """The period's held sessions, and their attended rows, each with every key a
-    breakdown groups by: read once (a MATERIALIZED CTE) for all the groupings below. The
-    ward's year and month are computed once per session (a few hundred a year)."""
+    breakdown groups by, as numbers where it can (course and venue by id, named after the
+    grouping): read once (a MATERIALIZED CTE) for all the groupings below. The ward's
+    year and month are computed once per session (a few hundred a year)."""
     in_ward_time = _in_ward_time(db, ClassSession.starts_at, start)
     held = (
         select(
             ClassSession.id,
             ClassSession.course_id,
             ClassSession.venue_id,
-            extract("year", in_ward_time).label("year"),
-            extract("month", in_ward_time).label("month"),
+            # whole numbers: PostgreSQL's extract() gives numeric, slower to sort and count
+            cast(extract("year", in_ward_time), Integer).label("year"),
+            cast(extract("month", in_ward_time), Integer).label("month"),
         )
         .where(*_held_in(start, end))
         .cte("held")
@@ -346,115 +360,185 @@ def _attended(db: Session, start: datetime, end: datetime):
         # materializes a CTE used more than once by itself)
         .prefix_with("MATERIALIZED", dialect="sqlite")
     )
-    confirmed = and_(
-        Registration.session_id == Attendance.session_id,
-        Registration.participant_id == Attendance.participant_id,
-        Registration.status == RegistrationStatus.CONFIRMED,
-        # implied by the line above, but in the words of the partial unique index's WHERE
-        # (models/registrations.py): only then does SQLite probe that index
-        text("registration.status IN ('applied', 'confirmed', 'waitlisted')"),
-    )
     return held, (
         select(
             Attendance.session_id,
             Attendance.participant_id,
             Attendance.walk_in,
-            Course.code.label("course"),
-            Course.title.label("course_label"),
-            Venue.name.label("venue"),
+            held.c.course_id.label("course"),
+            held.c.venue_id.label("venue"),
             _age_band_expr(held.c.year, Participant.birth_year).label("age_band"),
-            Participant.device.label("device"),
+            # the kind of phone as a number too (`_DEVICES` names them)
+            case(
+                *(
+                    (Participant.device == d.value, literal_column(str(n)))
+                    for n, d in enumerate(_DEVICES)
+                ),
+                else_=literal_column(str(len(_DEVICES))),
+            ).label("device"),
             (held.c.year * 100 + held.c.month).label("month"),
-            # the confirmed seat this person came to (the turnout's "showed")
-            Registration.id.label("seat"),
         )
-        .select_from(held)
-        .join(Attendance, Attendance.session_id == held.c.id)
+        # the sessions from their table, not only from `held`: a materialized CTE has no
+        # statistics, and PostgreSQL then hashes all of attendance instead of reading the
+        # year's rows by session through its unique index
+        .select_from(ClassSession)
+        .join(held, held.c.id == ClassSession.id)
+        .join(Attendance, Attendance.session_id == ClassSession.id)
         .join(Participant, Participant.id == Attendance.participant_id)
-        .outerjoin(Registration, confirmed)
-        .join(Course, Course.id == held.c.course_id)
-        .join(Venue, Venue.id == held.c.venue_id)
-        .where(Attendance.status.in_(ATTENDED_STATUSES))
+        .where(*_held_in(start, end), Attendance.status.in_(ATTENDED_STATUSES))
         .cte("attended")
         .prefix_with("MATERIALIZED")
     )
 
 
 def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[tuple]]:
-    """One statement, one pass over the period's attendance: per breakdown (and "total",
-    and "new" for the people attending for the first time ever), rows of (key, label,
-    sessions, attendances, participants, walk-ins, showed), ordered by key; "held" the
-    sessions held by course, "booked" the confirmed seats in them (index-only counts)."""
+    """One statement, one pass over the period's attended rows: per breakdown (and
+    "total"), rows of (key, label, sessions, attendances, participants, walk-ins), ordered
+    by key; "new" the people attending for the first time ever, "held" the sessions held by
+    course, "booked" the confirmed seats in them and how many of their holders came."""
     held, attended = _attended(db, start, end)
     a = attended.c
-
-    def counts(*columns):
-        return (
-            *columns,
-            func.count(distinct(a.session_id)),
-            func.count(),
-            func.count(distinct(a.participant_id)),
-            func.count(case((a.walk_in.is_(True), 1))),
-            func.count(a.seat),
-        )
+    zero = literal_column("0")
 
     def as_text(column):
         return cast(column, String)
 
-    def figure(name: str, key, label, sessions, seats):
-        zero = literal(0)
+    def row(name: str, key, label, sessions, attendances, participants, walk_ins=zero):
         return select(
-            literal(name), as_text(key), as_text(label), sessions, zero, zero, zero, seats
+            literal(name).label("breakdown"),
+            as_text(key).label("key"),
+            as_text(label).label("label"),
+            sessions,
+            attendances,
+            participants,
+            walk_ins,
         )
 
+    people = func.count(distinct(a.participant_id))
+    sessions = func.count(distinct(a.session_id))
+
+    def by_id(name: str, column, table, key, label):
+        """Grouped by the course's or venue's id, then named: the join is on a dozen rows."""
+        grouped = (
+            select(
+                column.label("id"),
+                func.count().label("attendances"),
+                people.label("people"),
+            )
+            .group_by(column)
+            .subquery(f"by_{name}")
+        )
+        g = grouped.c
+        return row(name, key, label, zero, g.attendances, g.people).join_from(
+            grouped, table, table.id == g.id
+        )
+
+    grouped = [
+        by_id("course", a.course, Course, Course.code, Course.title),
+        by_id("venue", a.venue, Venue, Venue.name, Venue.name),
+        row("month", a.month, a.month, zero, func.count(), people).group_by(a.month),
+        *(
+            # a person's age band and phone vary within a session: its sessions are counted
+            row(name, a[name], a[name], sessions, func.count(), people).group_by(a[name])
+            for name in ("age_band", "device")
+        ),
+    ]
+    # the sessions of a venue or month that someone attended (one probe per held session;
+    # a course's sessions are all those held, attended or not)
+    attended_in = exists(
+        select(Attendance.id).where(
+            Attendance.session_id == held.c.id, Attendance.status.in_(ATTENDED_STATUSES)
+        )
+    )
+    month = held.c.year * 100 + held.c.month
+    sessions_by = [
+        row("venue_sessions", Venue.name, Venue.name, func.count(), zero, zero)
+        .select_from(held)
+        .join(Venue, Venue.id == held.c.venue_id)
+        .where(attended_in)
+        .group_by(Venue.name),
+        row("month_sessions", month, month, func.count(), zero, zero)
+        .select_from(held)
+        .where(attended_in)
+        .group_by(month),
+    ]
+    walk_ins = func.count(case((a.walk_in.is_(True), 1)))
+    total = row("total", literal(""), literal(""), zero, func.count(), zero, walk_ins)
+    # the people, and of them those whose first attended held session ever is in the
+    # period: attended in it, never before it (asked once per person: an index-only probe
+    # of attendance by participant)
+    everyone = select(a.participant_id).distinct().subquery("people")
+    came_before = _came(
+        everyone.c.participant_id,
+        lambda session: (session.state == SessionState.HELD.value, session.starts_at < start),
+    )
+    new = row(
+        "people", literal(""), literal(""), zero, func.count(case((~came_before, 1))), func.count()
+    ).select_from(everyone)
     sessions_by_course = (
-        figure("held", Course.code, Course.title, func.count(held.c.id), literal(0))
+        row("held", Course.code, Course.title, func.count(held.c.id), zero, zero)
         .select_from(held)
         .join(Course, Course.id == held.c.course_id)
         .group_by(Course.code, Course.title)
     )
-    booked = (
-        figure("booked", literal(""), literal(""), literal(0), func.count(Registration.id))
-        .select_from(held)
-        .join(Registration, Registration.session_id == held.c.id)
-        .where(Registration.status == RegistrationStatus.CONFIRMED)
+    # the confirmed seats in each held session, and of them those whose holder came: per
+    # session, index-only in (session, status, participant) and merged with its attended
+    # rows (joined over all sessions at once, PostgreSQL would read all registrations)
+    seats = and_(
+        Registration.session_id == held.c.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
     )
-
-    grouped = [
-        select(
-            *counts(
-                literal(name).label("breakdown"),
-                as_text(a[name]).label("key"),
-                as_text(a.course_label if name == "course" else a[name]).label("label"),
-            )
-        ).group_by(a[name], *([a.course_label] if name == "course" else []))
-        for name in _BREAKDOWNS
-    ]
-    total = select(*counts(literal("total"), as_text(literal("")), as_text(literal(""))))
-    # first attended held session ever in the period: attended in it, never before it
-    # (asked once per person: an index probe of attendance by participant)
-    people = select(a.participant_id).distinct().subquery("people")
-    new = (
-        figure("new", literal(""), literal(""), literal(0), func.count())
-        .select_from(people)
-        .where(
-            ~_came(
-                people.c.participant_id,
-                lambda session: (
-                    session.state == SessionState.HELD.value,
-                    session.starts_at < start,
-                ),
-            )
+    seats_in = select(func.count()).select_from(Registration).where(seats).scalar_subquery()
+    came = Attendance.__table__.alias("came")
+    showed_in = (
+        select(func.count())
+        .select_from(Registration)
+        .join(
+            came,
+            and_(
+                came.c.session_id == Registration.session_id,
+                came.c.participant_id == Registration.participant_id,
+            ),
         )
+        .where(seats, came.c.status.in_(ATTENDED_STATUSES))
+        .scalar_subquery()
     )
-    query = union_all(*grouped, total, new, sessions_by_course, booked).order_by(
-        text("breakdown"), text("key")
+    booked = (
+        row(
+            "booked",
+            literal(""),
+            literal(""),
+            zero,
+            func.coalesce(func.sum(seats_in), 0),
+            zero,
+        )
+        .add_columns(func.coalesce(func.sum(showed_in), 0))
+        .select_from(held)
     )
+    others = [total, new, sessions_by_course, *sessions_by]
+    query = union_all(
+        *(q.add_columns(zero) for q in (*grouped, *others)),
+        booked,
+    ).order_by(text("breakdown"), text("key"))
     out: dict[str, list[tuple]] = {
-        name: [] for name in (*_BREAKDOWNS, "total", "new", "held", "booked")
+        name: [] for name in (*_BREAKDOWNS, "total", "people", "held", "booked")
     }
-    for breakdown, *row in db.execute(query):
-        out[breakdown].append(tuple(row))
+    sessions_of: dict[str, dict[str, int]] = {"venue": {}, "month": {}}
+    for breakdown, key, *row_ in db.execute(query):
+        if breakdown == "age_band":
+            key = _BAND_KEYS[key]
+        elif breakdown == "device":
+            key = _DEVICES[int(key)].value
+        if breakdown.endswith("_sessions"):
+            sessions_of[breakdown.removesuffix("_sessions")][key] = row_[1]
+        else:
+            out[breakdown].append((key, *row_))
+    out["device"].sort(key=lambda r: r[0])  # by the phone's name, as before they were numbered
+    for name, sessions_by_key in sessions_of.items():
+        out[name] = [
+            (key, label, sessions_by_key.get(key, 0), *rest)
+            for key, label, _sessions, *rest in out[name]
+        ]
     return out
 
 
@@ -471,9 +555,10 @@ def report(
     # sessions held, with or without anyone attending, by course (their sum: all held)
     sessions_by_course = {key: sessions for key, _label, sessions, *_ in grouped["held"]}
     sessions_held = sum(sessions_by_course.values())
-    _sessions, attendances, participants, walk_ins, showed = grouped["total"][0][2:]
-    new_participants = grouped["new"][0][-1]
-    turnout = Turnout(booked=int(grouped["booked"][0][-1]), showed=showed, walk_ins=walk_ins)
+    _sessions, attendances, _, walk_ins, _ = grouped["total"][0][2:]
+    _sessions, new_participants, participants, *_ = grouped["people"][0][2:]
+    _sessions, booked, _, _, showed = grouped["booked"][0][2:]
+    turnout = Turnout(booked=int(booked), showed=int(showed), walk_ins=int(walk_ins))
 
     def rows(raw, labels=None, sessions_override=None) -> list[Row]:
         out = []
@@ -586,7 +671,7 @@ def _came(participant_id, sessions_where):
     came = Attendance.__table__.alias("came")
     session = ClassSession.__table__.alias("came_session")
     return exists(
-        select(came.c.id)
+        select(came.c.session_id)
         .join(session, session.c.id == came.c.session_id)
         .where(
             came.c.participant_id == participant_id,
