@@ -245,9 +245,19 @@ def sessions():
     upcoming = session_service.upcoming_list(db_session())
     waiting = registration_service.waiting_counts(db_session(), [s.id for s in upcoming])
     fmt = PageFormat()
-    # each row's words made here, in one pass: ~150 rows, a template call per cell adds up
+    # each row's cells made here, in one pass: ~150 rows, a template call or attribute
+    # look-up per cell adds up
     rows = [
-        (s, fmt.when(s.starts_at, s.ends_at), fmt.label(s.booking_mode), waiting.get(s.id, 0))
+        (
+            s.id,
+            fmt.when(s.starts_at, s.ends_at),
+            s.course_title,
+            s.venue_name,
+            fmt.label(s.booking_mode),
+            s.capacity,
+            s.seats_left,
+            waiting.get(s.id, 0),
+        )
         for s in upcoming
     ]
     return render_template(
