@@ -173,7 +173,6 @@ class KioskApp(App):
         fonts.register()
         Window.clearcolor = theme.BACKGROUND
         Builder.load_file(str(KIOSK_DIR / "widgets" / "widgets.kv"))
-        import kiosk.widgets.idle_overlay  # noqa: F401 - its rule
         from kiosk.screens import SCREENS
         from kiosk.screens.lazy import LazyScreenManager
 

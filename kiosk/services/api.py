@@ -8,11 +8,12 @@ said no for good; show it).
 
 from __future__ import annotations
 
-import http.client
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import urllib.error
 
 #: seconds for connecting and for each read; a kiosk must never hang on the network
 TIMEOUT = 8.0
@@ -72,6 +73,12 @@ class ApiClient:
         """(status, JSON body) of a 2xx answer; raises Unreachable or Rejected otherwise."""
         if not self.server:
             raise Unreachable("no server configured")
+        # http.client and urllib (with email's parser) wait for the first request: a kiosk
+        # without a server never sends one, and Home is drawn without them (issue 21)
+        import http.client
+        import urllib.error
+        import urllib.request
+
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(self.server + API_PREFIX + path, data=data, method=method)
         request.add_header("Accept", "application/json")
