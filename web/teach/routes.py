@@ -13,11 +13,13 @@ from classroom.models import (
     AttendanceStatus,
     CheckInMethod,
     ClassSession,
+    Course,
     Device,
     Need,
     Role,
     SessionState,
     Source,
+    Venue,
     session_instructor,
     utcnow,
 )
@@ -90,10 +92,25 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
     if quick_form is not None:
         quick_form.device.choices = choices(Device)
         quick_form.device.data = quick_form.device.data or Device.UNKNOWN.value
+    # the course's title and the venue's name, in one statement (not two lazy loads of
+    # whole objects)
+    course_title, venue_name = (
+        db_session()
+        .execute(
+            select(Course.title, Venue.name)
+            .select_from(ClassSession)
+            .join(ClassSession.course)
+            .join(ClassSession.venue)
+            .where(ClassSession.id == class_session.id)
+        )
+        .one()
+    )
     roster = attendance_service.roster(db_session(), class_session.id)
     fmt = PageFormat()
     context = dict(
         session=class_session,
+        course_title=course_title,
+        venue_name=venue_name,
         roster=roster,
         # each row's phone model and needs in words, made here in one pass (60 rows)
         roster_rows=[
