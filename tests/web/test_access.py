@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from classroom.models import Source
-from classroom.services import questionnaires, registration
+from classroom.services import content_store, questionnaires, registration
 from classroom.services.actor import Actor
 
 ANON, ADMIN, COORD, INSTR = "anonymous", "admin", "coordinator", "instructor"
@@ -65,6 +65,13 @@ TABLE = [
     ("POST", "/admin/courses/new", {ADMIN}),
     ("GET", "/admin/courses/{k}/edit", {ADMIN}),
     ("POST", "/admin/courses/{k}/edit", {ADMIN}),
+    # the content editor's pictures and ward settings (issue 18): staff look, editors change;
+    # {p} an uploaded picture
+    ("GET", "/editor/pictures", EVERY_STAFF),
+    ("POST", "/editor/pictures", {ADMIN}),
+    ("GET", "/editor/pictures/{p}", EVERY_STAFF),
+    ("GET", "/editor/settings", EVERY_STAFF),
+    ("POST", "/editor/settings", {ADMIN}),
     ("GET", "/teach/sessions/{s}/walk-in?q=やまだ", EVERY_STAFF),
     ("GET", "/teach/sessions/{o}/walk-in?q=やまだ", OFFICE),
     ("POST", "/teach/sessions/{s}/walk-in", EVERY_STAFF),
@@ -184,6 +191,15 @@ def ids(database, ward, staff):
             satisfaction=4,
             actor=Actor(kind="user", user_id=staff.instructor),
         ).id
+        picture = content_store.add_media(
+            db,
+            Actor.cli(),
+            name="uploads/0123abcd.png",
+            mime="image/png",
+            data=b"png",
+            width=1,
+            height=1,
+        ).name
     return {
         "q": entered,
         "r": ward.resident_id,
@@ -197,6 +213,7 @@ def ids(database, ward, staff):
         "l": "intro-01-power",
         "h": "juminhyo",
         "u": staff.instructor,
+        "p": picture,
     }
 
 
