@@ -119,6 +119,8 @@ class Booking:
 @dataclass
 class KioskTally:
     events_accepted: int = 0
+    #: (kiosk token, client_id) of every event in a batch the server answered 200 to
+    acknowledged: list[str] = field(default_factory=list)
 
 
 def kiosk_loop(
@@ -165,6 +167,7 @@ def kiosk_loop(
             )
             if response is not None and response.status_code == 200:
                 tally.events_accepted += response.json()["accepted"]
+                tally.acknowledged += [event["client_id"] for event in batch]
         stop.wait(rng.uniform(1.0, 2.0))
 
 
@@ -251,6 +254,7 @@ def drive(base: str, world: World, plan: Plan, people: People, recorder: Recorde
         "bookings": bookings,
         "resent": resent,
         "events_accepted": sum(t.events_accepted for t in tallies),
+        "events_acknowledged": [c for t in tallies for c in t.acknowledged],
         "window": (started, ended),
         "burst": (burst_start, burst_end),
     }

@@ -180,8 +180,9 @@ def print_report(report: dict) -> None:
         )
         k = run["kiosk_checks"]
         print(
-            f"  events accepted {k['events_accepted']}, stored {k['events_stored']}; "
-            f"errors: {f['errors'] or 'none'}"
+            f"  events accepted {k['events_accepted']}, stored {k['events_stored']} "
+            f"(lost {k['events_lost']}, answered after the client's timeout "
+            f"{k['events_answered_late']}); errors: {f['errors'] or 'none'}"
         )
     for engine, run in runs.items():
         if "ramp" not in run:

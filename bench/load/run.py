@@ -113,7 +113,9 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
                 database, world.target_session_id, world.prebooked, outcome["bookings"]
             ),
             "resend_checks": verify_resends(database, world.resend_session_id, outcome["resent"]),
-            "kiosk_checks": verify_kiosks(database, world, outcome["events_accepted"]),
+            "kiosk_checks": verify_kiosks(
+                database, world, outcome["events_accepted"], outcome["events_acknowledged"]
+            ),
         }
         if engine == "sqlite":
             report["ramp"] = ramp(server, world, plan, people, database)
