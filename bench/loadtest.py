@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"[{engine}] starting", flush=True)
             try:
-                report["runs"][engine] = run_engine(engine, plan, args.keep_logs)
+                report["runs"][engine] = run_engine(
+                    engine, plan, args.keep_logs, done=report["runs"]
+                )
             except Exception as exc:  # a server that never answered, a failed migration
                 report["runs"][engine] = {
                     "error": f"{type(exc).__name__}: {exc}",

@@ -57,7 +57,11 @@ class Phases:
         print(f"[{self.engine}] {name}: {self.seconds[name]:.1f} s (total {now:.1f} s)", flush=True)
 
 
-def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
+def run_engine(
+    engine: str, plan: Plan, keep_logs: Path | None = None, done: dict | None = None
+) -> dict:
+    """The run's report; also put in `done[engine]` as soon as it is complete, before the
+    server and the schema are taken down, so a deadline that strikes then keeps it."""
     people, phases = People(), Phases(engine)
     with tempfile.TemporaryDirectory(prefix="tsunagu-load-") as tmp, ExitStack() as stack:
         tmp_path = Path(tmp)
@@ -131,4 +135,6 @@ def run_engine(engine: str, plan: Plan, keep_logs: Path | None = None) -> dict:
         report["failures"] = failures
         if failures:
             report["server_log_tail"] = server.tail(40)
+        if done is not None:
+            done[engine] = report
         return report
