@@ -149,9 +149,9 @@ class Attendance(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
         CheckConstraint("walk_in = (registration_id IS NULL)", name="walk_in_iff_unregistered"),
-        # a person's attendance; with status and session, whether they attended before a
-        # period is one index-only probe (the year report's new participants, issue 21)
-        Index("ix_attendance_participant_status_session", "participant_id", "status", "session_id"),
+        # a person's attendance; with session and status, whether they attended before a
+        # period, or came to a session, is read from the index alone (the year report)
+        Index("ix_attendance_participant_session_status", "participant_id", "session_id", "status"),
     )
 
 

@@ -311,29 +311,32 @@ def _in_ward_time(db: Session, column, during: datetime):
     return func.datetime(column, f"{int(offset.total_seconds()) // 60:+d} minutes")
 
 
-def _age_band_expr(year, birth_year):
-    """The age band of someone born in `birth_year` in the (ward's) calendar `year`, as a
-    number: its index in AGE_BANDS, len(AGE_BANDS) when the birth year is not known (the
-    database sorts and counts small numbers faster than words; `_BAND_KEYS` names them)."""
-    age = year - birth_year
-    whens = []
-    for n, (_key, low, high) in enumerate(AGE_BANDS):
-        band = literal_column(str(n))
-        if low is None:
-            whens.append((age <= high, band))
-        elif high is None:
-            whens.append((age >= low, band))
-        else:
-            whens.append((age.between(low, high), band))
-    unknown = literal_column(str(len(AGE_BANDS)))
-    return case((birth_year.is_(None), unknown), *whens, else_=unknown)
+def _born_by(year):
+    """For each age band but the last, the earliest birth year in it in the (ward's)
+    calendar `year`: computed once per session, so that an attended row's band is a few
+    comparisons of its birth year (the bands follow one another, youngest first)."""
+    for (_, _low, high), (_, low, _high) in zip(AGE_BANDS, AGE_BANDS[1:], strict=False):
+        assert low == high + 1, "age bands follow one another"
+    return [(year - high).label(f"born_by_{n}") for n, (_, _low, high) in enumerate(AGE_BANDS[:-1])]
+
+
+def _age_band_expr(held, birth_year):
+    """The age band of someone born in `birth_year` in a held session's (ward's) calendar
+    year, as a number: its index in AGE_BANDS, len(AGE_BANDS) when the birth year is not
+    known (`_BAND_KEYS` names them)."""
+    whens = [
+        (birth_year >= held.c[f"born_by_{n}"], literal_column(str(n)))
+        for n in range(len(AGE_BANDS) - 1)
+    ]
+    return case(
+        (birth_year.is_(None), literal_column(str(len(AGE_BANDS)))),
+        *whens,
+        else_=literal_column(str(len(AGE_BANDS) - 1)),
+    )
 
 
 #: `_age_band_expr`'s numbers, as text, -> the bands' keys
 _BAND_KEYS = {str(n): key for n, (key, *_) in enumerate((*AGE_BANDS, (UNKNOWN,)))}
-
-#: the kinds of phone, numbered in the attended rows
-_DEVICES = tuple(Device)
 
 #: the breakdowns `_breakdowns` computes from the one pass
 _BREAKDOWNS = ("course", "venue", "age_band", "device", "month")
@@ -355,6 +358,10 @@ def _attended(db: Session, start: datetime, end: datetime):
             cast(extract("month", in_ward_time), Integer).label("month"),
         )
         .where(*_held_in(start, end))
+        .subquery()
+    )
+    held = (
+        select(*held.c, *_born_by(held.c.year))
         .cte("held")
         # SQLite would compute the ward's time again for every attended row (PostgreSQL
         # materializes a CTE used more than once by itself)
@@ -367,15 +374,8 @@ def _attended(db: Session, start: datetime, end: datetime):
             Attendance.walk_in,
             held.c.course_id.label("course"),
             held.c.venue_id.label("venue"),
-            _age_band_expr(held.c.year, Participant.birth_year).label("age_band"),
-            # the kind of phone as a number too (`_DEVICES` names them)
-            case(
-                *(
-                    (Participant.device == d.value, literal_column(str(n)))
-                    for n, d in enumerate(_DEVICES)
-                ),
-                else_=literal_column(str(len(_DEVICES))),
-            ).label("device"),
+            _age_band_expr(held, Participant.birth_year).label("age_band"),
+            Participant.device.label("device"),
             (held.c.year * 100 + held.c.month).label("month"),
         )
         # the sessions from their table, not only from `held`: a materialized CTE has no
@@ -527,13 +527,10 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
     for breakdown, key, *row_ in db.execute(query):
         if breakdown == "age_band":
             key = _BAND_KEYS[key]
-        elif breakdown == "device":
-            key = _DEVICES[int(key)].value
         if breakdown.endswith("_sessions"):
             sessions_of[breakdown.removesuffix("_sessions")][key] = row_[1]
         else:
             out[breakdown].append((key, *row_))
-    out["device"].sort(key=lambda r: r[0])  # by the phone's name, as before they were numbered
     for name, sessions_by_key in sessions_of.items():
         out[name] = [
             (key, label, sessions_by_key.get(key, 0), *rest)

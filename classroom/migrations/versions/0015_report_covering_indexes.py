@@ -3,8 +3,8 @@
 Three indexes become wider, each keeping the columns it had first, so what read them
 before still can:
 
-- attendance (participant_id) -> (participant_id, status, session_id): whether someone
-  attended before the period, one index-only probe per person;
+- attendance (participant_id) -> (participant_id, session_id, status): whether someone
+  attended before the period, and whether a seat's holder came, index-only;
 - registration (session_id, status) -> (session_id, status, participant_id): a held
   session's confirmed seats and whether their holders came, index-only;
 - usage_event (at) -> (at, kind, kiosk_id, guide_id, language): the kiosk use of the
@@ -29,8 +29,8 @@ WIDENED = (
         "attendance",
         "ix_attendance_participant",
         ["participant_id"],
-        "ix_attendance_participant_status_session",
-        ["participant_id", "status", "session_id"],
+        "ix_attendance_participant_session_status",
+        ["participant_id", "session_id", "status"],
     ),
     (
         "registration",
