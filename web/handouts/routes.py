@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from classroom.models import Device
+from content import Guide, Lesson
 
 from ..public.routes import illustration_url
 from ..qr import qr_svg
@@ -29,7 +30,12 @@ def _furigana_requested() -> bool:
 @bp.route("/lessons/<lesson_id>")
 def lesson(lesson_id: str):
     """A lesson's steps for one kind of phone (?device=iphone|android|senior), large print."""
-    lesson = lesson_or_404(lesson_id)
+    return lesson_handout(lesson_or_404(lesson_id))
+
+
+def lesson_handout(lesson: Lesson, back_url: str | None = None) -> str:
+    """The handout of ``lesson`` (the shipped or published one, or the content editor's
+    draft), for the phone and furigana the query asks for."""
     device = request.args.get("device", "")
     if device and device not in DEVICES:
         abort(404)
@@ -41,6 +47,7 @@ def lesson(lesson_id: str):
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
             "handouts/lesson.html",
+            back_url,
             lesson=lesson,
             steps=steps,
             device=device,
@@ -55,11 +62,16 @@ def lesson(lesson_id: str):
 @bp.route("/guides/<guide_id>")
 def guide(guide_id: str):
     """A guide's checks, what to bring and steps, large print; withdrawn guides are gone (404)."""
-    guide = public_guide_or_404(guide_id)
+    return guide_handout(public_guide_or_404(guide_id))
+
+
+def guide_handout(guide: Guide, back_url: str | None = None) -> str:
+    """The handout of ``guide`` (published, or the content editor's draft)."""
     with_furigana = _furigana_requested()
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
             "handouts/guide.html",
+            back_url,
             guide=guide,
             furigana=with_furigana,
             lang=HANDOUT_LANGUAGE,
@@ -69,8 +81,8 @@ def guide(guide_id: str):
         )
 
 
-def _render(template: str, **context) -> str:
-    return render_template(template, back_url=url_for("teach.today"), **context)
+def _render(template: str, back_url: str | None, **context) -> str:
+    return render_template(template, back_url=back_url or url_for("teach.today"), **context)
 
 
 @bp.route("/")

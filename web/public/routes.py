@@ -32,7 +32,7 @@ from classroom.services import availability as availability_service
 from classroom.services import sessions as session_service
 from content import furigana as furigana_lib
 from content.loader import Catalog
-from content.model import Text, lacks_language
+from content.model import Guide, Text, lacks_language
 from languages.wareki import wareki_of_day
 
 from .. import content_source
@@ -350,10 +350,16 @@ def guide(guide_id: str):
     found = catalog().guides.get(guide_id)
     if found is None or found.withdrawn:
         abort(404)
-    lessons = [catalog().lessons[i] for i in found.stuck.lessons if i in catalog().lessons]
+    return render_template("public/guide.html", **guide_context(found, catalog()))
+
+
+def guide_context(found: Guide, content: Catalog) -> dict:
+    """What public/guide.html shows for ``found``: the public page, and the content
+    editor's preview of a draft (``found`` built from the draft's text; ``content`` the
+    published catalog its lessons are looked up in)."""
+    lessons = [content.lessons[i] for i in found.stuck.lessons if i in content.lessons]
     page = language.current()
-    return render_template(
-        "public/guide.html",
+    return dict(
         guide=found,
         lessons=lessons,
         # a text missing in the visitor's language shows in Japanese (never in a third
@@ -362,12 +368,18 @@ def guide(guide_id: str):
         illustration_url=illustration_url,
         qr=qr_svg(
             found.handoff.url,
-            _("QR code: %(label)s", label=found.handoff.label.get(language.current().code)),
+            _("QR code: %(label)s", label=found.handoff.label.get(page.code)),
             css_class="qr__image",
         ),
         furigana_on=g.public_furigana,
-        furigana_offered=language.current().code in ("ja", "ja-easy"),
+        furigana_offered=page.code in ("ja", "ja-easy"),
     )
+
+
+def page_globals() -> dict:
+    """The names every public template uses (what the blueprint's context processor
+    adds), for a page of another blueprint that renders a public template."""
+    return _page_globals()
 
 
 def illustration_url(illustration: str) -> str:
