@@ -475,10 +475,10 @@ def outcomes_between(
         .where(*held)
         .group_by(ClassSession.course_id)
     ).all()
-    courses = sorted(
-        ((db.get(Course, course_id), n) for course_id, n in held_per_course),
-        key=lambda pair: pair[0].code,
-    )
+    # the courses in one statement, not one look-up each
+    held_of = dict(held_per_course)
+    found = db.scalars(select(Course).where(Course.id.in_(held_of))) if held_of else ()
+    courses = [(c, held_of[c.id]) for c in sorted(found, key=lambda course: course.code)]
     lessons_taught = sum(len(course.lesson_ids or ()) * int(n) for course, n in courses)
     by_course = []
     if lesson_items is not None:
