@@ -421,6 +421,7 @@ def _page(loaded: Loaded, sections, sample, status=200, problems=(), conflict=No
         editable=may_edit(current_user) and loaded.from_file is None,
         may_edit=may_edit(current_user),
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES],
+        language_names=LANGUAGE_NAMES,
         problems=problems,
         conflict=conflict,
         index_url=index_url(),
