@@ -23,7 +23,7 @@ from werkzeug.routing import BuildError
 from classroom.models import ContentItem, ContentVersion
 from classroom.services import content_store
 from classroom.services.errors import DomainError
-from content.documents import SETTINGS_KIND, parse
+from content.documents import SETTINGS_KIND, folder_documents, parse, same
 from content.loader import YamlLoader
 from content.schema import KINDS
 from content.validate import ID_PATTERN
@@ -48,9 +48,17 @@ def _kind_or_404(kind: str) -> str:
 
 def _seeded_now() -> bool:
     """The editor works on the database's versions: an empty database gets the shipped
-    content first, as `tsunagu db upgrade` does. True when it did: the request's own
-    transaction began before, so the page is asked for again (307 keeps a POST's form)."""
-    if content_store.has_content(db_session()):
+    content first, as `tsunagu db upgrade` does. A form post seeds in its own transaction
+    and goes on; a page seeds in a transaction of its own, after which the request's
+    transaction (begun before) cannot see it: True, and the page is asked for again."""
+    db = db_session()
+    if content_store.has_content(db):
+        return False
+    if request.method == "POST":
+        docs = folder_documents(source().seed_root)
+        content_store.seed_if_empty(
+            db, [content_store.Document(d.kind, d.slug, d.body) for d in docs], same
+        )
         return False
     source().seed()
     source().changed()
