@@ -138,6 +138,28 @@ TABLE = [
     ("POST", "/teach/sessions/{o}/progress", OFFICE),
     ("GET", "/teach/residents/{r}/progress", EVERY_STAFF),
     ("GET", "/teach/residents/{r}/certificate/{k}", EVERY_STAFF),
+    # the content editor's list and form (issue 18): staff look, editors save drafts of
+    # anything, instructors propose lessons; {e} is the kind "guide"
+    ("GET", "/editor/", EVERY_STAFF),
+    ("GET", "/editor/?kind=lesson&q=line", EVERY_STAFF),
+    ("GET", "/editor/{e}/{h}/edit", EVERY_STAFF),
+    ("POST", "/editor/{e}/{h}/edit", {ADMIN}),
+    ("GET", "/editor/lesson/{l}/edit", EVERY_STAFF),
+    ("POST", "/editor/lesson/{l}/edit", {ADMIN, INSTR}),
+    ("GET", "/editor/{e}/new", {ADMIN}),
+    ("POST", "/editor/{e}/new", {ADMIN}),
+    ("GET", "/editor/lesson/new", {ADMIN, INSTR}),
+    ("POST", "/editor/lesson/new", {ADMIN, INSTR}),
+    # an item's versions (issue 18, web/editor/versions.py): staff look and preview, editors
+    # publish and roll back (v1, the seed, is published: both are refused with a message);
+    # these rows run with the shipped content seeded into the database
+    ("GET", "/editor/{e}/{h}", EVERY_STAFF),
+    ("GET", "/editor/{e}/{h}/v1", EVERY_STAFF),
+    ("GET", "/editor/{e}/{h}/v1?against=previous", EVERY_STAFF),
+    ("GET", "/editor/{e}/{h}/v1/preview", EVERY_STAFF),
+    ("GET", "/editor/{e}/{h}/v1/handout", EVERY_STAFF),
+    ("POST", "/editor/{e}/{h}/v1/publish", {ADMIN}),
+    ("POST", "/editor/{e}/{h}/v1/rollback", {ADMIN}),
     # areas add their rows above this line, one contiguous block each
 ]
 
@@ -212,6 +234,7 @@ def ids(database, ward, staff):
         "k": ward.course_id,
         "l": "intro-01-power",
         "h": "juminhyo",
+        "e": "guide",
         "u": staff.instructor,
         "p": picture,
     }

@@ -53,6 +53,9 @@ def test_every_post_without_a_token_is_refused_and_writes_nothing(
         k=ward.course_id,
         u=staff.instructor,
         q=1,
+        e="guide",
+        h="juminhyo",
+        l="intro-01-power",
     )
     response = client.post(path, data={"reading": "ヤマダ", "consent": "y", "code": "X"})
     assert response.status_code == 400, path
