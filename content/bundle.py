@@ -65,10 +65,23 @@ def _media(root: Path) -> dict[str, bytes]:
         files[name] = path.read_bytes()
         if path.suffix == ".svg":
             try:
-                files[raster_name(name)] = rasterise(path)
+                files[raster_name(name)] = _raster(files[name], path)
             except ValueError as exc:  # content check reports it when a step uses it
                 log.warning("%s cannot be drawn, the kiosk will not show it: %s", name, exc)
     return files
+
+
+#: PNG drawings by their SVG's sha256: a server recomputes its bundle's version every minute
+#: and drawing 16 pictures each time cost about a second of a worker's CPU
+_rasters: dict[str, bytes] = {}
+
+
+def _raster(svg: bytes, path: Path) -> bytes:
+    """The PNG of this SVG (drawn once per distinct SVG in this process)."""
+    key = hashlib.sha256(svg).hexdigest()
+    if key not in _rasters:
+        _rasters[key] = rasterise(path)
+    return _rasters[key]
 
 
 def _audio(catalog: Catalog, cache: AudioCache) -> tuple[dict[str, bytes], int]:
