@@ -55,7 +55,8 @@ def bundle_files(catalog: Catalog, cache: AudioCache) -> tuple[dict[str, bytes],
 
 
 def _media(root: Path) -> dict[str, bytes]:
-    """The illustrations, each SVG with the PNG the kiosk shows (Kivy cannot draw SVG)."""
+    """The illustrations, each SVG with the PNG the kiosk shows (Kivy cannot draw SVG), and
+    the pictures uploaded on the staff site (media/uploads/, kept as PNG) as they are."""
     files: dict[str, bytes] = {}
     media = root / "media"
     for path in sorted(media.rglob("*")) if media.is_dir() else []:

@@ -215,3 +215,47 @@ def test_only_staff_get_an_uploaded_picture_from_the_editor(app, database, edito
     (media,) = _kept(database)
     assert app.test_client().get(f"/editor/pictures/{media.name}").status_code in (302, 401)
     assert editor.get("/editor/pictures/uploads/none.png").status_code == 404
+
+
+def test_the_kiosk_bundle_carries_the_upload_and_the_kiosk_shows_it(
+    app, database, editor, tmp_path
+):
+    from content.bundle import bundle_files
+    from content.loader import load_catalog
+    from content.media import kiosk_picture
+    from content.speech import AudioCache
+
+    _upload(editor, _png(), "a.png")
+    (media,) = _kept(database)
+    root = source(app).root()
+    files, _missing = bundle_files(load_catalog(root), AudioCache(tmp_path / "audio"))
+    assert files[f"media/{media.name}"] == media.data
+    shown = kiosk_picture(root, f"media/{media.name}", tmp_path / "cache")
+    assert shown is not None and shown.read_bytes() == media.data
+    assert kiosk_picture(root, "media/uploads/gone.png", tmp_path / "cache") is None
+
+
+def test_a_file_over_2_mb_is_answered_on_the_page_with_csrf_on(database, tmp_path, staff):
+    """The CSRF check reads the form first: the 413 it meets is still answered kindly."""
+    from .conftest import PASSWORD, build_app, english_client
+
+    app = build_app(database, tmp_path, WTF_CSRF_ENABLED=True)
+    source(app).seed()
+    client = english_client(app)
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/login", data={"login": "admin", "password": PASSWORD, "csrf_token": token})
+    page = client.get("/editor/pictures").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/editor/pictures",
+        data={
+            "csrf_token": token,
+            "title": "x",
+            "picture": (io.BytesIO(bytes(3 * 1024 * 1024)), "big.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "The file is larger than 2 MB" in response.get_data(as_text=True)
+    assert count(database, ContentMedia) == 0

@@ -151,3 +151,19 @@ def test_settings_from_a_deployment_file_are_read_only(database, editor, tmp_pat
     before = count(database, ContentVersion)
     editor.post("/editor/settings", data={"v:phones.digital_support": "03-9"})
     assert count(database, ContentVersion) == before
+
+
+def test_the_whole_content_is_checked_with_the_new_values(app, database, editor):
+    """A value that passes its own field's check can still break a guide (a hand-off URL
+    must be https): that is said, in content check's words, and nothing is published."""
+    from web.editor.ward_settings import content_problems
+
+    current = _settings_body(database)
+    broken = current.replace(
+        "juminhyo: https://example.lg.jp/e-shinsei/juminhyo", "juminhyo: http://example.lg.jp/x"
+    )
+    assert broken != current
+    with app.test_request_context():
+        found = content_problems(broken, current)
+        assert content_problems(current, current) == []
+    assert any(p.startswith("guides/juminhyo.yaml:") and "https" in p for p in found), found
