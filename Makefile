@@ -49,7 +49,7 @@ test-fast: $(INSTALLED)
 bench: system-deps $(INSTALLED)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# real servers on 127.0.0.1 (free ports), a throwaway PostgreSQL database and SQLite file;
+# real servers on 127.0.0.1 (free ports), a throwaway PostgreSQL schema and SQLite file;
 # exits non-zero when a seat rule broke. LOADTEST_ARGS="--json PATH" keeps the figures.
 loadtest: system-deps $(INSTALLED)
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
