@@ -259,3 +259,13 @@ def test_a_file_over_2_mb_is_answered_on_the_page_with_csrf_on(database, tmp_pat
     assert response.status_code == 413
     assert "The file is larger than 2 MB" in response.get_data(as_text=True)
     assert count(database, ContentMedia) == 0
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(database, editor):
+    """A tiny file that claims 20000 × 20000 pixels (400 megapixels when decoded)."""
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, format="PNG")
+    assert len(out.getvalue()) < 2 * 1024 * 1024
+    page = _upload(editor, out.getvalue(), "bomb.png").get_data(as_text=True)
+    assert "at most 4000 pixels a side" in page
+    assert count(database, ContentMedia) == 0

@@ -132,7 +132,14 @@ def clean_picture(data: bytes, filename: str) -> Cleaned:
                 upright = ImageOps.exif_transpose(image)
     except Refused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused(
+            _(
+                "The picture is too large: at most %(most)s pixels a side can be uploaded.",
+                most=MAX_SIDE,
+            )
+        ) from None
+    except UnidentifiedImageError:
         raise Refused(_("Only PNG or JPEG pictures can be uploaded.")) from None
     except (OSError, SyntaxError, ValueError):  # truncated or damaged; verify() raises these
         raise Refused(_("The picture file is damaged and cannot be read.")) from None
