@@ -150,6 +150,8 @@ TABLE = [
     ("POST", "/editor/{e}/new", {ADMIN}),
     ("GET", "/editor/lesson/new", {ADMIN, INSTR}),
     ("POST", "/editor/lesson/new", {ADMIN, INSTR}),
+    # who edits content (issue 18): an administrator ticks it on the staff member's page
+    ("POST", "/admin/staff/{u}/content-editor", {ADMIN}),
     # an item's versions (issue 18, web/editor/versions.py): staff look and preview, editors
     # publish and roll back (v1, the seed, is published: both are refused with a message);
     # these rows run with the shipped content seeded into the database

@@ -416,3 +416,50 @@ def test_the_editor_opens_on_an_empty_database_with_the_shipped_content(app, sta
     assert "住民票の写しをオンラインで申し込む" in page
     with database.read() as db:
         assert store.has_content(db)
+
+
+# -- who is a content editor -----------------------------------------------------------------------
+
+
+def test_an_administrator_makes_an_instructor_a_content_editor(seeded, staff, as_role, database):
+    admin = as_role("admin")
+    page = admin.get(f"/admin/staff/{staff.instructor}").get_data(as_text=True)
+    assert "Content editor" in page
+    response = admin.post(
+        f"/admin/staff/{staff.instructor}/content-editor", data={"content_editor": "y"}
+    )
+    assert response.status_code == 302
+    with database.read() as db:
+        assert db.get(User, staff.instructor).content_editor
+        event = db.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event.action == "staff_user.content_editor" and event.subject_id == staff.instructor
+    instructor = as_role("instructor")
+    assert "Save draft" in instructor.get("/editor/guide/juminhyo/edit").get_data(as_text=True)
+    admin.post(f"/admin/staff/{staff.instructor}/content-editor", data={})
+    with database.read() as db:
+        assert not db.get(User, staff.instructor).content_editor
+    assert (
+        as_role("coordinator")
+        .post(f"/admin/staff/{staff.instructor}/content-editor", data={"content_editor": "y"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_new_account_may_be_a_content_editor(seeded, staff, as_role, database):
+    admin = as_role("admin")
+    response = admin.post(
+        "/admin/staff/new",
+        data={
+            "login": "editor2",
+            "display_name": "Editor",
+            "role": "coordinator",
+            "language": "ja",
+            "password": "a-long-pass-phrase-9",
+            "password_again": "a-long-pass-phrase-9",
+            "content_editor": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with database.read() as db:
+        assert db.scalars(select(User).where(User.login == "editor2")).one().content_editor

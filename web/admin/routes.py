@@ -4,11 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo
 
 from classroom.models import Role, User
-from classroom.services import accounts
+from classroom.services import accounts, audit
 from classroom.services.actor import Actor
 from classroom.services.errors import DomainError
 
@@ -31,6 +31,7 @@ class StaffForm(OnceForm):
         validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
         render_kw={"autocomplete": "new-password"},
     )
+    content_editor = BooleanField(_l("Content editor: edits and publishes guides, lessons and FAQ"))
 
 
 @bp.route("/")
@@ -71,7 +72,11 @@ def staff():
 def staff_member(user_id: int):
     user = _staff_member(user_id)
     return render_template(
-        "admin/staff_member.html", person=user, form=ResetPasswordForm(), action=ActiveForm()
+        "admin/staff_member.html",
+        person=user,
+        form=ResetPasswordForm(),
+        action=ActiveForm(),
+        editor_form=ContentEditorForm(content_editor=user.content_editor),
     )
 
 
@@ -97,7 +102,11 @@ def staff_reset_password(user_id: int):
             return redirect(url_for("admin.staff_member", user_id=user.id))
     form.password.data = form.password_again.data = ""
     return render_template(
-        "admin/staff_member.html", person=user, form=form, action=ActiveForm()
+        "admin/staff_member.html",
+        person=user,
+        form=form,
+        action=ActiveForm(),
+        editor_form=ContentEditorForm(content_editor=user.content_editor),
     ), 422
 
 
@@ -132,6 +141,40 @@ def staff_set_active(user_id: int):
     return redirect(url_for("admin.staff_member", user_id=user.id))
 
 
+class ContentEditorForm(Form):
+    """Whether the account edits and publishes content (issue 18; administrators always do)."""
+
+    content_editor = BooleanField(_l("Content editor: edits and publishes guides, lessons and FAQ"))
+
+
+def _set_content_editor(user: User, editor: bool) -> None:
+    if user.content_editor == editor:
+        return
+    user.content_editor = editor
+    audit.record(
+        db_session(),
+        _actor(),
+        "staff_user.content_editor",
+        subject_type="staff_user",
+        subject_id=user.id,
+        details={"login": user.login, "content_editor": editor},
+    )
+
+
+@bp.route("/staff/<int:user_id>/content-editor", methods=["POST"])
+def staff_set_content_editor(user_id: int):
+    user = _staff_member(user_id)
+    form = ContentEditorForm()
+    if not form.validate():
+        abort(400)
+    _set_content_editor(user, bool(form.content_editor.data))
+    if user.content_editor:
+        flash(_("%(login)s may now edit and publish content.", login=user.login), "success")
+    else:
+        flash(_("%(login)s no longer edits content.", login=user.login), "success")
+    return redirect(url_for("admin.staff_member", user_id=user.id))
+
+
 @bp.route("/staff/new", methods=["GET", "POST"])
 def staff_new():
     form = StaffForm()
@@ -155,6 +198,7 @@ def staff_new():
             except DomainError as error:
                 show_domain_error(form, error)
             else:
+                _set_content_editor(user, bool(form.content_editor.data))
                 flash(_("The account %(login)s was created.", login=user.login), "success")
                 return created(form, url_for("admin.staff"))
     return render_template("admin/staff_form.html", form=form), status
