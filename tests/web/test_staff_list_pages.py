@@ -28,6 +28,7 @@ from classroom.models import (
     Registration,
     RegistrationStatus,
     Role,
+    Source,
     utcnow,
 )
 from classroom.ops.demo import load_demo
@@ -171,10 +172,18 @@ def test_the_roster_shows_each_person_with_their_buttons_as_the_filters_say(
             )
             .order_by(Registration.participant_id)
         ).all()
-        stranger = db.scalar(
-            select(Participant.id).where(Participant.id.not_in(seated)).order_by(Participant.id)
+        # a walk-in known by a reading only (the name shown is the reading, not repeated
+        # under it), with characters HTML escapes and two needs
+        stranger = Participant(
+            reading="オハラ & <コ>",
+            reading_key="おはら",
+            device=Device.ANDROID,
+            needs=[Need.HEARING_AID.value, Need.LOW_VISION.value],
+            source=Source.WALK_IN,
         )
-        for participant_id, status in ((seated[0], "late"), (stranger, "present")):
+        db.add(stranger)
+        db.flush()
+        for participant_id, status in ((seated[0], "late"), (stranger.id, "present")):
             attendance.mark_attendance(
                 db,
                 session_id=session_id,
@@ -229,6 +238,8 @@ def test_the_roster_shows_each_person_with_their_buttons_as_the_filters_say(
     pressed = [c[2] for r in shown for c in r["controls"] if c[0] == "button" and c[3]]
     assert sorted(pressed) == ["late", "present"]
     assert any(r["cells"][3] == late for r in shown)
+    assert any(r["cells"][0].startswith("オハラ & <コ>") for r in shown)
+    assert "オハラ &amp; &lt;コ&gt;" in html and "<コ>" not in html
 
 
 def test_the_page_formatter_says_what_the_filters_say(app):
