@@ -40,7 +40,7 @@ from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.widgets import BigButton, PhraseLabel  # noqa: E402
 
 #: bounds so a broken kiosk fails instead of hanging (not speed checks)
-SYNC_WAIT_S = 40
+SYNC_WAIT_S = 60
 PLAY_WAIT_S = 20
 seen: dict = {}
 
@@ -161,7 +161,7 @@ def main() -> None:
         finish()
 
     Clock.schedule_once(guarded(start), 0.5)
-    Clock.schedule_once(lambda _dt: finish("timed out"), 90)
+    Clock.schedule_once(lambda _dt: finish("timed out"), 110)
     app.run()
 
 
