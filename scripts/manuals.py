@@ -5,7 +5,10 @@ throwaway SQLite file holding the demo ward (classroom/ops/demo.py: made-up resi
 phone numbers in the unassigned 090-0000 block), on a frozen clock and with seeded
 reservation codes, so every run takes the same pictures. Debian's Chromium, driven by
 Playwright, logs in as each demo role and walks the tasks in the order of the manuals
-(docs/manual/*.md), saving docs/img/manual/<role>/NN-task.png; the kiosk's own screens
+(docs/manual/*.md), saving docs/img/manual/<role>/NN-task.png, and the demo's content
+editor walks a wording fix through the editor (/editor) for docs/content-authors.md, saving
+docs/img/content/NN-name.png (the content is seeded into the database first, as `tsunagu db
+upgrade` does); the kiosk's own screens
 come from its screenshot harness under xvfb-run. Every page path a manual names in
 backticks is fetched as that role and must answer 200. Then each manual's Markdown is
 laid out as HTML with a print style sheet (A4, page numbers, the system's BIZ UD / Noto
@@ -41,6 +44,11 @@ if str(ROOT) not in sys.path:
 
 MANUALS = ROOT / "docs" / "manual"
 SHOTS = ROOT / "docs" / "img" / "manual"
+#: the content authors' guide (docs/content-authors.md) and its screenshots of the editor
+CONTENT_DOC = ROOT / "docs" / "content-authors.md"
+CONTENT_SHOTS = ROOT / "docs" / "img" / "content"
+#: the demo's content editor, who walks the editor's pages
+EDITOR = "demo-editor"
 PDFS = ROOT / "build" / "manual"
 #: manual file stem -> the demo login that walks it (None: no staff login of its own)
 ROLES = {
@@ -72,7 +80,12 @@ MOMENT = datetime(2026, 12, 4, 0, 40, tzinfo=UTC)
 #: the demo's staff get this password on the throwaway database only
 PASSWORD = "manual-demo-pass-2026"
 #: a coordinator's desk; an instructor's tablet
-VIEWPORTS = {"coordinator": (1366, 768), "instructor": (1024, 768), "kiosk-install": (1366, 768)}
+VIEWPORTS = {
+    "coordinator": (1366, 768),
+    "instructor": (1024, 768),
+    "kiosk-install": (1366, 768),
+    "content": (1280, 800),
+}
 #: kiosk screens drawn by its own harness: file name -> screen
 KIOSK_SCREENS = {
     "01-kiosk-home": "home",
@@ -145,7 +158,7 @@ def _demo_ward(database) -> dict:
     system = Actor.system()
     ids: dict = {}
     with database.write() as db:
-        for login in filter(None, ROLES.values()):
+        for login in [*filter(None, ROLES.values()), EDITOR]:
             user = db.scalar(select(User).where(User.login == login))
             accounts.set_password(db, user.id, PASSWORD, actor=system)
         instructor = db.scalar(select(User).where(User.login == ROLES["instructor"]))
@@ -239,6 +252,34 @@ def _demo_ward(database) -> dict:
     return ids
 
 
+def _content_in_the_database(app) -> None:
+    """The shipped content as version 1 of every item (what `tsunagu db upgrade` seeds), and
+    the guide the editor's walk publishes with its speech built ahead as silent placeholders
+    (as `tsunagu content speech` leaves a ward's server, minus minutes of synthesis): the
+    publish then speaks only the changed text, with the offline engine."""
+    import wave
+
+    from content.loader import Catalog
+    from content.speech import AudioCache, OfflineEngine, build_speech, utterances
+    from web.content_source import source
+
+    class Placeholder(OfflineEngine):
+        def synthesise(self, utterance, target: Path) -> None:
+            with wave.open(str(target), "wb") as clip:
+                clip.setnchannels(1)
+                clip.setsampwidth(2)
+                clip.setframerate(8000)
+                clip.writeframes(b"\0\0" * 800)
+
+    source(app).seed()
+    source(app).changed()
+    catalog = source(app).catalog()
+    guide = catalog.guide(EDITED_GUIDE)
+    alone = Catalog(catalog.root, catalog.settings, {guide.id: guide}, {}, {})
+    cache = AudioCache.open(Path(app.config["AUDIO_CACHE_DIR"]))
+    build_speech(utterances(alone), cache, engine="offline", offline=Placeholder(), progress=False)
+
+
 @contextmanager
 def running_site(workdir: Path) -> Iterator[Site]:
     """The staff site on http://127.0.0.1:<free port>, on the demo ward, at MOMENT."""
@@ -261,7 +302,16 @@ def running_site(workdir: Path) -> Iterator[Site]:
     try:
         Base.metadata.create_all(database.engine)
         ids = _demo_ward(database)
-        app = create_app({"SECRET_KEY": "manual-screenshots", "DATABASE": database})
+        app = create_app(
+            {
+                "SECRET_KEY": "manual-screenshots",
+                "DATABASE": database,
+                "CONTENT_LIVE_DIR": str(workdir / "content"),
+                "CONTENT_BUNDLE_DIR": str(workdir / "bundles"),
+                "AUDIO_CACHE_DIR": str(workdir / "audio"),
+            }
+        )
+        _content_in_the_database(app)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="manual-site", daemon=True)
         thread.start()
@@ -325,7 +375,7 @@ class Camera:
         self.taken: list[Path] = []
         self.number = 0
         #: the committed screenshots are made small; a throwaway run's need not be
-        self.compact = folder.resolve().is_relative_to(SHOTS)
+        self.compact = any(folder.resolve().is_relative_to(d) for d in (SHOTS, CONTENT_SHOTS))
         folder.mkdir(parents=True, exist_ok=True)
 
     def go(self, path: str) -> None:
@@ -543,6 +593,90 @@ def walk_instructor(camera: Camera) -> None:
     camera.shoot("questionnaire-saved", mark=page.locator("table").first)
 
 
+#: the editor's walk: a wording fix in a step of this guide (docs/content-authors.md)
+EDITED_GUIDE = "juminhyo"
+EDITED_FIELD = "steps[1].text.ja"
+FIXED_WORDING = "スマホのカメラを開いて、この画面のQRコードを読み取ります。"
+
+
+def walk_content(camera: Camera) -> None:
+    """A content editor's wording fix, in the order of docs/content-authors.md."""
+    from classroom.services import content_store
+    from classroom.services.actor import Actor
+
+    page, site = camera.page, camera.site
+    guide = f"/editor/guide/{EDITED_GUIDE}"
+    camera.log_in(EDITOR)
+    camera.go("/editor/")
+    camera.shoot("list", mark=page.locator("form[role=search]"))
+    page.fill("#q", "住民票の写し")
+    camera.click(page.get_by_role("button", name="検索", exact=True))
+    edit = page.locator(f"a[href$='{guide}/edit']")
+    camera.shoot("search", mark=edit.locator("xpath=ancestor::tr"))
+    camera.click(edit)
+    field = page.locator(f"textarea[name='{EDITED_FIELD}']")
+    languages = field.locator("xpath=ancestor::fieldset[1]")
+    camera.shoot("edit", top=languages, mark=languages)
+    # a mistake first: the Japanese left empty, checked without saving
+    field.fill("")
+    camera.click(page.locator("button[name=op][value=check]").last)
+    camera.shoot("check", top=page.locator("#problems"), mark=page.locator("#problems"))
+    field = page.locator(f"textarea[name='{EDITED_FIELD}']")
+    problem = field.locator(
+        "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' ed-lang ')][1]"
+    )
+    camera.shoot("check-field", top=problem.locator("xpath=ancestor::fieldset[1]"), mark=problem)
+    field.fill(FIXED_WORDING)
+    page.fill("#f-note", "手順1：「カメラを開いて」を足す")
+    save = page.locator("button[name=op][value=save]")
+    camera.click(save)
+    camera.shoot("saved", mark=page.locator(".messages"))
+    draft = camera.page.url  # the item's page
+    camera.go(f"{guide}/v2")
+    camera.shoot("changes", mark=page.locator("li.change").first)
+    camera.go(f"{guide}/v2/preview")
+    camera.shoot("preview", mark=page.locator(".preview-bar"))
+    camera.shoot("preview-step", top=page.locator("ol.steps"), mark=page.locator("li.step").first)
+    camera.go(f"{guide}/v2/handout")
+    camera.shoot("handout")
+    page.goto(draft)
+    publish = page.locator(f"form[action$='{guide}/v2/publish'] button")
+    camera.shoot("publish", top=page.locator("#v2"), mark=publish)
+    camera.click(publish)
+    camera.shoot("published", mark=page.locator(".messages"))
+
+    # two people at once: someone saves while this form is open
+    camera.go(f"{guide}/edit")
+    with site.database.write() as db:
+        item = content_store.get_item(db, "guide", EDITED_GUIDE)
+        body = content_store.head(db, item).body
+        content_store.save_draft(
+            db,
+            Actor.system(),
+            "guide",
+            EDITED_GUIDE,
+            body.replace(FIXED_WORDING, FIXED_WORDING.replace("この画面", "画面"), 1),
+            based_on=content_store.head(db, item).number,
+            note="同時に編集した別の人の下書き",
+        )
+    page.locator(f"textarea[name='{EDITED_FIELD}']").fill(
+        FIXED_WORDING.replace("開いて", "起動して")
+    )
+    camera.click(page.locator("button[name=op][value=save]"))
+    camera.shoot("conflict", mark=page.locator(".messages"))
+    camera.go(guide)
+    camera.shoot(
+        "history",
+        top=page.locator("#v2"),
+        mark=page.locator(f"form[action$='{guide}/v1/rollback'] button"),
+    )
+    camera.go("/editor/pictures")
+    camera.shoot("pictures", mark=page.locator("input[type=file]").locator("xpath=ancestor::form"))
+    camera.go("/editor/settings")
+    sample = page.locator(".setting--sample").first
+    camera.shoot("settings", top=sample, mark=sample)
+
+
 def walk_kiosk_board(camera: Camera) -> None:
     """The staff side of a kiosk: the board where it shows up and its calls arrive."""
     page = camera.page
@@ -617,15 +751,20 @@ def check_pages(browser, site: Site, manuals: Path) -> dict[str, dict[str, int]]
     return statuses
 
 
-def take_screenshots(shots: Path, manuals: Path, kiosk: bool = True) -> dict:
-    """Every screenshot the manuals use, into shots/<role>/, and the named pages' statuses."""
+def take_screenshots(
+    shots: Path, manuals: Path, kiosk: bool = True, content_shots: Path = CONTENT_SHOTS
+) -> dict:
+    """Every screenshot the manuals use, into shots/<role>/, the content authors' guide's
+    into content_shots/, and the named pages' statuses."""
     with tempfile.TemporaryDirectory() as tmp, running_site(Path(tmp)) as site, chromium() as b:
         for role, walk in (
             ("coordinator", walk_coordinator),
             ("instructor", walk_instructor),
             ("kiosk-install", walk_kiosk_board),
+            ("content", walk_content),
         ):
-            folder = shots / role
+            folder = content_shots if role == "content" else shots / role
+            doc = CONTENT_DOC.relative_to(ROOT) if role == "content" else f"docs/manual/{role}.md"
             for old in folder.glob("[0-9][0-9]-*.png"):
                 if old.stem not in KIOSK_SCREENS:  # those come from the kiosk, below
                     old.unlink()
@@ -642,7 +781,7 @@ def take_screenshots(shots: Path, manuals: Path, kiosk: bool = True) -> dict:
                     f"The {role} walk stopped after screenshot {camera.number:02d}, on"
                     f" {camera.page.url} (picture: {stopped}): {str(error).splitlines()[0]}\n"
                     f"The page has changed: update the walk in {Path(__file__).name}"
-                    f" and docs/manual/{role}.md."
+                    f" and {doc}."
                 ) from error
             finally:
                 camera.close()
@@ -764,13 +903,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     shots = args.out / "img" / "manual" if args.out else SHOTS
+    content_shots = args.out / "img" / "content" if args.out else CONTENT_SHOTS
     pdfs = args.out / "manual" if args.out else PDFS
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM} (apt install chromium)", file=sys.stderr)
         return 1
     problems = []
     if not args.pdf_only:
-        statuses = take_screenshots(shots, MANUALS, kiosk=not args.no_kiosk)
+        statuses = take_screenshots(
+            shots, MANUALS, kiosk=not args.no_kiosk, content_shots=content_shots
+        )
         pdfs.mkdir(parents=True, exist_ok=True)
         (pdfs / "pages.json").write_text(json.dumps(statuses, indent=1, ensure_ascii=False))
         problems += [
@@ -790,6 +932,11 @@ def main(argv: list[str] | None = None) -> int:
         for src in IMAGE.findall(text):
             if "img/manual/" in src and not (shots / src.split("img/manual/", 1)[1]).exists():
                 problems.append(f"{role}.md shows {src}, which was not taken")
+        problems += [
+            f"content-authors.md shows {src}, which was not taken"
+            for src in IMAGE.findall(CONTENT_DOC.read_text(encoding="utf-8"))
+            if src.startswith("img/content/") and not (content_shots / Path(src).name).exists()
+        ]
     make_pdfs(MANUALS, shots, pdfs)
     for problem in problems:
         print(problem, file=sys.stderr)
