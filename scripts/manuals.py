@@ -47,8 +47,9 @@ SHOTS = ROOT / "docs" / "img" / "manual"
 #: the content authors' guide (docs/content-authors.md) and its screenshots of the editor
 CONTENT_DOC = ROOT / "docs" / "content-authors.md"
 CONTENT_SHOTS = ROOT / "docs" / "img" / "content"
-#: the demo's content editor, who walks the editor's pages
+#: the demo's content editor, who walks the editor's pages; the administrator who made her one
 EDITOR = "demo-editor"
+ADMIN = "demo-admin"
 PDFS = ROOT / "build" / "manual"
 #: manual file stem -> the demo login that walks it (None: no staff login of its own)
 ROLES = {
@@ -601,10 +602,35 @@ FIXED_WORDING = "スマホのカメラを開いて、この画面のQRコード�
 
 def walk_content(camera: Camera) -> None:
     """A content editor's wording fix, in the order of docs/content-authors.md."""
-    from classroom.services import content_store
+    from sqlalchemy import select
+
+    from classroom.models import Role, User
+    from classroom.services import accounts, content_store
     from classroom.services.actor import Actor
 
     page, site = camera.page, camera.site
+    # an administrator gives the permission on the staff member's page
+    admin = Camera(camera.context.browser, site, "content", camera.folder)
+    try:
+        with site.database.write() as db:
+            editor = db.scalar(select(User.id).where(User.login == EDITOR))
+            if db.scalar(select(User.id).where(User.login == ADMIN)) is None:
+                accounts.create_user(
+                    db,
+                    login=ADMIN,
+                    role=Role.ADMIN,
+                    password=PASSWORD,
+                    display_name="管理者（デモ）",
+                    language="ja",
+                    actor=Actor.system(),
+                )
+        admin.log_in(ADMIN)
+        admin.go(f"/admin/staff/{editor}")
+        box = admin.page.locator("#content_editor")
+        admin.shoot("staff-editor", mark=box.locator(".."))
+    finally:
+        admin.close()
+    camera.number, camera.taken = admin.number, admin.taken
     guide = f"/editor/guide/{EDITED_GUIDE}"
     camera.log_in(EDITOR)
     camera.go("/editor/")
