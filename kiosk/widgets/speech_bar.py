@@ -97,7 +97,7 @@ class SpeechBar(BoxLayout):
         if isinstance(node, Screen):
             # after the screen's prepare(): what it shows is known
             node.fbind("on_enter", self._check_soon)
-        self.check()
+        _when_drawn(self.check)
 
     def _check_soon(self, *_args) -> None:
         Clock.schedule_once(lambda _dt: self.check(), 0)
@@ -131,6 +131,25 @@ class SpeechBar(BoxLayout):
 
     def change_volume(self, step: int) -> None:
         App.get_running_app().change_volume(step)
+
+
+def _when_drawn(check) -> None:
+    """``check()`` now, or, before the kiosk's first frame, just after that frame is drawn.
+
+    Whether the kiosk can speak is asked of the speech cache's library (content.speech,
+    which brings the content loader with it: 60-90 ms and a few MiB); Home's first frame
+    does not wait for it (issue 21). The answer follows one frame later.
+    """
+    if Clock.frames_displayed > 0:
+        check()
+        return
+    from kivy.core.window import Window
+
+    def drawn(*_args) -> None:
+        Window.unbind(on_flip=drawn)
+        Clock.schedule_once(lambda _dt: check(), 0)
+
+    Window.bind(on_flip=drawn)
 
 
 if _RULES not in Builder.files:
