@@ -155,7 +155,8 @@ def test_a_conflicted_version_is_refused_with_the_reason(site, database):
     editor = _as(site, "editor")
     page = editor.get(ITEM).get_data(as_text=True)
     assert "Conflict:" in page
-    assert f"/editor/guide/juminhyo/v{theirs}?against=" in page
+    # the conflicted one is the newest: compared with the version it was saved over
+    assert f"/editor/guide/juminhyo/v{theirs}?against={mine}" in page
 
     answer = editor.post(f"{ITEM}/v{theirs}/publish")
     assert answer.status_code == 303
@@ -184,6 +185,7 @@ def test_the_diff_shows_the_changed_step_old_and_new(site, database):
     assert "<ins>よく</ins>" in page and "<ins>ボタン</ins>" in page
     assert "説明を" in page and "Compared with version 1, which residents see now." in page
     assert "Compare with the previous version" not in page  # the previous one is published
+    assert f"Publish version {number}</button>" in page
     japanese = _as(site, "henshu").get(f"{ITEM}/v{number}").get_data(as_text=True)
     assert "手順2の本文（日本語）" in japanese
 
@@ -200,6 +202,13 @@ def test_the_preview_shows_the_draft_with_furigana_to_staff_only(site, database,
     assert "ボタン" in page and "よく" in page
     english = coordinator.get(f"{ITEM}/v{number}/preview?lang=en").get_data(as_text=True)
     assert "<ruby>" not in english and "Apply online for a copy" in english
+
+    for other in (
+        "/editor/lesson/intro-01-power/v1/preview",
+        f"/editor/faq/{_any_faq(database)}/v1/preview",
+    ):
+        shown = coordinator.get(other)
+        assert shown.status_code == 200 and "<ruby>" in shown.get_data(as_text=True)
 
     resident = site.test_client().get(f"{ITEM}/v{number}/preview")
     assert resident.status_code == 302 and resident.location.startswith("/login")

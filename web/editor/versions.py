@@ -307,6 +307,8 @@ def version(kind: str, slug: str, number: int):
         editor=may_edit(),
         problems=problems,
         link=link,
+        may_publish=(live is None or chosen.number > live.number) and not chosen.conflict,
+        may_roll_back=live is not None and chosen.number < live.number,
     )
 
 
