@@ -56,6 +56,7 @@ def test_every_post_without_a_token_is_refused_and_writes_nothing(
         e="guide",
         h="juminhyo",
         l="intro-01-power",
+        w=1,
     )
     response = client.post(path, data={"reading": "ヤマダ", "consent": "y", "code": "X"})
     assert response.status_code == 400, path
