@@ -33,7 +33,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -459,6 +459,7 @@ def preview(kind: str, slug: str, number: int):
         "furigana_on": _("Furigana on"),
         "furigana_off": _("Furigana off"),
         "size": _("As on the kiosk's screen: 1280 × 800"),
+        "lang": str(get_locale() or "ja").replace("_", "-"),
     }
     links = {
         "back": url_for(".item", kind=kind, slug=slug),
@@ -467,6 +468,7 @@ def preview(kind: str, slug: str, number: int):
                 lang.name,
                 url_for(".preview", kind=kind, slug=slug, number=number, lang=lang.code),
                 lang.code == chosen_language.code,
+                lang.html_lang,
             )
             for lang in public_language.LANGUAGES
         ],
