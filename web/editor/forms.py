@@ -330,24 +330,24 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def attach(root: Node, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
-    """Put each problem on the node of its field (or the nearest enclosing one); the
-    problems no field takes (the document as a whole) are returned."""
+def attach(root: Node, problems: Iterable[FieldProblem]) -> dict[int, str]:
+    """Put each problem on the node of its field (or the nearest enclosing one); returns
+    the id of the element each problem is shown on, by the problem's index (a problem of
+    the document as a whole has none)."""
     by_path: dict[str, Node] = {}
     for node in root.walk():
         if node.path:
             by_path.setdefault(node.path, node)
-    loose = []
-    for problem in problems:
+    anchors: dict[int, str] = {}
+    for n, problem in enumerate(problems):
         path = problem.path
         while path:
             if path in by_path:
                 by_path[path].problems.append(problem)
+                anchors[n] = by_path[path].id
                 break
             path = _parent(path)
-        else:
-            loose.append(problem)
-    return loose
+    return anchors
 
 
 def _parent(path: str) -> str:

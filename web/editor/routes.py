@@ -30,7 +30,7 @@ from content.validate import ID_PATTERN
 
 from ..access import current_actor
 from ..content_source import content_root, source
-from ..database import db_session
+from ..database import db_session, end_unit_of_work
 from ..forms import show_domain_error
 from . import forms
 from .blueprint import bp, may_edit, may_propose
@@ -46,23 +46,23 @@ def _kind_or_404(kind: str) -> str:
     return kind
 
 
-def _seeded_now() -> bool:
+def _ensure_content() -> None:
     """The editor works on the database's versions: an empty database gets the shipped
-    content first, as `tsunagu db upgrade` does. A form post seeds in its own transaction
-    and goes on; a page seeds in a transaction of its own, after which the request's
-    transaction (begun before) cannot see it: True, and the page is asked for again."""
+    content first, as `tsunagu db upgrade` does. A form post seeds in its own transaction;
+    a page (which reads in a transaction that never writes) seeds in one of its own, then
+    ends its reading transaction: the request's next query sees the seed."""
     db = db_session()
     if content_store.has_content(db):
-        return False
+        return
     if request.method == "POST":
         docs = folder_documents(source().seed_root)
         content_store.seed_if_empty(
             db, [content_store.Document(d.kind, d.slug, d.body) for d in docs], same
         )
-        return False
+        return
     source().seed()
     source().changed()
-    return True
+    end_unit_of_work(commit=True)  # it wrote nothing; the next read begins after the seed
 
 
 def link(endpoint: str, **values: Any) -> str | None:
@@ -103,8 +103,7 @@ def _title(body: str) -> str:
 
 @bp.route("/")
 def index():
-    if _seeded_now():
-        return redirect(request.full_path.rstrip("?"), 307)
+    _ensure_content()
     db = db_session()
     kind = request.args.get("kind", "")
     kind = kind if kind in LIST_KINDS else ""
@@ -196,8 +195,7 @@ def edit(kind: str, slug: str):
     _kind_or_404(kind)
     if request.method == "POST" and not may_propose(current_user, kind):
         abort(403)
-    if _seeded_now():
-        return redirect(request.full_path.rstrip("?"), 307)
+    _ensure_content()
     db = db_session()
     item = content_store.find_item(db, kind, slug)
     if item is None:
@@ -222,9 +220,8 @@ def new(kind: str):
     _kind_or_404(kind)
     if not may_propose(current_user, kind):
         abort(403)
-    if _seeded_now():
-        return redirect(request.full_path.rstrip("?"), 307)
     if request.method == "POST":
+        _ensure_content()
         return _save(kind, "", new=True)
     data = forms.blank_document(kind)
     return _render(Page(kind, "", True, None, data, ""))
@@ -350,7 +347,7 @@ def _render(page: Page, status: int = 200):
     context = forms.Context(kind, forms.pictures(root), page.new)
     tree = forms.build(kind, page.data, context) if page.mode == "form" else None
     problems = page.problems or []
-    loose = forms.attach(tree, problems) if tree is not None else list(problems)
+    anchors = forms.attach(tree, problems) if tree is not None else {}
     readonly = not may_propose(current_user, kind)
     return (
         render_template(
@@ -358,7 +355,7 @@ def _render(page: Page, status: int = 200):
             page=page,
             tree=tree,
             problems=problems,
-            loose=loose,
+            anchors=anchors,
             working=forms.working(page.data) if tree is not None else "",
             readonly=readonly,
             may_edit=may_edit(current_user),
