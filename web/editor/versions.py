@@ -7,10 +7,11 @@ web/handouts), fed with the object built from the draft's text and the published
 settings, so what an editor previews is what residents will get.
 
 Publishing: the text is checked as ``tsunagu content check`` checks it
-(``checking.check_document``); the speech of the item's texts that have no clip yet is
-made with the offline engine *before* the version is published, so a kiosk never gets a
-version whose words are silent; then the version is published and the residents' pages
-and the kiosk bundle are told at once.
+(``checking.check_document``); the speech of the texts the version changes is made with
+the offline engine *before* the version is published, so a kiosk never gets new words
+without their voice (texts that never had speech are `tsunagu content speech`'s); then
+the version is published, the residents' pages and the kiosk bundle are told at once,
+and the bundle is built in the background for the next kiosk that asks.
 """
 
 from __future__ import annotations
@@ -559,7 +560,7 @@ def _make_live(kind: str, slug: str, number: int, *, rollback: bool):
             "error",
         )
         return _item_page(_item_or_404(kind, slug), errors, number)
-    made, failed = (0, 0) if doomed else _speak(kind, body)
+    made, failed = (0, 0) if doomed else _speak(kind, body, live.body if live else None)
 
     def check(version: ContentVersion) -> None:
         if version.body != body and any(p.error for p in _problems(kind, slug, version.body)):
@@ -580,6 +581,10 @@ def _make_live(kind: str, slug: str, number: int, *, rollback: bool):
     bundles = current_app.extensions.get("tsunagu_bundles")
     if bundles is not None:
         bundles.changed()
+        if not current_app.testing:
+            # built now, in the background: a kiosk asking next gets it at once instead of
+            # waiting (and timing out on a busy server) while the zip is made
+            bundles.warm()
     if rollback:
         message = _(
             "The text of version %(earlier)s is published again as version %(number)s; "
@@ -613,22 +618,30 @@ def _problems(kind: str, slug: str, body: str) -> list:
     return check_document(kind, slug, body)
 
 
-def _speak(kind: str, body: str) -> tuple[int, int]:
-    """Make the missing clips of the item's spoken texts with the offline engine, into
-    the audio cache the kiosk bundle reads: (clips made, clips that failed)."""
-    found = _built(kind, body)
+def _spoken(kind: str, body: str | None) -> list[speech.Utterance]:
+    """What the kiosk speaks of this text (lessons are not read aloud)."""
+    found = _built(kind, body) if body is not None else None
     if found is None or kind not in ("guide", "faq"):
-        return 0, 0  # lessons are not read aloud by the kiosk
-    settings = content_source.settings()
+        return []
     guides = {found.id: found} if kind == "guide" else {}
     faq = {found.id: found} if kind == "faq" else {}
-    alone = Catalog(content_source.content_root(), settings, guides, {}, faq)
+    alone = Catalog(content_source.content_root(), content_source.settings(), guides, {}, faq)
+    return speech.utterances(alone)
+
+
+def _speak(kind: str, body: str, live_body: str | None) -> tuple[int, int]:
+    """Make the clips of the texts this version changes (compared with what residents see
+    now) with the offline engine, into the audio cache the kiosk bundle reads: (clips
+    made, clips that failed). A wording fix makes a few clips in a second; texts that
+    never had speech are left to `tsunagu content speech` (the bundle counts them)."""
+    before = set(_spoken(kind, live_body))
+    changed = [u for u in _spoken(kind, body) if u not in before]
+    if not changed:
+        return 0, 0
     cache = speech.AudioCache.open(current_app.config.get("AUDIO_CACHE_DIR"))
     try:
-        report = speech.build_speech(
-            speech.utterances(alone), cache, engine="offline", progress=False
-        )
+        report = speech.build_speech(changed, cache, engine="offline", progress=False)
     except speech.CacheError as error:
         log.warning("speech not made on publish: %s", error)
-        return 0, len(speech.utterances(alone))
+        return 0, len(changed)
     return report.synthesised, len(report.failures)
