@@ -70,6 +70,8 @@ HANDED_OUT = ("guide", "lesson")
 #: how a version came to be, in words (a conflicted version says so instead)
 ORIGINS = {
     "draft": N_("draft"),
+    # a draft once published is no longer a draft: it was written here
+    "edited": N_("edited on the site"),
     "proposal": N_("proposal"),
     "import": N_("import"),
     "seed": N_("shipped content"),
@@ -168,6 +170,8 @@ def _author(version: ContentVersion, names: dict[int, str]) -> str:
 
 def origin_label(version: ContentVersion) -> str:
     key = "conflict" if version.conflict else version.origin
+    if key == "draft" and version.published_at is not None:
+        key = "edited"
     return _(ORIGINS[key]) if key in ORIGINS else key
 
 
