@@ -178,3 +178,16 @@ def test_a_short_lesson_leaves_time_for_practice(instructor, database, ward, sta
     )
     assert [m for _t, _w, m in rows] == ["10", "40", "30", "10"]
     assert "Practice and questions" in rows[2][1]
+
+
+def test_an_instructor_suggests_a_change_to_a_lesson_from_the_plan(instructor, planned_class, app):
+    """Issue 18: the plan links each lesson to the editor, where an instructor may only
+    propose a change (an editor reviews it)."""
+    from web.content_source import source
+
+    source(app).seed()
+    html = instructor.get(f"/teach/sessions/{planned_class}/plan").get_data(as_text=True)
+    assert 'href="/editor/lesson/intro-01-power/edit"' in html
+    assert "Suggest a change to this lesson" in html
+    form = instructor.get("/editor/lesson/intro-01-power/edit").get_data(as_text=True)
+    assert "Propose this change" in form and "Save draft" not in form
