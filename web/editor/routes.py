@@ -30,7 +30,7 @@ from content.validate import ID_PATTERN
 
 from ..access import current_actor
 from ..content_source import content_root, source
-from ..database import db_session, end_unit_of_work
+from ..database import db_session, end_unit_of_work, refuse
 from ..forms import show_domain_error
 from . import forms
 from .blueprint import bp, may_edit, may_propose
@@ -55,6 +55,7 @@ def _ensure_content() -> None:
     if content_store.has_content(db):
         return
     if request.method == "POST":
+        request.form  # noqa: B018  a post too large is refused (413) before anything is written
         docs = folder_documents(source().seed_root)
         content_store.seed_if_empty(
             db, [content_store.Document(d.kind, d.slug, d.body) for d in docs], same
@@ -261,6 +262,7 @@ def _save(kind: str, slug: str, new: bool):
             own.append(FieldProblem(None, _("This contains invisible control characters."), True))
         if op == "form":  # back to the form with this text
             page = Page(kind, slug, new, based_on, data, body, "form" if data else "yaml", note)
+            refuse()
             return _render(page)
     else:
         base = forms.from_working(request.form.get(forms.WORKING, ""))
@@ -277,6 +279,7 @@ def _save(kind: str, slug: str, new: bool):
         own += posted.problems
         if not saving:
             forms.apply_op(kind, data, op)
+            refuse()
             return _render(Page(kind, slug, new, based_on, data, "", "form", note, own))
         body = forms.dump(data)
     if new:
@@ -298,6 +301,7 @@ def _save(kind: str, slug: str, new: bool):
         else:
             flash(_("No errors found. Nothing was saved yet."), "success")
         page = Page(kind, slug, new, based_on, data or {}, body, mode, note, problems)
+        refuse()  # nothing of this post is kept (an empty database's seed neither)
         return _render(page, status=422 if any(p.error for p in problems) else 200)
     proposal = not may_edit(current_user)
     try:
