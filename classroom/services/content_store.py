@@ -332,23 +332,7 @@ def publish(
         )
     if check is not None:
         check(chosen)
-    chosen.published_at = utcnow()
-    chosen.published_by_id = actor.user_id
-    locked.published_id = chosen.id
-    audit.record(
-        db,
-        actor,
-        "content.publish",
-        subject_type="content_version",
-        subject_id=chosen.id,
-        details={
-            "item": f"{locked.kind}/{locked.slug}",
-            "number": chosen.number,
-            "replaces": current.number if current else None,
-        },
-    )
-    db.flush()
-    return chosen
+    return _go_live(db, actor, locked, chosen, "content.publish", replaces=current)
 
 
 def roll_back(
@@ -379,24 +363,39 @@ def roll_back(
         origin=ROLLBACK,
         note=f"← {number}",
     )
-    restored.published_at = utcnow()
-    restored.published_by_id = actor.user_id
-    locked.published_id = restored.id
+    return _go_live(
+        db, actor, locked, restored, "content.rollback", replaces=current, earlier=number
+    )
+
+
+def _go_live(
+    db: Session,
+    actor: Actor,
+    item: ContentItem,
+    chosen: ContentVersion,
+    action: str,
+    replaces: ContentVersion | None = None,
+    earlier: int | None = None,
+) -> ContentVersion:
+    """Make ``chosen`` what residents see and say so in the audit trail."""
+    chosen.published_at = utcnow()
+    chosen.published_by_id = actor.user_id
+    item.published_id = chosen.id
+    details = {"item": f"{item.kind}/{item.slug}", "number": chosen.number}
+    if earlier is not None:
+        details["from"] = earlier
+    if action != f"content.{SEED}" and action != f"content.{IMPORT}":
+        details["replaces"] = replaces.number if replaces else None
     audit.record(
         db,
         actor,
-        "content.rollback",
+        action,
         subject_type="content_version",
-        subject_id=restored.id,
-        details={
-            "item": f"{locked.kind}/{locked.slug}",
-            "number": restored.number,
-            "from": number,
-            "replaces": current.number if current else None,
-        },
+        subject_id=chosen.id,
+        details=details,
     )
     db.flush()
-    return restored
+    return chosen
 
 
 def import_documents(
@@ -425,17 +424,7 @@ def import_documents(
             changed += 1
         latest = _next_number(db, item) - 1
         made = _new_version(db, actor, item, doc.body, based_on=latest or None, origin=origin)
-        made.published_at = utcnow()
-        made.published_by_id = actor.user_id
-        item.published_id = made.id
-        audit.record(
-            db,
-            actor,
-            f"content.{origin}",
-            subject_type="content_version",
-            subject_id=made.id,
-            details={"item": f"{doc.kind}/{doc.slug}", "number": made.number},
-        )
+        _go_live(db, actor, item, made, f"content.{origin}")
     db.flush()
     return Imported(created, changed, unchanged)
 
