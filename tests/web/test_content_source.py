@@ -91,9 +91,10 @@ def test_db_upgrade_seeds_and_export_import_export_is_identical(tmp_path, monkey
     runner = CliRunner()
     upgraded = runner.invoke(main, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
-    assert "Loaded the shipped content" in upgraded.output
+    # the command line speaks the ward's language (TSUNAGU_LANGUAGE, else Japanese)
+    assert "初期の内容を読み込みました" in upgraded.output
     again = runner.invoke(main, ["db", "upgrade"])
-    assert "Loaded the shipped content" not in again.output
+    assert "初期の内容を読み込みました" not in again.output
 
     first, second = tmp_path / "first", tmp_path / "second"
     assert runner.invoke(main, ["content", "export", str(first)]).exit_code == 0
@@ -104,7 +105,7 @@ def test_db_upgrade_seeds_and_export_import_export_is_identical(tmp_path, monkey
         assert not filecmp.cmpfiles(CONTENT_DIR / section, first / section, shipped, False)[1]
     imported = runner.invoke(main, ["content", "import", str(first)])
     assert imported.exit_code == 0, imported.output
-    assert "0 new, 0 changed" in imported.output
+    assert "新規0件、変更0件" in imported.output
     assert runner.invoke(main, ["content", "export", str(second)]).exit_code == 0
     compared = filecmp.dircmp(first, second)
     assert compared.diff_files == [] and compared.left_only == compared.right_only == []
@@ -125,7 +126,7 @@ def test_import_refuses_a_broken_folder_and_changes_nothing(tmp_path, monkeypatc
     (broken / "guides" / "juminhyo.yaml").write_text("id: juminhyo\nsteps: [\n")
     result = CliRunner().invoke(main, ["content", "import", str(broken)])
     assert result.exit_code != 0
-    assert "nothing was imported" in result.output
+    assert "何も取り込んでいません" in result.output
     with database.read() as db:
         assert [d.slug for d in store.published_documents(db)] == ["covid"]
     database.dispose()
