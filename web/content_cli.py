@@ -19,7 +19,6 @@ from classroom.ops.cli import db as core_db
 from classroom.ops.cli import db_upgrade as core_db_upgrade
 from classroom.services import content_store
 from classroom.services.actor import Actor
-from content.cli import DIR_OPTION
 from content.cli import check as folder_check
 from content.cli import content as content_group
 from content.documents import Doc, folder_documents, same, write_folder
@@ -145,24 +144,8 @@ def published_folder(database: Database, target: Path, media_from: Path = CONTEN
     return len(docs)
 
 
-@click.command("check")
-@DIR_OPTION
-@click.option(
-    "--strict",
-    is_flag=True,
-    help=_(
-        "Production mode: fail while the sample settings are in use or an item's last "
-        "check is older than 12 months."
-    ),
-)
-@click.option(
-    "--db",
-    "from_db",
-    is_flag=True,
-    help=_("Check the content published in the database instead of a folder."),
-)
 @click.pass_context
-def check(ctx: click.Context, root: Path, strict: bool, from_db: bool) -> None:
+def _check(ctx: click.Context, root: Path, strict: bool, from_db: bool) -> None:
     """Validate every content file (of a folder, or published in the database with --db);
     exit 1 when there is any error."""
     if not from_db:
@@ -174,6 +157,22 @@ def check(ctx: click.Context, root: Path, strict: bool, from_db: bool) -> None:
                 _("The database holds no content yet: run 'tsunagu db upgrade' first.")
             )
         return ctx.invoke(folder_check, root=target, strict=strict)
+
+
+#: the content package's `check` (its options as they are) with --db
+check = click.Command(
+    "check",
+    callback=_check,
+    help=_check.__doc__,
+    params=[
+        *folder_check.params,
+        click.Option(
+            ["--db", "from_db"],
+            is_flag=True,
+            help=_("Check the content published in the database instead of a folder."),
+        ),
+    ],
+)
 
 
 #: the core's and the content package's groups with these commands added (not changed)
