@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy.exc import SQLAlchemyError
 
 from classroom.db import Database
 from classroom.services import content_store
@@ -56,6 +57,10 @@ class ContentSource:
 
     def root(self) -> Path:
         """The content folder residents' pages read now."""
+        if has_request_context() and g.get("db_unavailable"):
+            # this request already found the database down (its 503 page is being made):
+            # never wait for another connect timeout
+            return self._root or self._newest_written() or self.seed_root
         now = time.monotonic()
         if self._root is not None and now - self._checked < RECHECK_SECONDS:
             return self._root
@@ -74,6 +79,21 @@ class ContentSource:
             return self._root
 
     def _current(self) -> Path:
+        try:
+            return self._from_database()
+        except SQLAlchemyError:
+            # the database is down: pages (the 503 page included, which shows the ward's
+            # phone from the settings) keep reading the content they read last, or the
+            # shipped content; the next request after RECHECK_SECONDS asks again
+            log.warning("the published content could not be read; showing the last known")
+            return self._root or self._newest_written() or self.seed_root
+
+    def _newest_written(self) -> Path | None:
+        """The newest complete published folder on disk (from before a restart)."""
+        done = [p.parent for p in self.folder.glob("live-*/.complete")]
+        return max(done, key=lambda p: p.stat().st_mtime) if done else None
+
+    def _from_database(self) -> Path:
         with self.database.read() as db:
             if not content_store.has_content(db):
                 return self.seed_root
