@@ -50,7 +50,7 @@ def test_the_content_review_page_is_in_the_menu_and_accessible(live_server, page
     with live_server.database.write() as db:
         add_staff(db, "hensyu", Role.COORDINATOR, "編集 さん")
     log_in(page, live_server, "hensyu")
-    page.get_by_role("link", name="コンテンツ").click()
+    page.get_by_role("link", name="内容の点検").click()
     assert page.locator("h1").inner_text() == "見直しが必要なコンテンツ"
     page.screenshot(path=str(artifacts / "staff-content-review.png"), full_page=True)
     assert_accessible(page, "/office/content")
