@@ -778,7 +778,11 @@ def check_pages(browser, site: Site, manuals: Path) -> dict[str, dict[str, int]]
 
 
 def take_screenshots(
-    shots: Path, manuals: Path, kiosk: bool = True, content_shots: Path = CONTENT_SHOTS
+    shots: Path,
+    manuals: Path,
+    kiosk: bool = True,
+    content_shots: Path = CONTENT_SHOTS,
+    content: bool = True,
 ) -> dict:
     """Every screenshot the manuals use, into shots/<role>/, the content authors' guide's
     into content_shots/, and the named pages' statuses."""
@@ -787,7 +791,7 @@ def take_screenshots(
             ("coordinator", walk_coordinator),
             ("instructor", walk_instructor),
             ("kiosk-install", walk_kiosk_board),
-            ("content", walk_content),
+            *((("content", walk_content),) if content else ()),
         ):
             folder = content_shots if role == "content" else shots / role
             doc = CONTENT_DOC.relative_to(ROOT) if role == "content" else f"docs/manual/{role}.md"
@@ -923,6 +927,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pdf-only", action="store_true", help="PDFs from existing screenshots")
     parser.add_argument(
+        "--no-content",
+        action="store_true",
+        help="skip the content editor's walk (docs/img/content; its own test walks it)",
+    )
+    parser.add_argument(
         "--no-kiosk",
         action="store_true",
         help="do not redraw the kiosk's own screens (use the committed ones)",
@@ -937,7 +946,11 @@ def main(argv: list[str] | None = None) -> int:
     problems = []
     if not args.pdf_only:
         statuses = take_screenshots(
-            shots, MANUALS, kiosk=not args.no_kiosk, content_shots=content_shots
+            shots,
+            MANUALS,
+            kiosk=not args.no_kiosk,
+            content_shots=content_shots,
+            content=not args.no_content,
         )
         pdfs.mkdir(parents=True, exist_ok=True)
         (pdfs / "pages.json").write_text(json.dumps(statuses, indent=1, ensure_ascii=False))

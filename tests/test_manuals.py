@@ -43,8 +43,16 @@ def images(role: str) -> list[str]:
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("manuals")
     run = subprocess.run(
-        # the kiosk's own screens are tested in tests/kiosk; here the committed ones serve
-        [sys.executable, str(ROOT / "scripts" / "manuals.py"), "--out", str(out), "--no-kiosk"],
+        # the kiosk's own screens are tested in tests/kiosk, the editor's walk in
+        # tests/browser/test_editor_publish_walk.py; here the committed ones serve
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "manuals.py"),
+            "--out",
+            str(out),
+            "--no-kiosk",
+            "--no-content",
+        ],
         capture_output=True,
         text=True,
         timeout=220,
