@@ -186,6 +186,7 @@ SLOW_FIRST = (
     "tests/kiosk/test_guides_walk.py",
     "tests/web/test_import_while_booking.py",
     "tests/web/test_form_fuzz.py",
+    "tests/web/test_form_fuzz_postgresql.py",
     "tests/kiosk/test_illustrations.py",
     "tests/browser/test_editor_publish_walk.py",
     "tests/test_loadtest.py",
