@@ -22,6 +22,7 @@ from . import database as web_database
 from .access import has_role
 from .errors import error_response, register_error_handlers, wants_json
 from .extensions import babel, csrf, login_manager
+from .flask_app import TsunaguFlask
 from .formatting import register_filters
 from .sessions import SessionRegistry, StaffMember
 
@@ -70,7 +71,9 @@ class RowIdConverter(IntegerConverter):
 def create_app(test_config: dict | None = None) -> Flask:
     """The web app. `test_config` may carry DATABASE (a classroom Database) and overrides."""
     settings = Settings.from_env()
-    app = Flask(__name__, instance_path=str(settings.instance_dir), instance_relative_config=True)
+    app = TsunaguFlask(
+        __name__, instance_path=str(settings.instance_dir), instance_relative_config=True
+    )
     app.config.from_mapping(
         DATABASE_URL=settings.database_url,
         TIMEZONE=settings.timezone,

@@ -163,3 +163,24 @@ def test_create_app_works_from_the_environment(tmp_path, monkeypatch):
     assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
     assert app.config["DATABASE_URL"].startswith("sqlite:///")
     assert app.test_client().get("/login").status_code == 200
+
+
+def test_url_for_builds_the_same_links_with_builders_compiled_on_first_use(app):
+    """web/flask_app.py: a rule's url_for builder is compiled when first asked for; the
+    links are what werkzeug's own rules build (converters, extra arguments, anchors)."""
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    from web.flask_app import LazyBuildRule
+
+    assert all(isinstance(rule, LazyBuildRule) for rule in app.url_map.iter_rules())
+    with app.test_request_context():
+        lazy = [
+            url_for("static", filename="a b.css"),
+            url_for("static", filename="x.css", v="1 2", _anchor="top"),
+        ]
+    eager = Map([Rule("/static/<path:filename>", endpoint="static")]).bind("localhost")
+    assert lazy == [
+        eager.build("static", {"filename": "a b.css"}),
+        eager.build("static", {"filename": "x.css", "v": "1 2"}) + "#top",
+    ]
