@@ -41,7 +41,7 @@ run: $(INSTALLED)
 
 test: system-deps $(INSTALLED)
 	$(BIN)/tsunagu content check
-	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
 
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -q -x -p no:cacheprovider $(PYTEST_ARGS)
