@@ -204,6 +204,24 @@ def test_the_handout_of_a_draft(site, database):
     assert editor.get("/editor/faq/" + _any_faq(database) + "/v1/handout").status_code == 404
 
 
+MARK = "いま公開している内容ではありません。配らないでください。"
+
+
+def test_a_printed_draft_says_it_is_not_what_residents_are_told(site, database):
+    """A draft's handout carries the mark across its top (it prints: not in the toolbar);
+    the published version's handout, from the editor or the public page, does not."""
+    number = _draft(database)
+    editor = _as(site, "editor")
+    draft = editor.get(f"{ITEM}/v{number}/handout").get_data(as_text=True)
+    assert f"これは第{number}版で、{MARK}" in draft
+    main = draft.split('<main id="main">', 1)[1]
+    assert MARK in main, "the mark is part of the printed page, not of the hidden toolbar"
+    assert MARK not in editor.get(f"{ITEM}/v1/handout").get_data(as_text=True)
+    assert MARK not in editor.get("/handouts/guides/juminhyo").get_data(as_text=True)
+    lesson = "/editor/lesson/intro-01-power/v1/handout"
+    assert MARK not in editor.get(lesson).get_data(as_text=True)
+
+
 def _any_faq(database) -> str:
     with database.read() as db:
         return store.list_items(db, "faq")[0].item.slug

@@ -510,12 +510,16 @@ def handout(kind: str, slug: str, number: int):
     """The version as the handout prints it (web/handouts' templates, A4), never cached."""
     if kind not in HANDED_OUT:
         abort(404)
-    _item, chosen = _version_or_404(kind, slug, number)
+    item, chosen = _version_or_404(kind, slug, number)
     found = _built_or_back(kind, slug, chosen)
     if found is None:
         return redirect(url_for(".version", kind=kind, slug=slug, number=number))
     back = url_for(".item", kind=kind, slug=slug)
-    html = guide_handout(found, back) if kind == "guide" else lesson_handout(found, back)
+    # a draft or an earlier version says so on the paper: a printed copy must not be
+    # mistaken for what residents are told now
+    unpublished = None if item.published_id == chosen.id else number
+    make = guide_handout if kind == "guide" else lesson_handout
+    html = make(found, back, unpublished=unpublished)
     response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response

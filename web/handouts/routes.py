@@ -33,9 +33,12 @@ def lesson(lesson_id: str):
     return lesson_handout(lesson_or_404(lesson_id))
 
 
-def lesson_handout(lesson: Lesson, back_url: str | None = None) -> str:
+def lesson_handout(
+    lesson: Lesson, back_url: str | None = None, unpublished: int | None = None
+) -> str:
     """The handout of ``lesson`` (the shipped or published one, or the content editor's
-    draft), for the phone and furigana the query asks for."""
+    draft), for the phone and furigana the query asks for. ``unpublished``: the number of
+    a version residents do not see, printed across the top of the sheet."""
     device = request.args.get("device", "")
     if device and device not in DEVICES:
         abort(404)
@@ -48,6 +51,7 @@ def lesson_handout(lesson: Lesson, back_url: str | None = None) -> str:
         return _render(
             "handouts/lesson.html",
             back_url,
+            unpublished=unpublished,
             lesson=lesson,
             steps=steps,
             device=device,
@@ -65,13 +69,15 @@ def guide(guide_id: str):
     return guide_handout(public_guide_or_404(guide_id))
 
 
-def guide_handout(guide: Guide, back_url: str | None = None) -> str:
-    """The handout of ``guide`` (published, or the content editor's draft)."""
+def guide_handout(guide: Guide, back_url: str | None = None, unpublished: int | None = None) -> str:
+    """The handout of ``guide`` (published, or the content editor's draft; ``unpublished``
+    as for lesson_handout)."""
     with_furigana = _furigana_requested()
     with force_locale(HANDOUT_LANGUAGE):
         return _render(
             "handouts/guide.html",
             back_url,
+            unpublished=unpublished,
             guide=guide,
             furigana=with_furigana,
             lang=HANDOUT_LANGUAGE,
