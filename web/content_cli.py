@@ -25,6 +25,8 @@ from content.documents import Doc, folder_documents, same, write_folder
 from content.loader import CONTENT_DIR
 from languages import gettext as _
 
+from .content_source import seed_from
+
 #: pictures an import takes from a folder's media/uploads (what an export writes there)
 UPLOAD_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
@@ -35,9 +37,8 @@ def _database() -> Database:
 
 def seed(database: Database, root: Path = CONTENT_DIR) -> content_store.Imported | None:
     """The shipped content into an empty database; None when it holds content already."""
-    docs = [content_store.Document(d.kind, d.slug, d.body) for d in folder_documents(root)]
     with database.write() as db:
-        return content_store.seed_if_empty(db, docs, same)
+        return seed_from(db, root)
 
 
 # -- tsunagu db upgrade: the migrations, then the seed ------------------------------------

@@ -20,14 +20,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from classroom.db import Database
 from classroom.services import content_store
 from content.documents import Doc, folder_documents, same, write_folder
 from content.loader import CONTENT_DIR, Catalog, load_catalog, load_settings, settings_path
 from content.model import Settings
+
+from .database import found_unavailable
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "tsunagu_content_source"
@@ -57,9 +60,7 @@ class ContentSource:
 
     def root(self) -> Path:
         """The content folder residents' pages read now."""
-        if has_request_context() and g.get("db_unavailable"):
-            # this request already found the database down (its 503 page is being made):
-            # never wait for another connect timeout
+        if found_unavailable():  # its 503 page is being made: no second connect timeout
             return self._root or self._newest_written() or self.seed_root
         now = time.monotonic()
         if self._root is not None and now - self._checked < RECHECK_SECONDS:
@@ -125,11 +126,16 @@ class ContentSource:
 
     def seed(self) -> content_store.Imported | None:
         """Load the shipped (or configured) content into an empty database."""
-        docs = [
-            content_store.Document(d.kind, d.slug, d.body) for d in folder_documents(self.seed_root)
-        ]
         with self.database.write() as db:
-            return content_store.seed_if_empty(db, docs, same)
+            return seed_from(db, self.seed_root)
+
+
+def seed_from(db: Session, root: Path) -> content_store.Imported | None:
+    """The content folder ``root`` into an empty database, in the caller's transaction;
+    None when the database holds content already. The one seed of `tsunagu db upgrade`,
+    of the site's first read and of the editor's first page."""
+    docs = [content_store.Document(d.kind, d.slug, d.body) for d in folder_documents(root)]
+    return content_store.seed_if_empty(db, docs, same)
 
 
 def init_app(app: Flask, database: Database) -> None:

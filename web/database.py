@@ -26,7 +26,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from functools import wraps
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from classroom.db import Database
@@ -100,6 +100,12 @@ def refuse() -> None:
     """A rule refused what this request asked: nothing it wrote is kept (rolled back at
     the end of the request, so what the page shows can still be read)."""
     g.db_refused = True
+
+
+def found_unavailable() -> bool:
+    """True when this request (if any) already met an unreachable database: whatever it
+    still shows (its 503 page) must not wait for another connect timeout."""
+    return has_request_context() and bool(g.get("db_unavailable"))
 
 
 def mark_unavailable() -> None:

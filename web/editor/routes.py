@@ -23,13 +23,13 @@ from werkzeug.routing import BuildError
 from classroom.models import ContentItem, ContentVersion
 from classroom.services import content_store
 from classroom.services.errors import DomainError
-from content.documents import SETTINGS_KIND, folder_documents, parse, same
+from content.documents import SETTINGS_KIND, parse
 from content.loader import YamlLoader
 from content.schema import KINDS
 from content.validate import ID_PATTERN
 
 from ..access import current_actor
-from ..content_source import content_root, source
+from ..content_source import content_root, seed_from, source
 from ..database import db_session, end_unit_of_work, refuse
 from ..forms import show_domain_error
 from . import forms
@@ -56,10 +56,7 @@ def _ensure_content() -> None:
         return
     if request.method == "POST":
         request.form  # noqa: B018  a post too large is refused (413) before anything is written
-        docs = folder_documents(source().seed_root)
-        content_store.seed_if_empty(
-            db, [content_store.Document(d.kind, d.slug, d.body) for d in docs], same
-        )
+        seed_from(db, source().seed_root)
         return
     source().seed()
     source().changed()
