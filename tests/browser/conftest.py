@@ -77,12 +77,20 @@ def live_server(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)  # expect(...) waits as long as a page may
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+#: how long a page, a navigation or an element may take before the test fails. Generous:
+#: the live server runs in the test's own process, and near the end of `make test` the
+#: other worker may be drawing three Kivy windows on the same two cores (a login's
+#: navigation once took over 10 s there); a page that never comes still fails.
+PAGE_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
@@ -90,7 +98,7 @@ def page(browser):
     """A fresh tab (its own cookies) in Japanese, at a tablet-sized window."""
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
     yield tab
     context.close()
 

@@ -5,7 +5,7 @@ own field, axe-core with no serious violation, screenshots in test-artifacts/.""
 from __future__ import annotations
 
 from classroom.models import Role, Venue
-from tests.browser.conftest import add_staff, assert_accessible, log_in
+from tests.browser.conftest import PAGE_TIMEOUT_MS, add_staff, assert_accessible, log_in
 
 
 def test_the_venue_and_course_forms_in_five_languages_at_1366x768(live_server, browser, artifacts):
@@ -14,7 +14,7 @@ def test_the_venue_and_course_forms_in_five_languages_at_1366x768(live_server, b
     base = live_server.url
     context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         log_in(page, live_server, "kanri")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from classroom.models import Role, User, utcnow
-from tests.browser.conftest import add_staff, assert_accessible, log_in
+from tests.browser.conftest import PAGE_TIMEOUT_MS, add_staff, assert_accessible, log_in
 
 
 def _staff(live_server) -> dict[str, int]:
@@ -31,7 +31,7 @@ def test_the_staff_page_in_japanese_at_1366x768(live_server, browser, artifacts)
     base = live_server.url
     context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         log_in(page, live_server, "kanri")
         # reachable from the menu, as the axe crawler finds it

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from content import load_catalog
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PAGE_TIMEOUT_MS, assert_accessible
 from web.public.language import LANGUAGES
 
 GUIDES = load_catalog().active_guides
@@ -31,7 +31,7 @@ def test_every_guide_page_is_written_in_the_readers_language(
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "lang", "value": language.code, "url": live_server.url}])
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     position = [lang.code for lang in LANGUAGES].index(language.code)
     try:
         for number, guide in enumerate(GUIDES):

@@ -28,7 +28,7 @@ from classroom.models import (
 )
 from classroom.services import attendance, progress, registration, residents, sessions
 from classroom.services.actor import Actor
-from tests.browser.conftest import add_staff, assert_accessible, log_in
+from tests.browser.conftest import PAGE_TIMEOUT_MS, add_staff, assert_accessible, log_in
 
 LESSON = "email-sms"  # six items
 ITEMS = [
@@ -130,7 +130,7 @@ def _tablet(browser, **options):
     tab = context.new_page()
     # a post without JavaScript reloads the whole grid from the test's own server thread:
     # near the end of a loaded run that once took over 10 s (what is tested is the result)
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
     return context, tab
 
 

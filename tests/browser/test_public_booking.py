@@ -30,7 +30,7 @@ from classroom.models import (
 from classroom.services import sessions
 from classroom.services.actor import Actor
 
-from .conftest import assert_accessible
+from .conftest import PAGE_TIMEOUT_MS, assert_accessible
 
 PHONE_VIEW = {"width": 390, "height": 844}
 
@@ -93,7 +93,7 @@ def test_book_keep_the_slip_check_and_cancel_on_a_phone(
         locale=locale, viewport=PHONE_VIEW, java_script_enabled=javascript
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     checked = []
 
     def look(name: str, full: bool = True) -> None:

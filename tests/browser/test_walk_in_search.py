@@ -21,7 +21,7 @@ from classroom.models import (
 )
 from classroom.services import residents, sessions
 from classroom.services.actor import Actor
-from tests.browser.conftest import add_staff, assert_accessible, log_in
+from tests.browser.conftest import PAGE_TIMEOUT_MS, add_staff, assert_accessible, log_in
 from tests.conftest import TOKYO_SAME_DAY
 
 
@@ -80,7 +80,7 @@ def test_two_residents_of_the_same_name_are_told_apart_on_a_tablet(
     session_id, (older, younger) = walk_in_class
     context = browser.new_context(locale="ja-JP", viewport={"width": 1024, "height": 768})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         log_in(page, live_server, "sensei")
         page.goto(f"{live_server.url}/teach/sessions/{session_id}")
