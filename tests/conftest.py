@@ -88,7 +88,15 @@ class PostgresSchema:
     def connect_args(self) -> dict:
         return {"options": f"-c search_path={self.name}"}
 
-    def emptying(self, conn) -> str:
+    def create_tables(self) -> None:
+        """The current schema's tables in this schema, and `empty_script` for them."""
+        engine = create_engine(self.base_url, connect_args=self.connect_args())
+        Base.metadata.create_all(engine)
+        with engine.connect() as conn:
+            self.empty_script = self._emptying(conn)
+        engine.dispose()
+
+    def _emptying(self, conn) -> str:
         """One script that empties every table and restarts every id at 1.
 
         DELETE in reverse dependency order and setval, not TRUNCATE: on a test's few rows
@@ -126,11 +134,7 @@ def pg_schema():
     if _PG_PROBLEM:
         pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
     schema = PostgresSchema(PG_URL)
-    engine = create_engine(PG_URL, connect_args=schema.connect_args())
-    Base.metadata.create_all(engine)
-    with engine.connect() as conn:
-        schema.empty_script = schema.emptying(conn)
-    engine.dispose()
+    schema.create_tables()
     yield schema
     schema.drop()
 

@@ -54,9 +54,8 @@ def database(request, proxy):
     schema = request.getfixturevalue("pg_schema")
     url = make_url(PG_URL).set(host="127.0.0.1", port=proxy.port)
     db = Database(url.render_as_string(hide_password=False), connect_args=schema.connect_args())
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(schema.empty_script)  # as tests/conftest.py's make_database
     yield db
     db.dispose()
 
