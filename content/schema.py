@@ -44,6 +44,25 @@ GUIDE_CATEGORIES = ("certificates", "events", "health", "payments", "mynumber")
 COURSES = ("intro", "one_point")
 LEVELS = ("beginner", "basic", "practical", "advanced")
 DEVICES = ("iphone", "android", "senior")
+#: how the editor's lists name each allowed value (messages, translated where shown)
+CHOICE_LABELS: dict[str, str] = {
+    "active": N_("Shown to residents"),
+    "withdrawn": N_("Withdrawn (not shown)"),
+    "certificates": N_("Certificates"),
+    "events": N_("Events"),
+    "health": N_("Health"),
+    "payments": N_("Payments"),
+    "mynumber": N_("My Number Card"),
+    "intro": N_("Smartphone introduction"),
+    "one_point": N_("One-point class"),
+    "beginner": N_("Beginner"),
+    "basic": N_("Basic"),
+    "practical": N_("Practical"),
+    "advanced": N_("Advanced"),
+    "iphone": N_("iPhone"),
+    "android": N_("Android"),
+    "senior": N_("Senior phone"),
+}
 MIN_STEPS = 3
 MIN_CAN_DO = 2
 MIN_QUESTIONS = 3
@@ -80,9 +99,12 @@ class Ident(Spec):
 
 @dataclass(frozen=True)
 class Choice(Spec):
-    """One of ``values``."""
+    """One of ``values``; ``label(value)`` names one for people (a message, ``N_``)."""
 
     values: tuple[str, ...]
+
+    def label(self, value: str) -> str | None:
+        return CHOICE_LABELS.get(value)
 
 
 @dataclass(frozen=True)

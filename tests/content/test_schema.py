@@ -89,3 +89,14 @@ def test_the_doc_gives_the_schemas_minimums() -> None:
     assert f"at least {schema.MIN_STEPS}" in kind_block("lesson")
     assert f">= {schema.MIN_CAN_DO}" in kind_block("lesson")
     assert f"at least {schema.MIN_QUESTIONS}" in kind_block("faq")
+
+
+def test_every_allowed_value_has_a_name_for_the_editor():
+    """The editor's lists show each value in words (「スマホ入門 (intro)」): a value added to
+    the schema without a name would show as a bare id."""
+    for kind, record in schema.KINDS.items():
+        for path, field in schema.all_fields(record):
+            spec = field.spec.item if isinstance(field.spec, schema.ListOf) else field.spec
+            if isinstance(spec, schema.Choice):
+                unnamed = [v for v in spec.values if spec.label(v) is None]
+                assert not unnamed, f"{kind}.{path}: {unnamed}"

@@ -174,6 +174,35 @@ def test_saving_the_form_unchanged_keeps_the_same_content(editor, database, kind
     assert parse(newest.body) == parse(published.body)
 
 
+def test_lists_of_allowed_values_name_them_in_the_editors_words(editor, database, staff):
+    """A list shows 「スマホ入門 (intro)」, not a bare id an editor must know; the value sent
+    is still the id the YAML holds."""
+
+    def option(page: str, value: str, shown: str, selected: bool = False) -> bool:
+        chosen = r"[^>]*selected" if selected else ""
+        return bool(
+            re.search(rf'<option value="{value}"{chosen}[^>]*>\s*{re.escape(shown)}\s*<', page)
+        )
+
+    lesson = editor.get("/editor/lesson/intro-01-power/edit").get_data(as_text=True)
+    assert option(lesson, "intro", "Smartphone introduction (intro)", selected=True)
+    assert option(lesson, "advanced", "Advanced (advanced)")
+    assert option(lesson, "senior", "Senior phone (senior)")
+    guide = editor.get("/editor/guide/juminhyo/edit").get_data(as_text=True)
+    assert option(guide, "active", "Shown to residents (active)", selected=True)
+    assert option(guide, "withdrawn", "Withdrawn (not shown) (withdrawn)")
+    assert option(guide, "certificates", "Certificates (certificates)", selected=True)
+
+    with database.write() as db:  # the editor's own language
+        db.get(User, staff.other_instructor).language = "ja"
+    lesson = editor.get("/editor/lesson/intro-01-power/edit").get_data(as_text=True)
+    assert option(lesson, "intro", "スマホ入門 (intro)", selected=True)
+    assert option(lesson, "beginner", "入門 (beginner)")
+    guide = editor.get("/editor/guide/juminhyo/edit").get_data(as_text=True)
+    assert option(guide, "active", "住民に表示する (active)", selected=True)
+    assert option(guide, "mynumber", "マイナンバーカード (mynumber)")
+
+
 def test_keys_the_form_does_not_know_are_kept_not_dropped(editor, database):
     """A key the form has no input for travels with the form (through a list move) and
     reaches the check, which names it, instead of vanishing silently."""

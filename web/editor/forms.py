@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from classroom.services.text import has_control_characters
@@ -295,7 +296,7 @@ def _spec_node(spec: Spec, value: Any, path: str, context: Context, key: str = "
         node.n = len(rows)
         return node
     if isinstance(spec, Choice):
-        return _select(path, value, [(v, v) for v in spec.values])
+        return _select(path, value, [(v, _choice_label(spec, v)) for v in spec.values])
     if isinstance(spec, LanguageCode):
         return _select(path, value, [(c, f"{c} — {LANGUAGE_NAMES[c]}") for c in LANGUAGES])
     if isinstance(spec, Illustration):
@@ -310,6 +311,12 @@ def _spec_node(spec: Spec, value: Any, path: str, context: Context, key: str = "
     if isinstance(spec, String | Ident | HttpsUrl | HandoffUrl | Reference):
         return Node("line", path, path, value=_shown(value))
     raise TypeError(f"no input for {spec!r}")
+
+
+def _choice_label(spec: Choice, value: str) -> str:
+    """「スマホ入門 (intro)」: the value in the editor's words, and as the YAML writes it."""
+    label = spec.label(value)
+    return f"{gettext(label)} ({value})" if label else value
 
 
 def _select(path: str, value: Any, options: list[tuple[str, str]]) -> Node:
