@@ -64,6 +64,26 @@ from languages import gettext as _
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HTTPS_URL = re.compile(r"https://[^\s/{}]+\.[^\s{}]*")
+#: a ward setting's phone number: digits and hyphens (03-1234-5678)
+PHONE = re.compile(r"[0-9][0-9-]{5,14}[0-9]")
+#: a ward setting's fee: a whole number of yen, in digits
+YEN = re.compile(r"[0-9]{1,7}")
+
+
+def setting_kind(path: str, value: object) -> str:
+    """What a one-language ward setting holds, from its place and value: "number" (a fee
+    in yen), "url", "phone" or "text". The settings page checks its inputs by it and
+    ``tsunagu content check`` the settings file, so neither lets through what the other
+    refuses."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "number"
+    if path.startswith("urls.") or (isinstance(value, str) and value.startswith("http")):
+        return "url"
+    if "phone" in path.rpartition(".")[2] or path.startswith("phones."):
+        return "phone"
+    return "text"
+
+
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
 JA_SENTENCE_END = ("。", "！", "？", "!", "?", "」", "）", ")", "』")
 EN_SENTENCE_END = (".", "!", "?", ")", '"', "”", "…")
@@ -761,13 +781,44 @@ def validate_settings(path: Path, name: str, known: Known) -> list[Problem]:
     return check.problems
 
 
-def _walk_settings(check: FileCheck, found: dict[str, tuple[int, yaml.Node]]) -> None:
-    """Report duplicate keys and empty values anywhere in the settings tree."""
+def _walk_settings(
+    check: FileCheck,
+    found: dict[str, tuple[int, yaml.Node]],
+    prefix: str = "",
+    words: bool = False,
+) -> None:
+    """Report duplicate keys, empty values, and values not of their kind (a URL not
+    https://, a phone number not digits and hyphens) anywhere in the settings tree."""
     for key, (line, node) in found.items():
+        path = f"{prefix}.{key}" if prefix else key
         if isinstance(node, yaml.MappingNode):
-            _walk_settings(check, fields(check, node, key, None))
-        elif isinstance(node, yaml.ScalarNode) and scalar(node) in (None, ""):
+            keys = [k.value for k, _v in node.value]
+            texts = bool(keys) and "ja" in keys and all(k in LANGUAGES for k in keys)
+            # a text in several languages is words, whatever its key
+            _walk_settings(check, fields(check, node, key, None), path, words=texts)
+            continue
+        if not isinstance(node, yaml.ScalarNode):
+            continue
+        value = scalar(node)
+        if value in (None, ""):
             check.error(line, _("the setting '%(key)s' is empty") % {"key": key})
+        elif words or path == "sample":
+            continue
+        elif (kind := setting_kind(path, value)) == "url" and not HTTPS_URL.fullmatch(str(value)):
+            check.error(
+                line,
+                _("the setting '%(key)s' must be a public web address starting with https://")
+                % {"key": path},
+            )
+        elif kind == "phone" and not PHONE.fullmatch(str(value)):
+            check.error(
+                line,
+                _(
+                    "the setting '%(key)s' must be a phone number in digits and hyphens "
+                    "(e.g. 03-1234-5678)"
+                )
+                % {"key": path},
+            )
 
 
 def _relative(path: Path, root: Path) -> str:

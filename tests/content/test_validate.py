@@ -174,15 +174,6 @@ MISTAKES: dict[str, tuple[str, str, str, list[str]]] = {
             "or an https:// URL"
         ],
     ),
-    "hand-off placeholder to http": (
-        GUIDE,
-        '  url: "{urls.copy}"\n',
-        '  url: "{urls.plain}"\n',
-        [
-            "guides/copy.yaml:50: handoff url {urls.plain} is 'http://example.lg.jp/insecure' "
-            "in the settings, not an https:// URL"
-        ],
-    ),
     "sentence without 。": (
         GUIDE,
         "      ja: アプリを開きます。\n",
@@ -281,6 +272,42 @@ def test_each_mistake_is_one_sentence_at_its_line(content_dir: Path, mistake: st
     file, old, new, expected = MISTAKES[mistake]
     edit(content_dir / file, old, new)
     assert reported(content_dir) == expected
+
+
+def test_a_hand_off_to_an_http_setting_is_refused_in_both_files(content_dir: Path) -> None:
+    edit(content_dir / SETTINGS, "urls:\n", "urls:\n  plain: http://example.lg.jp/insecure\n")
+    edit(content_dir / GUIDE, '  url: "{urls.copy}"\n', '  url: "{urls.plain}"\n')
+    assert reported(content_dir) == [
+        "guides/copy.yaml:50: handoff url {urls.plain} is 'http://example.lg.jp/insecure' "
+        "in the settings, not an https:// URL",
+        "settings.sample.yaml:8: the setting 'urls.plain' must be a public web address "
+        "starting with https://",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("urls:\n", "urls:\n  map: example.lg.jp/map\n", "urls.map"),
+        ("sample: true\n", "sample: true\nphones:\n  desk: 03-1234-567８\n", "phones.desk"),
+        ("fees:\n", "fees:\n  help_phone: call us\n", "fees.help_phone"),
+    ],
+)
+def test_a_setting_not_of_its_kind_is_named(content_dir: Path, old, new, expected) -> None:
+    """As the settings page refuses it: a URL must be https://, a phone number digits and
+    hyphens (the page turns full-width digits into plain ones; a file must have them)."""
+    edit(content_dir / SETTINGS, old, new)
+    found = reported(content_dir)
+    assert len(found) == 1 and f"the setting '{expected}' must be" in found[0], found
+
+
+def test_a_text_in_several_languages_is_words_whatever_its_key(content_dir: Path) -> None:
+    edit(
+        content_dir / SETTINGS,
+        "sample: true\n",
+        "sample: true\nphones:\n  desk: {ja: 窓口でお尋ねください, en: Ask at the desk}\n",
+    )
+    assert reported(content_dir) == []
 
 
 def test_an_empty_file_is_reported(content_dir: Path) -> None:

@@ -43,7 +43,7 @@ from classroom.services.text import has_control_characters
 from content.documents import SETTINGS_KIND, SETTINGS_SLUG
 from content.loader import SECTIONS, SETTINGS_ENV, settings_path
 from content.model import PLACEHOLDER, SAMPLE_MARKS
-from content.validate import HTTPS_URL, validate
+from content.validate import HTTPS_URL, PHONE, YEN, setting_kind, validate
 from languages import LANGUAGES
 
 from .. import content_source
@@ -71,8 +71,6 @@ SITE_USES = {
     "counters.digital_support": _l("the help box of every public page and /ask"),
     "ward.name": _l("the public pages and the kiosk's printouts"),
 }
-PHONE = re.compile(r"[0-9][0-9-]{5,14}[0-9]")
-NUMBER = re.compile(r"[0-9]{1,7}")
 LANGUAGE_NAMES = {
     "ja": "日本語",
     "ja-easy": "やさしい日本語",
@@ -140,16 +138,6 @@ def _note(comment: str) -> str:
     return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
-def _kind(path: str, value: object) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return "number"
-    if path.startswith("urls.") or (isinstance(value, str) and value.startswith("http")):
-        return "url"
-    if "phone" in path.rpartition(".")[2] or path.startswith("phones."):
-        return "phone"
-    return "text"
-
-
 def _walk(body: str, node: yaml.Node, path: str) -> Iterator[Value]:
     if isinstance(node, yaml.ScalarNode):
         number = node.tag == "tag:yaml.org,2002:int"
@@ -157,7 +145,7 @@ def _walk(body: str, node: yaml.Node, path: str) -> Iterator[Value]:
         comment = _comment(body, node)
         yield Value(
             path,
-            _kind(path, 0 if number else text),
+            setting_kind(path, 0 if number else text),
             {"": text},
             {"": node},
             sample=_is_sample_comment(comment) or bool(SAMPLE_MARKS.search(text)),
@@ -344,7 +332,7 @@ def check_values(sections: list[Section], posted: dict[str, dict[str, str]]) -> 
                 message = _("Please keep this to 500 characters or fewer.")
             elif value.kind == "url" and not HTTPS_URL.fullmatch(text):
                 message = _("Please give a public web address starting with https://.")
-            elif value.kind == "number" and not NUMBER.fullmatch(text):
+            elif value.kind == "number" and not YEN.fullmatch(text):
                 message = _("Please give a whole number of yen, in digits only (e.g. 300).")
             elif value.kind == "phone" and not PHONE.fullmatch(text):
                 message = _("Please give a phone number in digits and hyphens (e.g. 03-1234-5678).")
