@@ -1,14 +1,20 @@
-"""Rate limiting per kiosk with Flask-Limiter: one count for every worker of every server.
+"""Rate limiting per kiosk: one count for every worker of every server (with Redis).
 
-The counting is Flask-Limiter's (its `limits` fixed-window strategy; each hit is one
-atomic increment in its storage). The storage is
+A fixed window per kiosk: at most `limit` requests in `seconds` from its first one. The
+count is
 
-- Redis when ``TSUNAGU_REDIS_URL`` is set (``redis://127.0.0.1:6379/0``): every gunicorn
-  worker of every server counts in the same place, so N workers on M servers allow the
-  limit once, not N × M times. ``TSUNAGU_REDIS_PREFIX`` (default ``tsunagu``) starts
-  every key, so several sites (or test runs) can share one Redis without meeting;
-- else Flask-Limiter's in-memory storage: right for ``tsunagu serve`` (one process);
-  under gunicorn each worker then counts on its own (docs/operations.md: use Redis).
+- in Redis when ``TSUNAGU_REDIS_URL`` is set (``redis://127.0.0.1:6379/0``), by
+  Flask-Limiter's library `limits` (its fixed-window strategy; each hit is one atomic
+  increment): every gunicorn worker of every server counts in the same place, so N
+  workers on M servers allow the limit once, not N × M times. ``TSUNAGU_REDIS_PREFIX``
+  (default ``tsunagu``) starts every key, so several sites (or test runs) can share one
+  Redis without meeting;
+- else in this process's memory (`LocalWindows`): right for ``tsunagu serve`` (one
+  process); under gunicorn each worker then counts on its own (docs/operations.md: use
+  Redis). Not `limits`' memory storage: it started a timer thread on nearly every
+  request to expire its keys (about 2 ms of each kiosk request, more while a booking
+  burst keeps the CPUs busy: issue 21), and Flask-Limiter's own hook ran before every
+  request of the site although the site sets no limit through it.
 
 The limit is checked after the kiosk's token (web/api/routes.py): a request without a
 valid token is refused before it is counted, so nobody can fill Redis with keys or use
@@ -21,13 +27,12 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 import time
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage
+from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,40 @@ def key_prefix(env: dict[str, str] | None = None) -> str:
     return prefix or "tsunagu"
 
 
+class LocalWindows:
+    """Fixed windows counted in this process: `hit` says whether a request is allowed
+    (it is counted either way, as `limits` does); `retry_after`, when the key's window
+    ends. An ended window is dropped when its key is next used, and all ended ones when
+    the table grows past `PRUNE_AT` keys (no thread)."""
+
+    PRUNE_AT = 4096
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        #: key -> [window end, count]
+        self._windows: dict[str, list] = {}
+
+    def hit(self, key: str, limit: int, seconds: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            window = self._windows.get(key)
+            if window is None or window[0] <= now:
+                if len(self._windows) >= self.PRUNE_AT:
+                    self._prune(now)
+                window = self._windows[key] = [now + seconds, 0]
+            window[1] += 1
+            return window[1] <= limit
+
+    def retry_after(self, key: str) -> float:
+        window = self._windows.get(key)
+        return 0.0 if window is None else max(0.0, window[0] - self._clock())
+
+    def _prune(self, now: float) -> None:
+        for key in [k for k, (end, _count) in self._windows.items() if end <= now]:
+            del self._windows[key]
+
+
 class KioskRateLimit:
     """At most `limit` API requests per kiosk in each window of `seconds`."""
 
@@ -63,27 +102,33 @@ class KioskRateLimit:
                 "RATELIMIT_STORAGE_OPTIONS",
                 {"socket_timeout": REDIS_TIMEOUT_S, "socket_connect_timeout": REDIS_TIMEOUT_S},
             )
-        self.limiter = Limiter(get_remote_address, app=app)
+        self.limit, self.seconds = limit, seconds
         self.item = RateLimitItemPerSecond(limit, seconds)
         self.prefix = app.config["RATELIMIT_KEY_PREFIX"]
-        self.shared = not app.config["RATELIMIT_STORAGE_URI"].startswith("memory")
-        self._fallback = FixedWindowRateLimiter(MemoryStorage())
+        uri = app.config["RATELIMIT_STORAGE_URI"]
+        self.shared = not uri.startswith("memory")
+        self._shared = (
+            FixedWindowRateLimiter(
+                storage_from_string(uri, **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+            )
+            if self.shared
+            else None
+        )
+        self._local = LocalWindows()
         self._fallback_until = 0.0
-
-    def _strategy(self):
-        if self._fallback_until > time.monotonic():
-            return self._fallback
-        return self.limiter.limiter
 
     def hit(self, kiosk_id: object) -> int:
         """0 when this request is allowed, else the seconds to wait before the next one."""
         identifiers = (self.prefix, "api", "kiosk", str(kiosk_id))
-        strategy = self._strategy()
-        try:
-            allowed = strategy.hit(self.item, *identifiers)
-            if allowed:
+        if self._shared is None or self._fallback_until > time.monotonic():
+            key = "/".join(identifiers)
+            if self._local.hit(key, self.limit, self.seconds):
                 return 0
-            reset_at = strategy.get_window_stats(self.item, *identifiers).reset_time
+            return max(1, math.ceil(self._local.retry_after(key)))
+        try:
+            if self._shared.hit(self.item, *identifiers):
+                return 0
+            reset_at = self._shared.get_window_stats(self.item, *identifiers).reset_time
         except Exception as exc:  # Redis down or unreachable: never refuse a kiosk for it
             log.warning(
                 "rate limit storage unavailable (%s); counting in this process for %d s",
@@ -91,5 +136,5 @@ class KioskRateLimit:
                 REDIS_RETRY_S,
             )
             self._fallback_until = time.monotonic() + REDIS_RETRY_S
-            return self.hit(kiosk_id) if strategy is not self._fallback else 0
+            return self.hit(kiosk_id)
         return max(1, math.ceil(reset_at - time.time()))
