@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from classroom.db import Database
@@ -295,3 +296,32 @@ def test_the_editors_other_pages_pass_axe(site, page):
         response = page.goto(site.url + path)
         assert response is not None and response.status == 200, path
         assert_accessible(page, path)
+
+
+def test_a_picture_over_2_mb_is_named_when_chosen_and_the_description_is_kept(site, page, tmp_path):
+    """The server cuts off a request over 2 MB, and the description typed beside the file
+    went with it: the page names the file's size as soon as it is chosen and keeps the form."""
+    big = tmp_path / "photo.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024))
+    log_in(page, site, EDITOR)
+    page.goto(site.url + "/editor/pictures")
+    with site.database.read() as db:
+        before = len(content_store.media_list(db))
+    page.fill("#title", "マルチコピー機のカード読み取り部")
+    page.set_input_files("#picture", str(big))
+    alert = page.locator("#picture-too-big")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("3.0")
+    assert page.locator("#picture").get_attribute("aria-invalid") == "true"
+    page.locator("section.upload button[type=submit]").click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/editor/pictures")
+    assert page.input_value("#title") == "マルチコピー機のカード読み取り部"  # not lost
+    assert_accessible(page, "/editor/pictures with a file too big")
+    with site.database.read() as db:
+        assert len(content_store.media_list(db)) == before  # nothing was sent
+    small = tmp_path / "small.png"
+    small.write_bytes(big.read_bytes()[:1024])
+    page.set_input_files("#picture", str(small))
+    expect(alert).to_be_hidden()
+    assert page.locator("#picture").get_attribute("aria-invalid") is None

@@ -195,6 +195,7 @@ def _page(form: PictureForm, status: int = 200):
         shipped=shipped_pictures(),
         may_edit=may_edit(current_user),
         max_side=MAX_SIDE,
+        max_bytes=MAX_BYTES,
         index_url=index_url(),
     )
     return html, status
