@@ -34,6 +34,12 @@ CHECKPOINT_BUSY_TIMEOUT_MS = 5_000
 PRIVATE_FILE_MODE = 0o600
 #: Session.info key: this unit of work erased personal data
 _CHECKPOINT = "tsunagu_checkpoint"
+#: session.info key: the connection whose commit is made durable after it (PostgreSQL)
+_FLUSH_AFTER_COMMIT = "tsunagu_flush_after_commit"
+#: one transactional WAL record: committed with synchronous_commit on, it returns once
+#: the WAL up to it, every earlier commit included, is on disk (a transaction that wrote
+#: no WAL would not wait); allowed to every role
+_WAL_BARRIER = "SELECT pg_logical_emit_message(true, 'tsunagu', '')"
 #: seconds to wait for a PostgreSQL connection, and for a free connection in the pool
 PG_CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10
@@ -106,6 +112,30 @@ def checkpoint_after_commit(db: Session) -> None:
     db.info[_CHECKPOINT] = True
 
 
+def release_locks_before_flush(db: Session) -> None:
+    """Mark this unit of work (PostgreSQL; nothing on SQLite): its commit releases its
+    locks without waiting for the disk, and returns only once it is on disk.
+
+    A booking burst queues on one class's row (the seat counter, locked until commit):
+    with a synchronous commit each booking held it through its own WAL flush (an fsync,
+    ~4 ms here), so 200 bookings took 200 fsyncs one after another. Here the
+    transaction commits with synchronous_commit off (its locks go at once, the next
+    booking proceeds) and the commit then writes one WAL record and commits that
+    synchronously, which flushes the WAL up to it: the first booking's commit with it,
+    and those of every booking waiting at the same moment (one fsync for many). So the
+    caller still answers only for what is on disk. A crash in between loses only
+    transactions nobody was answered for, together with everything that saw them
+    (PostgreSQL's WAL is one sequence): a kiosk resends, with its Idempotency-Key. Any
+    commit of a marked unit, a replayed booking's too, waits so: a twin request never
+    answers for a booking before it is on disk.
+    """
+    if db.get_bind().dialect.name != "postgresql" or _FLUSH_AFTER_COMMIT in db.info:
+        return
+    connection = db.connection()
+    connection.exec_driver_sql("SELECT set_config('synchronous_commit', 'off', true)")
+    db.info[_FLUSH_AFTER_COMMIT] = connection
+
+
 def checkpoint(engine: Engine) -> tuple[int, int, int] | None:
     """PRAGMA wal_checkpoint(TRUNCATE) on SQLite: (busy, wal frames, frames checkpointed).
 
@@ -169,6 +199,14 @@ class Database:
         event.listen(self._writer, "after_rollback", self._after_rollback)
 
     def _after_commit(self, session: Session) -> None:
+        # (a savepoint released is a commit too: the transaction goes on)
+        if (
+            not session.in_nested_transaction()
+            and (connection := session.info.pop(_FLUSH_AFTER_COMMIT, None)) is not None
+        ):
+            # the committed transaction's connection, not yet returned to the pool
+            connection.exec_driver_sql(_WAL_BARRIER)
+            connection.commit()
         if session.info.pop(_CHECKPOINT, False):
             checkpoint(self.engine)
 
@@ -176,6 +214,7 @@ class Database:
     def _after_rollback(session: Session) -> None:
         if not session.in_nested_transaction():
             session.info.pop(_CHECKPOINT, None)
+            session.info.pop(_FLUSH_AFTER_COMMIT, None)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Database:

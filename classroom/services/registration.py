@@ -34,6 +34,7 @@ from sqlalchemy.orm.util import identity_key
 
 from languages import N_
 
+from ..db import release_locks_before_flush
 from ..models import (
     ACTIVE_STATUSES,
     AuditEvent,
@@ -254,6 +255,8 @@ def register(
     The same idempotency key twice returns the first result and creates nothing.
     """
     now = now or utcnow()
+    # the class's row is not held through the commit's fsync (classroom/db.py)
+    release_locks_before_flush(db)
     if not _participant_exists(db, participant_id):
         raise NotFound(field="participant_id")
     values = _registration_values(session_id, participant_id, source, actor, idempotency_key, now)
