@@ -73,6 +73,7 @@ TABLE = [
     ("GET", "/editor/pictures/{p}", EVERY_STAFF),
     ("GET", "/editor/settings", EVERY_STAFF),
     ("POST", "/editor/settings", {ADMIN}),
+    ("POST", "/editor/settings/add", {ADMIN}),
     ("GET", "/teach/sessions/{s}/walk-in?q=やまだ", EVERY_STAFF),
     ("GET", "/teach/sessions/{o}/walk-in?q=やまだ", OFFICE),
     ("POST", "/teach/sessions/{s}/walk-in", EVERY_STAFF),

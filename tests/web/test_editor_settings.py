@@ -167,3 +167,129 @@ def test_the_whole_content_is_checked_with_the_new_values(app, database, editor)
         found = content_problems(broken, current)
         assert content_problems(current, current) == []
     assert any(p.startswith("guides/juminhyo.yaml:") and "https" in p for p in found), found
+
+
+# -- adding a value ------------------------------------------------------------------------
+
+
+def _add(editor, **fields):
+    page = editor.get("/editor/settings").get_data(as_text=True)
+    data = {"based_on": re.search(r'name="based_on" value="(\d*)"', page).group(1), **fields}
+    return editor.post("/editor/settings/add", data=data)
+
+
+def test_a_new_web_address_is_added_in_its_section_and_published(database, editor):
+    before = count(database, ContentVersion)
+    response = _add(
+        editor, section="urls", name="tax_online", kind="url", value="https://example.lg.jp/tax"
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+    assert response.location.endswith(
+        "/editor/settings?added=urls.tax_online#setting-urls-tax_online"
+    )
+    body = _settings_body(database)
+    # after the section's last value, in its indentation; the rest of the file as it was
+    assert (
+        "  konbini: https://www.lg-waps.go.jp/  # sample (J-LIS: stores and hours of コンビニ交付; "
+        "real address)\n  tax_online: https://example.lg.jp/tax\n\nfees:\n"
+    ) in body
+    assert count(database, ContentVersion) == before + 1
+    page = editor.get(response.location).get_data(as_text=True)
+    assert "{urls.tax_online} was added and published as version 2" in page
+    assert re.search(r'class="setting\s+setting--added" id="setting-urls-tax_online"', page)
+    assert "Added just now" in page
+    assert 'id="setting-urls-tax_online"' in page
+    assert 'name="v:urls.tax_online" value="https://example.lg.jp/tax"' in page
+
+
+def test_new_words_get_their_japanese_and_the_other_languages_later(database, editor):
+    response = _add(
+        editor, section="counters", name="tax_help", kind="text", value="税務課 相談窓口（2階）"
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+    assert "  tax_help:\n    ja: 税務課 相談窓口（2階）\n" in _settings_body(database)
+    page = editor.get("/editor/settings").get_data(as_text=True)
+    assert 'name="v:counters.tax_help:ja" value="税務課 相談窓口（2階）"' in page
+    assert 'name="v:counters.tax_help:en" value=""' in page
+    data = _form(page)  # the English is written in the list, as for any value
+    data["v:counters.tax_help:en"] = "Tax help desk (2F)"
+    assert editor.post("/editor/settings", data=data).status_code == 303
+    assert "    en: Tax help desk (2F)\n" in _settings_body(database)
+
+
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        (dict(name="Tax Online"), "name", "lower-case letters, digits and _"),
+        (dict(name="juminhyo"), "name", "{urls.juminhyo} already exists"),
+        (dict(value="http://example.lg.jp/tax"), "value", "starting with https://"),
+        (dict(value=""), "value", "Please fill this in"),
+        (dict(section="fees", kind="number", value="1,000"), "value", "whole number of yen"),
+        (dict(section="ward", kind="phone", name="tax"), "name", "must contain “phone”"),
+        (dict(section="phones", kind="phone", name="tax", value="call us"), "value", "digits"),
+        (dict(section="nowhere"), "section", "Please choose a section."),
+        (dict(kind="colour"), "kind", "Please choose what the value is."),
+    ],
+)
+def test_a_bad_new_value_is_named_on_its_field_and_nothing_is_saved(
+    database, editor, fields, field, message
+):
+    before = count(database, ContentVersion)
+    typed = dict(section="urls", name="tax_online", kind="url", value="https://example.lg.jp/tax")
+    typed.update(fields)
+    response = _add(editor, **typed)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'id="{field}-error"' in page
+    if typed["name"]:
+        assert f'value="{typed["name"]}"' in page  # what was typed stays on the page
+    assert count(database, ContentVersion) == before
+
+
+def test_only_editors_add_and_not_to_settings_from_a_file(
+    app, database, as_role, editor, tmp_path, monkeypatch
+):
+    coordinator = as_role("coordinator")
+    assert "Add a value" not in coordinator.get("/editor/settings").get_data(as_text=True)
+    response = coordinator.post(
+        "/editor/settings/add",
+        data=dict(section="urls", name="x", kind="url", value="https://example.lg.jp/x"),
+    )
+    assert response.status_code in (400, 403)
+    own = tmp_path / "settings.yaml"
+    own.write_text(_settings_body(database), encoding="utf-8")
+    monkeypatch.setenv(SETTINGS_ENV, str(own))
+    before = count(database, ContentVersion)
+    response = _add(editor, section="urls", name="x", kind="url", value="https://example.lg.jp/x")
+    assert response.status_code == 303 and response.location.endswith("/editor/settings")
+    assert count(database, ContentVersion) == before
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (  # the last section of a file without a newline at its end
+            "sample: true\nurls:\n  a: https://example.lg.jp/a",
+            "sample: true\nurls:\n  a: https://example.lg.jp/a\n  b: https://example.lg.jp/b\n",
+        ),
+        (  # after the last language of a text in several languages, comments kept
+            "urls:\n    a: https://example.lg.jp/a  # note\n    c:\n      ja: か\n"
+            "# next\nfees:\n  x: 1\n",
+            "urls:\n    a: https://example.lg.jp/a  # note\n    c:\n      ja: か\n"
+            "    b: https://example.lg.jp/b\n# next\nfees:\n  x: 1\n",
+        ),
+        (  # a text written on one line
+            "urls:\n  c: {ja: か, en: ka}\nfees:\n  x: 1\n",
+            "urls:\n  c: {ja: か, en: ka}\n  b: https://example.lg.jp/b\nfees:\n  x: 1\n",
+        ),
+    ],
+)
+def test_a_new_value_goes_after_its_sections_last_line(body, expected):
+    from web.editor.ward_settings import insert_value
+
+    added = insert_value(body, "urls", "b", "url", "https://example.lg.jp/b")
+    assert added == expected
+    import yaml
+
+    assert yaml.safe_load(added)["urls"]["b"] == "https://example.lg.jp/b"

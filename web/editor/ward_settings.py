@@ -35,6 +35,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectField, StringField
 
 from classroom.services import content_store
 from classroom.services.actor import Actor
@@ -48,7 +49,7 @@ from languages import LANGUAGES
 
 from .. import content_source
 from ..database import db_session, end_unit_of_work
-from ..forms import Form
+from ..forms import Form, option
 from .blueprint import bp, may_edit
 from .pictures import index_url
 
@@ -71,6 +72,15 @@ SITE_USES = {
     "counters.digital_support": _l("the help box of every public page and /ask"),
     "ward.name": _l("the public pages and the kiosk's printouts"),
 }
+#: a new setting's name: lower-case letters, digits and _, as a placeholder names it
+NEW_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+#: what a new setting can be (the kinds a value is checked by)
+NEW_KINDS = (
+    ("url", _l("A web address (https://…)")),
+    ("number", _l("A fee, in yen")),
+    ("phone", _l("A phone number")),
+    ("text", _l("Words, in each language (write the Japanese here)")),
+)
 LANGUAGE_NAMES = {
     "ja": "日本語",
     "ja-easy": "やさしい日本語",
@@ -396,11 +406,110 @@ class SettingsForm(Form):
     """Only the CSRF token: the values are read by name (one field per setting)."""
 
 
-def _page(loaded: Loaded, sections, sample, status=200, problems=(), conflict=None):
+class AddForm(Form):
+    """A setting the content does not have yet: its section, name, kind and first value."""
+
+    section = SelectField(_l("Section"), validate_choice=False)
+    name = StringField(_l("Name of the value"))
+    kind = SelectField(
+        _l("What it is"),
+        choices=[option(k, label) for k, label in NEW_KINDS],
+        validate_choice=False,
+    )
+    value = StringField(_l("Value"))
+
+
+def _add_form(sections: list[Section], formdata=None) -> AddForm:
+    form = AddForm(formdata=formdata)
+    form.section.choices = [option(s.key, f"{s.title} ({s.key})") for s in sections if s.key]
+    return form
+
+
+def _mapping_of(body: str, section: str) -> yaml.MappingNode | None:
+    root = yaml.compose(body, Loader=yaml.SafeLoader)
+    for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else ():
+        if key_node.value == section and isinstance(value_node, yaml.MappingNode):
+            return value_node
+    return None
+
+
+def _last_scalar(node: yaml.Node) -> yaml.Node:
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node
+
+
+def insert_value(body: str, section: str, key: str, kind: str, text: str) -> str:
+    """``body`` with ``section.key`` added after the section's last line, in the section's
+    indentation: ``key: value``, or for words ``key:`` with its Japanese under it."""
+    node = _mapping_of(body, section)
+    assert node is not None and node.value, section
+    indent = " " * node.value[0][0].start_mark.column
+    end = _last_scalar(node).end_mark.index
+    line_end = body.find("\n", end)
+    at = line_end + 1 if line_end >= 0 else len(body)
+    if kind == "text":
+        lines = f"{indent}{key}:\n{indent}  ja: {_scalar(text, kind)}\n"
+    else:
+        lines = f"{indent}{key}: {_scalar(text, kind)}\n"
+    if line_end < 0:
+        lines = "\n" + lines
+    return body[:at] + lines + body[at:]
+
+
+def _check_new(form: AddForm, sections: list[Section]) -> Value | None:
+    """The new value, its field errors on ``form`` (None when any)."""
+    by_key = {s.key: s for s in sections if s.key}
+    section = by_key.get(form.section.data or "")
+    key = (form.name.data or "").strip()
+    kind = form.kind.data if form.kind.data in dict(NEW_KINDS) else None
+    if section is None:
+        form.section.errors = [_("Please choose a section.")]
+    if kind is None:
+        form.kind.errors = [_("Please choose what the value is.")]
+    if not NEW_KEY.fullmatch(key):
+        form.name.errors = [
+            _(
+                "Please give a name of lower-case letters, digits and _, starting with a "
+                "letter (e.g. tax_counter), at most 40 characters."
+            )
+        ]
+    elif section is not None and key in {v.key for v in section.values}:
+        path = section.key + "." + key
+        form.name.errors = [_("{%(path)s} already exists: change it in the list below.", path=path)]
+    elif (
+        section is not None
+        and kind == "phone"
+        and setting_kind(f"{section.key}.{key}", "") != "phone"
+    ):
+        form.name.errors = [
+            _(
+                "A phone number's name must contain “phone” (e.g. tax_phone), or be in "
+                "the section “phones”."
+            )
+        ]
+    if section is None or kind is None or form.name.errors:
+        return None
+    language = "ja" if kind == "text" else ""
+    value = Value(f"{section.key}.{key}", kind, {language: ""})
+    text = _normal(form.value.data or "", kind)
+    if not check_values([Section("", "", [value])], {value.path: {language: text}}):
+        form.value.errors = list(value.errors.values())
+        return None
+    value.texts = {language: text}
+    return value
+
+
+def _page(
+    loaded: Loaded, sections, sample, status=200, problems=(), conflict=None, add=None, added=None
+):
     _used_in(sections)
     html = render_template(
         "editor/settings.html",
         form=SettingsForm(formdata=None),
+        add=add if add is not None else _add_form(sections),
+        added=added,
         sections=sections,
         sample=sample,
         loaded=loaded,
@@ -420,13 +529,38 @@ def _page(loaded: Loaded, sections, sample, status=200, problems=(), conflict=No
     return html, status
 
 
+def _publish(body: str, based_on: int | None, note: str) -> tuple[int | None, str | None]:
+    """Save ``body`` as the settings' next version and publish it: its number, or why not
+    (a conflict: someone published in between; both texts are kept)."""
+    actor = Actor.for_user(current_user, request.remote_addr or "")
+    db = db_session()
+    saved = content_store.save_draft(
+        db, actor, SETTINGS_KIND, SETTINGS_SLUG, body, based_on=based_on, note=note
+    )
+    if saved.conflict is not None:
+        end_unit_of_work(commit=True)  # both texts are kept; the newer one is not published
+        return None, saved.conflict.translate(_)
+    item = content_store.get_item(db, SETTINGS_KIND, SETTINGS_SLUG)
+    try:
+        content_store.publish(db, actor, item, saved.version.number)
+    except DomainError as error:
+        end_unit_of_work(commit=True)
+        return None, error.translate(_)
+    end_unit_of_work(commit=True)  # the published folder is written from what is committed
+    content_source.source().changed()
+    bundles = current_app.extensions.get("tsunagu_bundles")
+    if bundles is not None:
+        bundles.changed()
+    return saved.version.number, None
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     """Every ward setting, where it is used, and (editors) a form that publishes a change."""
     loaded = _load()
     sample, sections = read_settings(loaded.body) if loaded.body else (None, [])
     if request.method == "GET":
-        return _page(loaded, sections, sample)
+        return _page(loaded, sections, sample, added=request.args.get("added"))
     if not may_edit(current_user):
         abort(403)
     if loaded.from_file is not None:
@@ -461,37 +595,58 @@ def settings():
     problems = content_problems(body, loaded.body)
     if problems:
         return show_posted(400, problems)
-    actor = Actor.for_user(current_user, request.remote_addr or "")
-    db = db_session()
-    saved = content_store.save_draft(
-        db,
-        actor,
-        SETTINGS_KIND,
-        SETTINGS_SLUG,
-        body,
-        based_on=based_on,
-        note=_("Edited on the ward settings page"),
-    )
-    if saved.conflict is not None:
-        end_unit_of_work(commit=True)  # both texts are kept; the newer one is not published
-        return show_posted(409, conflict=saved.conflict.translate(_))
-    item = content_store.get_item(db, SETTINGS_KIND, SETTINGS_SLUG)
-    try:
-        content_store.publish(db, actor, item, saved.version.number)
-    except DomainError as error:
-        end_unit_of_work(commit=True)
-        return show_posted(409, conflict=error.translate(_))
-    end_unit_of_work(commit=True)  # the published folder is written from what is committed
-    content_source.source().changed()
-    bundles = current_app.extensions.get("tsunagu_bundles")
-    if bundles is not None:
-        bundles.changed()
+    number, conflict = _publish(body, based_on, _("Edited on the ward settings page"))
+    if conflict is not None:
+        return show_posted(409, conflict=conflict)
     flash(
         _(
             "The settings were published as version %(number)s: the public pages show them "
             "now, the kiosks with their next content update.",
-            number=saved.version.number,
+            number=number,
         ),
         "success",
     )
     return redirect(url_for(".settings"), 303)
+
+
+@bp.route("/settings/add", methods=["POST"])
+def add_setting():
+    """A new setting (editors): checked as the list's values are, and the whole content with
+    it, then published at once; with a problem nothing is saved and the form keeps its input."""
+    if not may_edit(current_user):
+        abort(403)
+    loaded = _load()
+    if loaded.from_file is not None:
+        flash(_("These settings come from a file and cannot be changed here."), "error")
+        return redirect(url_for(".settings"), 303)
+    sample, sections = read_settings(loaded.body) if loaded.body else (None, [])
+    form = _add_form(sections, request.form)
+    if not form.validate():
+        abort(400)
+    value = _check_new(form, sections)
+    if value is None:
+        return _page(loaded, sections, sample, 400, add=form)
+    section, key = value.path.split(".", 1)
+    language = "ja" if value.kind == "text" else ""
+    body = insert_value(loaded.body, section, key, value.kind, value.texts[language])
+    problems = content_problems(body, loaded.body)
+    if problems:
+        return _page(loaded, sections, sample, 400, problems=problems, add=form)
+    number, conflict = _publish(
+        body,
+        request.form.get("based_on", type=int),
+        _("Added {%(path)s} on the ward settings page", path=value.path),
+    )
+    if conflict is not None:
+        return _page(loaded, sections, sample, 409, conflict=conflict, add=form)
+    flash(
+        _(
+            "{%(path)s} was added and published as version %(number)s. Write {%(path)s} in "
+            "a guide's or lesson's text to show it there.",
+            path=value.path,
+            number=number,
+        ),
+        "success",
+    )
+    anchor = "setting-" + value.path.replace(".", "-")
+    return redirect(url_for(".settings", added=value.path, _anchor=anchor), 303)
