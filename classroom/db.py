@@ -204,7 +204,10 @@ class Database:
             not session.in_nested_transaction()
             and (connection := session.info.pop(_FLUSH_AFTER_COMMIT, None)) is not None
         ):
-            # the committed transaction's connection, not yet returned to the pool
+            # the committed transaction's connection, not yet returned to the pool; the
+            # record in a transaction of its own, committed by the server with the
+            # statement (one round trip); the pool resets the isolation level on return
+            connection.execution_options(isolation_level="AUTOCOMMIT")
             connection.exec_driver_sql(_WAL_BARRIER)
             connection.commit()
         if session.info.pop(_CHECKPOINT, False):

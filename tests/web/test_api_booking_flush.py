@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 import classroom.db
 from classroom.models import Registration
@@ -45,9 +45,20 @@ def test_the_booking_commits_without_waiting_and_is_answered_after_a_flush(
     # the booking's commit, then one WAL record committed synchronously (its flush covers
     # the booking), all before the answer
     assert seen[-3:] == ["COMMIT", "SELECT pg_logical_emit_message(true, 'tsunagu',", "COMMIT"]
-    # SET LOCAL: the pooled connection's next transaction waits for the disk again
-    with database.engine.connect() as conn:
-        assert conn.scalar(text("SHOW synchronous_commit")) == "on"
+    # SET LOCAL, and the flush's autocommit undone: every pooled connection's next
+    # transaction is an ordinary one that waits for the disk again
+    pooled = [database.engine.raw_connection() for _ in range(database.engine.pool.checkedin())]
+    try:
+        assert pooled
+        for raw in pooled:
+            assert raw.driver_connection.autocommit is False
+            with raw.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"
+            raw.rollback()
+    finally:
+        for raw in pooled:
+            raw.close()
 
 
 def test_a_server_lost_before_the_flush_is_not_confirmed_and_the_resend_is(
