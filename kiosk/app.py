@@ -151,9 +151,13 @@ class KioskApp(App):
         if self._catalog is None:
             with self._catalog_lock:
                 if self._catalog is None:
-                    from content.loader import load_catalog
+                    from content.loader import forget_parsed, load_catalog
 
                     self._catalog = load_catalog()
+                    # the parsed YAML kept for a faster reload (about 0.5 MiB beyond the
+                    # strings the catalog keeps): the kiosk never reads these files again
+                    # (a new bundle is a new folder)
+                    forget_parsed()
         return self._catalog
 
     @catalog.setter
@@ -170,6 +174,9 @@ class KioskApp(App):
 
     # -- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
+        from kiosk.memory import drop_text_surfaces
+
+        drop_text_surfaces()  # before the first label is drawn
         fonts.register()
         Window.clearcolor = theme.BACKGROUND
         Builder.load_file(str(KIOSK_DIR / "widgets" / "widgets.kv"))
@@ -298,10 +305,20 @@ class KioskApp(App):
         self.volume = 0.8
         self.history = []
         self.show("home", remember=False)
-        # what the last visit's readings and pictures freed goes back, once Home is drawn
-        from kiosk.memory import give_memory_back
+        # once Home is drawn: the screens left behind let go of their text textures, and
+        # what the visit's readings, pictures and texts freed goes back (kiosk.memory)
+        Clock.schedule_once(lambda _dt: self._rest(), 0.5)
 
-        Clock.schedule_once(lambda _dt: give_memory_back(), 0.5)
+    def _rest(self) -> None:
+        """Between residents: screens not shown release their textures (each draws its texts
+        again just before it is next shown), then freed memory is handed back, a moment
+        later, once OpenGL has deleted those textures (Kivy deletes them on the next tick)."""
+        from kiosk.memory import give_memory_back, release_textures
+
+        for screen in self.root.screens:
+            if screen.parent is None:  # neither shown nor on its way out
+                release_textures(screen)
+        Clock.schedule_once(lambda _dt: give_memory_back(), 0.1)
 
     def choose(self, name: str, value) -> None:
         """Set a choice that many kv rules follow (the language, the text size).

@@ -40,6 +40,13 @@ class KioskScreen(Screen):
     def prepare(self, **params) -> None:
         """Take what the screen needs to show (e.g. a guide id) before it is entered."""
 
+    def on_pre_enter(self, *_args) -> None:
+        """Texts whose textures were let go between visits (kiosk.memory) are drawn again,
+        before the frame that shows the screen."""
+        from kiosk.memory import restore_textures
+
+        restore_textures(self)
+
     def forget(self) -> None:
         """Drop whatever the resident entered or saw here (idle timeout, はじめにもどる)."""
 

@@ -198,7 +198,7 @@ class BundleUpdater:
 
 def load_installed(data_dir: Path):
     """(catalog, audio dir, version) of the installed bundle, or None when none is usable."""
-    from content.loader import load_catalog
+    from content.loader import forget_parsed, load_catalog
 
     store = BundleStore(data_dir)
     where = store.current_dir()
@@ -209,6 +209,8 @@ def load_installed(data_dir: Path):
     except Exception as exc:  # a broken bundle must not stop the kiosk: the shipped content
         log.warning("installed content bundle unusable: %s", type(exc).__name__)
         return None
+    finally:
+        forget_parsed()  # the kiosk reads these files once (kiosk.app, catalog)
     return catalog, where / "audio", store.current_version()
 
 
