@@ -112,28 +112,38 @@ def checkpoint_after_commit(db: Session) -> None:
     db.info[_CHECKPOINT] = True
 
 
-def release_locks_before_flush(db: Session) -> None:
-    """Mark this unit of work (PostgreSQL; nothing on SQLite): its commit releases its
-    locks without waiting for the disk, and returns only once it is on disk.
+#: in a PostgreSQL statement, this transaction's commit does not wait for the disk (see
+#: `answer_after_flush`): sent inside the statement that takes a booking, not apart
+COMMIT_WITHOUT_WAITING = "set_config('synchronous_commit', 'off', true)"
+
+
+def answer_after_flush(db: Session) -> None:
+    """Mark this unit of work (PostgreSQL; nothing on SQLite): its commit returns only once
+    everything committed so far is on disk, even where a statement of it asked for a commit
+    that does not wait (``COMMIT_WITHOUT_WAITING``).
 
     A booking burst queues on one class's row (the seat counter, locked until commit):
     with a synchronous commit each booking held it through its own WAL flush (an fsync,
-    ~4 ms here), so 200 bookings took 200 fsyncs one after another. Here the
-    transaction commits with synchronous_commit off (its locks go at once, the next
-    booking proceeds) and the commit then writes one WAL record and commits that
-    synchronously, which flushes the WAL up to it: the first booking's commit with it,
-    and those of every booking waiting at the same moment (one fsync for many). So the
-    caller still answers only for what is on disk. A crash in between loses only
-    transactions nobody was answered for, together with everything that saw them
-    (PostgreSQL's WAL is one sequence): a kiosk resends, with its Idempotency-Key. Any
-    commit of a marked unit, a replayed booking's too, waits so: a twin request never
-    answers for a booking before it is on disk.
+    ~4 ms here), so 200 bookings took 200 fsyncs one after another. The booking's own
+    statement (classroom/services/registration.py) makes its commit one that does not
+    wait (its locks go at once, the next booking proceeds); the commit then writes one
+    WAL record and commits that synchronously, which flushes the WAL up to it: the first
+    booking's commit with it, and those of every booking waiting at the same moment (one
+    fsync for many). So the caller still answers only for what is on disk. A crash in
+    between loses only transactions nobody was answered for, together with everything
+    that saw them (PostgreSQL's WAL is one sequence): a kiosk resends, with its
+    Idempotency-Key. Any commit of a marked unit, a replayed booking's too, waits so: a
+    twin request never answers for a booking before it is on disk.
     """
     if db.get_bind().dialect.name != "postgresql" or _FLUSH_AFTER_COMMIT in db.info:
         return
-    connection = db.connection()
-    connection.exec_driver_sql("SELECT set_config('synchronous_commit', 'off', true)")
-    db.info[_FLUSH_AFTER_COMMIT] = connection
+    db.info[_FLUSH_AFTER_COMMIT] = db.connection()
+
+
+def commit_waits_itself(db: Session) -> None:
+    """Unmark `answer_after_flush`: this unit wrote with a commit that waits for the disk,
+    and that flush covers everything committed before it (the WAL is one sequence)."""
+    db.info.pop(_FLUSH_AFTER_COMMIT, None)
 
 
 def checkpoint(engine: Engine) -> tuple[int, int, int] | None:

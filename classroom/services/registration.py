@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, column, func, literal, select, text, update
+from sqlalchemy import bindparam, column, func, literal, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from sqlalchemy.orm.util import identity_key
 
 from languages import N_
 
-from ..db import release_locks_before_flush
+from ..db import COMMIT_WITHOUT_WAITING, answer_after_flush, commit_waits_itself
 from ..models import (
     ACTIVE_STATUSES,
     AuditEvent,
@@ -255,8 +256,10 @@ def register(
     The same idempotency key twice returns the first result and creates nothing.
     """
     now = now or utcnow()
-    # the class's row is not held through the commit's fsync (classroom/db.py)
-    release_locks_before_flush(db)
+    # answered only for what is on disk: a booking others queue behind commits without
+    # waiting for it (the class's row goes at once), and a replay may answer for a twin's
+    # booking committed so (classroom/db.py); a commit that waits itself unmarks this
+    answer_after_flush(db)
     if not _participant_exists(db, participant_id):
         raise NotFound(field="participant_id")
     values = _registration_values(session_id, participant_id, source, actor, idempotency_key, now)
@@ -295,6 +298,7 @@ def register(
             ) from None
         raise
     _booked(db, actor, registration, now)
+    commit_waits_itself(db)  # it wrote: its own commit waits for the disk
     return _result(db, registration, created=True)
 
 
@@ -417,7 +421,8 @@ def _insert_with_trail_pg():
     """PostgreSQL: the registration unless a unique rule holds a row already, and only
     then the resident's activity and the audit row, in one statement (data-modifying
     CTEs), with the new place's waitlist position (its own row is not seen by the count,
-    hence + 1): one round trip under the class's lock instead of four."""
+    hence + 1), and a commit that does not wait for the disk: one round trip under the
+    class's lock instead of four."""
     registrations, events = Registration.__table__, AuditEvent.__table__
     new = (
         postgresql.insert(registrations)
@@ -462,6 +467,14 @@ def _insert_with_trail_pg():
 
 
 _INSERT_WITH_TRAIL_PG = _insert_with_trail_pg()
+#: the same, for a class others are queueing on: its commit does not hold the class's row
+#: through its fsync (the caller still waits for the disk after it: classroom/db.py
+#: answer_after_flush), so the bookings queued behind it share one fsync
+_INSERT_WITH_TRAIL_PG_NOT_WAITING = _INSERT_WITH_TRAIL_PG.add_columns(
+    literal_column(COMMIT_WITHOUT_WAITING).label("commit_without_waiting")
+)
+#: a class's guarded UPDATE that took this long waited for its row: others book it too
+CONTENDED_S = 0.002
 
 
 def _claim_place(db: Session, session_id: int, now: datetime) -> dict | None:
@@ -471,12 +484,14 @@ def _claim_place(db: Session, session_id: int, now: datetime) -> dict | None:
     then decide)."""
     conn = db.connection()
     params = {"session_id": session_id, "now": now}
+    started = time.perf_counter()
     if conn.execute(_TAKE_SEAT, params).rowcount == 1:
-        return dict(status=RegistrationStatus.CONFIRMED, confirmed_at=now, waitlist_seq=None)
-    seq = conn.execute(_TAKE_WAITLIST_NUMBER, params).scalar()
-    if seq is None:
+        place = dict(status=RegistrationStatus.CONFIRMED, confirmed_at=now, waitlist_seq=None)
+    elif (seq := conn.execute(_TAKE_WAITLIST_NUMBER, params).scalar()) is not None:
+        place = dict(status=RegistrationStatus.WAITLISTED, confirmed_at=None, waitlist_seq=seq)
+    else:
         return None
-    return dict(status=RegistrationStatus.WAITLISTED, confirmed_at=None, waitlist_seq=seq)
+    return place | {"waited": time.perf_counter() - started}
 
 
 def _book_open_class(
@@ -490,6 +505,7 @@ def _book_open_class(
     place = _claim_place(db, values["session_id"], now)
     if place is None:
         return None
+    contended = place.pop("waited") >= CONTENDED_S
     # named apart from every column: a key named like a column would become a SET of the
     # resident's UPDATE in the PostgreSQL statement
     params = {
@@ -510,13 +526,17 @@ def _book_open_class(
             audit_remote_addr=actor.remote_addr,
             audit_details={"session_id": values["session_id"], "status": place["status"].value},
         )
+        # others queue on the class's row: this commit lets it go without waiting for the
+        # disk (answered after the flush); else the commit waits for the disk itself
+        statement = _INSERT_WITH_TRAIL_PG_NOT_WAITING if contended else _INSERT_WITH_TRAIL_PG
         row = db.execute(
-            select(Registration, column("position")).from_statement(_INSERT_WITH_TRAIL_PG),
-            params,
+            select(Registration, column("position")).from_statement(statement), params
         ).first()
         registration, position = row if row is not None else (None, None)
         if registration is not None:
             _touched(db, registration.participant_id, now)
+            if not contended:
+                commit_waits_itself(db)
     else:
         registration = db.scalar(select(Registration).from_statement(_INSERT_IF_FREE), params)
         if registration is not None:

@@ -1,6 +1,6 @@
 """A kiosk booking on PostgreSQL releases the class's row at its commit without waiting
 for the disk, and is answered only once it is on disk (issue 21, classroom/db.py
-`release_locks_before_flush`): 200 bookings for one class no longer take 200 fsyncs one
+`answer_after_flush`): 200 bookings for one class no longer take 200 fsyncs one
 after another, and a "confirmed" still means stored."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 
 import classroom.db
 from classroom.models import Registration
+from classroom.services import registration
 from tests.web.test_api import KioskClient, add_kiosk
 
 
@@ -26,25 +27,34 @@ def _statements(database) -> list[str]:
     seen: list[str] = []
 
     def executed(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()[:3]))
+        seen.append(" ".join(statement.split()))
 
     event.listen(database.engine, "before_cursor_execute", executed)
     event.listen(database.engine, "commit", lambda conn: seen.append("COMMIT"))
     return seen
 
 
-def test_the_booking_commits_without_waiting_and_is_answered_after_a_flush(
-    pg_kiosk, database, ward
+@pytest.fixture
+def contended(monkeypatch):
+    """Every class's row counts as one others are queueing on."""
+    monkeypatch.setattr(registration, "CONTENDED_S", 0.0)
+
+
+def test_a_booking_others_queue_behind_commits_without_waiting_and_is_answered_after_a_flush(
+    pg_kiosk, database, ward, contended
 ):
     seen = _statements(database)
     answer = pg_kiosk.books(ward.session_id)
     assert answer.status_code == 201 and answer.json["status"] == "confirmed"
-    asynchronous = seen.index("SELECT set_config('synchronous_commit', 'off',")
+    # the commit that does not wait is asked for by the booking's own statement, under
+    # the class's lock (no round trip of its own)
     seat = next(i for i, s in enumerate(seen) if s.startswith("UPDATE class_session"))
-    assert asynchronous < seat
+    booking = next(i for i, s in enumerate(seen) if classroom.db.COMMIT_WITHOUT_WAITING in s)
+    assert seat < booking == len(seen) - 4
+    assert not any(s.startswith("SELECT set_config") for s in seen)
     # the booking's commit, then one WAL record committed synchronously (its flush covers
     # the booking), all before the answer
-    assert seen[-3:] == ["COMMIT", "SELECT pg_logical_emit_message(true, 'tsunagu',", "COMMIT"]
+    assert seen[-3:] == ["COMMIT", "SELECT pg_logical_emit_message(true, 'tsunagu', '')", "COMMIT"]
     # SET LOCAL, and the flush's autocommit undone: every pooled connection's next
     # transaction is an ordinary one that waits for the disk again
     pooled = [database.engine.raw_connection() for _ in range(database.engine.pool.checkedin())]
@@ -62,7 +72,7 @@ def test_the_booking_commits_without_waiting_and_is_answered_after_a_flush(
 
 
 def test_a_server_lost_before_the_flush_is_not_confirmed_and_the_resend_is(
-    pg_kiosk, database, ward, monkeypatch
+    pg_kiosk, database, ward, monkeypatch, contended
 ):
     key = str(uuid.uuid4())
     # the connection dies between the booking's commit and its flush
@@ -76,3 +86,25 @@ def test_a_server_lost_before_the_flush_is_not_confirmed_and_the_resend_is(
     assert resent.status_code == 201 and resent.json["status"] == "confirmed"
     with database.read() as db:
         assert db.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_a_booking_nobody_queues_behind_commits_as_any_write_does(pg_kiosk, database, ward):
+    """No one waits for the class's row: the commit waits for the disk itself, and nothing
+    more is sent (no flush of its own, no setting)."""
+    seen = _statements(database)
+    answer = pg_kiosk.books(ward.session_id)
+    assert answer.status_code == 201 and answer.json["status"] == "confirmed"
+    assert not any(classroom.db.COMMIT_WITHOUT_WAITING in s for s in seen)
+    assert not any("pg_logical_emit_message" in s for s in seen)
+    assert seen[-1] == "COMMIT"
+
+
+def test_a_replayed_booking_is_answered_after_a_flush(pg_kiosk, database, ward):
+    """A resend may answer for its twin's booking, committed without waiting: it is
+    answered only once that is on disk."""
+    key = str(uuid.uuid4())
+    first = pg_kiosk.books(ward.session_id, key)
+    seen = _statements(database)
+    again = pg_kiosk.books(ward.session_id, key)
+    assert again.status_code in (200, 201) and again.json == first.json
+    assert seen[-3:] == ["COMMIT", "SELECT pg_logical_emit_message(true, 'tsunagu', '')", "COMMIT"]
