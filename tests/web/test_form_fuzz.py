@@ -85,6 +85,10 @@ ACTION_ONLY = {
     # refused (conflict, invalid, already published) and accepted
     "/editor/{e}/{h}/v{w}/publish",
     "/editor/{e}/{h}/v{w}/rollback",
+    # adding a ward setting: the access table's ward has no content in the database, so
+    # its settings page is read-only and offers no "Add a value" form;
+    # tests/web/test_editor_settings.py posts bad names, kinds and values to it
+    "/editor/settings/add",
 }
 #: routes that must not be posted by the fuzzer at all (they end the fuzzer's session)
 NOT_FUZZED = {"/logout"}
