@@ -21,14 +21,70 @@ log = logging.getLogger(__name__)
 MIN_HEIGHT = 120
 
 
+#: a picture is a PNG or JPEG as it is (an upload), or an SVG drawn into a PNG
+_RASTERS = (".png", ".jpg", ".jpeg")
+#: PNGs drawn from SVGs by a child process: (svg, its size and time, cache) -> path or ""
+_drawn: dict[tuple, str] = {}
+#: the child: content.media.kiosk_picture, which draws with resvg into the cache
+_DRAW = (
+    "import sys; from pathlib import Path; from content.media import kiosk_picture; "
+    "found = kiosk_picture(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])); "
+    "print(found or '')"
+)
+
+
 def picture_path(root: Path | None, illustration: str | None, cache_dir: Path) -> str:
-    """The PNG to show for a step's ``illustration`` (media/x.svg), "" when there is none."""
+    """The PNG to show for a step's ``illustration`` (media/x.svg), "" when there is none.
+
+    A bundle carries the PNG beside the SVG, and an upload is its own picture: both are
+    found here. Otherwise (a kiosk running from the content folder) the SVG is drawn
+    once into ``cache_dir`` by ``content.media.kiosk_picture`` in a child process: resvg
+    and XML parsing would stay in the kiosk for the day (about 4 MiB, issue 21) for a
+    picture drawn once. The child's answer is remembered until the SVG changes.
+    """
     if root is None or not illustration:
         return ""
-    from content.media import kiosk_picture
+    svg = Path(root) / illustration
+    if svg.suffix.lower() in _RASTERS:
+        return str(svg) if svg.is_file() else ""
+    bundled = svg.with_suffix(".png")
+    if bundled.is_file():
+        return str(bundled)
+    try:
+        stat = svg.stat()
+    except OSError:
+        return ""
+    key = (str(svg), stat.st_size, stat.st_mtime_ns, str(cache_dir))
+    if key not in _drawn:
+        _drawn[key] = _draw_apart(Path(root), illustration, cache_dir)
+    found = _drawn[key]
+    return found if found and Path(found).is_file() else ""
 
-    found = kiosk_picture(Path(root), illustration, cache_dir)
-    return str(found) if found is not None else ""
+
+def _draw_apart(root: Path, illustration: str, cache_dir: Path) -> str:
+    """``content.media.kiosk_picture`` run in a child process: the PNG's path, or ""."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _DRAW, str(root), illustration, str(cache_dir)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("illustration %s cannot be drawn: %s", illustration, type(exc).__name__)
+        return ""
+    found = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
+    if not found or not found[0]:
+        reason = (done.stderr.strip().splitlines() or ["no picture"])[-1]
+        log.warning("illustration %s cannot be drawn: %s", illustration, reason)
+        return ""
+    return found[0]
 
 
 class StepPicture(Widget):

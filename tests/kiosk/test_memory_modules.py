@@ -1,0 +1,80 @@
+"""What the kiosk draws once does not leave its libraries in the kiosk (issue 21).
+
+A step's SVG picture is drawn into a PNG by a child process (kiosk.widgets.step_picture):
+resvg and the XML parser stay out of the kiosk, and the PNG is the very one
+content.media draws. A QR code's matrix comes from qrcode without its Pillow drawers
+(FreeType, HarfBuzz ...), and is the matrix qrcode makes. Each check runs in a fresh
+interpreter, as the kiosk starts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fresh(code: str, *args: str) -> dict:
+    """Run ``code`` in a new interpreter; it prints one JSON object."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PICTURE = """
+import json, sys
+from pathlib import Path
+from kiosk.widgets.step_picture import picture_path
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+first = picture_path(root, "media/pin-pad.svg", cache)
+again = picture_path(root, "media/pin-pad.svg", cache)
+print(json.dumps({"path": first, "again": again,
+                  "loaded": sorted(m for m in ("resvg_py", "content.media", "xml.etree.ElementTree")
+                                   if m in sys.modules)}))
+"""
+
+
+def test_a_picture_is_drawn_outside_the_kiosk_and_is_the_same_png(tmp_path):
+    from content.media import rasterise
+
+    root = tmp_path / "content"
+    (root / "media").mkdir(parents=True)
+    svg = root / "media" / "pin-pad.svg"
+    shutil.copy(ROOT / "content" / "media" / "pin-pad.svg", svg)
+    seen = fresh(PICTURE, str(root), str(tmp_path / "cache"))
+    assert seen["loaded"] == []
+    made = Path(seen["path"])
+    assert seen["again"] == seen["path"] and made.parent == tmp_path / "cache"
+    assert made.read_bytes() == rasterise(svg)
+
+
+QR = """
+import json, sys
+from kiosk.qr import matrix
+rows = matrix(sys.argv[1])
+drawing = sorted(m for m in ("PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft") if m in sys.modules)
+import PIL.ImageDraw  # still importable by whoever needs it
+print(json.dumps({"rows": rows, "loaded": drawing}))
+"""
+
+
+def test_a_qr_code_leaves_no_pillow_drawing_behind_and_is_the_same_code():
+    import qrcode
+
+    url = "https://www.city.example.lg.jp/juminhyo/online"
+    seen = fresh(QR, url)
+    assert seen["loaded"] == []
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    assert seen["rows"] == [list(row) for row in code.get_matrix()]
