@@ -96,6 +96,17 @@ def end_unit_of_work(commit: bool) -> None:
         log.debug("rollback failed: %s", type(exc).__name__)
 
 
+def commit_now() -> None:
+    """Commit this request's unit of work before the view answers, instead of after it.
+
+    For a view that holds a lock others queue on until its commit (a booking holds its
+    class's row): the answer is built and the after-request hooks run after the lock is
+    gone. A failed commit raises here and is answered as after the view (a 503 for an
+    outage); the after-request commit then finds nothing left to do.
+    """
+    end_unit_of_work(commit=not g.pop("db_refused", False))
+
+
 def refuse() -> None:
     """A rule refused what this request asked: nothing it wrote is kept (rolled back at
     the end of the request, so what the page shows can still be read)."""

@@ -22,11 +22,27 @@ from __future__ import annotations
 
 import random
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, column, func, literal, literal_column, select, text, update
+from sqlalchemy import (
+    Integer,
+    Interval,
+    and_,
+    bindparam,
+    case,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -417,16 +433,61 @@ _INSERT_IF_FREE = (
 )
 
 
-def _insert_with_trail_pg():
-    """PostgreSQL: the registration unless a unique rule holds a row already, and only
-    then the resident's activity and the audit row, in one statement (data-modifying
-    CTEs), with the new place's waitlist position (its own row is not seen by the count,
-    hence + 1), and a commit that does not wait for the disk: one round trip under the
-    class's lock instead of four."""
-    registrations, events = Registration.__table__, AuditEvent.__table__
+def _book_pg():
+    """PostgreSQL: the whole short way of a booking in one statement (data-modifying
+    CTEs), so that the class's row is locked for one round trip and its commit: a seat
+    (the guarded UPDATE of the class's counter), else the next waitlist number (only when
+    no seat was taken: its condition is evaluated once, before its UPDATE reads the row);
+    the registration unless a unique rule holds a row already, and only then the
+    resident's activity and the audit row; the new place's waitlist position (its own row
+    is not seen by the count, hence + 1). When others queued on the row (the statement
+    ran for `contended_after` or longer, its wait for the lock included), it also asks
+    for a commit that does not wait for the disk (see `answer_after_flush`).
+
+    One row when a place was taken: the place, and the registration's columns (NULL when
+    a unique rule refused it: the caller gives the place back); no row when the class is
+    not an open first-come one (nothing changed)."""
+    registrations, events, sessions = Registration.__table__, AuditEvent.__table__, _sessions
+    seat = (
+        update(ClassSession.__table__)
+        .where(*_OPEN_FIRST_COME, sessions.seats_taken < sessions.capacity)
+        .values(seats_taken=sessions.seats_taken + 1)
+        .returning(sessions.id)
+        .cte("seat")
+    )
+    wait = (
+        update(ClassSession.__table__)
+        .where(
+            *_OPEN_FIRST_COME,
+            sessions.seats_taken >= sessions.capacity,
+            ~exists(select(seat.c.id)),
+        )
+        .values(waitlist_seq=sessions.waitlist_seq + 1)
+        .returning(sessions.waitlist_seq)
+        .cte("wait")
+    )
+    status_type = registrations.c.status.type
+    place = union_all(
+        select(
+            literal(RegistrationStatus.CONFIRMED, status_type).label("status"),
+            bindparam("now", type_=registrations.c.confirmed_at.type).label("confirmed_at"),
+            null().cast(Integer).label("waitlist_seq"),
+        ).select_from(seat),
+        select(
+            literal(RegistrationStatus.WAITLISTED, status_type),
+            null().cast(registrations.c.confirmed_at.type),
+            wait.c.waitlist_seq,
+        ),
+    ).cte("place")
+    from_place = {"status", "confirmed_at", "waitlist_seq"}
     new = (
         postgresql.insert(registrations)
-        .values(_INSERT_VALUES)
+        .from_select(
+            list(_INSERT_VALUES),
+            select(
+                *(place.c[c] if c in from_place else value for c, value in _INSERT_VALUES.items())
+            ).select_from(place),
+        )
         .on_conflict_do_nothing()
         .returning(*registrations.c)
         .cte("new")
@@ -437,13 +498,17 @@ def _insert_with_trail_pg():
         .values(last_activity_at=bindparam("audit_now"))
         .cte("touch")
     )
-    trail_columns = ("at", "actor_id", "actor_kind", "remote_addr", "details")
+    trail_columns = ("at", "actor_id", "actor_kind", "remote_addr")
     trail = (
         events.insert()
         .from_select(
-            [*trail_columns, "action", "participant_id", "subject_type", "subject_id"],
+            [*trail_columns, "details", "action", "participant_id", "subject_type", "subject_id"],
             select(
                 *(bindparam(f"audit_{c}", type_=events.c[c].type) for c in trail_columns),
+                # what `_trail_details` writes: the status is the place the statement took
+                func.json_build_object(
+                    literal("session_id"), new.c.session_id, literal("status"), new.c.status
+                ),
                 literal("registration.create"),
                 new.c.participant_id,
                 literal("registration"),
@@ -463,35 +528,44 @@ def _insert_with_trail_pg():
         )
         .scalar_subquery()
     )
-    return select(*new.c, position.label("position")).add_cte(touch, trail)
+    # evaluated for the row once the places are taken; only for a registration made
+    waited = func.clock_timestamp() - func.statement_timestamp()
+    not_waiting = case(
+        (
+            and_(new.c.id.is_not(None), waited >= bindparam("contended_after", type_=Interval)),
+            literal_column(COMMIT_WITHOUT_WAITING),
+        )
+    )
+    return (
+        select(
+            *new.c,
+            position.label("position"),
+            place.c.status.label("place_status"),
+            place.c.waitlist_seq.label("place_waitlist_seq"),
+            not_waiting.label("commit_without_waiting"),
+        )
+        .select_from(place.outerjoin(new, true()))
+        .add_cte(touch, trail)
+    )
 
 
-_INSERT_WITH_TRAIL_PG = _insert_with_trail_pg()
-#: the same, for a class others are queueing on: its commit does not hold the class's row
-#: through its fsync (the caller still waits for the disk after it: classroom/db.py
-#: answer_after_flush), so the bookings queued behind it share one fsync
-_INSERT_WITH_TRAIL_PG_NOT_WAITING = _INSERT_WITH_TRAIL_PG.add_columns(
-    literal_column(COMMIT_WITHOUT_WAITING).label("commit_without_waiting")
-)
-#: a class's guarded UPDATE that took this long waited for its row: others book it too
+_BOOK_PG = _book_pg()
+#: a booking statement that ran this long waited for the class's row: others book it too
 CONTENDED_S = 0.002
 
 
 def _claim_place(db: Session, session_id: int, now: datetime) -> dict | None:
-    """A seat, else the next waitlist number, of an open first-come class (see
-    `_ensure_open`), each by one guarded UPDATE of its row (on PostgreSQL the row's lock
-    from then on); None, with nothing changed, when the class is not one (the full rules
-    then decide)."""
+    """SQLite: a seat, else the next waitlist number, of an open first-come class (see
+    `_ensure_open`), each by one guarded UPDATE of its row; None, with nothing changed,
+    when the class is not one (the full rules then decide). The write transaction is
+    the lock here (BEGIN IMMEDIATE)."""
     conn = db.connection()
     params = {"session_id": session_id, "now": now}
-    started = time.perf_counter()
     if conn.execute(_TAKE_SEAT, params).rowcount == 1:
-        place = dict(status=RegistrationStatus.CONFIRMED, confirmed_at=now, waitlist_seq=None)
-    elif (seq := conn.execute(_TAKE_WAITLIST_NUMBER, params).scalar()) is not None:
-        place = dict(status=RegistrationStatus.WAITLISTED, confirmed_at=None, waitlist_seq=seq)
-    else:
-        return None
-    return place | {"waited": time.perf_counter() - started}
+        return dict(status=RegistrationStatus.CONFIRMED, confirmed_at=now, waitlist_seq=None)
+    if (seq := conn.execute(_TAKE_WAITLIST_NUMBER, params).scalar()) is not None:
+        return dict(status=RegistrationStatus.WAITLISTED, confirmed_at=None, waitlist_seq=seq)
+    return None
 
 
 def _book_open_class(
@@ -502,42 +576,17 @@ def _book_open_class(
     token) already holds a row; None when it cannot be taken this way, with the place
     given back (the row is still ours: nobody moved it since)."""
     db.flush()  # what the caller left pending is written before the lock, not under it
-    place = _claim_place(db, values["session_id"], now)
-    if place is None:
-        return None
-    contended = place.pop("waited") >= CONTENDED_S
-    # named apart from every column: a key named like a column would become a SET of the
-    # resident's UPDATE in the PostgreSQL statement
-    params = {
-        f"new_{c}": v
-        for c, v in {
-            **values,
-            **place,
-            "code": new_reservation_code(),
-            "qr_token": new_qr_token(),
-        }.items()
-    }
+    codes = {"code": new_reservation_code(), "qr_token": new_qr_token()}
     if db.get_bind().dialect.name == "postgresql":
-        params.update(
-            audit_now=now,
-            audit_at=utcnow(),
-            audit_actor_id=actor.user_id,
-            audit_actor_kind=actor.kind,
-            audit_remote_addr=actor.remote_addr,
-            audit_details={"session_id": values["session_id"], "status": place["status"].value},
-        )
-        # others queue on the class's row: this commit lets it go without waiting for the
-        # disk (answered after the flush); else the commit waits for the disk itself
-        statement = _INSERT_WITH_TRAIL_PG_NOT_WAITING if contended else _INSERT_WITH_TRAIL_PG
-        row = db.execute(
-            select(Registration, column("position")).from_statement(statement), params
-        ).first()
-        registration, position = row if row is not None else (None, None)
-        if registration is not None:
-            _touched(db, registration.participant_id, now)
-            if not contended:
-                commit_waits_itself(db)
+        registration, position, place = _book_open_class_pg(db, values | codes, actor, now)
+        if place is None:
+            return None
     else:
+        place = _claim_place(db, values["session_id"], now)
+        if place is None:
+            return None
+        # named apart from every column, as the PostgreSQL statement's are
+        params = {f"new_{c}": v for c, v in (values | place | codes).items()}
         registration = db.scalar(select(Registration).from_statement(_INSERT_IF_FREE), params)
         if registration is not None:
             _booked(db, actor, registration, now)
@@ -552,6 +601,43 @@ def _book_open_class(
         status=registration.status,
         position=position if registration.status == RegistrationStatus.WAITLISTED else None,
     )
+
+
+def _book_open_class_pg(
+    db: Session, values: dict, actor: Actor, now: datetime
+) -> tuple[Registration | None, int | None, dict | None]:
+    """`_BOOK_PG`: (the registration or None, its waitlist position, the place taken or
+    None when the class is not an open first-come one)."""
+    # named apart from every column: a key named like a column would become a SET of the
+    # resident's UPDATE in the statement
+    params = {f"new_{c}": v for c, v in values.items()} | {
+        "session_id": values["session_id"],
+        "now": now,
+        "contended_after": timedelta(seconds=CONTENDED_S),
+        "audit_now": now,
+        "audit_at": utcnow(),
+        "audit_actor_id": actor.user_id,
+        "audit_actor_kind": actor.kind,
+        "audit_remote_addr": actor.remote_addr,
+    }
+    row = db.execute(
+        select(
+            Registration,
+            column("position"),
+            column("place_status"),
+            column("place_waitlist_seq"),
+            column("commit_without_waiting"),
+        ).from_statement(_BOOK_PG),
+        params,
+    ).first()
+    if row is None:
+        return None, None, None
+    registration, position, _status, waitlist_seq, not_waiting = row
+    if registration is not None:
+        _touched(db, registration.participant_id, now)
+        if not_waiting is None:
+            commit_waits_itself(db)  # nobody queued: its commit waits for the disk itself
+    return registration, position, {"waitlist_seq": waitlist_seq}
 
 
 def _first_waitlisted(db: Session, session_id: int) -> Registration | None:

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 import classroom.db
 from classroom.models import Registration
@@ -46,11 +47,11 @@ def test_a_booking_others_queue_behind_commits_without_waiting_and_is_answered_a
     seen = _statements(database)
     answer = pg_kiosk.books(ward.session_id)
     assert answer.status_code == 201 and answer.json["status"] == "confirmed"
-    # the commit that does not wait is asked for by the booking's own statement, under
-    # the class's lock (no round trip of its own)
-    seat = next(i for i, s in enumerate(seen) if s.startswith("UPDATE class_session"))
-    booking = next(i for i, s in enumerate(seen) if classroom.db.COMMIT_WITHOUT_WAITING in s)
-    assert seat < booking == len(seen) - 4
+    # the class's seat, the registration and the commit that does not wait are one
+    # statement (one round trip under the class's lock), the last before the commit
+    booking = [i for i, s in enumerate(seen) if "UPDATE class_session" in s]
+    assert booking == [len(seen) - 4]
+    assert classroom.db.COMMIT_WITHOUT_WAITING in seen[booking[0]]
     assert not any(s.startswith("SELECT set_config") for s in seen)
     # the booking's commit, then one WAL record committed synchronously (its flush covers
     # the booking), all before the answer
@@ -96,9 +97,17 @@ def test_a_booking_nobody_queues_behind_commits_as_any_write_does(
     # however long a loaded machine takes for the UPDATE, nobody else queues on the row here
     monkeypatch.setattr(registration, "CONTENDED_S", 60.0)
     seen = _statements(database)
+    waits: list[str] = []
+
+    def setting_at_commit(conn):
+        with conn.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            waits.append(cursor.fetchone()[0])
+
+    event.listen(database.engine, "commit", setting_at_commit)
     answer = pg_kiosk.books(ward.session_id)
     assert answer.status_code == 201 and answer.json["status"] == "confirmed"
-    assert not any(classroom.db.COMMIT_WITHOUT_WAITING in s for s in seen)
+    assert waits == ["on"]  # the booking's commit waits for the disk
     assert not any("pg_logical_emit_message" in s for s in seen)
     assert seen[-1] == "COMMIT"
 
@@ -112,3 +121,31 @@ def test_a_replayed_booking_is_answered_after_a_flush(pg_kiosk, database, ward):
     again = pg_kiosk.books(ward.session_id, key)
     assert again.status_code in (200, 201) and again.json == first.json
     assert seen[-3:] == ["COMMIT", "SELECT pg_logical_emit_message(true, 'tsunagu', '')", "COMMIT"]
+
+
+def test_the_class_is_free_for_the_next_booking_before_the_answer_is_built(
+    pg_kiosk, app, database, ward
+):
+    """Everyone booking the same class queues on its row until the booking commits: the
+    commit comes before the answer is built and the site's after-request hooks run
+    (security headers, who is logged in), so they do not hold the next booking up."""
+    free: list[bool] = []
+
+    @app.after_request
+    def _try_the_class(response):
+        with database.engine.connect() as other:
+            other.exec_driver_sql("SET lock_timeout = '50ms'")
+            try:
+                other.exec_driver_sql(
+                    "SELECT id FROM class_session WHERE id = %(id)s FOR UPDATE",
+                    {"id": ward.session_id},
+                )
+                free.append(True)
+            except OperationalError:  # the row is still held: lock_timeout
+                free.append(False)
+            other.rollback()
+        return response
+
+    answer = pg_kiosk.books(ward.session_id)
+    assert answer.status_code == 201 and answer.json["status"] == "confirmed"
+    assert free == [True]

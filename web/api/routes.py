@@ -30,7 +30,7 @@ from languages import LANGUAGES, reset_language, set_language
 
 from .. import asking, content_source
 from ..access import current_actor
-from ..database import db_session
+from ..database import commit_now, db_session
 from ..errors import api_language, invalid, json_error
 from ..handouts.content import lesson_item_ids
 from .blueprint import bp
@@ -314,6 +314,9 @@ def registrations():
         actor=current_actor(),
         idempotency_key=idempotency_key,
     )
+    # the class's row is locked until the commit: others booking it wait for this one,
+    # so it commits now, not after the answer is built and the hooks have run (issue 21)
+    commit_now()
     r = result.registration
     body = {
         "status": result.status.value,
