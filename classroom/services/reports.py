@@ -348,6 +348,7 @@ def _attended(db: Session, start: datetime, end: datetime):
     grouping): read once (a MATERIALIZED CTE) for all the groupings below. The ward's
     year and month are computed once per session (a few hundred a year)."""
     in_ward_time = _in_ward_time(db, ClassSession.starts_at, start)
+    sqlite = db.get_bind().dialect.name == "sqlite"
     held = (
         select(
             ClassSession.id,
@@ -386,16 +387,21 @@ def _attended(db: Session, start: datetime, end: datetime):
         .join(Attendance, Attendance.session_id == ClassSession.id)
         .join(Participant, Participant.id == Attendance.participant_id)
         .where(*_held_in(start, end), Attendance.status.in_(ATTENDED_STATUSES))
+        # SQLite: stored in the order of participant_id, each COUNT(DISTINCT participant)
+        # below adds to its b-tree in ascending order (one sort, ~2 ms, saves ~8 ms over
+        # the five breakdowns); PostgreSQL sorts each group's values itself, no gain there
+        .order_by(*([Attendance.participant_id] if sqlite else []))
         .cte("attended")
         .prefix_with("MATERIALIZED")
     )
 
 
 def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[tuple]]:
-    """One statement, one pass over the period's attended rows: per breakdown (and
-    "total"), rows of (key, label, sessions, attendances, participants, walk-ins), ordered
-    by key; "new" the people attending for the first time ever, "held" the sessions held by
-    course, "booked" the confirmed seats in them and how many of their holders came."""
+    """One statement, one pass over the period's attended rows: per breakdown, rows of
+    (key, label, sessions, attendances, participants, walk-ins), ordered by key — "device"
+    rows also with the walk-ins and the people attending for the first time ever, whose
+    sums are the period's figures; "held" the sessions held by course, "booked" the
+    confirmed seats in them and how many of their holders came."""
     held, attended = _attended(db, start, end)
     a = attended.c
     zero = literal_column("0")
@@ -415,7 +421,6 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
         )
 
     people = func.count(distinct(a.participant_id))
-    sessions = func.count(distinct(a.session_id))
 
     def by_id(name: str, column, table, key, label):
         """Grouped by the course's or venue's id, then named: the join is on a dozen rows."""
@@ -436,11 +441,9 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
     grouped = [
         by_id("course", a.course, Course, Course.code, Course.title),
         by_id("venue", a.venue, Venue, Venue.name, Venue.name),
-        row("month", a.month, a.month, zero, func.count(), people).group_by(a.month),
         *(
-            # a person's age band and phone vary within a session: its sessions are counted
-            row(name, a[name], a[name], sessions, func.count(), people).group_by(a[name])
-            for name in ("age_band", "device")
+            row(name, a[name], a[name], zero, func.count(), people).group_by(a[name])
+            for name in ("month", "age_band")
         ),
     ]
     # the sessions of a venue or month that someone attended (one probe per held session;
@@ -462,19 +465,53 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
         .where(attended_in)
         .group_by(month),
     ]
-    walk_ins = func.count(case((a.walk_in.is_(True), 1)))
-    total = row("total", literal(""), literal(""), zero, func.count(), zero, walk_ins)
-    # the people, and of them those whose first attended held session ever is in the
-    # period: attended in it, never before it (asked once per person: an index-only probe
-    # of attendance by participant)
-    everyone = select(a.participant_id).distinct().subquery("people")
+    # a person's age band and phone vary within a session: the sessions with someone of
+    # that band or phone, counted from the distinct (session, band) pairs — a few per
+    # session, so far fewer than the attended rows a COUNT(DISTINCT session) would sort
+    for name in ("age_band", "device"):
+        pairs = select(a.session_id, a[name].label("key")).distinct().subquery(f"{name}_pairs")
+        sessions_by.append(
+            row(f"{name}_sessions", pairs.c.key, pairs.c.key, func.count(), zero, zero).group_by(
+                pairs.c.key
+            )
+        )
+    # the people, one row each with what is theirs alone: their kind of phone (a column of
+    # the person), how often they came and walked in, and whether their first attended
+    # held session ever is in the period (never before it: asked once per person, an
+    # index-only probe of attendance by participant). Grouped by participant_id, hence in
+    # its order: the probes read the index in its own order, page after page (SQLite:
+    # about a third cheaper than in DISTINCT's order). The phones are then counted from
+    # these rows, a person in one only, with no COUNT(DISTINCT) over the attended rows;
+    # the totals (attendances, walk-ins, people, new people) are the phones' sums
+    everyone = (
+        select(
+            a.participant_id,
+            a.device,
+            func.count().label("attendances"),
+            func.count(case((a.walk_in.is_(True), 1))).label("walk_ins"),
+        )
+        .group_by(a.participant_id, a.device)
+        .order_by(a.participant_id)
+        .subquery("people")
+    )
+    p = everyone.c
     came_before = _came(
-        everyone.c.participant_id,
+        p.participant_id,
         lambda session: (session.state == SessionState.HELD.value, session.starts_at < start),
     )
-    new = row(
-        "people", literal(""), literal(""), zero, func.count(case((~came_before, 1))), func.count()
-    ).select_from(everyone)
+    by_device = (
+        row(
+            "device",
+            p.device,
+            p.device,
+            zero,
+            func.sum(p.attendances),
+            func.count(),
+            func.sum(p.walk_ins),
+        )
+        .add_columns(func.count(case((~came_before, 1))))
+        .group_by(p.device)
+    )
     sessions_by_course = (
         row("held", Course.code, Course.title, func.count(held.c.id), zero, zero)
         .select_from(held)
@@ -515,17 +552,18 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
         .add_columns(func.coalesce(func.sum(showed_in), 0))
         .select_from(held)
     )
-    others = [total, new, sessions_by_course, *sessions_by]
+    others = [sessions_by_course, *sessions_by]
     query = union_all(
         *(q.add_columns(zero) for q in (*grouped, *others)),
+        by_device,
         booked,
     ).order_by(text("breakdown"), text("key"))
-    out: dict[str, list[tuple]] = {
-        name: [] for name in (*_BREAKDOWNS, "total", "people", "held", "booked")
+    out: dict[str, list[tuple]] = {name: [] for name in (*_BREAKDOWNS, "held", "booked")}
+    sessions_of: dict[str, dict[str, int]] = {
+        name: {} for name in ("venue", "month", "age_band", "device")
     }
-    sessions_of: dict[str, dict[str, int]] = {"venue": {}, "month": {}}
     for breakdown, key, *row_ in db.execute(query):
-        if breakdown == "age_band":
+        if breakdown.startswith("age_band"):
             key = _BAND_KEYS[key]
         if breakdown.endswith("_sessions"):
             sessions_of[breakdown.removesuffix("_sessions")][key] = row_[1]
@@ -552,8 +590,10 @@ def report(
     # sessions held, with or without anyone attending, by course (their sum: all held)
     sessions_by_course = {key: sessions for key, _label, sessions, *_ in grouped["held"]}
     sessions_held = sum(sessions_by_course.values())
-    _sessions, attendances, _, walk_ins, _ = grouped["total"][0][2:]
-    _sessions, new_participants, participants, *_ = grouped["people"][0][2:]
+    # a person has one kind of phone: the phones' rows add up to the period's figures
+    attendances, participants, walk_ins, new_participants = (
+        sum(int(figures[n]) for figures in grouped["device"]) for n in (3, 4, 5, 6)
+    )
     _sessions, booked, _, _, showed = grouped["booked"][0][2:]
     turnout = Turnout(booked=int(booked), showed=int(showed), walk_ins=int(walk_ins))
 
