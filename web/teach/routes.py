@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from classroom.models import (
@@ -82,6 +84,64 @@ def today():
     return render_template("teach/today.html", todays=todays, later=later)
 
 
+#: the course's title and the venue's name of a class, in one prebuilt statement (not two
+#: lazy loads of whole objects)
+_TITLE_AND_VENUE = (
+    select(Course.__table__.c.title, Venue.__table__.c.name)
+    .select_from(
+        ClassSession.__table__.join(
+            Course.__table__, Course.__table__.c.id == ClassSession.__table__.c.course_id
+        ).join(Venue.__table__, Venue.__table__.c.id == ClassSession.__table__.c.venue_id)
+    )
+    .where(ClassSession.__table__.c.id == bindparam("session_id"))
+)
+#: where each row's name goes in the roster's mark buttons, rendered once per page: a
+#: character no translation or markup holds (the names go in after the split)
+_NAME_SLOT = "\x00"
+
+
+def _mark_buttons(fmt: PageFormat) -> Callable[[AttendanceStatus | None, Markup], Markup]:
+    """A roster row's mark buttons (teach/_mark_buttons.html) for how the row is marked and
+    the person's escaped name. A roster of 60 has 240-300 buttons that differ only in the
+    pressed one and the name each says to a screen reader: they are rendered once per page
+    for each way a row can be marked, in pieces the row's name is joined between."""
+    template = current_app.jinja_env.get_template("teach/_mark_buttons.html")
+    statuses, undo_text = fmt.choices(AttendanceStatus), _("Undo")
+    pieces = {
+        pressed: template.render(
+            statuses=statuses, pressed=pressed, name=_NAME_SLOT, undo_text=undo_text
+        ).split(_NAME_SLOT)
+        for pressed in (None, *AttendanceStatus)
+    }
+    # the pieces are the template's escaped output and the name is escaped: joined as text
+    return lambda pressed, name: Markup(str.join(name, pieces[pressed]))
+
+
+def _roster_rows(roster: list[dict], fmt: PageFormat) -> list[tuple]:
+    """Each roster row's cells, made in one pass (60 rows): the id as text, the name escaped
+    once, the kana only when it is not the name shown, walk-in or not, the phone model and
+    needs in words, the status it is marked with (or None) and its mark buttons."""
+    buttons = _mark_buttons(fmt)
+    rows = []
+    for row in roster:
+        name, reading, mark = row["name"], row["reading"], row["attendance"]
+        pressed = mark.status if mark is not None else None
+        escaped = escape(name)
+        rows.append(
+            (
+                str(row["id"]),
+                escaped,
+                reading if reading and reading != name else "",
+                mark is not None and mark.walk_in,
+                fmt.label(row["device"]),
+                fmt.labels(row["needs"], "、"),
+                pressed,
+                buttons(pressed, escaped),
+            )
+        )
+    return rows
+
+
 def render_session(class_session: ClassSession, status: int = 200, **parts):
     """The check-in page; `parts` replace its default (empty) forms and search results."""
     walk_in_day = walk_ins.is_class_day(class_session)
@@ -92,18 +152,8 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
     if quick_form is not None:
         quick_form.device.choices = choices(Device)
         quick_form.device.data = quick_form.device.data or Device.UNKNOWN.value
-    # the course's title and the venue's name, in one statement (not two lazy loads of
-    # whole objects)
     course_title, venue_name = (
-        db_session()
-        .execute(
-            select(Course.title, Venue.name)
-            .select_from(ClassSession)
-            .join(ClassSession.course)
-            .join(ClassSession.venue)
-            .where(ClassSession.id == class_session.id)
-        )
-        .one()
+        db_session().connection().execute(_TITLE_AND_VENUE, {"session_id": class_session.id}).one()
     )
     roster = attendance_service.roster(db_session(), class_session.id)
     fmt = PageFormat()
@@ -112,10 +162,7 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
         course_title=course_title,
         venue_name=venue_name,
         roster=roster,
-        # each row's phone model and needs in words, made here in one pass (60 rows)
-        roster_rows=[
-            (row, fmt.label(row["device"]), fmt.labels(row["needs"], "、")) for row in roster
-        ],
+        roster_rows=_roster_rows(roster, fmt),
         checkin_form=CheckInForm(formdata=None),
         mark_form=MarkForm(formdata=None),
         search_form=WalkInSearchForm(formdata=None) if walk_in_day else None,
