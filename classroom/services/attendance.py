@@ -249,62 +249,60 @@ _registration, _attendance, _participant = (
     Attendance.__table__.c,
     Participant.__table__.c,
 )
-#: what a roster row shows of a person (never the phone), read as columns: a roster of 60 on
-#: the instructor's page builds no Participant, Registration or Attendance objects
-_PERSON = (
-    _participant.family_name,
-    _participant.given_name,
-    _participant.reading,
-    _participant.device,
-    _participant.needs,
+
+
+def _roster_part(person, code, part: int, seq, joined, *where):
+    """One part of `_ROSTER`: what a roster row shows of a person (never the phone), read
+    as columns — a roster of 60 on the instructor's page builds no Participant, Registration
+    or Attendance objects — with the attendance if marked, and the part's order."""
+    return (
+        select(
+            person,
+            code,
+            _participant.family_name,
+            _participant.given_name,
+            _participant.reading,
+            _participant.device,
+            _participant.needs,
+            _attendance.status,
+            _attendance.walk_in,
+            literal_column(str(part)).label("part"),
+            seq.label("seq"),
+        )
+        .select_from(joined.join(Participant.__table__, _participant.id == person))
+        .where(*where)
+    )
+
+
+_confirmed_seat = (_registration.session_id == bindparam("session_id"),) + (
+    _registration.status == RegistrationStatus.CONFIRMED,
 )
 #: a class's roster in one prebuilt statement (its cache key made once): the confirmed seats
 #: in the order they were booked, each with its attendance if marked (the unique (session,
 #: person) index), then the walk-ins — attendance without a confirmed seat — in the order
 #: they were marked
 _ROSTER = union_all(
-    select(
+    _roster_part(
         _registration.participant_id,
         _registration.code,
-        *_PERSON,
-        _attendance.status,
-        _attendance.walk_in,
-        literal_column("0").label("part"),
-        _registration.id.label("seq"),
-    )
-    .select_from(
-        Registration.__table__.join(
-            Participant.__table__, _participant.id == _registration.participant_id
-        ).outerjoin(
+        0,
+        _registration.id,
+        Registration.__table__.outerjoin(
             Attendance.__table__,
             (_attendance.session_id == _registration.session_id)
             & (_attendance.participant_id == _registration.participant_id),
-        )
-    )
-    .where(
-        _registration.session_id == bindparam("session_id"),
-        _registration.status == RegistrationStatus.CONFIRMED,
+        ),
+        *_confirmed_seat,
     ),
-    select(
+    _roster_part(
         _attendance.participant_id,
         literal_column("''").label("code"),
-        *_PERSON,
-        _attendance.status,
-        _attendance.walk_in,
-        literal_column("1").label("part"),
-        _attendance.id.label("seq"),
-    )
-    .select_from(
-        Attendance.__table__.join(
-            Participant.__table__, _participant.id == _attendance.participant_id
-        )
-    )
-    .where(
+        1,
+        _attendance.id,
+        Attendance.__table__,
         _attendance.session_id == bindparam("session_id"),
         ~exists().where(
-            _registration.session_id == _attendance.session_id,
-            _registration.status == RegistrationStatus.CONFIRMED,
-            _registration.participant_id == _attendance.participant_id,
+            *_confirmed_seat, _registration.participant_id == _attendance.participant_id
         ),
     ),
 ).order_by("part", "seq")
