@@ -20,8 +20,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from classroom.models import (
+    Attendance,
     AttendanceStatus,
     BookingMode,
+    CheckInMethod,
     Device,
     Need,
     Participant,
@@ -265,3 +267,27 @@ def test_the_page_formatter_says_what_the_filters_say(app):
                 label(s) for s in AttendanceStatus
             ]
             assert fmt.when(None) == when(None) == ""
+
+
+def test_the_roster_shows_what_its_own_unit_of_work_has_not_yet_written(demo):
+    """The roster is read by one Core statement, which does not flush by itself as an ORM
+    query does: a person checked in earlier in the same request is on it all the same."""
+    with demo.write() as db:
+        session_id = next(s.id for s in sessions.upcoming_sessions(db) if s.seats_left == 0)
+        walk_in = Participant(
+            reading="ミギワ", reading_key="みぎわ", device=Device.IPHONE, source=Source.WALK_IN
+        )
+        db.add(walk_in)
+        db.flush()
+        db.add(
+            Attendance(
+                session_id=session_id,
+                participant_id=walk_in.id,
+                status=AttendanceStatus.PRESENT,
+                walk_in=True,
+                method=CheckInMethod.WALK_IN,
+            )
+        )  # not flushed
+        shown = {row["id"]: row for row in attendance.roster(db, session_id)}
+    assert shown[walk_in.id]["attendance"] == (AttendanceStatus.PRESENT, True)
+    assert shown[walk_in.id]["name"] == "ミギワ"
