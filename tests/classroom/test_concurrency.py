@@ -78,10 +78,11 @@ def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
     ward = WardBuilder(database)
     session = ward.session(capacity=10)
     people = ward.residents(50)
+    answered: dict[int, int | None] = {}
 
     def book(i: int) -> None:
         with database.write() as db:
-            registration.register(
+            result = registration.register(
                 db,
                 session_id=session,
                 participant_id=people[i],
@@ -89,12 +90,21 @@ def test_fifty_residents_at_once_for_ten_seats(engine_name, tmp_path, request):
                 actor=Actor.kiosk(f"k{i}"),
                 now=NOW,
             )
+        answered[result.registration.id] = result.position
 
     errors = _run_at_once(book, 50)
     assert errors == []
     confirmed, positions = _invariants(database, session)
     assert confirmed == 10
     assert positions == list(range(1, 41))
+    # each resident was told the place they have: the waitlist position answered is the
+    # one stored (each booking counts those ahead once it holds the class, not before)
+    with database.read() as db:
+        stored = {
+            r.id: registration.waitlist_position(db, r)
+            for r in db.scalars(select(Registration).where(Registration.session_id == session))
+        }
+    assert answered == stored
     database.dispose()
 
 
