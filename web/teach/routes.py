@@ -163,6 +163,7 @@ def render_session(class_session: ClassSession, status: int = 200, **parts):
         venue_name=venue_name,
         roster=roster,
         roster_rows=_roster_rows(roster, fmt),
+        checked_in=sum(row["attendance"] is not None for row in roster),
         checkin_form=CheckInForm(formdata=None),
         mark_form=MarkForm(formdata=None),
         search_form=WalkInSearchForm(formdata=None) if walk_in_day else None,
