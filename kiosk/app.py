@@ -174,9 +174,10 @@ class KioskApp(App):
 
     # -- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
-        from kiosk.memory import drop_text_surfaces
+        from kiosk.memory import drop_text_surfaces, share_font_faces
 
         drop_text_surfaces()  # before the first label is drawn
+        share_font_faces()
         fonts.register()
         Window.clearcolor = theme.BACKGROUND
         Builder.load_file(str(KIOSK_DIR / "widgets" / "widgets.kv"))

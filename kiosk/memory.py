@@ -1,7 +1,8 @@
 """Memory the kiosk no longer needs goes back to the system (issue 21).
 
-Three things, measured with bench/kiosk_bench.py (docs/proof.md, issue 21 kiosk):
+Four things, measured with bench/kiosk_bench.py (docs/proof.md, issue 21 kiosk):
 - ``drop_text_surfaces``: Kivy's SDL2 text provider keeps every label's pixels twice;
+- ``share_font_faces``: it opens one font face for 40 and another for 40.0;
 - ``release_textures`` / ``restore_textures``: the screens a visit left behind let go of
   their text textures until they are shown again;
 - ``give_memory_back``: what a visit freed is handed back, once Home is drawn.
@@ -58,6 +59,36 @@ def drop_text_surfaces() -> None:
 
     LabelSDL2._render_end = _render_end
     LabelSDL2._drops_surface = True
+
+
+def share_font_faces() -> None:
+    """One open font face per font, style and whole pixel size.
+
+    Kivy 2.3's SDL2 text provider keeps the faces it opens by the label's font size as
+    written (``LabelSDL2._get_font_id``: "40", "40.0", "39.199999999999996"), but opens each
+    at the whole size (``TTF_OpenFont(int(font_size))``): a size reached by arithmetic
+    (a kv rule's ``app.heading_size * 0.7``) opened a second face identical to one already
+    open, each with its HarfBuzz tables (about 0.4 MiB for BIZ UD Gothic). Keyed by the
+    whole size, such labels share the face they were drawn with anyway: the same pixels.
+    Other text providers are left alone. Safe to call more than once.
+    """
+    try:
+        from kivy.core.text.text_sdl2 import LabelSDL2
+    except ImportError:
+        return
+    if getattr(LabelSDL2, "_shares_faces", False):
+        return
+    font_id = LabelSDL2._get_font_id
+
+    def _get_font_id(self):
+        size, _, rest = font_id(self).partition("|")
+        try:
+            return f"{int(float(size))}|{rest}"
+        except ValueError:  # a size Kivy itself could not open: its own message follows
+            return f"{size}|{rest}"
+
+    LabelSDL2._get_font_id = _get_font_id
+    LabelSDL2._shares_faces = True
 
 
 def release_textures(screen) -> None:

@@ -73,9 +73,17 @@ class GuideListScreen(PagedScreen):
     def _fill(self, *_args) -> None:
         app = App.get_running_app()
         box = self.ids.guide_buttons
-        box.clear_widgets()
-        box.cols = self._columns()
+        columns = self._columns()
         page = chunks(self.guides, self.room_per_page(self._room_wanted()))[self.page]
+        shown = (columns, app.text_size, [(g.id, g.title.get(app.language)) for g in page])
+        if box.children and shown == getattr(self, "_shown", None):
+            # the same buttons as the last time (the list shown again on the way to a guide):
+            # kept, not built again each time (issue 21: the kiosk's memory grew by about
+            # 3 MiB of scattered Python objects over a day of such screen changes)
+            return
+        self._shown = shown
+        box.clear_widgets()
+        box.cols = columns
         for guide in page:
             button = BigButton(caption=guide.title.get(app.language), halign="left")
             button.bind(

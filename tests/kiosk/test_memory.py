@@ -1,6 +1,6 @@
 """Between visits the kiosk holds less (kiosk.memory), and a resident sees no difference:
 a screen left behind lets go of its text textures and draws the same pixels when shown
-again; no label keeps a second copy of its pixels."""
+again; no label keeps a second copy of its pixels; a font is opened once per whole size."""
 
 from __future__ import annotations
 
@@ -46,3 +46,24 @@ def test_the_step_shown_again_looks_exactly_as_before(walk):
 def test_no_label_keeps_a_second_copy_of_its_pixels(walk):
     seen, _ = walk
     assert seen["surfaces_kept"] == 0
+
+
+def test_labels_drawn_at_the_same_whole_size_share_one_open_font(walk):
+    """Kivy opens a face at the whole size (40.0 and 40 alike): one face each, not two."""
+    seen, _ = walk
+    assert seen["fractional_sizes"] > 0  # sizes reached by arithmetic are on these screens
+    faces = {}
+    for font_id in seen["font_ids"]:
+        size, _, rest = font_id.partition("|")
+        faces.setdefault((int(float(size)), rest), []).append(font_id)
+    assert len(faces) == len(seen["font_ids"]), [ids for ids in faces.values() if len(ids) > 1]
+
+
+def test_the_guide_list_shown_again_keeps_its_buttons_and_follows_the_language(walk):
+    """Shown on the way to every guide, the list is not built again each time (its
+    widgets scattered the kiosk's memory); a language switch still retitles it."""
+    seen, _ = walk
+    assert seen["guide_buttons"] > 1
+    assert seen["guide_buttons_kept"]
+    assert seen["captions_in_english"] == seen["titles_in_english"]
+    assert all(caption.isascii() for caption in seen["captions_in_english"])

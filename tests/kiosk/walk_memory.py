@@ -56,6 +56,9 @@ def steps(app: KioskApp):
         1 for w in texts(screen) if getattr(w._label, "_surface", None) is not None
     )
     shoot("step-before")
+    labels = [w for name in ("home", "guide") for w in texts(app.root.get_screen(name))]
+    seen["fractional_sizes"] = sum(1 for w in labels if float(w.font_size) != int(w.font_size))
+    seen["font_ids"] = sorted(FONT_IDS)
     app.end_visit()
     yield 0.1
     app._rest()  # what end_visit has the clock do half a second after Home is drawn
@@ -68,10 +71,47 @@ def steps(app: KioskApp):
     yield 0.6
     seen["drawn_again"] = drawn(screen)
     shoot("step-again")
+    # the guide list shown again keeps its buttons; another language gets its own
+    app.show("guides")
+    yield 0.3
+    box = app.root.get_screen("guides").ids.guide_buttons
+    first = list(box.children)
+    app.show("home", remember=False)
+    yield 0.1
+    app.show("guides")
+    yield 0.3
+    seen["guide_buttons"] = len(first)
+    seen["guide_buttons_kept"] = bool(first) and list(box.children) == first
+    app.choose("language", "en")
+    yield 0.3
+    seen["captions_in_english"] = [b.caption for b in reversed(box.children)]
+    seen["titles_in_english"] = [g.title.get("en") for g in app.root.get_screen("guides").guides][
+        : len(box.children)
+    ]
+
+
+#: every key the text provider opened or found a font face by (one open face each)
+FONT_IDS: set[str] = set()
+
+
+class MemoryKiosk(KioskApp):
+    def build(self):
+        manager = super().build()
+        # the kiosk's own key (kiosk.memory), before the first label is drawn
+        from kivy.core.text.text_sdl2 import LabelSDL2
+
+        font_id = LabelSDL2._get_font_id
+
+        def recorded(label):
+            FONT_IDS.add(font_id(label))
+            return font_id(label)
+
+        LabelSDL2._get_font_id = recorded
+        return manager
 
 
 def main() -> None:
-    app = KioskApp(config=KioskConfig(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-memory-"))))
+    app = MemoryKiosk(config=KioskConfig(data_dir=Path(tempfile.mkdtemp(prefix="kiosk-memory-"))))
     walk = None
 
     def advance(_dt):
