@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     CheckConstraint,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
     text,
 )
@@ -202,3 +204,22 @@ class CallTask(Base):
         ),
         Index("ix_call_task_open", "informed_at"),
     )
+
+
+#: PostgreSQL: how many are waitlisted ahead of waitlist number `seq` in class `class_id`,
+#: counted by a query with a snapshot of its own: a VOLATILE function's query sees what was
+#: committed before it ran, where its calling statement sees the table as it was when it
+#: was sent. The booking statement (classroom/services/registration.py) sends first and
+#: waits for the class's row after; it counts those ahead with this once it holds the row.
+#: Made with the table, and by migration 0017 in a ward's database.
+WAITLIST_AHEAD_SQL = """\
+CREATE OR REPLACE FUNCTION waitlist_ahead(class_id integer, seq integer) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+  SELECT count(*) FROM registration
+  WHERE session_id = class_id AND status = 'waitlisted' AND waitlist_seq < seq
+$$"""
+event.listen(
+    Registration.__table__,
+    "after_create",
+    DDL(WAITLIST_AHEAD_SQL).execute_if(dialect="postgresql"),
+)

@@ -439,9 +439,10 @@ def _book_pg():
     (the guarded UPDATE of the class's counter), else the next waitlist number (only when
     no seat was taken: its condition is evaluated once, before its UPDATE reads the row);
     the registration unless a unique rule holds a row already, and only then the
-    resident's activity and the audit row. When others queued on the row (the statement
-    ran for `contended_after` or longer, its wait for the lock included), it also asks
-    for a commit that does not wait for the disk (see `answer_after_flush`).
+    resident's activity and the audit row; the new place's waitlist position. When others
+    queued on the row (the statement ran for `contended_after` or longer, its wait for
+    the lock included), it also asks for a commit that does not wait for the disk (see
+    `answer_after_flush`).
 
     One row when a place was taken: the place, and the registration's columns (NULL when
     a unique rule refused it: the caller gives the place back); no row when the class is
@@ -517,6 +518,14 @@ def _book_pg():
         )
         .cte("trail")
     )
+    # counted once the statement holds the class's row, by a query that sees everyone
+    # who booked while it waited (models/registrations.py WAITLIST_AHEAD_SQL)
+    position = case(
+        (
+            new.c.status == RegistrationStatus.WAITLISTED.value,
+            func.waitlist_ahead(new.c.session_id, new.c.waitlist_seq) + 1,
+        )
+    )
     # evaluated for the row once the places are taken; only for a registration made
     waited = func.clock_timestamp() - func.statement_timestamp()
     not_waiting = case(
@@ -528,6 +537,7 @@ def _book_pg():
     return (
         select(
             *new.c,
+            position.label("position"),
             place.c.status.label("place_status"),
             place.c.waitlist_seq.label("place_waitlist_seq"),
             not_waiting.label("commit_without_waiting"),
@@ -611,6 +621,7 @@ def _book_open_class_pg(
     row = db.execute(
         select(
             Registration,
+            column("position"),
             column("place_status"),
             column("place_waitlist_seq"),
             column("commit_without_waiting"),
@@ -619,16 +630,11 @@ def _book_open_class_pg(
     ).first()
     if row is None:
         return None, None, None
-    registration, _status, waitlist_seq, not_waiting = row
-    position = None
+    registration, position, _status, waitlist_seq, not_waiting = row
     if registration is not None:
         _touched(db, registration.participant_id, now)
         if not_waiting is None:
             commit_waits_itself(db)  # nobody queued: its commit waits for the disk itself
-        # counted by a statement of its own: the booking's statement reads the table as
-        # it was when it was sent, before it waited for the class's row, and would miss
-        # those who booked in the meantime
-        position = waitlist_position(db, registration)
     return registration, position, {"waitlist_seq": waitlist_seq}
 
 

@@ -199,6 +199,66 @@ def test_two_tablets_entering_questionnaires_at_once_get_different_form_numbers(
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
 
 
+def _kiosk_books(db, session_id: int, person: int) -> registration.RegistrationResult:
+    return registration.register(
+        db,
+        session_id=session_id,
+        participant_id=person,
+        source=Source.KIOSK,
+        actor=Actor.kiosk("k"),
+        now=NOW,
+    )
+
+
+def _until_waiting_for(database, xid: str, waiting: threading.Thread) -> bool:
+    """True once some connection waits for transaction `xid` (PostgreSQL's pg_locks)."""
+    with database.engine.connect() as watcher:
+        for _ in range(600):
+            queued = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                    " AND locktype = 'transactionid' AND transactionid::text = :xid"
+                ),
+                {"xid": xid},
+            ).scalar()
+            watcher.rollback()
+            if queued or not waiting.is_alive():
+                return bool(queued)
+            time.sleep(0.05)
+    return False
+
+
+def test_a_booking_that_waited_is_told_its_place_behind_those_it_waited_for(
+    engine_name, tmp_path, request
+):
+    """PostgreSQL: a booking sent while another holds the class's row waits for it; the
+    waitlist position it is told counts the one it waited for (its statement was sent
+    before that one committed)."""
+    if engine_name != "postgresql":
+        pytest.skip("SQLite's write transaction is its lock: nobody waits on a row")
+    database = _separate_connections(engine_name, tmp_path, request)
+    ward = WardBuilder(database)
+    session = ward.session(capacity=1)
+    a, b, c = ward.residents(3)
+    ward.coordinator.registers(a, session)  # the seat
+    told: list[int | None] = []
+
+    def c_books() -> None:
+        with database.write() as db:
+            told.append(_kiosk_books(db, session, c).position)
+
+    waiting = threading.Thread(target=c_books)
+    with database.write() as db:  # b's booking holds the class's row until it commits
+        first = _kiosk_books(db, session, b)
+        holding = db.execute(text("SELECT pg_current_xact_id()::text")).scalar()
+        waiting.start()
+        assert _until_waiting_for(database, holding, waiting)
+    waiting.join(timeout=30)
+    assert (first.position, told) == (1, [2])
+    assert ward.waitlist(session) == [(1, b), (2, c)]
+    database.dispose()
+
+
 def test_a_booking_that_waited_for_its_class_commits_without_waiting_for_the_disk(
     engine_name, tmp_path, request, monkeypatch
 ):
@@ -218,14 +278,7 @@ def test_a_booking_that_waited_for_its_class_commits_without_waiting_for_the_dis
 
     def book(person: int) -> None:
         with database.write() as db:
-            registration.register(
-                db,
-                session_id=session,
-                participant_id=person,
-                source=Source.KIOSK,
-                actor=Actor.kiosk("k"),
-                now=NOW,
-            )
+            _kiosk_books(db, session, person)
             settings.append(db.execute(text("SHOW synchronous_commit")).scalar())
 
     book(first)
@@ -234,21 +287,8 @@ def test_a_booking_that_waited_for_its_class_commits_without_waiting_for_the_dis
         holding = holder.execute(text("SELECT pg_current_xact_id()::text")).scalar()
         waiting = threading.Thread(target=book, args=(second,))
         waiting.start()
-        with database.engine.connect() as watcher:  # until it waits for the holder
-            for _ in range(600):
-                queued = watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_locks WHERE NOT granted"
-                        " AND locktype = 'transactionid' AND transactionid::text = :xid"
-                    ),
-                    {"xid": holding},
-                ).scalar()
-                watcher.rollback()
-                if queued or not waiting.is_alive():
-                    break
-                time.sleep(0.05)
-        waiting.join(timeout=0.3)
-        assert queued and waiting.is_alive()
+        assert _until_waiting_for(database, holding, waiting)
+        waiting.join(timeout=0.3)  # a wait far longer than any statement's own time
         holder.rollback()
     waiting.join(timeout=30)
     assert settings == ["on", "off"]
