@@ -19,7 +19,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk import guide_flow, printing
+from kiosk import guide_flow
 from kiosk.guide_flow import GuideEvents
 from kiosk.i18n import gettext_in
 from kiosk.screens.base import KioskScreen, RoomPaging, load_rules
@@ -383,6 +383,10 @@ class GuideHandoffScreen(KioskScreen):
         """Send the step sheet to the configured printer: a PDF for its paper (kiosk.printing),
         with the title, what to bring, numbered steps and their pictures, the counter's phone
         and the hand-off QR; say so either way."""
+        # imported here, not with the screen: the sheet's layout, QR and date words are
+        # kept in the kiosk's memory only once a resident prints (issue 21)
+        from kiosk import printing
+
         app = _app()
         config = app.config_values
         guide, language = self.guide, app.language

@@ -78,3 +78,21 @@ def test_a_qr_code_leaves_no_pillow_drawing_behind_and_is_the_same_code():
     code.add_data(url)
     code.make(fit=True)
     assert seen["rows"] == [list(row) for row in code.get_matrix()]
+
+
+GUIDE_SCREENS = """
+import json, sys
+from kiosk.cli import configure_kivy
+configure_kivy(screenshot=True)
+import kiosk.screens.guide_list, kiosk.screens.guide_step, kiosk.screens.guide_walk
+print(json.dumps({"loaded": sorted(m for m in ("kiosk.printing", "kiosk.booking_text")
+                                   if m in sys.modules)}))
+"""
+
+
+def test_the_guide_screens_leave_the_step_sheet_printer_out_until_a_resident_prints(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KIVY_HOME", str(tmp_path / "kivy"))
+    seen = fresh(GUIDE_SCREENS)
+    assert seen["loaded"] == []
