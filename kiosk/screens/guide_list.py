@@ -75,7 +75,8 @@ class GuideListScreen(PagedScreen):
         box = self.ids.guide_buttons
         columns = self._columns()
         page = chunks(self.guides, self.room_per_page(self._room_wanted()))[self.page]
-        shown = (columns, app.text_size, [(g.id, g.title.get(app.language)) for g in page])
+        titles = [(g.id, g.title.get(app.language)) for g in page]
+        shown = (columns, app.language, app.text_size, titles)
         if box.children and shown == getattr(self, "_shown", None):
             # the same buttons as the last time (the list shown again on the way to a guide):
             # kept, not built again each time (issue 21: the kiosk's memory grew by about
