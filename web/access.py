@@ -12,7 +12,7 @@ from functools import wraps
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 
 from classroom.models import (
     ClassSession,
@@ -64,18 +64,6 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
-def teaches(user: User, session_id: int) -> bool:
-    return (
-        db_session().scalar(
-            select(session_instructor.c.user_id).where(
-                session_instructor.c.session_id == session_id,
-                session_instructor.c.user_id == user.id,
-            )
-        )
-        is not None
-    )
-
-
 def row_or_404(model, row_id: int):
     """The row of ``model`` with this id, else 404 (flaskr's get_post)."""
     row = db_session().get(model, row_id)
@@ -116,9 +104,25 @@ def session_for(session_id: int, user: User | None = None) -> ClassSession:
     """The class session, if `user` may see it: coordinators and admins see all,
     instructors only the sessions they teach. Aborts 404 / 403 otherwise."""
     user = user or current_user
-    session = class_session_or_404(session_id)
     if user.role in OFFICE_ROLES:
-        return session
-    if user.role == Role.INSTRUCTOR and teaches(user, session_id):
+        return class_session_or_404(session_id)
+    # the session and whether this user teaches it, in one statement (every page of an
+    # instructor's class starts here)
+    row = db_session().execute(_SESSION_AND_TEACHES, {"id": session_id, "user_id": user.id}).first()
+    if row is None:
+        abort(404)
+    session, taught = row
+    if user.role == Role.INSTRUCTOR and taught:
         return session
     abort(403)
+
+
+_SESSION_AND_TEACHES = select(
+    ClassSession,
+    exists()
+    .where(
+        session_instructor.c.session_id == ClassSession.id,
+        session_instructor.c.user_id == bindparam("user_id"),
+    )
+    .label("teaches"),
+).where(ClassSession.id == bindparam("id"))
