@@ -55,9 +55,9 @@ def picture_path(root: Path | None, illustration: str | None, cache_dir: Path) -
     except OSError:
         return ""
     key = (str(svg), stat.st_size, stat.st_mtime_ns, str(cache_dir))
-    if key not in _drawn:
-        _drawn[key] = _draw_apart(Path(root), illustration, cache_dir)
-    found = _drawn[key]
+    found = _drawn.get(key)
+    if found is None or (found and not Path(found).is_file()):  # new, or its PNG was removed
+        found = _drawn[key] = _draw_apart(Path(root), illustration, cache_dir)
     return found if found and Path(found).is_file() else ""
 
 

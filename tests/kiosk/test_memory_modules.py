@@ -38,7 +38,9 @@ from kiosk.widgets.step_picture import picture_path
 root, cache = Path(sys.argv[1]), Path(sys.argv[2])
 first = picture_path(root, "media/pin-pad.svg", cache)
 again = picture_path(root, "media/pin-pad.svg", cache)
-print(json.dumps({"path": first, "again": again,
+Path(first).unlink()  # the cache emptied by hand: drawn again, not remembered as gone
+redrawn = picture_path(root, "media/pin-pad.svg", cache)
+print(json.dumps({"path": first, "again": again, "redrawn": Path(redrawn).is_file(),
                   "loaded": sorted(m for m in ("resvg_py", "content.media", "xml.etree.ElementTree")
                                    if m in sys.modules)}))
 """
@@ -55,6 +57,7 @@ def test_a_picture_is_drawn_outside_the_kiosk_and_is_the_same_png(tmp_path):
     assert seen["loaded"] == []
     made = Path(seen["path"])
     assert seen["again"] == seen["path"] and made.parent == tmp_path / "cache"
+    assert seen["redrawn"]
     assert made.read_bytes() == rasterise(svg)
 
 
