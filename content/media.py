@@ -11,7 +11,6 @@ deterministic.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -19,11 +18,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from .raster_cache import RASTER_WIDTH, cached_png
+
 log = logging.getLogger(__name__)
 
 SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
-#: width in pixels of the kiosk's PNG: sharp at the largest size the step screen draws it
-RASTER_WIDTH = 720
 #: elements that would make a picture do more than be looked at
 FORBIDDEN = ("script", "foreignObject")
 
@@ -141,8 +140,7 @@ def kiosk_picture(root: Path, illustration: str, cache_dir: Path) -> Path | None
     if bundled.is_file():
         return bundled
     try:
-        digest = hashlib.sha256(svg.read_bytes()).hexdigest()[:20]
-        target = cache_dir / f"{digest}-{RASTER_WIDTH}.png"
+        target = cached_png(svg, cache_dir)
         if not target.is_file():
             _write_atomically(target, rasterise(svg))
         return target

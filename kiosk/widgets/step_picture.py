@@ -15,6 +15,8 @@ from kivy.graphics import Color, Rectangle
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.widget import Widget
 
+from content.raster_cache import cached_png
+
 log = logging.getLogger(__name__)
 
 #: below this height (px on a 1080p screen) a picture says nothing to a senior: left out
@@ -23,8 +25,8 @@ MIN_HEIGHT = 120
 
 #: a picture is a PNG or JPEG as it is (an upload), or an SVG drawn into a PNG
 _RASTERS = (".png", ".jpg", ".jpeg")
-#: PNGs drawn from SVGs by a child process: (svg, its size and time, cache) -> path or ""
-_drawn: dict[tuple, str] = {}
+#: PNGs a child process could not draw (a broken SVG): not tried again until it changes
+_refused: set[Path] = set()
 #: the child: content.media.kiosk_picture, which draws with resvg into the cache
 _DRAW = (
     "import sys; from pathlib import Path; from content.media import kiosk_picture; "
@@ -36,11 +38,12 @@ _DRAW = (
 def picture_path(root: Path | None, illustration: str | None, cache_dir: Path) -> str:
     """The PNG to show for a step's ``illustration`` (media/x.svg), "" when there is none.
 
-    A bundle carries the PNG beside the SVG, and an upload is its own picture: both are
-    found here. Otherwise (a kiosk running from the content folder) the SVG is drawn
-    once into ``cache_dir`` by ``content.media.kiosk_picture`` in a child process: resvg
-    and XML parsing would stay in the kiosk for the day (about 4 MiB, issue 21) for a
-    picture drawn once. The child's answer is remembered until the SVG changes.
+    A bundle carries the PNG beside the SVG, an upload is its own picture, and a picture
+    drawn before (by this kiosk or an earlier run) is in ``cache_dir``: all are found
+    here. Otherwise (a kiosk running from the content folder, a picture never drawn) the
+    SVG is drawn once into ``cache_dir`` by ``content.media.kiosk_picture`` in a child
+    process: resvg and XML parsing would stay in the kiosk for the day (about 4 MiB,
+    issue 21) for a picture drawn once.
     """
     if root is None or not illustration:
         return ""
@@ -51,14 +54,18 @@ def picture_path(root: Path | None, illustration: str | None, cache_dir: Path) -
     if bundled.is_file():
         return str(bundled)
     try:
-        stat = svg.stat()
+        cached = cached_png(svg, cache_dir)  # named by the SVG's bytes: an edit is new
     except OSError:
         return ""
-    key = (str(svg), stat.st_size, stat.st_mtime_ns, str(cache_dir))
-    found = _drawn.get(key)
-    if found is None or (found and not Path(found).is_file()):  # new, or its PNG was removed
-        found = _drawn[key] = _draw_apart(Path(root), illustration, cache_dir)
-    return found if found and Path(found).is_file() else ""
+    if cached.is_file():  # drawn already: no child, no wait on the step
+        return str(cached)
+    if cached in _refused:
+        return ""
+    found = _draw_apart(Path(root), illustration, cache_dir)
+    if found and Path(found).is_file():
+        return found
+    _refused.add(cached)
+    return ""
 
 
 def _draw_apart(root: Path, illustration: str, cache_dir: Path) -> str:

@@ -99,3 +99,32 @@ def test_the_guide_screens_leave_the_step_sheet_printer_out_until_a_resident_pri
     monkeypatch.setenv("KIVY_HOME", str(tmp_path / "kivy"))
     seen = fresh(GUIDE_SCREENS)
     assert seen["loaded"] == []
+
+
+def test_a_picture_drawn_before_is_shown_without_starting_a_child(tmp_path, monkeypatch):
+    """A senior's step waits for no child process when the picture was drawn already (by
+    this kiosk or an earlier run, into the same cache); a broken picture is tried once."""
+    from kiosk.widgets import step_picture
+
+    root = tmp_path / "content"
+    (root / "media").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "media" / "pin-pad.svg", root / "media" / "pin-pad.svg")
+    (root / "media" / "broken.svg").write_text("<svg", encoding="utf-8")
+    cache = tmp_path / "cache"
+    from content.media import kiosk_picture
+
+    drawn = str(kiosk_picture(root, "media/pin-pad.svg", cache))  # as an earlier run did
+    assert Path(drawn).is_file()
+    children: list[str] = []
+    real = step_picture._draw_apart
+    monkeypatch.setattr(
+        step_picture,
+        "_draw_apart",
+        lambda root, illustration, cache_dir: (
+            children.append(illustration) or real(root, illustration, cache_dir)
+        ),
+    )
+    assert step_picture.picture_path(root, "media/pin-pad.svg", cache) == drawn
+    assert step_picture.picture_path(root, "media/broken.svg", cache) == ""
+    assert step_picture.picture_path(root, "media/broken.svg", cache) == ""
+    assert children == ["media/broken.svg"]
