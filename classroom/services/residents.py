@@ -157,25 +157,8 @@ def create_participant(
         raise InvalidInput.single(
             "consent", N_("Please confirm that the resident agreed to the purpose of collection.")
         )
-    participant = Participant(
-        **values,
-        source=Source(source),
-        consent_at=now,
-        consent_method=Source(source).value,
-        created_at=now,
-        last_activity_at=now,
-    )
-    db.add(participant)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "participant.create",
-        participant_id=participant.id,
-        subject_type="participant",
-        subject_id=participant.id,
-    )
-    return participant
+    db.flush()  # what the caller left pending is written first, as before
+    return _add_consenting(db, values, source=source, actor=actor, now=now)
 
 
 def update_participant(db: Session, participant_id: int, *, actor: Actor, **fields) -> Participant:
@@ -321,11 +304,11 @@ _NEW_PARTICIPANT = insert(Participant.__table__).returning(Participant.__table__
 def _add_consenting(
     db: Session, values: dict, *, source: Source, actor: Actor, now: datetime
 ) -> Participant:
-    """What `create_participant` stores for checked `values` and a resident who agreed
-    there and then (the kiosk's and the web form's consent), written by two prebuilt
-    INSERTs instead of the unit of work's flush (a booking burst pays for every
-    resident it makes: issue 21). The object returned is this unit of work's, as if
-    loaded."""
+    """A new resident from checked `values`, who agreed to the purpose of collection
+    there and then (the office's form, the kiosk, the web form): the row and its audit
+    row, written by two prebuilt INSERTs instead of the unit of work's flush (a booking
+    burst pays for every resident it makes: issue 21). The object returned is this unit
+    of work's, as if loaded."""
     row = dict(
         values,
         source=Source(source),

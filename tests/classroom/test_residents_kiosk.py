@@ -1,5 +1,5 @@
 """A resident a kiosk (or the web form) makes is stored as the office's form stores one
-with consent, although it is written by two prebuilt INSERTs (issue 21)."""
+with consent: both are written by the same two prebuilt INSERTs (issue 21)."""
 
 from __future__ import annotations
 
