@@ -538,7 +538,6 @@ def _book_pg():
         select(
             *new.c,
             position.label("position"),
-            place.c.status.label("place_status"),
             place.c.waitlist_seq.label("place_waitlist_seq"),
             not_waiting.label("commit_without_waiting"),
         )
@@ -622,7 +621,6 @@ def _book_open_class_pg(
         select(
             Registration,
             column("position"),
-            column("place_status"),
             column("place_waitlist_seq"),
             column("commit_without_waiting"),
         ).from_statement(_BOOK_PG),
@@ -630,7 +628,7 @@ def _book_open_class_pg(
     ).first()
     if row is None:
         return None, None, None
-    registration, position, _status, waitlist_seq, not_waiting = row
+    registration, position, waitlist_seq, not_waiting = row
     if registration is not None:
         _touched(db, registration.participant_id, now)
         if not_waiting is None:
