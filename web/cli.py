@@ -21,9 +21,13 @@ from languages import gettext as _
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
-#: threads per gunicorn worker: while one request waits for PostgreSQL (a class's seat
-#: lock in a booking burst), another is served by the same process
-DEFAULT_THREADS = 4
+#: threads per gunicorn worker; 1 runs gunicorn's sync workers, behind nginx (which reads
+#: slow clients' requests and answers for them). In a booking burst every booking queues
+#: on its class's row lock; with threaded workers the lock holder waited for its process's
+#: GIL behind the other threads, so each booking held the row ~6 ms instead of ~4 and the
+#: burst went slower (load test, 3 interleaved rounds: client p95 1.32-1.66 s with 4
+#: threads, 0.73-0.94 s with 1; docs/proof.md, issue 21 session 11)
+DEFAULT_THREADS = 1
 
 
 def default_workers() -> int:

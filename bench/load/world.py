@@ -26,8 +26,9 @@ class Plan:
     warmup_seconds: float = 3.0
     kiosk_seconds: float = 20.0
     workers: int = 4
-    #: threads per worker (`tsunagu serve --threads`); 1 is gunicorn's sync worker
-    threads: int = 4
+    #: threads per worker (`tsunagu serve --threads`); 1 is gunicorn's sync worker, the
+    #: default of `serve --prod`
+    threads: int = 1
     ramp_levels: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     ramp_seconds: float = 5.0
     ramp_capacity: int = 30

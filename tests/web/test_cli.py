@@ -110,12 +110,12 @@ def test_serve_prod_runs_gunicorn_with_workers(env, monkeypatch, tmp_path, froze
     # no control-socket thread in the master to be caught by a fork (a worker that never
     # boots), nor one socket path shared by every server on the machine
     assert "--no-control-socket" in argv
-    # threaded workers: a request waiting for PostgreSQL does not hold a whole process
-    assert argv[argv.index("--worker-class") + 1] == "gthread"
-    assert argv[argv.index("--threads") + 1] == "4"
-    one = CliRunner().invoke(main, ["serve", "--prod", "--workers", "3", "--threads", "1"])
-    assert one.exit_code == 0, one.output
-    assert "--worker-class" not in seen["argv"] and "--threads" not in seen["argv"]
+    # sync workers by default (a booking burst passes faster: issue 21); threads on request
+    assert "--worker-class" not in argv and "--threads" not in argv
+    four = CliRunner().invoke(main, ["serve", "--prod", "--workers", "3", "--threads", "4"])
+    assert four.exit_code == 0, four.output
+    assert seen["argv"][seen["argv"].index("--worker-class") + 1] == "gthread"
+    assert seen["argv"][seen["argv"].index("--threads") + 1] == "4"
 
 
 def test_serve_runs_the_dev_server(env, monkeypatch):
