@@ -17,7 +17,7 @@ from classroom.db import MAX_ROW_ID, Database
 from classroom.models import Role, User
 from classroom.settings import Settings
 
-from . import content_source
+from . import content_source, translations
 from . import database as web_database
 from .access import has_role
 from .errors import error_response, register_error_handlers, wants_json
@@ -113,6 +113,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    translations.install(app)
     _init_login(app)
     register_error_handlers(app)
     register_filters(app)
