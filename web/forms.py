@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import support
 from flask import flash, redirect, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectMultipleField, StringField, widgets
+from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange
 
 from classroom.db import MAX_ROW_ID
@@ -32,12 +35,43 @@ CONTROL_CHARACTERS_MESSAGE = _l(
 )
 
 
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid integer value.") in the page's language, as
+    Flask-WTF gives them, but with each language's catalog read once per process:
+    Flask-WTF reads and parses the .mo file again in every request that builds a form
+    (0.17 ms, a sixth of a hello-world request: issue 21)."""
+
+    _catalogs: dict[str, support.Translations] = {}
+
+    def _catalog(self) -> support.Translations:
+        locale = get_locale()
+        key = str(locale)
+        catalog = self._catalogs.get(key)
+        if catalog is None:
+            catalog = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            self._catalogs[key] = catalog
+        return catalog
+
+    def gettext(self, string: str) -> str:
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class Form(FlaskForm):
     """Every staff form: text with control characters is refused, next to its field.
 
     A text field missing from a posted form (a browser always sends it; a script may
     not) reads as empty, as if sent blank, never as None for the services to trip on.
     """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _WTFORMS_MESSAGES
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         super().process(formdata, obj, data, extra_filters, **kwargs)

@@ -1,14 +1,18 @@
-"""The templates' gettext (web/translations.py): the same text as Jinja's and Flask-Babel's
-own callables give, in the page's language, and in another one inside `force_locale`."""
+"""The templates' gettext (web/translations.py) and WTForms' own messages (web/forms.py):
+the same text as Jinja's, Flask-Babel's and Flask-WTF's own callables give, in the page's
+language, and in another one inside `force_locale`."""
 
 from __future__ import annotations
 
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale, get_translations, refresh
+from flask_wtf.i18n import translations as flask_wtf_translations
 from jinja2 import Environment
+from wtforms import IntegerField
 
 from web import create_app
+from web.forms import Form
 
 #: every kind of call the templates make, with what could go wrong: markup in a variable
 #: (escaped), a percent sign, plurals, a message context, a {% trans %} block
@@ -78,3 +82,26 @@ def test_a_language_changed_mid_request_is_followed_after_refresh(app):
             assert render_template_string("{{ _('Search') }}") == "検索"
         finally:
             babel.locale_selector = chosen
+
+
+class NumberForm(Form):
+    count = IntegerField()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_wtforms_own_messages_are_in_the_page_language_as_flask_wtf_gives_them(app, language):
+    with app.test_request_context(
+        "/login", method="POST", data={"count": "many"}, headers={"Accept-Language": language}
+    ):
+        form = NumberForm(meta={"csrf": False})
+        assert not form.validate()
+        stock = flask_wtf_translations.gettext("Not a valid integer value.")
+        assert form.count.errors == [stock]
+        assert (stock == "Not a valid integer value.") == (language == "en")
+        other_language = "en" if language == "ja" else "ja"
+        with force_locale(other_language):  # a page printed in another language follows it
+            other = NumberForm(meta={"csrf": False})
+            other.validate()
+    with app.test_request_context("/login", headers={"Accept-Language": other_language}):
+        assert other.count.errors == [flask_wtf_translations.gettext("Not a valid integer value.")]
+        assert other.count.errors != [stock]
