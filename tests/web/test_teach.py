@@ -128,3 +128,31 @@ def test_an_instructor_cannot_mark_someone_who_is_not_on_the_roster(instructor, 
 def test_another_instructors_roster_is_forbidden(instructor, ward):
     assert instructor.get(f"/teach/sessions/{ward.other_session_id}").status_code == 403
     assert instructor.get("/teach/sessions/999999").status_code == 404
+
+
+def _speaks(database, login: str, language: str) -> None:
+    from classroom.models import User
+
+    with database.write() as db:
+        db.query(User).filter_by(login=login).one().language = language
+
+
+def test_the_mark_buttons_follow_the_instructors_language_page_after_page(
+    instructor, database, ward
+):
+    """The buttons are rendered once per language and kept (issue 21): a roster in
+    Japanese after one in English, and back, says each in its own words."""
+    book(database, ward.today_session_id, ward.resident_id)
+    url = f"/teach/sessions/{ward.today_session_id}"
+
+    def buttons(html: str) -> str:
+        row = html[html.index(f'id="p{ward.resident_id}"') :]
+        return row[: row.index("</tr>")]
+
+    english = buttons(instructor.get(url).get_data(as_text=True))
+    assert ">Present<" in english and "出席" not in english
+    _speaks(database, "instructor", "ja")
+    japanese = buttons(instructor.get(url).get_data(as_text=True))
+    assert ">出席<" in japanese and ">Present<" not in japanese
+    _speaks(database, "instructor", "en")
+    assert buttons(instructor.get(url).get_data(as_text=True)) == english

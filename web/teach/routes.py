@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -100,19 +101,28 @@ _TITLE_AND_VENUE = (
 _NAME_SLOT = "\x00"
 
 
+#: (the buttons' template, the page's language) -> the pieces of the mark buttons for each
+#: way a row can be marked: the same for every roster in that language (the statuses'
+#: names and "Undo"), so rendered once per process, not on every roster page (issue 21)
+_BUTTON_PIECES: dict[tuple, dict] = {}
+
+
 def _mark_buttons(fmt: PageFormat) -> Callable[[AttendanceStatus | None, Markup], Markup]:
     """A roster row's mark buttons (teach/_mark_buttons.html) for how the row is marked and
     the person's escaped name. A roster of 60 has 240-300 buttons that differ only in the
-    pressed one and the name each says to a screen reader: they are rendered once per page
-    for each way a row can be marked, in pieces the row's name is joined between."""
+    pressed one and the name each says to a screen reader: they are rendered once for each
+    way a row can be marked (and language), in pieces the row's name is joined between."""
     template = current_app.jinja_env.get_template("teach/_mark_buttons.html")
-    statuses, undo_text = fmt.choices(AttendanceStatus), _("Undo")
-    pieces = {
-        pressed: template.render(
-            statuses=statuses, pressed=pressed, name=_NAME_SLOT, undo_text=undo_text
-        ).split(_NAME_SLOT)
-        for pressed in (None, *AttendanceStatus)
-    }
+    key = (template, str(get_locale()))
+    pieces = _BUTTON_PIECES.get(key)
+    if pieces is None:
+        statuses, undo_text = fmt.choices(AttendanceStatus), _("Undo")
+        pieces = _BUTTON_PIECES[key] = {
+            pressed: template.render(
+                statuses=statuses, pressed=pressed, name=_NAME_SLOT, undo_text=undo_text
+            ).split(_NAME_SLOT)
+            for pressed in (None, *AttendanceStatus)
+        }
     # the pieces are the template's escaped output and the name is escaped: joined as text
     return lambda pressed, name: Markup(str.join(name, pieces[pressed]))
 
