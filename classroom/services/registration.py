@@ -547,6 +547,14 @@ def _book_pg():
 
 
 _BOOK_PG = _book_pg()
+#: what it answers, as the registration's object and three values; built once, so that its
+#: cache key (a walk over the whole statement) is computed once, not on every booking
+_BOOKED_PG = select(
+    Registration,
+    column("position"),
+    column("place_waitlist_seq"),
+    column("commit_without_waiting"),
+).from_statement(_BOOK_PG)
 #: a booking statement that ran this long waited for the class's row: others book it too
 CONTENDED_S = 0.002
 
@@ -617,15 +625,7 @@ def _book_open_class_pg(
         "audit_actor_kind": actor.kind,
         "audit_remote_addr": actor.remote_addr,
     }
-    row = db.execute(
-        select(
-            Registration,
-            column("position"),
-            column("place_waitlist_seq"),
-            column("commit_without_waiting"),
-        ).from_statement(_BOOK_PG),
-        params,
-    ).first()
+    row = db.execute(_BOOKED_PG, params).first()
     if row is None:
         return None, None, None
     registration, position, waitlist_seq, not_waiting = row
