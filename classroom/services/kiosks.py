@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -103,12 +103,16 @@ def revoke_kiosk(db: Session, name: str, *, actor: Actor, now: datetime | None =
     return kiosk
 
 
+#: every kiosk request's first statement, built once: its cache key is computed once
+_KIOSK_BY_TOKEN = select(Kiosk).where(Kiosk.token_hash == bindparam("digest"))
+
+
 def kiosk_for_token(db: Session, token: str | None) -> Kiosk | None:
     """The active kiosk holding this token; None for a missing, unknown or revoked one."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     digest = hash_token(token)
-    kiosk = db.scalar(select(Kiosk).where(Kiosk.token_hash == digest))
+    kiosk = db.scalar(_KIOSK_BY_TOKEN, {"digest": digest})
     if kiosk is None or not hmac.compare_digest(kiosk.token_hash, digest):
         return None
     return kiosk if kiosk.revoked_at is None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from languages import N_
@@ -249,21 +249,25 @@ def likely_duplicates(
     )
 
 
+#: every kiosk booking's look-up, built once: its cache key is computed once
+_KIOSK_MATCH = (
+    select(Participant)
+    .where(
+        Participant.erased_at.is_(None),
+        Participant.reading_key == bindparam("key"),
+        Participant.phone_digits == bindparam("digits"),
+    )
+    .order_by(Participant.id)
+    .limit(1)
+)
+
+
 def kiosk_match(db: Session, key: str, digits: str) -> Participant | None:
     """The resident a kiosk means by a reading (folded: ``text.reading_key``) and a phone
     (its digits): the oldest one not erased, or None."""
     if not key or not digits:
         return None
-    return db.scalar(
-        select(Participant)
-        .where(
-            Participant.erased_at.is_(None),
-            Participant.reading_key == key,
-            Participant.phone_digits == digits,
-        )
-        .order_by(Participant.id)
-        .limit(1)
-    )
+    return db.scalar(_KIOSK_MATCH, {"key": key, "digits": digits})
 
 
 def find_or_create_for_kiosk(
