@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import bindparam, delete, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from languages import N_
 
@@ -613,25 +614,48 @@ def upcoming_sessions(
     device: DeviceTrack | str | None = None,
     until: datetime | None = None,
 ) -> list[ClassSession]:
-    """Scheduled sessions that have not started, soonest first."""
+    """Scheduled sessions that have not started, soonest first, with their course, venue
+    and lottery draw."""
+    if device is not None:
+        device = DeviceTrack(device)
+    statement = _upcoming_statement(course_id is not None, device is not None, until is not None)
+    params = {"now": now or utcnow(), "course_id": course_id, "until": until}
+    if device is not None:
+        params["tracks"] = [device, DeviceTrack.ANY]
+    return list(db.scalars(statement, params).unique())
+
+
+@cache
+def _upcoming_statement(by_course: bool, by_device: bool, until: bool):
+    """`upcoming_sessions`' statement for the filters it has, built once: every kiosk asks
+    for the schedule every minute or so (issue 21). One statement, the course, venue and
+    lottery draw joined, instead of three more SELECTs by id; each variant's cache key is
+    computed once."""
     query = (
         select(ClassSession)
         .join(ClassSession.course)
-        .where(*_upcoming(now))
+        .join(ClassSession.venue)
+        .outerjoin(ClassSession.lottery_draw)
+        .where(
+            ClassSession.state == SessionState.SCHEDULED,
+            ClassSession.starts_at > bindparam("now", type_=ClassSession.starts_at.type),
+        )
         .options(
-            selectinload(ClassSession.course),
-            selectinload(ClassSession.venue),
-            selectinload(ClassSession.lottery_draw),
+            contains_eager(ClassSession.course),
+            contains_eager(ClassSession.venue),
+            contains_eager(ClassSession.lottery_draw),
         )
         .order_by(ClassSession.starts_at, ClassSession.id)
     )
-    if course_id is not None:
-        query = query.where(ClassSession.course_id == course_id)
-    if device is not None:
-        query = query.where(Course.device_track.in_([DeviceTrack(device), DeviceTrack.ANY]))
-    if until is not None:
-        query = query.where(ClassSession.starts_at < until)
-    return list(db.scalars(query))
+    if by_course:
+        query = query.where(ClassSession.course_id == bindparam("course_id"))
+    if by_device:
+        query = query.where(Course.device_track.in_(bindparam("tracks", expanding=True)))
+    if until:
+        query = query.where(
+            ClassSession.starts_at < bindparam("until", type_=ClassSession.starts_at.type)
+        )
+    return query
 
 
 def _upcoming(now: datetime | None) -> tuple:
