@@ -431,6 +431,8 @@ _INSERT_IF_FREE = (
     .on_conflict_do_nothing()
     .returning(*Registration.__table__.c)
 )
+#: the registration's object from it; built once, as `_BOOKED_PG`, for its cache key
+_INSERTED_IF_FREE = select(Registration).from_statement(_INSERT_IF_FREE)
 
 
 def _book_pg():
@@ -592,7 +594,7 @@ def _book_open_class(
             return None
         # named apart from every column, as the PostgreSQL statement's are
         params = {f"new_{c}": v for c, v in (values | place | codes).items()}
-        registration = db.scalar(select(Registration).from_statement(_INSERT_IF_FREE), params)
+        registration = db.scalar(_INSERTED_IF_FREE, params)
         if registration is not None:
             _booked(db, actor, registration, now)
             position = waitlist_position(db, registration)
