@@ -70,7 +70,7 @@ def run_engine(
             args, label, limit = (
                 ["--prod", "--workers", str(plan.workers), "--threads", str(plan.threads)],
                 f"gunicorn, {plan.workers} workers"
-                + (f" × {plan.threads} threads" if plan.threads > 1 else ""),
+                + (f" × {plan.threads} threads" if plan.threads > 1 else " (sync)"),
                 None,
             )
         else:
