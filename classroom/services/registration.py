@@ -245,6 +245,10 @@ def _insert_registration(db: Session, **values) -> Registration:
     return registration
 
 
+#: a kiosk booking's first statement: on the connection, not through the ORM's execute
+_HOLD_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
 def hold_idempotency_key(db: Session, key: str) -> None:
     """Requests with this key wait for each other until this transaction ends.
 
@@ -254,7 +258,7 @@ def hold_idempotency_key(db: Session, key: str) -> None:
     SQLite write transactions are serialized already (BEGIN IMMEDIATE).
     """
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+        db.connection().execute(_HOLD_KEY, {"key": key})
 
 
 def register(
