@@ -658,10 +658,6 @@ def _upcoming_statement(by_course: bool, by_device: bool, until: bool):
     return query
 
 
-def _upcoming(now: datetime | None) -> tuple:
-    return ClassSession.state == SessionState.SCHEDULED, ClassSession.starts_at > (now or utcnow())
-
-
 _class_session, _registration = ClassSession.__table__.c, Registration.__table__.c
 #: the coordinator's list of the whole ward's upcoming classes (~150), read on every visit
 #: to it: one prebuilt Core statement (no ORM compile step, its cache key made once), the
