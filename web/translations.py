@@ -68,14 +68,9 @@ def _npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **v
 
 
 def install(app: Flask) -> None:
-    """After `babel.init_app`: the templates' gettext callables replaced by the ones above."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    """After `babel.init_app` (which adds Jinja's i18n extension, for `{% trans %}`): the
+    templates' gettext callables replaced by the ones above."""
+    app.jinja_env.newstyle_gettext = True  # `{% trans %}` passes its variables by name
     app.jinja_env.globals.update(
         _=_gettext,
         gettext=_gettext,

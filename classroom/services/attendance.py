@@ -274,7 +274,8 @@ def _roster_part(person, code, part: int, seq, joined, *where):
     )
 
 
-_confirmed_seat = (_registration.session_id == bindparam("session_id"),) + (
+_confirmed_seat = (
+    _registration.session_id == bindparam("session_id"),
     _registration.status == RegistrationStatus.CONFIRMED,
 )
 #: a class's roster in one prebuilt statement (its cache key made once): the confirmed seats
