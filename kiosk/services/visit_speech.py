@@ -168,7 +168,7 @@ class VisitClips:
             number = self._count
 
         def job() -> Path | None:
-            path = self._synthesise(text, language, directory, number)
+            path = self._synthesise(text, language, directory, number, generation)
             with self._state:
                 if generation == self.generation:
                     return path
@@ -178,7 +178,9 @@ class VisitClips:
 
         return job
 
-    def _synthesise(self, text: str, language: str, directory: Path, number: int) -> Path | None:
+    def _synthesise(
+        self, text: str, language: str, directory: Path, number: int, generation: int
+    ) -> Path | None:
         from content.speech import EngineUnavailable, Utterance
 
         with self.engine_lock:
@@ -187,9 +189,12 @@ class VisitClips:
                 target = directory / f"clip-{number}{engine.extension(language)}"
                 engine.synthesise(Utterance(text, language), target)
             except OSError as exc:  # the disk, not the engine: the notice says speech is off
-                if directory.is_dir() or not self.data_dir.is_dir():
+                # unless the visit ended meanwhile: ``clear`` deleting the directory under
+                # the engine (its half-written file gone) is no fault of the disk, and would
+                # silence the next residents' speech bars until a clip is made again
+                if self.current(generation) and (directory.is_dir() or not self.data_dir.is_dir()):
                     self.health.report(self.data_dir, exc)
-                return None  # (the visit's directory was deleted meanwhile: the visit is over)
+                return None
             except (EngineUnavailable, ImportError, KeyError, ValueError) as exc:
                 # never the text: it holds what the resident typed
                 log.info("no spoken clip for this visit: %s", type(exc).__name__)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 import threading
 
@@ -70,6 +72,52 @@ def test_a_clip_finished_after_the_visit_ended_is_thrown_away(tmp_path):
     thread.join(5)
     assert result == [None] and not clips.current(generation)
     assert list((tmp_path / "data").iterdir()) == []
+
+
+class LosingEngine(FakeEngine):
+    """Its half-written file is deleted under it: ``os.replace`` finds nothing to move."""
+
+    def synthesise(self, utterance, target) -> None:
+        self.gate.wait(5)
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(target))
+
+
+def test_a_visit_ended_under_the_engine_does_not_silence_the_next_residents(
+    tmp_path, caplog, monkeypatch
+):
+    # The walk of every screen met this on CI: the resident leaves while a clip
+    # of the confirmation is being made; ending the visit deletes its directory, the engine
+    # fails on the file that went, and that failure was taken for a broken disk, so the
+    # next screens showed "Speech is not available right now" instead of 読み上げ.
+    gate = threading.Event()
+    clips = store(tmp_path, LosingEngine(gate=gate))
+    heard: list[str] = []
+    clips.health.subscribe(lambda: heard.append(clips.health.problem))
+    job = clips.request("ヤマダ ハナコ", "ja")
+    result = []
+    thread = threading.Thread(target=lambda: result.append(job()))
+    thread.start()
+    deleting = []
+    # the engine answers while the deletion is still under way (the directory still there)
+    monkeypatch.setattr(
+        "kiosk.services.visit_speech.shutil.rmtree",
+        lambda path, ignore_errors=False: deleting.append(path),
+    )
+    clips.clear()
+    gate.set()
+    thread.join(5)
+    assert result == [None] and deleting
+    assert clips.health.problem == "" and heard == []
+    assert not any("speech unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_the_same_failure_during_the_visit_is_the_disk_and_is_said(tmp_path):
+    gate = threading.Event()
+    gate.set()
+    clips = store(tmp_path, LosingEngine(gate=gate))
+    assert clips.request("ヤマダ ハナコ", "ja")() is None
+    assert clips.health.problem == os.strerror(errno.ENOENT)
+    clips.clear()
 
 
 def test_without_an_engine_there_is_silently_no_clip(tmp_path, caplog):
