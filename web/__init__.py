@@ -202,12 +202,7 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         registry: SessionRegistry = app.extensions["tsunagu_sessions"]
-        if not registry.is_live(web_database.db_session(), session.get("sid"), user_id):
-            return None
-        try:
-            user = web_database.db_session().get(User, int(user_id))
-        except ValueError:
-            return None
+        user = registry.live_user(web_database.db_session(), session.get("sid"), user_id)
         return StaffMember(user) if user is not None and user.active else None
 
     @login_manager.unauthorized_handler

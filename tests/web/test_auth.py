@@ -104,6 +104,16 @@ def test_an_expired_session_is_anonymous(client, staff, database):
     assert response.status_code == 302 and response.location.startswith("/login")
 
 
+def test_a_live_session_opens_only_its_own_account(client, staff, database):
+    # the session row names its user: a cookie with another user's id is anonymous
+    log_in(client, "instructor")
+    with database.write() as db:
+        coordinator = db.query(User).filter_by(login="coordinator").one().id
+        db.query(StaffSession).one().user_id = coordinator
+    response = client.get("/teach/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
 def test_logout_is_a_post(client, staff):
     log_in(client, "coordinator")
     assert client.get("/logout").status_code == 405
