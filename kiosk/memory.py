@@ -47,9 +47,9 @@ def drop_text_surfaces() -> None:
         from kivy.core.text.text_sdl2 import LabelSDL2
     except ImportError:  # another text provider: it keeps no surface
         return
-    if getattr(LabelSDL2, "_drops_surface", False):
-        return
-    render_end = LabelSDL2._render_end
+    render_end = getattr(LabelSDL2, "_render_end", None)
+    if render_end is None or getattr(LabelSDL2, "_drops_surface", False):
+        return  # (a Kivy without this private method: it is left as it is, never a crash)
 
     def _render_end(self):
         try:
@@ -76,9 +76,9 @@ def share_font_faces() -> None:
         from kivy.core.text.text_sdl2 import LabelSDL2
     except ImportError:
         return
-    if getattr(LabelSDL2, "_shares_faces", False):
-        return
-    font_id = LabelSDL2._get_font_id
+    font_id = getattr(LabelSDL2, "_get_font_id", None)
+    if font_id is None or getattr(LabelSDL2, "_shares_faces", False):
+        return  # (a Kivy without this private method: it is left as it is, never a crash)
 
     def _get_font_id(self):
         size, _, rest = font_id(self).partition("|")

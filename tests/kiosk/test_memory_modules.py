@@ -128,3 +128,22 @@ def test_a_picture_drawn_before_is_shown_without_starting_a_child(tmp_path, monk
     assert step_picture.picture_path(root, "media/broken.svg", cache) == ""
     assert step_picture.picture_path(root, "media/broken.svg", cache) == ""
     assert children == ["media/broken.svg"]
+
+
+def test_a_kivy_without_the_patched_methods_starts_as_it_is(monkeypatch):
+    # kiosk.memory patches two private methods of Kivy 2.3's SDL2 text provider; a Kivy
+    # (a 2.3.x release) without them must start unpatched, not crash at the first frame
+    import types
+
+    from kiosk.memory import drop_text_surfaces, share_font_faces
+
+    class LabelSDL2:  # the provider as such a Kivy might have it: neither method
+        pass
+
+    module = types.ModuleType("kivy.core.text.text_sdl2")
+    module.LabelSDL2 = LabelSDL2
+    monkeypatch.setitem(sys.modules, "kivy.core.text.text_sdl2", module)
+    drop_text_surfaces()
+    share_font_faces()
+    assert not hasattr(LabelSDL2, "_render_end") and not hasattr(LabelSDL2, "_get_font_id")
+    assert not hasattr(LabelSDL2, "_drops_surface") and not hasattr(LabelSDL2, "_shares_faces")
