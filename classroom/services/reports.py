@@ -566,7 +566,7 @@ def _breakdowns_statement(db: Session, during: datetime):
         Registration.status == RegistrationStatus.CONFIRMED,
     )
     seats_in = select(func.count()).select_from(Registration).where(seats).scalar_subquery()
-    came = _SHOWED
+    came = _SHOWED  # (not _CAME: see there)
     showed_in = (
         select(func.count())
         .select_from(Registration)
@@ -752,7 +752,10 @@ def _in_period(start: datetime, end: datetime):
 #: (an alias copies each of its table's columns, ~0.15 ms a table)
 _CAME = Attendance.__table__.alias("came")
 _CAME_SESSION = ClassSession.__table__.alias("came_session")
-_SHOWED = Attendance.__table__.alias("came")
+#: the seats' show-ups in `_breakdowns`: an alias of its own, not `_CAME`, which the same
+#: statement's "attended before?" probe uses (one alias object in both subqueries would
+#: correlate one to the other)
+_SHOWED = Attendance.__table__.alias("showed")
 _SEATED = Registration.__table__.alias("seated")
 _SEATED_SESSION = ClassSession.__table__.alias("seated_session")
 
