@@ -28,8 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, distinct, event, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, distinct, event, func, select, text  # noqa: E402
 
+from bench import ward_rows as rows  # noqa: E402
+from bench.ward_rows import bulk  # noqa: E402
 from classroom.db import Database  # noqa: E402
 from classroom.models import (  # noqa: E402
     ATTENDED_STATUSES,
@@ -54,57 +56,19 @@ REGISTRATIONS = 120_000
 PER_SESSION = REGISTRATIONS // SESSIONS  # 60
 YEARS = (2021, 2022, 2023, 2024, 2025)
 RUNS = 7
-CHUNK = 5_000
 PG_URL = (
     os.environ.get("TSUNAGU_TEST_DATABASE_URL")
     or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
 
-def _bulk(conn, table, rows: list[dict]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[i : i + CHUNK])
-
-
 def fill(database: Database) -> None:
     rng = random.Random(2025)
     now = datetime(2026, 3, 1, tzinfo=UTC)
     with database.engine.begin() as conn:
-        _bulk(
-            conn,
-            Course.__table__,
-            [
-                dict(
-                    id=i,
-                    code=f"c{i}",
-                    title=f"講座{i}",
-                    kind="intro",
-                    device_track="any",
-                    title_translations={},
-                    lesson_ids=[],
-                    description="",
-                )
-                for i in range(1, 7)
-            ],
-        )
-        _bulk(
-            conn,
-            Venue.__table__,
-            [
-                dict(
-                    id=i,
-                    name=f"会場{i}",
-                    kind="library",
-                    capacity=PER_SESSION,
-                    name_translations={},
-                    address="",
-                    access="",
-                    loaner_phones=0,
-                )
-                for i in range(1, 13)
-            ],
-        )
-        _bulk(
+        bulk(conn, Course.__table__, rows.courses(range(1, 7)))
+        bulk(conn, Venue.__table__, rows.venues(range(1, 13), capacity=PER_SESSION))
+        bulk(
             conn,
             Kiosk.__table__,
             [
@@ -120,29 +84,15 @@ def fill(database: Database) -> None:
                 for i in range(1, 9)
             ],
         )
-        _bulk(
+        bulk(
             conn,
             Participant.__table__,
-            [
-                dict(
-                    id=i,
-                    reading=f"テスト{i}",
-                    reading_key=f"てすと{i}",
-                    family_name="",
-                    given_name="",
-                    phone="",
-                    phone_digits="",
-                    birth_year=rng.randint(1930, 1965),
-                    device=rng.choice(["iphone", "android", "senior", "none"]),
-                    needs=[],
-                    note="",
-                    consent_method="phone",
-                    source="phone",
-                    created_at=now,
-                    last_activity_at=now,
-                )
-                for i in range(1, RESIDENTS + 1)
-            ],
+            rows.residents(
+                range(1, RESIDENTS + 1),
+                at=now,
+                birth_year=lambda: rng.randint(1930, 1965),
+                device=lambda: rng.choice(["iphone", "android", "senior", "none"]),
+            ),
         )
         sessions, per_year = [], SESSIONS // len(YEARS)
         for n in range(SESSIONS):
@@ -151,52 +101,38 @@ def fill(database: Database) -> None:
                 days=rng.randrange(364), hours=rng.randrange(8)
             )
             sessions.append(
-                dict(
-                    id=n + 1,
+                rows.session(
+                    n + 1,
                     course_id=rng.randint(1, 6),
                     venue_id=rng.randint(1, 12),
                     starts_at=starts,
-                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    length=timedelta(hours=1, minutes=30),
                     capacity=PER_SESSION,
                     seats_taken=PER_SESSION,
-                    waitlist_seq=0,
                     state="held",
-                    booking_mode="first_come",
-                    note="",
                     created_at=starts,
-                    held_at=starts,
                 )
             )
-        _bulk(conn, ClassSession.__table__, sessions)
+        bulk(conn, ClassSession.__table__, sessions)
         registrations, attendance, answers = [], [], []
         rid = 0
         for s in sessions:
             for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):
                 rid += 1
+                at = s["starts_at"]
                 registrations.append(
-                    dict(
-                        id=rid,
-                        session_id=s["id"],
-                        participant_id=pid,
-                        status="confirmed",
-                        source="phone",
-                        entered_via="",
-                        code=f"B{rid:07d}",
-                        qr_token=f"t{rid}",
-                        created_at=s["starts_at"],
-                        confirmed_at=s["starts_at"],
+                    rows.registration(
+                        rid, session_id=s["id"], participant_id=pid, at=at, confirmed_at=at
                     )
                 )
                 if rng.random() < 0.85:
                     attendance.append(
-                        dict(
+                        rows.attendance(
                             session_id=s["id"],
                             participant_id=pid,
                             registration_id=rid,
                             status="present",
-                            walk_in=False,
-                            method="scan",
-                            marked_at=s["starts_at"],
+                            at=at,
                         )
                     )
             answers += [
@@ -208,9 +144,9 @@ def fill(database: Database) -> None:
                 )
                 for _ in range(10)
             ]
-        _bulk(conn, Registration.__table__, registrations)
-        _bulk(conn, Attendance.__table__, attendance)
-        _bulk(conn, QuestionnaireResponse.__table__, answers)
+        bulk(conn, Registration.__table__, registrations)
+        bulk(conn, Attendance.__table__, attendance)
+        bulk(conn, QuestionnaireResponse.__table__, answers)
         kinds = ["guide_viewed"] * 5 + ["guide_finished"] * 2 + ["handoff_shown", "language_chosen"]
         events = []
         for n in range(50_000):
@@ -229,8 +165,8 @@ def fill(database: Database) -> None:
                     text_size="",
                 )
             )
-        _bulk(conn, UsageEvent.__table__, events)
-        _bulk(
+        bulk(conn, UsageEvent.__table__, events)
+        bulk(
             conn,
             HelpRequest.__table__,
             [
@@ -244,25 +180,7 @@ def fill(database: Database) -> None:
                 for n in range(2_000)
             ],
         )
-        if database.dialect == "postgresql":
-            for table in Base.metadata.sorted_tables:
-                if "id" in table.c and table.c.id.autoincrement:
-                    conn.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"(SELECT coalesce(max(id), 1) FROM {table.name}))"
-                        )
-                    )
-        else:
-            conn.execute(text("ANALYZE"))
-    if database.dialect == "postgresql":
-        # what autovacuum does after a bulk load, at once: the statistics, and the
-        # visibility map that lets index-only scans skip the table, as on a ward's server
-        # that has been running. This schema's tables only: a database-wide VACUUM or
-        # ANALYZE waits for (and deadlocks with) other schemas' DDL on a shared server
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in Base.metadata.sorted_tables:
-                conn.execute(text(f'VACUUM (ANALYZE) "{table.name}"'))
+    rows.settle(database)
 
 
 def median_ms(fn, runs: int = RUNS) -> float:

@@ -31,8 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from argon2 import PasswordHasher  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench import ward_rows as rows  # noqa: E402
+from bench.ward_rows import bulk  # noqa: E402
 from classroom.db import Database  # noqa: E402
 from classroom.models import (  # noqa: E402
     Base,
@@ -56,18 +58,12 @@ FISCAL_YEARS = (2022, 2023, 2024, 2025, 2026)
 TODAY = datetime(2026, 11, 26, tzinfo=UTC)
 RUNS = 60
 WARM_UP = 5
-CHUNK = 5_000
 PASSWORD = "bench-password-1234"
 HELLO = "/bench-hello"
 PG_URL = (
     os.environ.get("TSUNAGU_TEST_DATABASE_URL")
     or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-def _bulk(conn, table, rows: list[dict]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[i : i + CHUNK])
 
 
 def fill(database: Database) -> tuple[int, int]:
@@ -86,63 +82,18 @@ def fill(database: Database) -> tuple[int, int]:
         )
         instructor_id = instructor.id
     with database.engine.begin() as conn:
-        _bulk(
-            conn,
-            Course.__table__,
-            [
-                dict(
-                    id=i,
-                    code=f"c{i}",
-                    title=f"講座{i}",
-                    kind="intro",
-                    device_track="any",
-                    title_translations={},
-                    lesson_ids=[],
-                    description="",
-                )
-                for i in range(1, 7)
-            ],
-        )
-        _bulk(
-            conn,
-            Venue.__table__,
-            [
-                dict(
-                    id=i,
-                    name=f"会場{i}",
-                    kind="library",
-                    capacity=PER_SESSION,
-                    name_translations={},
-                    address="",
-                    access="",
-                    loaner_phones=0,
-                )
-                for i in range(1, 13)
-            ],
-        )
-        _bulk(
+        bulk(conn, Course.__table__, rows.courses(range(1, 7)))
+        bulk(conn, Venue.__table__, rows.venues(range(1, 13), capacity=PER_SESSION))
+        bulk(
             conn,
             Participant.__table__,
-            [
-                dict(
-                    id=i,
-                    reading=f"テスト{i}",
-                    reading_key=f"てすと{i}",
-                    family_name="",
-                    given_name="",
-                    phone=f"090{i:08d}",
-                    phone_digits=f"090{i:08d}",
-                    birth_year=rng.randint(1930, 1965),
-                    device=rng.choice(["iphone", "android", "senior", "none"]),
-                    needs=[],
-                    note="",
-                    consent_method="phone",
-                    source="phone",
-                    created_at=TODAY,
-                    last_activity_at=TODAY,
-                )
-                for i in range(1, RESIDENTS + 1)
-            ],
+            rows.residents(
+                range(1, RESIDENTS + 1),
+                at=TODAY,
+                birth_year=lambda: rng.randint(1930, 1965),
+                device=lambda: rng.choice(["iphone", "android", "senior", "none"]),
+                phone=lambda i: f"090{i:08d}",
+            ),
         )
         sessions, per_year = [], SESSIONS // len(FISCAL_YEARS)
         for n in range(SESSIONS):
@@ -150,26 +101,21 @@ def fill(database: Database) -> tuple[int, int]:
             starts = datetime(year, 4, 1, 1, tzinfo=UTC) + timedelta(
                 days=rng.randrange(364), hours=rng.randrange(8)
             )
-            held = starts < TODAY
             sessions.append(
-                dict(
-                    id=n + 1,
+                rows.session(
+                    n + 1,
                     course_id=rng.randint(1, 6),
                     venue_id=rng.randint(1, 12),
                     starts_at=starts,
-                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    length=timedelta(hours=1, minutes=30),
                     capacity=PER_SESSION,
                     seats_taken=PER_SESSION,
-                    waitlist_seq=0,
-                    state="held" if held else "scheduled",
-                    booking_mode="first_come",
-                    note="",
+                    state="held" if starts < TODAY else "scheduled",
                     created_at=starts - timedelta(days=30),
-                    held_at=starts if held else None,
                 )
             )
-        _bulk(conn, ClassSession.__table__, sessions)
-        _bulk(
+        bulk(conn, ClassSession.__table__, sessions)
+        bulk(
             conn,
             session_instructor,
             [dict(session_id=s["id"], user_id=instructor_id) for s in sessions],
@@ -178,30 +124,14 @@ def fill(database: Database) -> tuple[int, int]:
         for s in sessions:
             for pid in rng.sample(range(1, RESIDENTS + 1), PER_SESSION):
                 rid += 1
+                at = s["created_at"]
                 registrations.append(
-                    dict(
-                        id=rid,
-                        session_id=s["id"],
-                        participant_id=pid,
-                        status="confirmed",
-                        source="phone",
-                        entered_via="",
-                        code=f"B{rid:07d}",
-                        qr_token=f"t{rid}",
-                        created_at=s["created_at"],
-                        confirmed_at=s["created_at"],
+                    rows.registration(
+                        rid, session_id=s["id"], participant_id=pid, at=at, confirmed_at=at
                     )
                 )
-        _bulk(conn, Registration.__table__, registrations)
-        if database.dialect == "postgresql":
-            for table in ("course", "venue", "participant", "class_session", "registration"):
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
-                    )
-                )
-        conn.execute(text("ANALYZE"))
+        bulk(conn, Registration.__table__, registrations)
+    rows.settle(database)
     upcoming = [s for s in sessions if s["starts_at"] > TODAY]
     return instructor_id, min(upcoming, key=lambda s: s["starts_at"])["id"]
 

@@ -11,8 +11,7 @@ import random
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
-
+from bench import ward_rows as rows
 from classroom.models import (
     ATTENDED_STATUSES,
     Attendance,
@@ -43,52 +42,14 @@ BIRTH_YEARS = (None, 1961, 1951, 1941, 1960, 1950, 1940, 1930, 1975)
 def fill(database, seed: int) -> dict:
     rng = random.Random(seed)
     made = datetime(2024, 1, 1, tzinfo=UTC)
-    courses = [
-        dict(
-            id=i,
-            code=f"c{i}",
-            title=f"講座{i}",
-            kind="intro",
-            device_track="any",
-            title_translations={},
-            lesson_ids=[],
-            description="",
-        )
-        for i in range(1, 4)
-    ]
-    venues = [
-        dict(
-            id=i,
-            name=f"会場{i}",
-            kind="library",
-            capacity=30,
-            name_translations={},
-            address="",
-            access="",
-            loaner_phones=0,
-        )
-        for i in range(1, 4)
-    ]
-    people = [
-        dict(
-            id=i,
-            reading=f"テスト{i}",
-            reading_key=f"てすと{i}",
-            family_name="",
-            given_name="",
-            phone="",
-            phone_digits="",
-            birth_year=rng.choice(BIRTH_YEARS),
-            device=rng.choice(list(Device)).value,
-            needs=[],
-            note="",
-            consent_method="phone",
-            source="phone",
-            created_at=made,
-            last_activity_at=made,
-        )
-        for i in range(1, 61)
-    ]
+    courses = rows.courses(range(1, 4))
+    venues = rows.venues(range(1, 4), capacity=30)
+    people = rows.residents(
+        range(1, 61),
+        at=made,
+        birth_year=lambda: rng.choice(BIRTH_YEARS),
+        device=lambda: rng.choice(list(Device)).value,
+    )
     starts = list(EDGES) + [
         datetime(2024, 4, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 365 * 2 + 24 * 60))
         for _ in range(30)
@@ -97,20 +58,15 @@ def fill(database, seed: int) -> dict:
     for n, when in enumerate(starts, start=1):
         state = rng.choices(["held", "cancelled", "scheduled"], [8, 1, 1])[0]
         sessions.append(
-            dict(
-                id=n,
+            rows.session(
+                n,
                 course_id=rng.randint(1, 3),
                 venue_id=rng.randint(1, 3),
                 starts_at=when,
-                ends_at=when + timedelta(hours=2),
+                length=timedelta(hours=2),
                 capacity=30,
-                seats_taken=0,
-                waitlist_seq=0,
                 state=state,
-                booking_mode="first_come",
-                note="",
                 created_at=made,
-                held_at=when if state == "held" else None,
             )
         )
     registrations, marks = [], []
@@ -123,33 +79,27 @@ def fill(database, seed: int) -> dict:
             if status is not None:
                 registration_id = len(registrations) + 1
                 registrations.append(
-                    dict(
-                        id=registration_id,
+                    rows.registration(
+                        registration_id,
                         session_id=s["id"],
                         participant_id=pid,
+                        at=made,
                         status=status,
                         waitlist_seq=1 if status == "waitlisted" else None,
-                        source="phone",
-                        entered_via="",
-                        code=f"B{registration_id:07d}",
-                        qr_token=f"t{registration_id}",
-                        created_at=made,
                     )
                 )
             if rng.random() < 0.8:
                 marks.append(
-                    dict(
+                    rows.attendance(
                         session_id=s["id"],
                         participant_id=pid,
                         registration_id=registration_id,
                         status=rng.choice(["present", "present", "late", "absent", "excused"]),
-                        walk_in=registration_id is None,
-                        method="scan",
-                        marked_at=s["starts_at"],
+                        at=s["starts_at"],
                     )
                 )
     with database.engine.begin() as conn:
-        for table, rows in (
+        for table, made_rows in (
             (Course.__table__, courses),
             (Venue.__table__, venues),
             (Participant.__table__, people),
@@ -157,8 +107,7 @@ def fill(database, seed: int) -> dict:
             (Registration.__table__, registrations),
             (Attendance.__table__, marks),
         ):
-            if rows:
-                conn.execute(insert(table), rows)
+            rows.bulk(conn, table, made_rows)
     return dict(
         courses=courses,
         venues=venues,
