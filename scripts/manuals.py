@@ -258,27 +258,12 @@ def _content_in_the_database(app) -> None:
     the guide the editor's walk publishes with its speech built ahead as silent placeholders
     (as `tsunagu content speech` leaves a ward's server, minus minutes of synthesis): the
     publish then speaks only the changed text, with the offline engine."""
-    import wave
-
-    from content.loader import Catalog
-    from content.speech import AudioCache, OfflineEngine, build_speech, utterances
+    from tests.silent_speech import build_silent_speech
     from web.content_source import source
-
-    class Placeholder(OfflineEngine):
-        def synthesise(self, utterance, target: Path) -> None:
-            with wave.open(str(target), "wb") as clip:
-                clip.setnchannels(1)
-                clip.setsampwidth(2)
-                clip.setframerate(8000)
-                clip.writeframes(b"\0\0" * 800)
 
     source(app).seed()
     source(app).changed()
-    catalog = source(app).catalog()
-    guide = catalog.guide(EDITED_GUIDE)
-    alone = Catalog(catalog.root, catalog.settings, {guide.id: guide}, {}, {})
-    cache = AudioCache.open(Path(app.config["AUDIO_CACHE_DIR"]))
-    build_speech(utterances(alone), cache, engine="offline", offline=Placeholder(), progress=False)
+    build_silent_speech(app, EDITED_GUIDE)
 
 
 @contextmanager

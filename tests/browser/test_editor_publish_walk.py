@@ -20,7 +20,6 @@ import subprocess
 import threading
 import time
 import urllib.request
-import wave
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from classroom.services import kiosks as kiosk_service
 from classroom.services.actor import Actor
 from tests.browser.conftest import WARD_NOW, LiveServer, add_staff, assert_accessible, log_in
 from tests.kiosk.xvfb import run_module
+from tests.silent_speech import build_silent_speech
 
 GUIDE, STEP = "juminhyo", 1
 OLD = "スマホのカメラで、画面のQRコードを読み取ります。"
@@ -52,29 +52,6 @@ class Site(LiveServer):
     kiosk_token: str = ""
     #: the bundle kiosks were offered before the edit
     first_bundle: str = ""
-
-
-def speech_built_ahead(app) -> None:
-    """The guide's clips as `tsunagu content speech` leaves them before anyone edits, but
-    silent placeholders (the real engine takes minutes for its ~400 texts): what publishing
-    must make for real is only the changed text's speech."""
-    from content.loader import Catalog
-    from content.speech import AudioCache, OfflineEngine, build_speech, utterances
-    from web.content_source import source
-
-    class Placeholder(OfflineEngine):
-        def synthesise(self, utterance, target: Path) -> None:
-            with wave.open(str(target), "wb") as clip:
-                clip.setnchannels(1)
-                clip.setsampwidth(2)
-                clip.setframerate(8000)
-                clip.writeframes(b"\0\0" * 800)
-
-    catalog = source(app).catalog()
-    guide = catalog.guide(GUIDE)
-    alone = Catalog(catalog.root, catalog.settings, {guide.id: guide}, {}, {})
-    cache = AudioCache.open(Path(app.config["AUDIO_CACHE_DIR"]))
-    build_speech(utterances(alone), cache, engine="offline", offline=Placeholder(), progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +76,7 @@ def site(tmp_path_factory):
         )
         assert source(app).seed().created >= 29
         source(app).changed()
-        speech_built_ahead(app)
+        build_silent_speech(app, GUIDE)
         app.extensions["tsunagu_bundles"].changed()
         with database.write() as db:
             editor = db.get(User, add_staff(db, EDITOR, Role.INSTRUCTOR, "編集 さん"))
