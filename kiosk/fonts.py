@@ -13,10 +13,20 @@ BIZUD_DIR = Path("/usr/share/fonts/truetype/bizud-gothic")
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 BIZUD = (BIZUD_DIR / "BIZUDPGothic-Regular.ttf", BIZUD_DIR / "BIZUDPGothic-Bold.ttf")
 NOTO = (NOTO_DIR / "NotoSansCJK-Regular.ttc", NOTO_DIR / "NotoSansCJK-Bold.ttc")
+#: Noto Sans CJK cut down to the captions of the language buttons that need it (中文, 한국어
+#: and the option marks), made by scripts/autonym_fonts.py: Home shows them at every visit,
+#: and the whole font costs about 2.7 MiB at each size it is opened at, this one 0.2 MiB
+AUTONYM_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
+AUTONYM_FILES = (
+    AUTONYM_DIR / "NotoSansCJK-Regular-autonyms.otf",
+    AUTONYM_DIR / "NotoSansCJK-Bold-autonyms.otf",
+)
 
 #: font names registered with Kivy
 JAPANESE_FONT = "KioskJapanese"
 CJK_FONT = "KioskCJK"
+#: a language button's own name (its autonym) where that is in CJK_FONT
+AUTONYM_FONT = "KioskAutonyms"
 #: the registered names whose face is Noto Sans CJK: its own line box is about 1.45 em
 #: (BIZ UD Gothic's is 1.0), so the spacing asked for a label is not added on top of it
 _TALL_LINES: set[str] = set()
@@ -45,6 +55,22 @@ def font_for(language: str) -> str:
     return CJK_FONT if language in ("zh-Hans", "ko") else JAPANESE_FONT
 
 
+def autonym_font(language: str) -> str:
+    """The registered font name for ``language``'s own name on its button."""
+    font = font_for(language)
+    return AUTONYM_FONT if font == CJK_FONT else font
+
+
+def autonym_text() -> str:
+    """Every character a language button shows in AUTONYM_FONT: the own names of the
+    languages written in CJK_FONT, and the option marks with the space after them."""
+    from kiosk.i18n import AUTONYMS
+    from kiosk.widgets.big_button import CHOSEN, NOT_CHOSEN
+
+    names = "".join(name for code, name in AUTONYMS.items() if font_for(code) == CJK_FONT)
+    return "".join(sorted(set(names + CHOSEN + NOT_CHOSEN + " ")))
+
+
 def register() -> dict[str, tuple[str, str]]:
     """Register the kiosk's fonts with Kivy and make BIZ UD the default of every Label."""
     from kivy.core.text import DEFAULT_FONT, LabelBase
@@ -55,7 +81,14 @@ def register() -> dict[str, tuple[str, str]]:
         raise RuntimeError(
             "No Japanese font found: install fonts-morisawa-bizud-gothic or fonts-noto-cjk."
         )
-    registered = {JAPANESE_FONT: japanese, CJK_FONT: cjk, DEFAULT_FONT: japanese}
+    # the cut-down autonyms when shipped (a checkout without them: the whole CJK font)
+    autonyms = available(AUTONYM_FILES) or cjk
+    registered = {
+        JAPANESE_FONT: japanese,
+        CJK_FONT: cjk,
+        AUTONYM_FONT: autonyms,
+        DEFAULT_FONT: japanese,
+    }
     for name, (regular, bold) in registered.items():
         LabelBase.register(name, fn_regular=regular, fn_bold=bold)
         if Path(regular).name.startswith("NotoSansCJK"):
