@@ -172,10 +172,6 @@ class KioskApp(App):
         """The font for text written in ``language`` (a language button's own name)."""
         return fonts.font_for(language)
 
-    def autonym_font(self, language: str) -> str:
-        """The font for ``language``'s own name on its button (kiosk.fonts.autonym_font)."""
-        return fonts.autonym_font(language)
-
     # -- building --------------------------------------------------------------------
     def build(self) -> ScreenManager:
         from kiosk.memory import drop_text_surfaces, share_font_faces

@@ -46,9 +46,6 @@ OUT.write_text(
             "compared": compared,
             "differ": differ,
             "registered": registered[fonts.AUTONYM_FONT],
-            "ko": fonts.autonym_font("ko"),
-            "zh": fonts.autonym_font("zh-Hans"),
-            "ja": fonts.autonym_font("ja"),
         }
     )
 )
