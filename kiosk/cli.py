@@ -42,6 +42,10 @@ def configure_kivy(screenshot: bool, fullscreen: bool = False) -> None:
     """Set Kivy's options before it is imported: no argv parsing, a 1920x1080 window."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    if home := os.environ.get("KIVY_HOME"):
+        # Kivy makes only the last folder of KIVY_HOME and, when that fails, exits on
+        # import (silently with the console log off, as for a screenshot)
+        os.makedirs(home, exist_ok=True)
     if screenshot:
         os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

@@ -88,6 +88,24 @@ def test_screen_is_drawn_full_size_and_passes_the_checks(screen, language, text_
     assert not list(ARTIFACTS.glob(f".{target.stem}-shot*.png")), "the counter file was renamed"
 
 
+def test_a_kivy_home_in_a_folder_not_made_yet_is_made(tmp_path):
+    """An installer's KIVY_HOME may name a folder whose parent does not exist yet (Kivy
+    itself makes only the last one, and exits on import without a word otherwise)."""
+    target = tmp_path / "home.png"
+    env = {**os.environ, "KIVY_HOME": str(tmp_path / "var" / "tsunagu" / "kivy")}
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(TSUNAGU), "kiosk"]
+        + ["--screenshot", str(target), "--screen", "home"],
+        env={**env, "KIVY_NO_ARGS": "1", "SDL_AUDIODRIVER": "dummy"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert png_size(target) == (1920, 1080)
+    assert (tmp_path / "var" / "tsunagu" / "kivy").is_dir()
+
+
 def test_a_violation_fails_the_command(tmp_path):
     """A label that cannot fit makes the command exit non-zero and say why."""
     script = tmp_path / "tiny.py"
