@@ -118,7 +118,12 @@ class PostgresSchema:
             for fk in table.foreign_key_constraints
             if fk.use_alter
         ]
-        deletes = [f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
+        # report_stale last: emptying attendance, class_session and participant notes
+        # rows in it (their triggers), which would then outlive its id's restart
+        tables = sorted(
+            reversed(Base.metadata.sorted_tables), key=lambda t: t.name == "report_stale"
+        )
+        deletes = [f'DELETE FROM "{t.name}"' for t in tables]
         restarts = ", ".join(f"setval('\"{name}\"', 1, false)" for name in sequences)
         return "; ".join(cuts + deletes + ([f"SELECT {restarts}"] if restarts else []))
 

@@ -32,6 +32,7 @@ from .registrations import (
     Registration,
     RegistrationStatus,
 )
+from .report_figures import ReportPersonYear, ReportSessionKey, ReportStale
 from .staff_sessions import StaffSession
 from .throttle import LoginThrottle
 from .unanswered import AnsweredQuestion, UnansweredQuestion
@@ -61,6 +62,9 @@ __all__ = [
     "PhoneLoan",
     "ProgressRecord",
     "QuestionnaireResponse",
+    "ReportPersonYear",
+    "ReportSessionKey",
+    "ReportStale",
     "StaffSession",
     "UnansweredQuestion",
     "UsageEvent",

@@ -56,7 +56,7 @@ def report(
     fiscal_year: int | None, start: datetime | None, end: datetime | None, fmt: str, encoding: str
 ) -> None:
     """Print the ward's figures for a fiscal year or a date range."""
-    from ..services import reports
+    from ..services import report_figures, reports
     from ..services.spreadsheet import encode_csv
 
     if fiscal_year is None and not (start and end):
@@ -68,6 +68,7 @@ def report(
         )
     database = _database()
     try:
+        report_figures.keep_current(database)  # a fiscal year's kept figures, up to date
         with database.read() as db:
             if fiscal_year is not None:
                 result = reports.fiscal_year_report(db, fiscal_year)

@@ -42,18 +42,20 @@ from ..models import (
     QuestionnaireResponse,
     Registration,
     RegistrationStatus,
+    ReportPersonYear,
+    ReportSessionKey,
     SessionState,
     UsageEvent,
     UsageKind,
     Venue,
 )
 from ..settings import ward_zone
+from . import report_figures
 from .progress import LessonItemIds, Outcomes, outcomes_between
+from .report_keys import AGE_BANDS, UNKNOWN, in_ward_time
 
 #: fiscal years are named in 令和 (it began on 1 May 2019: fiscal year 2019 is 令和元年度)
 REIWA = era_named("令和")
-AGE_BANDS = (("-64", None, 64), ("65-74", 65, 74), ("75-84", 75, 84), ("85+", 85, None))
-UNKNOWN = "unknown"
 #: the months' short names, January first: 「4月」 in Japanese, "Apr" in English
 MONTHS = (
     N_("Jan"),
@@ -299,19 +301,6 @@ def _held_in(start: datetime, end: datetime):
     )
 
 
-def _in_ward_time(db: Session, column, during: datetime):
-    """The column's UTC timestamp as the ward's wall-clock time, for grouping by month or year.
-
-    PostgreSQL converts with the zone itself; SQLite adds the zone's offset at the start of
-    the period (``during``), which is the offset throughout for a zone without summer time.
-    """
-    zone = ward_zone()
-    if db.get_bind().dialect.name == "postgresql":
-        return func.timezone(zone.key, column)
-    offset = during.astimezone(zone).utcoffset()
-    return func.datetime(column, f"{int(offset.total_seconds()) // 60:+d} minutes")
-
-
 def _born_by(year):
     """For each age band but the last, the earliest birth year in it in the (ward's)
     calendar `year`: computed once per session, so that an attended row's band is a few
@@ -343,33 +332,38 @@ _BAND_KEYS = {str(n): key for n, (key, *_) in enumerate((*AGE_BANDS, (UNKNOWN,))
 _BREAKDOWNS = ("course", "venue", "age_band", "device", "month")
 
 
-def _attended(db: Session, start, end, during: datetime):
-    """The period's held sessions, and their attended rows, each with every key a
-    breakdown groups by, as numbers where it can (course and venue by id, named after the
-    grouping): read once (a MATERIALIZED CTE) for all the groupings below. The ward's
-    year and month are computed once per session (a few hundred a year)."""
-    in_ward_time = _in_ward_time(db, ClassSession.starts_at, during)
-    sqlite = db.get_bind().dialect.name == "sqlite"
+def _held(db: Session, start, end, during: datetime):
+    """The period's held sessions with their course, venue, the ward's year and month
+    (computed once per session: a few hundred a year) and the birth years that start each
+    age band that year: one CTE for every part of the statement that reads them."""
+    local = in_ward_time(db, ClassSession.starts_at, during)
     held = (
         select(
             ClassSession.id,
             ClassSession.course_id,
             ClassSession.venue_id,
             # whole numbers: PostgreSQL's extract() gives numeric, slower to sort and count
-            cast(extract("year", in_ward_time), Integer).label("year"),
-            cast(extract("month", in_ward_time), Integer).label("month"),
+            cast(extract("year", local), Integer).label("year"),
+            cast(extract("month", local), Integer).label("month"),
         )
         .where(*_held_in(start, end))
         .subquery()
     )
-    held = (
+    return (
         select(*held.c, *_born_by(held.c.year))
         .cte("held")
         # SQLite would compute the ward's time again for every attended row (PostgreSQL
         # materializes a CTE used more than once by itself)
         .prefix_with("MATERIALIZED", dialect="sqlite")
     )
-    return held, (
+
+
+def _attended(db: Session, held, start, end):
+    """The period's held sessions' attended rows, each with every key a breakdown groups
+    by, as numbers where it can (course and venue by id, named after the grouping): read
+    once (a MATERIALIZED CTE) for all the groupings below."""
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    return (
         select(
             Attendance.session_id,
             Attendance.participant_id,
@@ -400,6 +394,8 @@ def _attended(db: Session, start, end, during: datetime):
 #: the period's bounds in `_breakdowns`' statement, given when it runs
 _START = bindparam("start", type_=ClassSession.starts_at.type)
 _END = bindparam("end", type_=ClassSession.starts_at.type)
+#: the fiscal year `_kept_statement` reads the kept figures of
+_FISCAL_YEAR = bindparam("fiscal_year", type_=Integer)
 #: `_breakdowns`' statements, by (engine, ward's zone, SQLite's offset): the statement,
 #: never its rows. Building it anew took ~5 ms of Python per report (about fifty
 #: selects, CTEs and aliases); it is the same for every period but its bounds
@@ -407,22 +403,30 @@ _BREAKDOWN_STATEMENTS: dict[tuple, object] = {}
 
 
 def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[tuple]]:
-    """One statement, one pass over the period's attended rows: per breakdown, rows of
-    (key, label, sessions, attendances, participants, walk-ins), ordered by key — "device"
+    """One statement — for a whole fiscal year over the figures kept per person
+    (`_kept_statement`), for any other period one pass over its attended rows
+    (`_breakdowns_statement`) — giving per breakdown rows of (key, label, sessions,
+    attendances, participants, walk-ins), ordered by key — "device"
     rows also with the walk-ins and the people attending for the first time ever, whose
     sums are the period's figures; "held" the sessions held by course, "booked" the
     confirmed seats in them and how many of their holders came."""
     dialect, zone = db.get_bind().dialect.name, ward_zone()
     offset = None if dialect == "postgresql" else start.astimezone(zone).utcoffset()
-    key = (dialect, zone.key, offset)
+    params: dict = {"start": start, "end": end}
+    # a whole fiscal year: from the figures kept per person and year
+    fiscal_year = fiscal_year_of(start)
+    if fiscal_year_bounds(fiscal_year) == (start, end):
+        params["fiscal_year"] = fiscal_year
+    key = (dialect, zone.key, offset, "fiscal_year" in params)
     query = _BREAKDOWN_STATEMENTS.get(key)
     if query is None:
-        query = _BREAKDOWN_STATEMENTS[key] = _breakdowns_statement(db, start)
+        build = _kept_statement if "fiscal_year" in params else _breakdowns_statement
+        query = _BREAKDOWN_STATEMENTS[key] = build(db, start)
     out: dict[str, list[tuple]] = {name: [] for name in (*_BREAKDOWNS, "held", "booked")}
     sessions_of: dict[str, dict[str, int]] = {
         name: {} for name in ("venue", "month", "age_band", "device")
     }
-    rows = _planned_for_its_values(db, query, {"start": start, "end": end})
+    rows = _planned_for_its_values(db, query, params)
     for breakdown, key_, *row_ in rows:
         if breakdown.startswith("age_band"):
             key_ = _BAND_KEYS[key_]
@@ -438,28 +442,98 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
     return out
 
 
+_ZERO = literal_column("0")
+
+
+def _row(name: str, key, label, sessions, attendances, participants, walk_ins=_ZERO):
+    """A row of `_breakdowns`' statement: (breakdown, key, label, sessions, attendances,
+    participants, walk-ins); the keys and labels as text."""
+    return select(
+        literal(name).label("breakdown"),
+        cast(key, String).label("key"),
+        cast(label, String).label("label"),
+        sessions,
+        attendances,
+        participants,
+        walk_ins,
+    )
+
+
+def _held_parts(held) -> tuple[list, object]:
+    """The rows counted from the held sessions alone: their number by course, those of a
+    venue or month that someone attended ([course, venue, month] rows); and the booked
+    row: confirmed seats in them and how many of their holders came."""
+    zero, row = _ZERO, _row
+    # the sessions of a venue or month that someone attended (one probe per held session;
+    # a course's sessions are all those held, attended or not)
+    attended_in = exists(
+        select(Attendance.id).where(
+            Attendance.session_id == held.c.id, Attendance.status.in_(ATTENDED_STATUSES)
+        )
+    )
+    month = held.c.year * 100 + held.c.month
+    sessions_by = [
+        row("venue_sessions", Venue.name, Venue.name, func.count(), zero, zero)
+        .select_from(held)
+        .join(Venue, Venue.id == held.c.venue_id)
+        .where(attended_in)
+        .group_by(Venue.name),
+        row("month_sessions", month, month, func.count(), zero, zero)
+        .select_from(held)
+        .where(attended_in)
+        .group_by(month),
+    ]
+    sessions_by_course = (
+        row("held", Course.code, Course.title, func.count(held.c.id), zero, zero)
+        .select_from(held)
+        .join(Course, Course.id == held.c.course_id)
+        .group_by(Course.code, Course.title)
+    )
+    # the confirmed seats in each held session, and of them those whose holder came: per
+    # session, index-only in (session, status, participant) and merged with its attended
+    # rows (joined over all sessions at once, PostgreSQL would read all registrations)
+    seats = and_(
+        Registration.session_id == held.c.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    seats_in = select(func.count()).select_from(Registration).where(seats).scalar_subquery()
+    came = _SHOWED  # (not _CAME: see there)
+    showed_in = (
+        select(func.count())
+        .select_from(Registration)
+        .join(
+            came,
+            and_(
+                came.c.session_id == Registration.session_id,
+                came.c.participant_id == Registration.participant_id,
+            ),
+        )
+        .where(seats, came.c.status.in_(ATTENDED_STATUSES))
+        .scalar_subquery()
+    )
+    booked = (
+        row(
+            "booked",
+            literal(""),
+            literal(""),
+            zero,
+            func.coalesce(func.sum(seats_in), 0),
+            zero,
+        )
+        .add_columns(func.coalesce(func.sum(showed_in), 0))
+        .select_from(held)
+    )
+    return [sessions_by_course, *sessions_by], booked
+
+
 def _breakdowns_statement(db: Session, during: datetime):
     """`_breakdowns`' statement, for periods bound when it runs (`_START`, `_END`);
-    ``during`` gives SQLite the ward's offset from UTC (`_in_ward_time`)."""
+    ``during`` gives SQLite the ward's offset from UTC (`in_ward_time`)."""
     start, end = _START, _END
-    held, attended = _attended(db, start, end, during)
+    held = _held(db, start, end, during)
+    attended = _attended(db, held, start, end)
     a = attended.c
-    zero = literal_column("0")
-
-    def as_text(column):
-        return cast(column, String)
-
-    def row(name: str, key, label, sessions, attendances, participants, walk_ins=zero):
-        return select(
-            literal(name).label("breakdown"),
-            as_text(key).label("key"),
-            as_text(label).label("label"),
-            sessions,
-            attendances,
-            participants,
-            walk_ins,
-        )
-
+    zero, row = _ZERO, _row
     people = func.count(distinct(a.participant_id))
 
     def by_id(name: str, column, table, key, label):
@@ -486,25 +560,8 @@ def _breakdowns_statement(db: Session, during: datetime):
             for name in ("month", "age_band")
         ),
     ]
-    # the sessions of a venue or month that someone attended (one probe per held session;
-    # a course's sessions are all those held, attended or not)
-    attended_in = exists(
-        select(Attendance.id).where(
-            Attendance.session_id == held.c.id, Attendance.status.in_(ATTENDED_STATUSES)
-        )
-    )
-    month = held.c.year * 100 + held.c.month
-    sessions_by = [
-        row("venue_sessions", Venue.name, Venue.name, func.count(), zero, zero)
-        .select_from(held)
-        .join(Venue, Venue.id == held.c.venue_id)
-        .where(attended_in)
-        .group_by(Venue.name),
-        row("month_sessions", month, month, func.count(), zero, zero)
-        .select_from(held)
-        .where(attended_in)
-        .group_by(month),
-    ]
+    others, booked = _held_parts(held)
+    sessions_by = []
     # a person's age band and phone vary within a session: the sessions with someone of
     # that band or phone, counted from the distinct (session, band) pairs — a few per
     # session, so far fewer than the attended rows a COUNT(DISTINCT session) would sort
@@ -552,49 +609,102 @@ def _breakdowns_statement(db: Session, during: datetime):
         .add_columns(func.count(case((~came_before, 1))))
         .group_by(p.device)
     )
-    sessions_by_course = (
-        row("held", Course.code, Course.title, func.count(held.c.id), zero, zero)
-        .select_from(held)
-        .join(Course, Course.id == held.c.course_id)
-        .group_by(Course.code, Course.title)
-    )
-    # the confirmed seats in each held session, and of them those whose holder came: per
-    # session, index-only in (session, status, participant) and merged with its attended
-    # rows (joined over all sessions at once, PostgreSQL would read all registrations)
-    seats = and_(
-        Registration.session_id == held.c.id,
-        Registration.status == RegistrationStatus.CONFIRMED,
-    )
-    seats_in = select(func.count()).select_from(Registration).where(seats).scalar_subquery()
-    came = _SHOWED  # (not _CAME: see there)
-    showed_in = (
-        select(func.count())
-        .select_from(Registration)
-        .join(
-            came,
-            and_(
-                came.c.session_id == Registration.session_id,
-                came.c.participant_id == Registration.participant_id,
-            ),
-        )
-        .where(seats, came.c.status.in_(ATTENDED_STATUSES))
-        .scalar_subquery()
-    )
-    booked = (
-        row(
-            "booked",
-            literal(""),
-            literal(""),
-            zero,
-            func.coalesce(func.sum(seats_in), 0),
-            zero,
-        )
-        .add_columns(func.coalesce(func.sum(showed_in), 0))
-        .select_from(held)
-    )
-    others = [sessions_by_course, *sessions_by]
     return union_all(
-        *(q.add_columns(zero) for q in (*grouped, *others)),
+        *(q.add_columns(zero) for q in (*grouped, *others, *sessions_by)),
+        by_device,
+        booked,
+    ).order_by(text("breakdown"), text("key"))
+
+
+def _kept_statement(db: Session, during: datetime):
+    """`_breakdowns`' statement for a whole fiscal year (`_FISCAL_YEAR`, bounded by
+    `_START` and `_END`): the breakdowns and the people from the figures kept per person
+    and year (models.report_figures) — a year's groups read in key order, no attended row
+    counted again — and, for the people and classes a change has noted stale since the
+    last refresh, counted from attendance in the same statement (so the figures are those
+    of this moment whatever the kept rows say). The sessions, seats and show-ups are
+    counted from the held sessions as for any period."""
+    start, end, fiscal_year = _START, _END, _FISCAL_YEAR
+    held = _held(db, start, end, during)
+    zero, row = _ZERO, _row
+    k, stale_people = ReportPersonYear, report_figures.stale_people()
+    live = report_figures.person_rows(
+        db, Attendance.participant_id.in_(stale_people), during
+    ).subquery("live_people")
+
+    def by_key(source, *where):
+        """Per breakdown and key: people (a row each), attendances, walk-ins, new people."""
+        return (
+            select(
+                source.breakdown,
+                source.key,
+                func.count().label("people"),
+                func.sum(source.attendances).label("attendances"),
+                func.sum(source.walk_ins).label("walk_ins"),
+                func.sum(case((source.first_year, 1), else_=0)).label("new"),
+            )
+            .where(source.fiscal_year == fiscal_year, *where)
+            .group_by(source.breakdown, source.key)
+        )
+
+    people = (
+        union_all(
+            by_key(k, k.participant_id.not_in(stale_people)),
+            by_key(live.c),
+        )
+        .cte("people")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+    )
+    p = people.c
+    attendances, participants = func.sum(p.attendances), func.sum(p.people)
+
+    def named(name: str, table, key, label):
+        return (
+            row(name, key, label, zero, attendances, participants)
+            .select_from(people)
+            .join(table, table.id == cast(p.key, Integer))
+            .where(p.breakdown == name)
+            .group_by(key, label)
+        )
+
+    grouped = [
+        named("course", Course, Course.code, Course.title),
+        named("venue", Venue, Venue.name, Venue.name),
+        *(
+            row(name, p.key, p.key, zero, attendances, participants)
+            .where(p.breakdown == name)
+            .group_by(p.key)
+            for name in ("month", "age_band")
+        ),
+    ]
+    others, booked = _held_parts(held)
+    # the classes with someone of an age band or phone: the kept (class, key) pairs
+    s, stale_sessions = ReportSessionKey, report_figures.stale_sessions()
+    live_pairs = report_figures.session_rows(
+        db, Attendance.session_id.in_(stale_sessions), during
+    ).subquery("live_pairs")
+    pairs = union_all(
+        select(s.breakdown, s.key).where(
+            s.fiscal_year == fiscal_year, s.session_id.not_in(stale_sessions)
+        ),
+        select(live_pairs.c.breakdown, live_pairs.c.key).where(
+            live_pairs.c.fiscal_year == fiscal_year
+        ),
+    ).subquery("pairs")
+    sessions_by = [
+        row(f"{name}_sessions", pairs.c.key, pairs.c.key, func.count(), zero, zero)
+        .where(pairs.c.breakdown == name)
+        .group_by(pairs.c.key)
+        for name in ("age_band", "device")
+    ]
+    by_device = (
+        row("device", p.key, p.key, zero, attendances, participants, func.sum(p.walk_ins))
+        .add_columns(func.sum(p.new))
+        .where(p.breakdown == "device")
+        .group_by(p.key)
+    )
+    return union_all(
+        *(q.add_columns(zero) for q in (*grouped, *others, *sessions_by)),
         by_device,
         booked,
     ).order_by(text("breakdown"), text("key"))

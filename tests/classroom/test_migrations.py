@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect, text
 
+from bench import ward_rows as rows
 from classroom.db import Database
 from classroom.migrate import (
     current_revision,
@@ -15,14 +16,19 @@ from classroom.migrate import (
     upgrade,
 )
 from classroom.models import (
+    Attendance,
     Base,
     CallReason,
     CallTask,
     ClassSession,
+    Course,
     Participant,
+    ReportPersonYear,
     Source,
     Venue,
 )
+from classroom.services import report_figures
+from classroom.services.reports import fiscal_year_report
 from tests.conftest import PG_URL, PostgresSchema
 
 
@@ -183,6 +189,69 @@ def test_progress_records_upgrade_and_downgrade(engine_name, tmp_path):
         assert "progress_record" not in inspect(database.engine).get_table_names()
         upgrade(database)
         assert schema_differences(database) == []
+    finally:
+        database.dispose()
+        if schema:
+            schema.drop()
+
+
+def test_report_figures_upgrade_notes_every_mark_and_downgrade_drops_them(engine_name, tmp_path):
+    """0018 (issue 21): a ward's marks from before are all noted stale, so its year report
+    is right at once and the first refresh keeps their figures; going back to 0017 drops
+    the tables and the triggers (a mark taken then writes nowhere else)."""
+    made = datetime(2025, 4, 1, tzinfo=UTC)
+    database, schema = _empty_database(engine_name, tmp_path)
+    try:
+        upgrade(database, "0017")
+        with database.engine.begin() as conn:
+            rows.bulk(conn, Course.__table__, rows.courses([1]))
+            rows.bulk(conn, Venue.__table__, rows.venues([1], capacity=10))
+            rows.bulk(
+                conn,
+                Participant.__table__,
+                rows.residents([1, 2], at=made, birth_year=lambda: 1950, device=lambda: "iphone"),
+            )
+            for n, day in ((1, 60), (2, 90)):
+                session = rows.session(
+                    n,
+                    course_id=1,
+                    venue_id=1,
+                    starts_at=made + timedelta(days=day),
+                    length=timedelta(hours=2),
+                    capacity=10,
+                    state="held",
+                    created_at=made,
+                )
+                rows.bulk(conn, ClassSession.__table__, [session])
+            marks = [
+                rows.attendance(
+                    session_id=1, participant_id=p, registration_id=None, status="present", at=made
+                )
+                for p in (1, 2)
+            ]
+            rows.bulk(conn, Attendance.__table__, marks)
+        upgrade(database)
+        assert schema_differences(database) == []
+        with database.read() as db:
+            assert report_figures.anything_stale(db)
+            assert fiscal_year_report(db, 2025).participants == 2
+        with database.write() as db:
+            assert report_figures.refresh(db) == (2, 1)
+        with database.read() as db:
+            assert not report_figures.anything_stale(db)
+            assert db.query(ReportPersonYear).count() == 10  # 2 people x 5 breakdowns
+            assert fiscal_year_report(db, 2025).participants == 2
+        downgrade(database, "0017")
+        assert "report_stale" not in inspect(database.engine).get_table_names()
+        with database.engine.begin() as conn:
+            mark = rows.attendance(
+                session_id=2, participant_id=1, registration_id=None, status="present", at=made
+            )
+            rows.bulk(conn, Attendance.__table__, [mark])
+        upgrade(database)
+        assert schema_differences(database) == []
+        with database.read() as db:
+            assert fiscal_year_report(db, 2025).attendances == 3
     finally:
         database.dispose()
         if schema:

@@ -19,15 +19,16 @@ from classroom.models import (
     CourseKind,
     DeviceTrack,
     Participant,
+    ReportPersonYear,
     Source,
     User,
     Venue,
     VenueKind,
     utcnow,
 )
-from classroom.services import attendance, residents, sessions
+from classroom.services import attendance, report_figures, residents, sessions
 from classroom.services.actor import Actor
-from classroom.services.reports import fiscal_year_of
+from classroom.services.reports import fiscal_year_of, fiscal_year_report
 
 
 @pytest.fixture
@@ -221,6 +222,38 @@ def test_the_two_csv_files_have_their_own_names(as_role, database, staff, ward):
     assert unquote(japanese.split("filename*=UTF-8''")[1]) == "実績報告_令和7年度_ShiftJIS.csv"
     ranged = c.get("/reports/export.csv?from=2026-04-01&until=2026-06-30").headers
     assert 'filename="tsunagu-report-20260401-20260630-utf8.csv"' in ranged["Content-Disposition"]
+
+
+def test_the_page_brings_the_kept_year_figures_up_to_date(as_role, held, ward, database):
+    """The marks taken noted the class and its two people stale (the triggers); showing the
+    year counts them into the kept figures. A mark taken back afterwards counts at once:
+    in the report before any refresh (its person counted from attendance), and on the page."""
+    fy = fiscal_year_of(utcnow() - timedelta(days=20))
+    with database.read() as db:
+        assert report_figures.anything_stale(db)
+    page = as_role("coordinator").get(f"/reports/?fy={fy}")
+    assert "1 sessions held, 2 participants in total (2 people)" in page.get_data(as_text=True)
+    with database.read() as db:
+        assert not report_figures.anything_stale(db)
+        kept = db.execute(
+            select(ReportPersonYear.breakdown, func.count(), func.sum(ReportPersonYear.attendances))
+            .where(ReportPersonYear.fiscal_year == fy)
+            .group_by(ReportPersonYear.breakdown)
+        ).all()
+    assert sorted(kept) == [(b, 2, 2) for b in ("age_band", "course", "device", "month", "venue")]
+    with database.write() as db:
+        attendance.mark_attendance(
+            db,
+            session_id=held,
+            participant_id=ward.resident_id,
+            status=AttendanceStatus.ABSENT,
+            actor=Actor.system(),
+        )
+    with database.read() as db:
+        assert report_figures.anything_stale(db)
+        assert fiscal_year_report(db, fy).participants == 1
+    html = as_role("coordinator").get(f"/reports/?fy={fy}").get_data(as_text=True)
+    assert "1 sessions held, 1 participants in total (1 people)" in html
 
 
 def test_the_csv_opens_in_excel_and_runs_no_formula(as_role, held):

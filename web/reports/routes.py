@@ -17,6 +17,7 @@ from classroom.db import MAX_ROW_ID
 from classroom.models import AuditEvent, Participant, Role, User, utcnow
 from classroom.services import imports as import_service
 from classroom.services import privacy as privacy_service
+from classroom.services import report_figures
 from classroom.services import reports as report_service
 from classroom.services.errors import DomainError
 from classroom.services.spreadsheet import ENCODINGS, encode_csv
@@ -132,6 +133,9 @@ def _period() -> tuple[datetime, datetime, int | None, str, str]:
 
 def _counted(start: datetime, end: datetime, fiscal_year: int | None):
     """The report, its learning outcomes told by the lessons' items and titles (content)."""
+    # a fiscal year's figures are kept per person: brought up to date first (when a
+    # change has noted anyone stale), so that the report reads them rather than counts
+    report_figures.keep_current(get_database())
     result = report_service.report(
         db_session(), start, end, fiscal_year=fiscal_year, lesson_items=lesson_item_ids()
     )
