@@ -32,7 +32,7 @@ from .registrations import (
     Registration,
     RegistrationStatus,
 )
-from .report_figures import ReportPersonYear, ReportSessionKey, ReportStale
+from .report_figures import ReportKept, ReportPersonYear, ReportSessionKey, ReportStale
 from .staff_sessions import StaffSession
 from .throttle import LoginThrottle
 from .unanswered import AnsweredQuestion, UnansweredQuestion
@@ -62,6 +62,7 @@ __all__ = [
     "PhoneLoan",
     "ProgressRecord",
     "QuestionnaireResponse",
+    "ReportKept",
     "ReportPersonYear",
     "ReportSessionKey",
     "ReportStale",

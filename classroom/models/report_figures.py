@@ -72,6 +72,17 @@ class ReportSessionKey(Base):
     )
 
 
+class ReportKept(Base):
+    """The ward's time zone the kept rows were counted in (one row, once refreshed): their
+    fiscal years, months and age bands follow it. A refresh in another zone counts everyone
+    again; the report reads the kept rows only when they are in its zone."""
+
+    __tablename__ = "report_kept"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+
+
 #: the triggers that note stale people and classes, as (engine, statements). Made with the
 #: tables, and by migration 0018 in a ward's database (which keeps its own copy of the text)
 STALE_TRIGGERS = {
@@ -132,7 +143,8 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_attendance
+        "DROP TRIGGER IF EXISTS report_stale_attendance ON attendance",
+        """CREATE TRIGGER report_stale_attendance
 AFTER INSERT OR DELETE OR UPDATE OF session_id, participant_id, status, walk_in ON attendance
 FOR EACH ROW EXECUTE FUNCTION report_stale_attendance()""",
         """CREATE OR REPLACE FUNCTION report_stale_session() RETURNS trigger
@@ -149,7 +161,8 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_session
+        "DROP TRIGGER IF EXISTS report_stale_session ON class_session",
+        """CREATE TRIGGER report_stale_session
 BEFORE DELETE OR UPDATE OF state, starts_at, course_id, venue_id ON class_session
 FOR EACH ROW EXECUTE FUNCTION report_stale_session()""",
         """CREATE OR REPLACE FUNCTION report_stale_participant() RETURNS trigger
@@ -164,7 +177,8 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_participant
+        "DROP TRIGGER IF EXISTS report_stale_participant ON participant",
+        """CREATE TRIGGER report_stale_participant
 BEFORE DELETE OR UPDATE OF birth_year, device ON participant
 FOR EACH ROW EXECUTE FUNCTION report_stale_participant()""",
     ),
@@ -172,5 +186,5 @@ FOR EACH ROW EXECUTE FUNCTION report_stale_participant()""",
 
 for _dialect, _statements in STALE_TRIGGERS.items():
     for _statement in _statements:
-        # (made again harmlessly: IF NOT EXISTS, OR REPLACE) once every table exists (the triggers name attendance, class_session, participant)
+        # (again harmlessly: IF NOT EXISTS; dropped first on PostgreSQL) once every table exists (the triggers name attendance, class_session, participant)
         event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))

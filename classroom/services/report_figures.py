@@ -35,12 +35,14 @@ from ..models import (
     Attendance,
     ClassSession,
     Participant,
+    ReportKept,
     ReportPersonYear,
     ReportSessionKey,
     ReportStale,
     SessionState,
     utcnow,
 )
+from ..settings import ward_zone
 from .report_keys import AGE_BANDS, in_ward_time
 
 log = logging.getLogger(__name__)
@@ -171,6 +173,18 @@ def refresh(db: Session) -> tuple[int, int]:
     note of its own, for the next refresh (the report counts it from attendance till then)."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(select(func.pg_advisory_xact_lock(_REFRESH_LOCK)))
+    zone = ward_zone().key
+    kept_in = db.scalar(select(ReportKept.zone))
+    if kept_in != zone:
+        if kept_in is not None:
+            # counted in another zone (TSUNAGU_TIMEZONE changed): everyone with a mark again
+            db.execute(
+                insert(ReportStale).from_select(
+                    ["participant_id", "session_id"],
+                    select(Attendance.participant_id, Attendance.session_id),
+                )
+            )
+        db.merge(ReportKept(id=1, zone=zone))
     noted = db.execute(
         delete(ReportStale).returning(ReportStale.participant_id, ReportStale.session_id)
     ).all()
@@ -193,6 +207,11 @@ def refresh(db: Session) -> tuple[int, int]:
             )
         )
     return len(people), len(sessions)
+
+
+def readable(db: Session) -> bool:
+    """Whether the kept rows are in the ward's zone of now (or none were ever kept)."""
+    return db.scalar(select(ReportKept.zone)) in (None, ward_zone().key)
 
 
 def anything_stale(db: Session) -> bool:

@@ -413,9 +413,10 @@ def _breakdowns(db: Session, start: datetime, end: datetime) -> dict[str, list[t
     dialect, zone = db.get_bind().dialect.name, ward_zone()
     offset = None if dialect == "postgresql" else start.astimezone(zone).utcoffset()
     params: dict = {"start": start, "end": end}
-    # a whole fiscal year: from the figures kept per person and year
+    # a whole fiscal year: from the figures kept per person and year (when they were
+    # counted in the ward's zone of now)
     fiscal_year = fiscal_year_of(start)
-    if fiscal_year_bounds(fiscal_year) == (start, end):
+    if fiscal_year_bounds(fiscal_year) == (start, end) and report_figures.readable(db):
         params["fiscal_year"] = fiscal_year
     key = (dialect, zone.key, offset, "fiscal_year" in params)
     query = _BREAKDOWN_STATEMENTS.get(key)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from classroom.models import AttendanceStatus
-from classroom.services import attendance, sessions
+from classroom.services import attendance, report_figures, sessions
 from classroom.services.actor import Actor
 from classroom.services.reports import (
     days,
@@ -118,6 +118,10 @@ def test_the_wards_day_begins_in_the_time_zone_of_the_settings(ward, frozen_cloc
         )
         sessions.mark_held(db, session, actor=Actor.system())
 
+    def refresh() -> None:
+        with ward.database.write() as db:
+            report_figures.refresh(db)
+
     def by_month() -> dict[int, list[tuple[str, int]]]:
         with ward.database.read() as db:
             return {
@@ -132,10 +136,15 @@ def test_the_wards_day_begins_in_the_time_zone_of_the_settings(ward, frozen_cloc
     assert fiscal_year_bounds(2027)[0] == FISCAL_YEAR_START
     assert fiscal_year_of(FISCAL_YEAR_START) == 2027
     assert by_month() == {2026: [], 2027: [("2027-04", 1)]}
+    refresh()  # the year's figures kept, counted in Tokyo
+    assert by_month() == {2026: [], 2027: [("2027-04", 1)]}
 
     monkeypatch.setenv("TSUNAGU_TIMEZONE", "UTC")
     assert fiscal_year_bounds(2027)[0] == datetime(2027, 4, 1, tzinfo=UTC)
     assert fiscal_year_of(FISCAL_YEAR_START) == 2026
+    # the kept rows are Tokyo's: not read until they are counted again in UTC
+    assert by_month() == {2026: [("2027-03", 1)], 2027: []}
+    refresh()
     assert by_month() == {2026: [("2027-03", 1)], 2027: []}
 
 

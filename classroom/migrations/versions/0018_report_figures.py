@@ -1,7 +1,7 @@
 """the year report's figures kept per person and per class, with the triggers that note
 what a change makes stale (issue 21)
 
-Tables report_stale, report_person_year and report_session_key; triggers on attendance,
+Tables report_stale, report_kept, report_person_year and report_session_key; triggers on attendance,
 class_session and participant on both engines. Every person and class with a mark is
 noted stale here: the report counts them from attendance until the first refresh (the
 staff site's report page, or `tsunagu report`) keeps their figures.
@@ -80,7 +80,8 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_attendance
+        "DROP TRIGGER IF EXISTS report_stale_attendance ON attendance",
+        """CREATE TRIGGER report_stale_attendance
 AFTER INSERT OR DELETE OR UPDATE OF session_id, participant_id, status, walk_in ON attendance
 FOR EACH ROW EXECUTE FUNCTION report_stale_attendance()""",
         """CREATE OR REPLACE FUNCTION report_stale_session() RETURNS trigger
@@ -97,7 +98,8 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_session
+        "DROP TRIGGER IF EXISTS report_stale_session ON class_session",
+        """CREATE TRIGGER report_stale_session
 BEFORE DELETE OR UPDATE OF state, starts_at, course_id, venue_id ON class_session
 FOR EACH ROW EXECUTE FUNCTION report_stale_session()""",
         """CREATE OR REPLACE FUNCTION report_stale_participant() RETURNS trigger
@@ -112,7 +114,8 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$""",
-        """CREATE OR REPLACE TRIGGER report_stale_participant
+        "DROP TRIGGER IF EXISTS report_stale_participant ON participant",
+        """CREATE TRIGGER report_stale_participant
 BEFORE DELETE OR UPDATE OF birth_year, device ON participant
 FOR EACH ROW EXECUTE FUNCTION report_stale_participant()""",
     ),
@@ -145,6 +148,12 @@ def upgrade() -> None:
         sa.Column("participant_id", sa.Integer(), nullable=True),
         sa.Column("session_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_stale")),
+    )
+    op.create_table(
+        "report_kept",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("zone", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_kept")),
     )
     op.create_table(
         "report_person_year",
@@ -190,3 +199,4 @@ def downgrade() -> None:
     op.drop_table("report_session_key")
     op.drop_table("report_person_year")
     op.drop_table("report_stale")
+    op.drop_table("report_kept")
