@@ -220,11 +220,12 @@ def anything_stale(db: Session) -> bool:
 
 def keep_current(database) -> tuple[int, int]:
     """Refresh the kept figures in a unit of work of its own when a change has noted
-    anyone stale, before a report is shown (people and classes recounted). It never fails
+    anyone stale, or they were counted in another zone, before a report is shown (people
+    and classes recounted). It never fails
     its caller: without it the report is as right, only slower (it counts the stale ones
     from attendance)."""
     with database.read() as db:
-        if not anything_stale(db):
+        if not anything_stale(db) and readable(db):
             return 0, 0
     try:
         with database.write() as db:
