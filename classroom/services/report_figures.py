@@ -14,16 +14,13 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import (
-    Integer,
     String,
     case,
     cast,
     delete,
-    extract,
     func,
     insert,
     literal,
-    literal_column,
     select,
     union_all,
 )
@@ -43,7 +40,7 @@ from ..models import (
     utcnow,
 )
 from ..settings import ward_zone
-from .report_keys import AGE_BANDS, in_ward_time
+from .report_keys import age_band, born_by, ward_year_month
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +48,6 @@ log = logging.getLogger(__name__)
 _REFRESH_LOCK = 0x7473_7567  # "tsug"
 #: ids per statement when refreshing many (a bulk load notes every row it writes)
 _CHUNK = 2_000
-PERSON_COLUMNS = ("fiscal_year", "breakdown", "key", "participant_id")
-PERSON_FIGURES = ("attendances", "walk_ins", "first_year")
 
 
 def _marks(db: Session, where, during: datetime | None, name: str):
@@ -60,18 +55,8 @@ def _marks(db: Session, where, during: datetime | None, name: str):
     fiscal year, month (202604) and course and venue, and the person's age band that
     calendar year (an index in AGE_BANDS; their number for an unknown birth year) and
     phone, all in the ward's time. A CTE: the breakdowns below read it several times."""
-    local = in_ward_time(db, ClassSession.starts_at, during or utcnow())
-    year = cast(extract("year", local), Integer)
-    month = cast(extract("month", local), Integer)
-    born = Participant.birth_year
-    band = case(
-        (born.is_(None), literal_column(str(len(AGE_BANDS)))),
-        *(
-            (born >= year - high, literal_column(str(n)))
-            for n, (_key, _low, high) in enumerate(AGE_BANDS[:-1])
-        ),
-        else_=literal_column(str(len(AGE_BANDS) - 1)),
-    )
+    year, month = ward_year_month(db, ClassSession.starts_at, during or utcnow())
+    band = age_band(Participant.birth_year, born_by(year))
     return (
         select(
             Attendance.session_id,
@@ -97,7 +82,7 @@ def _marks(db: Session, where, during: datetime | None, name: str):
 
 
 def person_rows(db: Session, where, during: datetime | None = None):
-    """ReportPersonYear's rows (PERSON_COLUMNS + PERSON_FIGURES) for the attended rows
+    """ReportPersonYear's rows for the attended rows
     `where` picks: per person, fiscal year and breakdown key, how often they came and
     walked in; the "device" row (one per person and year) also whether that year is the
     first they attended a held class in. Give it all of a person's rows (every year), so
@@ -194,7 +179,15 @@ def refresh(db: Session) -> tuple[int, int]:
         db.execute(delete(ReportPersonYear).where(ReportPersonYear.participant_id.in_(chunk)))
         db.execute(
             insert(ReportPersonYear).from_select(
-                [*PERSON_COLUMNS, *PERSON_FIGURES],
+                [
+                    "fiscal_year",
+                    "breakdown",
+                    "key",
+                    "participant_id",
+                    "attendances",
+                    "walk_ins",
+                    "first_year",
+                ],
                 person_rows(db, Attendance.participant_id.in_(chunk)),
             )
         )

@@ -17,7 +17,6 @@ from sqlalchemy import (
     cast,
     distinct,
     exists,
-    extract,
     func,
     literal,
     literal_column,
@@ -52,7 +51,7 @@ from ..models import (
 from ..settings import ward_zone
 from . import report_figures
 from .progress import LessonItemIds, Outcomes, outcomes_between
-from .report_keys import AGE_BANDS, UNKNOWN, in_ward_time
+from .report_keys import AGE_BANDS, UNKNOWN, age_band, born_by, ward_year_month
 
 #: fiscal years are named in 令和 (it began on 1 May 2019: fiscal year 2019 is 令和元年度)
 REIWA = era_named("令和")
@@ -302,27 +301,14 @@ def _held_in(start: datetime, end: datetime):
 
 
 def _born_by(year):
-    """For each age band but the last, the earliest birth year in it in the (ward's)
-    calendar `year`: computed once per session, so that an attended row's band is a few
-    comparisons of its birth year (the bands follow one another, youngest first)."""
-    for (_, _low, high), (_, low, _high) in zip(AGE_BANDS, AGE_BANDS[1:], strict=False):
-        assert low == high + 1, "age bands follow one another"
-    return [(year - high).label(f"born_by_{n}") for n, (_, _low, high) in enumerate(AGE_BANDS[:-1])]
+    """`born_by` for a held session's (ward's) calendar year, named born_by_0, ... as
+    columns of `held`: computed once per session, not once per attended row."""
+    return [by.label(f"born_by_{n}") for n, by in enumerate(born_by(year))]
 
 
 def _age_band_expr(held, birth_year):
-    """The age band of someone born in `birth_year` in a held session's (ward's) calendar
-    year, as a number: its index in AGE_BANDS, len(AGE_BANDS) when the birth year is not
-    known (`_BAND_KEYS` names them)."""
-    whens = [
-        (birth_year >= held.c[f"born_by_{n}"], literal_column(str(n)))
-        for n in range(len(AGE_BANDS) - 1)
-    ]
-    return case(
-        (birth_year.is_(None), literal_column(str(len(AGE_BANDS)))),
-        *whens,
-        else_=literal_column(str(len(AGE_BANDS) - 1)),
-    )
+    """`age_band` in a held session's calendar year (`_BAND_KEYS` names its numbers)."""
+    return age_band(birth_year, [held.c[f"born_by_{n}"] for n in range(len(AGE_BANDS) - 1)])
 
 
 #: `_age_band_expr`'s numbers, as text, -> the bands' keys
@@ -336,15 +322,14 @@ def _held(db: Session, start, end, during: datetime):
     """The period's held sessions with their course, venue, the ward's year and month
     (computed once per session: a few hundred a year) and the birth years that start each
     age band that year: one CTE for every part of the statement that reads them."""
-    local = in_ward_time(db, ClassSession.starts_at, during)
+    year, month = ward_year_month(db, ClassSession.starts_at, during)
     held = (
         select(
             ClassSession.id,
             ClassSession.course_id,
             ClassSession.venue_id,
-            # whole numbers: PostgreSQL's extract() gives numeric, slower to sort and count
-            cast(extract("year", local), Integer).label("year"),
-            cast(extract("month", local), Integer).label("month"),
+            year.label("year"),
+            month.label("month"),
         )
         .where(*_held_in(start, end))
         .subquery()
